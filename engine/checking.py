@@ -1,0 +1,627 @@
+"""Rule file → checked model. Schema first, then the meaning:
+
+- every name used is defined, once, and every parameter, fact and interpretation is used;
+- every citation points at an article the file contains;
+- units and types agree (money, percentage, count, date, boolean), and a money result is whole
+  cents or is rounded explicitly;
+- `inputs` lists exactly what a rule uses; rules and deadlines have no cycles;
+- key weights total exactly 100 %;
+- interpretations are well formed and policies name options the engine knows.
+
+Every problem is collected with its location and article, and raised together.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from engine import dates, expr, schemas
+from engine.citation import Citation
+from engine.diagnostics import ConvenantError, Location, Problem
+from engine.loading import Document, Scalar, load_document
+from engine.model import (
+    MUNICIPALITY,
+    YEAR,
+    After,
+    Article,
+    Covenant,
+    DatePolicy,
+    Decision,
+    DecisionCase,
+    Distribute,
+    Duty,
+    Expression,
+    FactDecl,
+    InMonth,
+    Interpretation,
+    KeyComponent,
+    LegalBasis,
+    OnDate,
+    Parameter,
+    Party,
+    Rule,
+    RuleFile,
+    Spec,
+    Warning,
+    WeightedKey,
+)
+from engine.model import MunicipalityTable
+from engine.municipalities import TABLE_NAME, load_table
+from engine.paths import display_path, rules_dir
+from engine.units import Kind, ValueProblem, parse_value
+
+SCHEMA_LINE = re.compile(r"^#\s*yaml-language-server:\s*\$schema=(\S+)\s*$")
+RULE_PRIMITIVES = ("expression", "weighted_key", "distribute", "decision")
+DEADLINE_PRIMITIVES = ("on_date", "in_month", "after")
+SECTIONS = ("parameters", "facts", "rules", "deadlines", "duties", "interpretations")
+
+
+def schema_of(doc: Document) -> str | None:
+    """The schema file named on the first line (`# yaml-language-server: $schema=…`)."""
+    first = doc.text.split("\n", 1)[0]
+    match = SCHEMA_LINE.match(first)
+    return Path(match[1]).name if match else None
+
+
+def require_schema_line(doc: Document, expected: str) -> None:
+    found = schema_of(doc)
+    if found != expected:
+        raise ConvenantError([Problem("file.schema_line", {"expected": expected, "found": found},
+                                      Location(doc.path, 1, 1))])
+
+
+def table_for(path: Path) -> MunicipalityTable:
+    """The municipalities table of the rules directory a file lies in (else the project's)."""
+    for parent in path.resolve().parents:
+        candidate = parent / TABLE_NAME
+        if candidate.is_file():
+            return load_table(candidate)
+    return load_table(rules_dir() / TABLE_NAME)
+
+
+def load_rule_file(path: Path | str, table: MunicipalityTable | None = None) -> RuleFile:
+    path = Path(path)
+    doc = load_document(path, display_path(path))
+    return check_rule_file(doc, table or table_for(path))
+
+
+def article_of(data: Any, path: tuple[str | int, ...]) -> Citation | None:
+    """The article a field of a rule file belongs to: the `article` of its entry."""
+    if not path or not isinstance(data, dict):
+        return None
+    try:
+        if path[0] == "articles" and len(path) >= 2:
+            return Citation.parse(str(path[1]))
+        if path[0] == "parties" and len(path) >= 2:
+            return Citation.parse(data["parties"][path[1]]["article"])
+        if path[0] == "covenant":
+            return Citation.parse(data["covenant"]["period_article"])
+        if path[0] in SECTIONS and len(path) >= 2:
+            entry = data[path[0]][path[1]]
+            if len(path) >= 4 and isinstance(path[3], int) and path[2] in ("weighted_key", "decision"):
+                inner = entry[path[2]][path[3]].get("article")
+                if isinstance(inner, str):
+                    return Citation.parse(inner)
+            return Citation.parse(entry["article"])
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+        return None
+    return None
+
+
+def check_rule_file(doc: Document, table: MunicipalityTable) -> RuleFile:
+    require_schema_line(doc, schemas.RULE_FILE)
+    problems = schemas.validate(doc, schemas.RULE_FILE, article_of)
+    if problems:
+        raise ConvenantError(problems)
+    return _Checker(doc, table).build()
+
+
+class _Checker:
+    def __init__(self, doc: Document, table: MunicipalityTable) -> None:
+        self.doc, self.data, self.table = doc, doc.data, table
+        self.problems: list[Problem] = []
+        self.types: dict[str, expr.Type] = {}
+        self.defined_in: dict[str, str] = {}
+        self.used: set[str] = set()
+        self.used_interpretations: set[str] = set()
+
+    # --- reporting -------------------------------------------------------------------------
+
+    def error(self, code: str, path: tuple[str | int, ...], at_key: bool = False,
+              location: Location | None = None, **args: Any) -> None:
+        self.problems.append(Problem(
+            code, args, location or self.doc.locate(path, at_key=at_key),
+            schemas.field_name(path), article_of(self.data, path),
+        ))
+
+    def cite(self, text: str, path: tuple[str | int, ...]) -> Citation:
+        citation = Citation.parse(text)
+        if citation.key not in self.articles:
+            self.error("rules.unknown_article", path, article=text,
+                       known=", ".join(sorted(self.articles, key=_citation_sort)))
+        return citation
+
+    # --- the whole file --------------------------------------------------------------------
+
+    def build(self) -> RuleFile:
+        data = self.data
+        self.articles = {
+            key: Article(Citation.parse(key), entry.get("title"), entry.get("text"))
+            for key, entry in data["articles"].items()
+        }
+        covenant = self.covenant()
+        parties = self.parties()
+        interpretations = self.interpretations()
+        date_policy = self.date_policy(interpretations)
+        parameters = self.parameters()
+        facts = self.facts()
+        self.define_names(parameters, facts)
+        rules = self.rules(interpretations)
+        duties = self.duties()
+        order = self.dependency_order(rules)
+        self.check_usage(parameters, facts, interpretations, rules)
+        if self.problems:
+            raise ConvenantError(self.problems)
+        return RuleFile(
+            path=self.doc.path, sha256=self.doc.sha256, document=self.doc, covenant=covenant,
+            parties=parties, articles=self.articles, interpretations=interpretations,
+            parameters=parameters, facts=facts, rules=rules, order=order, duties=duties,
+            date_policy=date_policy, municipalities=self.table,
+        )
+
+    def covenant(self) -> Covenant:
+        c = self.data["covenant"]
+        source = c["source"]
+        valid_from, valid_until = date.fromisoformat(c["valid_from"]), date.fromisoformat(c["valid_until"])
+        if valid_until < valid_from:
+            self.error("rules.period_reversed", ("covenant", "valid_until"),
+                       valid_from=valid_from, valid_until=valid_until)
+        return Covenant(
+            id=c["id"], title=c["title"], region=c.get("region"), version=c["version"],
+            version_date=date.fromisoformat(c["version_date"]), valid_from=valid_from,
+            valid_until=valid_until,
+            period_article=self.cite(c["period_article"], ("covenant", "period_article")),
+            cvdr=source.get("cvdr"), document=source.get("document"), note=source.get("note"),
+            legal_basis=tuple(LegalBasis(b["title"], b["bwb"], b.get("juriconnect"))
+                              for b in c.get("legal_basis", [])),
+        )
+
+    def parties(self) -> tuple[Party, ...]:
+        parties: list[Party] = []
+        for i, entry in enumerate(self.data["parties"]):
+            path = ("parties", i)
+            municipality = self.table.by_name(entry["name"])
+            if municipality is None:
+                self.error("rules.unknown_municipality", (*path, "name"), name=entry["name"],
+                           suggestions=self.table.closest_names(entry["name"]), table=self.table.path)
+                continue
+            if any(p.code == municipality.code for p in parties):
+                self.error("rules.duplicate_party", (*path, "name"), name=entry["name"])
+                continue
+            parties.append(Party(municipality.code, municipality.name, entry["role"],
+                                 self.cite(entry["article"], (*path, "article")), len(parties)))
+        centres = [p for p in parties if p.role == "centrumgemeente"]
+        if len(centres) != 1 and len(parties) == len(self.data["parties"]):
+            self.error("rules.centrumgemeente_count", ("parties",), count=len(centres))
+        return tuple(parties)
+
+    def interpretations(self) -> dict[str, Interpretation]:
+        found: dict[str, Interpretation] = {}
+        for key, entry in self.data.get("interpretations", {}).items():
+            path = ("interpretations", key)
+            fixed = "reading" in entry or "alternative" in entry
+            switchable = "options" in entry or "chosen" in entry
+            if fixed == switchable or (fixed and not ("reading" in entry and "alternative" in entry)) or (
+                switchable and not ("options" in entry and "chosen" in entry)
+            ):
+                self.error("rules.interpretation_shape", path, at_key=True, id=key)
+                continue
+            if switchable and entry["chosen"] not in entry["options"]:
+                self.error("rules.interpretation_choice", (*path, "chosen"), id=key,
+                           chosen=entry["chosen"], options=", ".join(entry["options"]))
+                continue
+            found[key] = Interpretation(
+                key, self.cite(entry["article"], (*path, "article")), entry["question"],
+                entry.get("reading"), entry.get("alternative"), dict(entry.get("options", {})),
+                entry.get("chosen"), entry.get("note"),
+            )
+        return found
+
+    def date_policy(self, interpretations: dict[str, Interpretation]) -> DatePolicy:
+        policy = self.data.get("date_policy", {})
+        known = {"months": dates.MONTH_POLICIES, "working_days": dates.ATW_OPTIONS}
+        for field, allowed in known.items():
+            ident = policy.get(field)
+            if ident is None:
+                continue
+            path = ("date_policy", field)
+            interpretation = interpretations.get(ident)
+            if interpretation is None or not interpretation.switchable:
+                self.error("rules.policy_interpretation", path, id=ident, field=field,
+                           options=", ".join(allowed))
+                continue
+            self.used_interpretations.add(ident)
+            strange = sorted(set(interpretation.options) - set(allowed))
+            if strange:
+                self.error("rules.policy_options", ("interpretations", ident, "options"), id=ident,
+                           field=field, strange=", ".join(strange), options=", ".join(allowed))
+        return DatePolicy(policy.get("months"), policy.get("working_days"))
+
+    def parameters(self) -> dict[str, Parameter]:
+        found = {}
+        for name, entry in self.data["parameters"].items():
+            path = ("parameters", name)
+            kind = Kind(entry["unit"])
+            try:
+                value = parse_value(kind, entry["value"])
+            except ValueProblem as problem:
+                self.error(problem.code, (*path, "value"), unit=kind, **problem.args_)
+                continue
+            found[name] = Parameter(name, entry["label"], kind, value,
+                                    self.cite(entry["article"], (*path, "article")), entry.get("note"))
+        return found
+
+    def facts(self) -> dict[str, FactDecl]:
+        found = {}
+        for name, entry in self.data["facts"].items():
+            path = ("facts", name)
+            kind = Kind(entry["type"])
+            default = minimum = None
+            try:
+                if "default" in entry:
+                    default = parse_value(kind, entry["default"])
+                if "minimum" in entry:
+                    minimum = Fraction(entry["minimum"])
+            except ValueProblem as problem:
+                self.error(problem.code, (*path, "default"), unit=kind, **problem.args_)
+            if "default" in entry and entry.get("required") is False:
+                self.error("rules.default_and_optional", (*path, "required"), name=name)
+            found[name] = FactDecl(
+                name, entry["label"], kind, entry.get("per"),
+                self.cite(entry["article"], (*path, "article")), minimum,
+                entry.get("required", True) and "default" not in entry, default,
+            )
+        return found
+
+    def define_names(self, parameters: dict[str, Parameter], facts: dict[str, FactDecl]) -> None:
+        for name, p in parameters.items():
+            self.define(name, "parameters", expr.Type(p.kind))
+        for name, f in facts.items():
+            self.define(name, "facts", expr.Type(f.kind, f.per))
+        for name, entry in self.data["rules"].items():
+            self.define(name, "rules", expr.Type(Kind(entry["type"]), entry.get("per")))
+        for name, entry in self.data.get("deadlines", {}).items():
+            self.define(name, "deadlines", expr.Type(Kind.PERIOD if "in_month" in entry else Kind.DATE))
+
+    def define(self, name: str, section: str, type_: expr.Type) -> None:
+        if name == YEAR:
+            self.error("rules.reserved_name", (section, name), at_key=True, name=name)
+        elif name in self.defined_in:
+            self.error("rules.duplicate_name", (section, name), at_key=True, name=name,
+                       other=self.defined_in[name])
+        else:
+            self.defined_in[name] = section
+            self.types[name] = type_
+
+    # --- expressions -----------------------------------------------------------------------
+
+    def lookup(self, name: str) -> expr.Type | None:
+        if name == YEAR:
+            return expr.Type(Kind.COUNT)
+        found = self.types.get(name)
+        if found and found.kind is Kind.PERCENTAGE:
+            return expr.Type(Kind.RATIO, found.per, found.cents)
+        return found
+
+    def expression(self, text: str, path: tuple[str | int, ...], extra: dict[str, expr.Type] | None = None,
+                   interpretations: dict[str, Interpretation] | None = None) -> Expression | None:
+        options = {k: frozenset(v.options) for k, v in (interpretations or {}).items() if v.switchable}
+        try:
+            tree = expr.parse(text)
+            expr.check(tree, lambda n: (extra or {}).get(n) or self.lookup(n),
+                       lambda i: options.get(i))
+        except expr.ExprProblem as problem:
+            location = self.locate_in(path, problem.start, problem.end - problem.start)
+            args = {**problem.args_, "expression": text}
+            self.error(problem.code, path, location=location, **args)
+            return None
+        return Expression(text, tree)
+
+    def locate_in(self, path: tuple[str | int, ...], offset: int, length: int) -> Location:
+        node, _ = self.doc.node_at(path)
+        if not isinstance(node, Scalar):
+            return self.doc.locate(path)
+        lines = self.doc.text.splitlines()
+        if node.style in ("|", ">"):
+            first, column0 = node.line + 1, None
+        else:
+            first, column0 = node.line, node.column + (1 if node.style in ("'", '"') else 0)
+        remaining, line = offset, first
+        while line < len(lines):
+            raw = lines[line]
+            start = column0 if (line == first and column0 is not None) else len(raw) - len(raw.lstrip())
+            content = raw[start:]
+            if remaining <= len(content):
+                return Location(self.doc.path, line + 1, start + remaining + 1, max(1, length))
+            remaining -= len(content) + 1
+            line += 1
+        return self.doc.locate(path)
+
+    # --- rules and deadlines ---------------------------------------------------------------
+
+    def rules(self, interpretations: dict[str, Interpretation]) -> dict[str, Rule]:
+        found: dict[str, Rule] = {}
+        for section, primitives in (("rules", RULE_PRIMITIVES), ("deadlines", DEADLINE_PRIMITIVES)):
+            for name, entry in self.data.get(section, {}).items():
+                rule = self.rule(section, name, entry, primitives, interpretations)
+                if rule is not None:
+                    found[name] = rule
+        for name, rule in found.items():
+            if rule.settlement_deadline and self.defined_in.get(rule.settlement_deadline) != "deadlines":
+                self.error("rules.settlement_deadline", ("rules", name, "settlement", "deadline"),
+                           name=rule.settlement_deadline)
+            if rule.settlement_deadline and (rule.kind is not Kind.MONEY or rule.per != MUNICIPALITY):
+                self.error("rules.settlement_kind", ("rules", name, "settlement"), name=name)
+        return found
+
+    def rule(self, section: str, name: str, entry: dict[str, Any], primitives: tuple[str, ...],
+             interpretations: dict[str, Interpretation]) -> Rule | None:
+        path = (section, name)
+        given = [p for p in primitives if p in entry]
+        if len(given) != 1:
+            self.error("rules.one_primitive", path, at_key=True, name=name,
+                       given=", ".join(given) or "—", allowed=", ".join(primitives))
+            return None
+        primitive = given[0]
+        kind = self.types[name].kind
+        per = entry.get("per")
+        article = self.cite(entry["article"], (*path, "article"))
+        listed_interpretations = tuple(entry.get("interpretations", []))
+        for i, ident in enumerate(listed_interpretations):
+            if ident not in interpretations:
+                self.error("rules.unknown_interpretation", (*path, "interpretations", i), name=ident,
+                           known=", ".join(interpretations))
+            self.used_interpretations.add(ident)
+        spec, uses = self.spec(primitive, entry[primitive], (*path, primitive), kind, per, interpretations)
+        if spec is None:
+            return None
+        if isinstance(spec, Expression):
+            for ident in expr.interpretations(spec.tree):
+                self.used_interpretations.add(ident)
+                if ident not in listed_interpretations:
+                    self.error("rules.interpretation_not_listed", (*path, "interpretations")
+                               if "interpretations" in entry else path, at_key="interpretations" not in entry,
+                               id=ident)
+        warnings = []
+        for i, w in enumerate(entry.get("warnings", [])):
+            wpath = (*path, "warnings", i, "when")
+            checked = self.expression(w["when"], wpath, {name: expr.Type(kind, per)}, interpretations)
+            if checked is None:
+                continue
+            assert checked.tree.type is not None
+            if checked.tree.type.kind is not Kind.BOOLEAN:
+                self.error("rules.condition_kind", wpath, kind=checked.tree.type.kind)
+            uses += [n for n in expr.names(checked.tree) if n != name]
+            warnings.append(Warning(checked, w["message"]))
+        self.check_inputs(path, entry["inputs"], uses)
+        return Rule(
+            name=name, section=section, label=entry["label"], article=article, kind=kind, per=per,
+            inputs=tuple(entry["inputs"]), interpretations=listed_interpretations, spec=spec,
+            warnings=tuple(warnings),
+            settlement_deadline=entry.get("settlement", {}).get("deadline"), who=entry.get("who"),
+        )
+
+    def check_inputs(self, path: tuple[str | int, ...], listed: list[str], uses: Iterable[str]) -> None:
+        uses = [u for u in uses if u != YEAR]
+        missing = [u for u in dict.fromkeys(uses) if u not in listed]
+        unused = [n for n in listed if n not in uses]
+        undefined = [n for n in listed if n not in self.defined_in]
+        if undefined:
+            self.error("rules.unknown_name", (*path, "inputs"), names=", ".join(undefined))
+        if missing:
+            self.error("rules.inputs_missing", (*path, "inputs"), names=", ".join(missing))
+        if unused and not undefined:
+            self.error("rules.inputs_unused", (*path, "inputs"), names=", ".join(unused))
+        self.used.update(u for u in uses if u in self.defined_in)
+
+    def spec(self, primitive: str, body: Any, path: tuple[str | int, ...], kind: Kind, per: str | None,
+             interpretations: dict[str, Interpretation]) -> tuple[Spec | None, list[str]]:
+        if primitive == "expression":
+            return self.expression_rule(body, path, kind, per, interpretations)
+        if primitive == "weighted_key":
+            return self.weighted_key(body, path, kind, per)
+        if primitive == "distribute":
+            return self.distribute(body, path, kind, per)
+        if primitive == "decision":
+            return self.decision(body, path, kind, per, interpretations)
+        return self.deadline(primitive, body, path)
+
+    def expression_rule(self, text: str, path: tuple[str | int, ...], kind: Kind, per: str | None,
+                        interpretations: dict[str, Interpretation]) -> tuple[Spec | None, list[str]]:
+        checked = self.expression(text, path, interpretations=interpretations)
+        if checked is None:
+            return None, []
+        result = checked.tree.type
+        assert result is not None
+        self.check_result(path, result, expr.unbound_per(checked.tree), kind, per)
+        return checked, expr.names(checked.tree)
+
+    def check_result(self, path: tuple[str | int, ...], result: expr.Type, sets: set[str],
+                     kind: Kind, per: str | None) -> None:
+        compatible = result.kind is kind or (kind is Kind.RATIO and result.kind.dimensionless)
+        if not compatible:
+            self.error("rules.result_kind", path, declared=kind, found=result.kind)
+        elif kind is Kind.MONEY and not result.cents:
+            self.error("rules.money_not_rounded", path)
+        stray = sets - {per} if per else sets
+        if stray:
+            self.error("rules.per_mismatch", path, sets=", ".join(sorted(stray)), per=per or "—")
+
+    def name_of_kind(self, name: str, path: tuple[str | int, ...], kinds: tuple[Kind, ...],
+                     per: str | None | bool = False, sections: tuple[str, ...] | None = None) -> bool:
+        """Check that `name` exists with one of `kinds` (and set `per` unless per is False)."""
+        found = self.types.get(name)
+        if found is None or (sections and self.defined_in.get(name) not in sections):
+            self.error("rules.unknown_name", path, names=name)
+            return False
+        if found.kind not in kinds or (per is not False and found.per != per):
+            self.error("rules.name_kind", path, name=name, found=found.kind, found_per=found.per or "—",
+                       expected=" / ".join(k.value for k in kinds), expected_per=per or "—")
+            return False
+        return True
+
+    def weighted_key(self, body: list[dict[str, Any]], path: tuple[str | int, ...], kind: Kind,
+                     per: str | None) -> tuple[Spec | None, list[str]]:
+        if kind is not Kind.RATIO or per is None:
+            self.error("rules.key_shape", path, primitive="weighted_key")
+        components, uses, total, ok = [], [], Fraction(0), True
+        numeric = (Kind.MONEY, Kind.COUNT, Kind.RATIO, Kind.PERCENTAGE)
+        for i, item in enumerate(body):
+            ok &= self.name_of_kind(item["by"], (*path, i, "by"), numeric, per)
+            ok &= self.name_of_kind(item["weight"], (*path, i, "weight"), (Kind.PERCENTAGE, Kind.RATIO),
+                                    None, ("parameters",))
+            uses += [item["by"], item["weight"]]
+            components.append(KeyComponent(item["by"], item["weight"],
+                                           self.cite(item["article"], (*path, i, "article"))))
+            weight = self.data["parameters"].get(item["weight"])
+            if weight is not None and ok:
+                try:
+                    total += parse_value(Kind(weight["unit"]), weight["value"])
+                except ValueProblem:
+                    ok = False
+        if ok and total != 1:
+            self.error("rules.key_weights", path, total=total,
+                       weights=", ".join(f"{c.weight}" for c in components))
+        return (WeightedKey(tuple(components)) if ok else None), uses
+
+    def distribute(self, body: dict[str, str], path: tuple[str | int, ...], kind: Kind,
+                   per: str | None) -> tuple[Spec | None, list[str]]:
+        if kind is not Kind.MONEY or per is None:
+            self.error("rules.key_shape", path, primitive="distribute")
+        ok = self.name_of_kind(body["amount"], (*path, "amount"), (Kind.MONEY,), None)
+        ok &= self.name_of_kind(body["key"], (*path, "key"), (Kind.RATIO,), per)
+        return (Distribute(body["amount"], body["key"]) if ok else None), [body["amount"], body["key"]]
+
+    def decision(self, body: list[dict[str, Any]], path: tuple[str | int, ...], kind: Kind,
+                 per: str | None, interpretations: dict[str, Interpretation]) -> tuple[Spec | None, list[str]]:
+        if kind is not Kind.OUTCOME:
+            self.error("rules.result_kind", path, declared=kind, found=Kind.OUTCOME)
+        cases, uses, outcomes = [], [], set()
+        for i, item in enumerate(body):
+            cpath = (*path, i, "when")
+            checked = self.expression(str(item["when"]), cpath, interpretations=interpretations)
+            if item["outcome"] in outcomes:
+                self.error("rules.duplicate_outcome", (*path, i, "outcome"), outcome=item["outcome"])
+            outcomes.add(item["outcome"])
+            if checked is None:
+                continue
+            assert checked.tree.type is not None
+            if checked.tree.type.kind is not Kind.BOOLEAN:
+                self.error("rules.condition_kind", cpath, kind=checked.tree.type.kind)
+            stray = expr.unbound_per(checked.tree) - ({per} if per else set())
+            if stray:
+                self.error("rules.per_mismatch", cpath, sets=", ".join(sorted(stray)), per=per or "—")
+            uses += expr.names(checked.tree)
+            article = self.cite(item["article"], (*path, i, "article")) if "article" in item else None
+            cases.append(DecisionCase(checked, item["outcome"], item["text"], article))
+        if len(cases) != len(body):
+            return None, uses
+        return Decision(tuple(cases)), uses
+
+    def deadline(self, primitive: str, body: dict[str, Any], path: tuple[str | int, ...]) -> tuple[Spec | None, list[str]]:
+        if primitive == "on_date":
+            ok = self.name_of_kind(body["date"], (*path, "date"), (Kind.DAY_MONTH,), None, ("parameters",))
+            return (OnDate(body["date"], body["year"]) if ok else None), [body["date"]]
+        if primitive == "in_month":
+            ok = self.name_of_kind(body["month"], (*path, "month"), (Kind.MONTH,), None, ("parameters",))
+            return (InMonth(body["month"], body["year"]) if ok else None), [body["month"]]
+        ok = self.name_of_kind(body["date"], (*path, "date"), (Kind.DATE,), None)
+        ok &= self.name_of_kind(body["term"], (*path, "term"), (Kind.TERM,), None, ("parameters",))
+        if ok:
+            term = parse_value(Kind.TERM, self.data["parameters"][body["term"]]["value"])
+            if term.months and not self.data.get("date_policy", {}).get("months"):
+                self.error("rules.month_policy_missing", (*path, "term"), term=term.dutch())
+        return (After(body["date"], body["term"]) if ok else None), [body["date"], body["term"]]
+
+    # --- duties ----------------------------------------------------------------------------
+
+    def duties(self) -> dict[str, Duty]:
+        found = {}
+        for name, entry in self.data.get("duties", {}).items():
+            path = ("duties", name)
+            if name in self.defined_in:
+                self.error("rules.duplicate_name", path, at_key=True, name=name, other=self.defined_in[name])
+            check = None
+            uses: list[str] = []
+            if "check" in entry:
+                check = self.expression(entry["check"], (*path, "check"))
+                if check is not None:
+                    assert check.tree.type is not None
+                    if check.tree.type.kind is not Kind.BOOLEAN or check.tree.type.per:
+                        self.error("rules.condition_kind", (*path, "check"), kind=check.tree.type.kind)
+                    uses = expr.names(check.tree)
+            self.check_inputs(path, entry["inputs"], uses)
+            found[name] = Duty(name, entry["label"], self.cite(entry["article"], (*path, "article")),
+                               entry["who"], entry["period"], tuple(entry["inputs"]), check)
+        return found
+
+    # --- the whole graph -------------------------------------------------------------------
+
+    def dependency_order(self, rules: dict[str, Rule]) -> tuple[str, ...]:
+        order: list[str] = []
+        state: dict[str, int] = {}  # 1: visiting, 2: done
+
+        def visit(name: str, trail: list[str]) -> None:
+            if state.get(name) == 2 or name not in rules:
+                return
+            if state.get(name) == 1:
+                cycle = [*trail[trail.index(name):], name]
+                self.error("rules.cycle", (rules[name].section, name), at_key=True,
+                           cycle=" → ".join(cycle))
+                return
+            state[name] = 1
+            for dependency in rules[name].inputs:
+                visit(dependency, [*trail, name])
+            state[name] = 2
+            order.append(name)
+
+        for name in rules:
+            visit(name, [])
+        return tuple(order)
+
+    def check_usage(self, parameters: dict[str, Parameter], facts: dict[str, FactDecl],
+                    interpretations: dict[str, Interpretation], rules: dict[str, Rule]) -> None:
+        for name in parameters:
+            if name not in self.used:
+                self.error("rules.unused_parameter", ("parameters", name), at_key=True, name=name)
+        for name in facts:
+            if name not in self.used:
+                self.error("rules.unused_fact", ("facts", name), at_key=True, name=name)
+        for ident in interpretations:
+            if ident not in self.used_interpretations:
+                self.error("rules.unused_interpretation", ("interpretations", ident), at_key=True, id=ident)
+        for name, fact in facts.items():
+            if not fact.required and not fact.has_default:
+                users = [r.name for r in rules.values() if name in r.inputs]
+                if users:
+                    self.error("rules.optional_fact_in_rule", ("facts", name, "required"), name=name,
+                               rules=", ".join(users))
+
+
+def _citation_sort(key: str) -> tuple[int, int, str]:
+    c = Citation.parse(key)
+    return (c.artikel, c.lid or 0, c.onder or "")
+
+
+def parse_fact_value(decl: FactDecl, raw: Any) -> Any:
+    """A fact's exact value in its declared unit (raises ValueProblem)."""
+    value = parse_value(decl.kind, raw)
+    if decl.minimum is not None and value < decl.minimum:
+        raise ValueProblem("facts.below_minimum", value=raw, minimum=decl.minimum)
+    return value
+

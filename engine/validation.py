@@ -1,0 +1,100 @@
+"""`convenant validate`: check every file given (or found in a folder) by the schema it names.
+
+Rule files, the municipalities table and fact files are recognised by their first line
+(`# yaml-language-server: $schema=…`); a fact file without that line is recognised by its
+`covenant` and `year`. A fact file is valid when it evaluates against the rule file in force.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine import schemas
+from engine.checking import SCHEMA_LINE, load_rule_file
+from engine.diagnostics import ConvenantError, Location, Problem
+from engine.loading import load_document
+from engine.municipalities import load_table
+from engine.paths import display_path
+from engine.session import evaluate_file
+
+RULE_FILE, TABLE, FACTS = "rule-file", "municipalities", "facts"
+KIND_WORDS = {
+    "nl": {RULE_FILE: "regelbestand", TABLE: "tabel van gemeenten", FACTS: "feitenbestand", None: "bestand"},
+    "en": {RULE_FILE: "rule file", TABLE: "municipalities table", FACTS: "fact file", None: "file"},
+}
+_BY_SCHEMA = {schemas.RULE_FILE: RULE_FILE, schemas.MUNICIPALITIES: TABLE, schemas.FACTS: FACTS}
+
+
+@dataclass
+class Checked:
+    path: str
+    kind: str | None
+    summary: str | None  # what the file is, when it passed
+    errors: int
+
+
+@dataclass
+class ValidationReport:
+    checked: list[Checked] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def lines(self, lang: str) -> list[str]:
+        ok = "in orde" if lang == "nl" else "valid"
+        bad = "fout(en)" if lang == "nl" else "error(s)"
+        words = KIND_WORDS[lang]
+        return [
+            f"{'✓' if c.errors == 0 else '✗'} {c.path} — {words[c.kind]}"
+            + (f" {c.summary}" if c.summary else "") + f": {ok if c.errors == 0 else f'{c.errors} {bad}'}"
+            for c in self.checked
+        ]
+
+
+def _files(paths: tuple[Path, ...]) -> list[Path]:
+    found: list[Path] = []
+    for path in paths:
+        found += sorted(path.rglob("*.yaml")) if path.is_dir() else [path]
+    return found
+
+
+def _kind(path: Path) -> str:
+    """The kind a file declares on its first line; a fact file may leave that line out."""
+    try:
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            match = SCHEMA_LINE.match(handle.readline().rstrip("\n"))
+    except OSError:
+        match = None
+    named = Path(match[1]).name if match else None
+    if named in _BY_SCHEMA:
+        return _BY_SCHEMA[named]
+    doc = load_document(path, display_path(path))
+    if named is None and isinstance(doc.data, dict) and {"covenant", "year"} <= set(doc.data):
+        return FACTS
+    raise ConvenantError([Problem("file.unknown_kind", {"found": named}, Location(doc.path, 1, 1))])
+
+
+def _check(path: Path, kind: str) -> str:
+    if kind == RULE_FILE:
+        rules = load_rule_file(path)
+        c = rules.covenant
+        return f"{c.id} {c.version} ({c.valid_from} – {c.valid_until})"
+    if kind == TABLE:
+        return f"({len(load_table(path.resolve()).municipalities)})"
+    evaluation = evaluate_file(path)
+    c = evaluation.rules.covenant
+    return f"{c.id} {evaluation.facts.year} → {c.version}"
+
+
+def validate_paths(paths: tuple[Path, ...]) -> ValidationReport:
+    report = ValidationReport()
+    for path in _files(paths):
+        kind: str | None = None
+        try:
+            kind = _kind(path)
+            summary = _check(path, kind)
+            report.checked.append(Checked(display_path(path), kind, summary, 0))
+        except ConvenantError as error:
+            report.problems += error.problems
+            errors = sum(1 for p in error.problems if p.severity == "error")
+            report.checked.append(Checked(display_path(path), kind, None, errors))
+    return report
