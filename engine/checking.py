@@ -41,6 +41,7 @@ from engine.model import (
     Interpretation,
     KeyComponent,
     LegalBasis,
+    MunicipalityTable,
     OnDate,
     Parameter,
     Party,
@@ -50,7 +51,6 @@ from engine.model import (
     Warning,
     WeightedKey,
 )
-from engine.model import MunicipalityTable
 from engine.municipalities import TABLE_NAME, load_table
 from engine.paths import display_path, rules_dir
 from engine.units import Kind, ValueProblem, parse_value
@@ -71,8 +71,9 @@ def schema_of(doc: Document) -> str | None:
 def require_schema_line(doc: Document, expected: str) -> None:
     found = schema_of(doc)
     if found != expected:
-        raise ConvenantError([Problem("file.schema_line", {"expected": expected, "found": found},
-                                      Location(doc.path, 1, 1))])
+        raise ConvenantError(
+            [Problem("file.schema_line", {"expected": expected, "found": found}, Location(doc.path, 1, 1))]
+        )
 
 
 def table_for(path: Path) -> MunicipalityTable:
@@ -132,18 +133,34 @@ class _Checker:
 
     # --- reporting -------------------------------------------------------------------------
 
-    def error(self, code: str, path: tuple[str | int, ...], at_key: bool = False,
-              location: Location | None = None, **args: Any) -> None:
-        self.problems.append(Problem(
-            code, args, location or self.doc.locate(path, at_key=at_key),
-            schemas.field_name(path), article_of(self.data, path),
-        ))
+    def error(
+        self,
+        code: str,
+        path: tuple[str | int, ...],
+        /,
+        at_key: bool = False,
+        location: Location | None = None,
+        **args: Any,
+    ) -> None:
+        self.problems.append(
+            Problem(
+                code,
+                args,
+                location or self.doc.locate(path, at_key=at_key),
+                schemas.field_name(path),
+                article_of(self.data, path),
+            )
+        )
 
     def cite(self, text: str, path: tuple[str | int, ...]) -> Citation:
         citation = Citation.parse(text)
         if citation.key not in self.articles:
-            self.error("rules.unknown_article", path, article=text,
-                       known=", ".join(sorted(self.articles, key=_citation_sort)))
+            self.error(
+                "rules.unknown_article",
+                path,
+                article=text,
+                known=", ".join(sorted(self.articles, key=_citation_sort)),
+            )
         return citation
 
     # --- the whole file --------------------------------------------------------------------
@@ -168,10 +185,20 @@ class _Checker:
         if self.problems:
             raise ConvenantError(self.problems)
         return RuleFile(
-            path=self.doc.path, sha256=self.doc.sha256, document=self.doc, covenant=covenant,
-            parties=parties, articles=self.articles, interpretations=interpretations,
-            parameters=parameters, facts=facts, rules=rules, order=order, duties=duties,
-            date_policy=date_policy, municipalities=self.table,
+            path=self.doc.path,
+            sha256=self.doc.sha256,
+            document=self.doc,
+            covenant=covenant,
+            parties=parties,
+            articles=self.articles,
+            interpretations=interpretations,
+            parameters=parameters,
+            facts=facts,
+            rules=rules,
+            order=order,
+            duties=duties,
+            date_policy=date_policy,
+            municipalities=self.table,
         )
 
     def covenant(self) -> Covenant:
@@ -179,16 +206,27 @@ class _Checker:
         source = c["source"]
         valid_from, valid_until = date.fromisoformat(c["valid_from"]), date.fromisoformat(c["valid_until"])
         if valid_until < valid_from:
-            self.error("rules.period_reversed", ("covenant", "valid_until"),
-                       valid_from=valid_from, valid_until=valid_until)
+            self.error(
+                "rules.period_reversed",
+                ("covenant", "valid_until"),
+                valid_from=valid_from,
+                valid_until=valid_until,
+            )
         return Covenant(
-            id=c["id"], title=c["title"], region=c.get("region"), version=c["version"],
-            version_date=date.fromisoformat(c["version_date"]), valid_from=valid_from,
+            id=c["id"],
+            title=c["title"],
+            region=c.get("region"),
+            version=c["version"],
+            version_date=date.fromisoformat(c["version_date"]),
+            valid_from=valid_from,
             valid_until=valid_until,
             period_article=self.cite(c["period_article"], ("covenant", "period_article")),
-            cvdr=source.get("cvdr"), document=source.get("document"), note=source.get("note"),
-            legal_basis=tuple(LegalBasis(b["title"], b["bwb"], b.get("juriconnect"))
-                              for b in c.get("legal_basis", [])),
+            cvdr=source.get("cvdr"),
+            document=source.get("document"),
+            note=source.get("note"),
+            legal_basis=tuple(
+                LegalBasis(b["title"], b["bwb"], b.get("juriconnect")) for b in c.get("legal_basis", [])
+            ),
         )
 
     def parties(self) -> tuple[Party, ...]:
@@ -197,14 +235,26 @@ class _Checker:
             path = ("parties", i)
             municipality = self.table.by_name(entry["name"])
             if municipality is None:
-                self.error("rules.unknown_municipality", (*path, "name"), name=entry["name"],
-                           suggestions=self.table.closest_names(entry["name"]), table=self.table.path)
+                self.error(
+                    "rules.unknown_municipality",
+                    (*path, "name"),
+                    name=entry["name"],
+                    suggestions=self.table.closest_names(entry["name"]),
+                    table=self.table.path,
+                )
                 continue
             if any(p.code == municipality.code for p in parties):
                 self.error("rules.duplicate_party", (*path, "name"), name=entry["name"])
                 continue
-            parties.append(Party(municipality.code, municipality.name, entry["role"],
-                                 self.cite(entry["article"], (*path, "article")), len(parties)))
+            parties.append(
+                Party(
+                    municipality.code,
+                    municipality.name,
+                    entry["role"],
+                    self.cite(entry["article"], (*path, "article")),
+                    len(parties),
+                )
+            )
         centres = [p for p in parties if p.role == "centrumgemeente"]
         if len(centres) != 1 and len(parties) == len(self.data["parties"]):
             self.error("rules.centrumgemeente_count", ("parties",), count=len(centres))
@@ -216,19 +266,31 @@ class _Checker:
             path = ("interpretations", key)
             fixed = "reading" in entry or "alternative" in entry
             switchable = "options" in entry or "chosen" in entry
-            if fixed == switchable or (fixed and not ("reading" in entry and "alternative" in entry)) or (
-                switchable and not ("options" in entry and "chosen" in entry)
+            if (
+                fixed == switchable
+                or (fixed and not ("reading" in entry and "alternative" in entry))
+                or (switchable and not ("options" in entry and "chosen" in entry))
             ):
                 self.error("rules.interpretation_shape", path, at_key=True, id=key)
                 continue
             if switchable and entry["chosen"] not in entry["options"]:
-                self.error("rules.interpretation_choice", (*path, "chosen"), id=key,
-                           chosen=entry["chosen"], options=", ".join(entry["options"]))
+                self.error(
+                    "rules.interpretation_choice",
+                    (*path, "chosen"),
+                    id=key,
+                    chosen=entry["chosen"],
+                    options=", ".join(entry["options"]),
+                )
                 continue
             found[key] = Interpretation(
-                key, self.cite(entry["article"], (*path, "article")), entry["question"],
-                entry.get("reading"), entry.get("alternative"), dict(entry.get("options", {})),
-                entry.get("chosen"), entry.get("note"),
+                key,
+                self.cite(entry["article"], (*path, "article")),
+                entry["question"],
+                entry.get("reading"),
+                entry.get("alternative"),
+                dict(entry.get("options", {})),
+                entry.get("chosen"),
+                entry.get("note"),
             )
         return found
 
@@ -242,14 +304,21 @@ class _Checker:
             path = ("date_policy", field)
             interpretation = interpretations.get(ident)
             if interpretation is None or not interpretation.switchable:
-                self.error("rules.policy_interpretation", path, id=ident, field=field,
-                           options=", ".join(allowed))
+                self.error(
+                    "rules.policy_interpretation", path, id=ident, field=field, options=", ".join(allowed)
+                )
                 continue
             self.used_interpretations.add(ident)
             strange = sorted(set(interpretation.options) - set(allowed))
             if strange:
-                self.error("rules.policy_options", ("interpretations", ident, "options"), id=ident,
-                           field=field, strange=", ".join(strange), options=", ".join(allowed))
+                self.error(
+                    "rules.policy_options",
+                    ("interpretations", ident, "options"),
+                    id=ident,
+                    field=field,
+                    strange=", ".join(strange),
+                    options=", ".join(allowed),
+                )
         return DatePolicy(policy.get("months"), policy.get("working_days"))
 
     def parameters(self) -> dict[str, Parameter]:
@@ -262,8 +331,14 @@ class _Checker:
             except ValueProblem as problem:
                 self.error(problem.code, (*path, "value"), unit=kind, **problem.args_)
                 continue
-            found[name] = Parameter(name, entry["label"], kind, value,
-                                    self.cite(entry["article"], (*path, "article")), entry.get("note"))
+            found[name] = Parameter(
+                name,
+                entry["label"],
+                kind,
+                value,
+                self.cite(entry["article"], (*path, "article")),
+                entry.get("note"),
+            )
         return found
 
     def facts(self) -> dict[str, FactDecl]:
@@ -282,9 +357,14 @@ class _Checker:
             if "default" in entry and entry.get("required") is False:
                 self.error("rules.default_and_optional", (*path, "required"), name=name)
             found[name] = FactDecl(
-                name, entry["label"], kind, entry.get("per"),
-                self.cite(entry["article"], (*path, "article")), minimum,
-                entry.get("required", True) and "default" not in entry, default,
+                name,
+                entry["label"],
+                kind,
+                entry.get("per"),
+                self.cite(entry["article"], (*path, "article")),
+                minimum,
+                entry.get("required", True) and "default" not in entry,
+                default,
             )
         return found
 
@@ -302,8 +382,9 @@ class _Checker:
         if name == YEAR:
             self.error("rules.reserved_name", (section, name), at_key=True, name=name)
         elif name in self.defined_in:
-            self.error("rules.duplicate_name", (section, name), at_key=True, name=name,
-                       other=self.defined_in[name])
+            self.error(
+                "rules.duplicate_name", (section, name), at_key=True, name=name, other=self.defined_in[name]
+            )
         else:
             self.defined_in[name] = section
             self.types[name] = type_
@@ -318,13 +399,17 @@ class _Checker:
             return expr.Type(Kind.RATIO, found.per, found.cents)
         return found
 
-    def expression(self, text: str, path: tuple[str | int, ...], extra: dict[str, expr.Type] | None = None,
-                   interpretations: dict[str, Interpretation] | None = None) -> Expression | None:
+    def expression(
+        self,
+        text: str,
+        path: tuple[str | int, ...],
+        extra: dict[str, expr.Type] | None = None,
+        interpretations: dict[str, Interpretation] | None = None,
+    ) -> Expression | None:
         options = {k: frozenset(v.options) for k, v in (interpretations or {}).items() if v.switchable}
         try:
             tree = expr.parse(text)
-            expr.check(tree, lambda n: (extra or {}).get(n) or self.lookup(n),
-                       lambda i: options.get(i))
+            expr.check(tree, lambda n: (extra or {}).get(n) or self.lookup(n), lambda i: options.get(i))
         except expr.ExprProblem as problem:
             location = self.locate_in(path, problem.start, problem.end - problem.start)
             args = {**problem.args_, "expression": text}
@@ -341,10 +426,17 @@ class _Checker:
             first, column0 = node.line + 1, None
         else:
             first, column0 = node.line, node.column + (1 if node.style in ("'", '"') else 0)
+        # A block scalar keeps what is indented deeper than its first line; plain text does not.
+        base = len(lines[first]) - len(lines[first].lstrip()) if first < len(lines) else 0
         remaining, line = offset, first
         while line < len(lines):
             raw = lines[line]
-            start = column0 if (line == first and column0 is not None) else len(raw) - len(raw.lstrip())
+            indent = len(raw) - len(raw.lstrip())
+            start = (
+                column0
+                if (line == first and column0 is not None)
+                else (min(base, indent) if node.style in ("|", ">") else indent)
+            )
             content = raw[start:]
             if remaining <= len(content):
                 return Location(self.doc.path, line + 1, start + remaining + 1, max(1, length))
@@ -363,19 +455,34 @@ class _Checker:
                     found[name] = rule
         for name, rule in found.items():
             if rule.settlement_deadline and self.defined_in.get(rule.settlement_deadline) != "deadlines":
-                self.error("rules.settlement_deadline", ("rules", name, "settlement", "deadline"),
-                           name=rule.settlement_deadline)
+                self.error(
+                    "rules.settlement_deadline",
+                    ("rules", name, "settlement", "deadline"),
+                    name=rule.settlement_deadline,
+                )
             if rule.settlement_deadline and (rule.kind is not Kind.MONEY or rule.per != MUNICIPALITY):
                 self.error("rules.settlement_kind", ("rules", name, "settlement"), name=name)
         return found
 
-    def rule(self, section: str, name: str, entry: dict[str, Any], primitives: tuple[str, ...],
-             interpretations: dict[str, Interpretation]) -> Rule | None:
+    def rule(
+        self,
+        section: str,
+        name: str,
+        entry: dict[str, Any],
+        primitives: tuple[str, ...],
+        interpretations: dict[str, Interpretation],
+    ) -> Rule | None:
         path = (section, name)
         given = [p for p in primitives if p in entry]
         if len(given) != 1:
-            self.error("rules.one_primitive", path, at_key=True, name=name,
-                       given=", ".join(given) or "—", allowed=", ".join(primitives))
+            self.error(
+                "rules.one_primitive",
+                path,
+                at_key=True,
+                name=name,
+                given=", ".join(given) or "—",
+                allowed=", ".join(primitives),
+            )
             return None
         primitive = given[0]
         kind = self.types[name].kind
@@ -384,8 +491,12 @@ class _Checker:
         listed_interpretations = tuple(entry.get("interpretations", []))
         for i, ident in enumerate(listed_interpretations):
             if ident not in interpretations:
-                self.error("rules.unknown_interpretation", (*path, "interpretations", i), name=ident,
-                           known=", ".join(interpretations))
+                self.error(
+                    "rules.unknown_interpretation",
+                    (*path, "interpretations", i),
+                    name=ident,
+                    known=", ".join(interpretations),
+                )
             self.used_interpretations.add(ident)
         spec, uses = self.spec(primitive, entry[primitive], (*path, primitive), kind, per, interpretations)
         if spec is None:
@@ -394,9 +505,12 @@ class _Checker:
             for ident in expr.interpretations(spec.tree):
                 self.used_interpretations.add(ident)
                 if ident not in listed_interpretations:
-                    self.error("rules.interpretation_not_listed", (*path, "interpretations")
-                               if "interpretations" in entry else path, at_key="interpretations" not in entry,
-                               id=ident)
+                    self.error(
+                        "rules.interpretation_not_listed",
+                        (*path, "interpretations") if "interpretations" in entry else path,
+                        at_key="interpretations" not in entry,
+                        id=ident,
+                    )
         warnings = []
         for i, w in enumerate(entry.get("warnings", [])):
             wpath = (*path, "warnings", i, "when")
@@ -410,10 +524,18 @@ class _Checker:
             warnings.append(Warning(checked, w["message"]))
         self.check_inputs(path, entry["inputs"], uses)
         return Rule(
-            name=name, section=section, label=entry["label"], article=article, kind=kind, per=per,
-            inputs=tuple(entry["inputs"]), interpretations=listed_interpretations, spec=spec,
+            name=name,
+            section=section,
+            label=entry["label"],
+            article=article,
+            kind=kind,
+            per=per,
+            inputs=tuple(entry["inputs"]),
+            interpretations=listed_interpretations,
+            spec=spec,
             warnings=tuple(warnings),
-            settlement_deadline=entry.get("settlement", {}).get("deadline"), who=entry.get("who"),
+            settlement_deadline=entry.get("settlement", {}).get("deadline"),
+            who=entry.get("who"),
         )
 
     def check_inputs(self, path: tuple[str | int, ...], listed: list[str], uses: Iterable[str]) -> None:
@@ -429,8 +551,15 @@ class _Checker:
             self.error("rules.inputs_unused", (*path, "inputs"), names=", ".join(unused))
         self.used.update(u for u in uses if u in self.defined_in)
 
-    def spec(self, primitive: str, body: Any, path: tuple[str | int, ...], kind: Kind, per: str | None,
-             interpretations: dict[str, Interpretation]) -> tuple[Spec | None, list[str]]:
+    def spec(
+        self,
+        primitive: str,
+        body: Any,
+        path: tuple[str | int, ...],
+        kind: Kind,
+        per: str | None,
+        interpretations: dict[str, Interpretation],
+    ) -> tuple[Spec | None, list[str]]:
         if primitive == "expression":
             return self.expression_rule(body, path, kind, per, interpretations)
         if primitive == "weighted_key":
@@ -441,8 +570,14 @@ class _Checker:
             return self.decision(body, path, kind, per, interpretations)
         return self.deadline(primitive, body, path)
 
-    def expression_rule(self, text: str, path: tuple[str | int, ...], kind: Kind, per: str | None,
-                        interpretations: dict[str, Interpretation]) -> tuple[Spec | None, list[str]]:
+    def expression_rule(
+        self,
+        text: str,
+        path: tuple[str | int, ...],
+        kind: Kind,
+        per: str | None,
+        interpretations: dict[str, Interpretation],
+    ) -> tuple[Spec | None, list[str]]:
         checked = self.expression(text, path, interpretations=interpretations)
         if checked is None:
             return None, []
@@ -451,8 +586,9 @@ class _Checker:
         self.check_result(path, result, expr.unbound_per(checked.tree), kind, per)
         return checked, expr.names(checked.tree)
 
-    def check_result(self, path: tuple[str | int, ...], result: expr.Type, sets: set[str],
-                     kind: Kind, per: str | None) -> None:
+    def check_result(
+        self, path: tuple[str | int, ...], result: expr.Type, sets: set[str], kind: Kind, per: str | None
+    ) -> None:
         compatible = result.kind is kind or (kind is Kind.RATIO and result.kind.dimensionless)
         if not compatible:
             self.error("rules.result_kind", path, declared=kind, found=result.kind)
@@ -462,32 +598,48 @@ class _Checker:
         if stray:
             self.error("rules.per_mismatch", path, sets=", ".join(sorted(stray)), per=per or "—")
 
-    def name_of_kind(self, name: str, path: tuple[str | int, ...], kinds: tuple[Kind, ...],
-                     per: str | None | bool = False, sections: tuple[str, ...] | None = None) -> bool:
+    def name_of_kind(
+        self,
+        name: str,
+        path: tuple[str | int, ...],
+        kinds: tuple[Kind, ...],
+        per: str | bool | None = False,
+        sections: tuple[str, ...] | None = None,
+    ) -> bool:
         """Check that `name` exists with one of `kinds` (and set `per` unless per is False)."""
         found = self.types.get(name)
         if found is None or (sections and self.defined_in.get(name) not in sections):
             self.error("rules.unknown_name", path, names=name)
             return False
         if found.kind not in kinds or (per is not False and found.per != per):
-            self.error("rules.name_kind", path, name=name, found=found.kind, found_per=found.per or "—",
-                       expected=" / ".join(k.value for k in kinds), expected_per=per or "—")
+            self.error(
+                "rules.name_kind",
+                path,
+                name=name,
+                found=found.kind,
+                found_per=found.per or "—",
+                expected=" / ".join(k.value for k in kinds),
+                expected_per=per or "—",
+            )
             return False
         return True
 
-    def weighted_key(self, body: list[dict[str, Any]], path: tuple[str | int, ...], kind: Kind,
-                     per: str | None) -> tuple[Spec | None, list[str]]:
+    def weighted_key(
+        self, body: list[dict[str, Any]], path: tuple[str | int, ...], kind: Kind, per: str | None
+    ) -> tuple[Spec | None, list[str]]:
         if kind is not Kind.RATIO or per is None:
             self.error("rules.key_shape", path, primitive="weighted_key")
         components, uses, total, ok = [], [], Fraction(0), True
         numeric = (Kind.MONEY, Kind.COUNT, Kind.RATIO, Kind.PERCENTAGE)
         for i, item in enumerate(body):
             ok &= self.name_of_kind(item["by"], (*path, i, "by"), numeric, per)
-            ok &= self.name_of_kind(item["weight"], (*path, i, "weight"), (Kind.PERCENTAGE, Kind.RATIO),
-                                    None, ("parameters",))
+            ok &= self.name_of_kind(
+                item["weight"], (*path, i, "weight"), (Kind.PERCENTAGE, Kind.RATIO), None, ("parameters",)
+            )
             uses += [item["by"], item["weight"]]
-            components.append(KeyComponent(item["by"], item["weight"],
-                                           self.cite(item["article"], (*path, i, "article"))))
+            components.append(
+                KeyComponent(item["by"], item["weight"], self.cite(item["article"], (*path, i, "article")))
+            )
             weight = self.data["parameters"].get(item["weight"])
             if weight is not None and ok:
                 try:
@@ -495,20 +647,28 @@ class _Checker:
                 except ValueProblem:
                     ok = False
         if ok and total != 1:
-            self.error("rules.key_weights", path, total=total,
-                       weights=", ".join(f"{c.weight}" for c in components))
+            self.error(
+                "rules.key_weights", path, total=total, weights=", ".join(f"{c.weight}" for c in components)
+            )
         return (WeightedKey(tuple(components)) if ok else None), uses
 
-    def distribute(self, body: dict[str, str], path: tuple[str | int, ...], kind: Kind,
-                   per: str | None) -> tuple[Spec | None, list[str]]:
+    def distribute(
+        self, body: dict[str, str], path: tuple[str | int, ...], kind: Kind, per: str | None
+    ) -> tuple[Spec | None, list[str]]:
         if kind is not Kind.MONEY or per is None:
             self.error("rules.key_shape", path, primitive="distribute")
         ok = self.name_of_kind(body["amount"], (*path, "amount"), (Kind.MONEY,), None)
         ok &= self.name_of_kind(body["key"], (*path, "key"), (Kind.RATIO,), per)
         return (Distribute(body["amount"], body["key"]) if ok else None), [body["amount"], body["key"]]
 
-    def decision(self, body: list[dict[str, Any]], path: tuple[str | int, ...], kind: Kind,
-                 per: str | None, interpretations: dict[str, Interpretation]) -> tuple[Spec | None, list[str]]:
+    def decision(
+        self,
+        body: list[dict[str, Any]],
+        path: tuple[str | int, ...],
+        kind: Kind,
+        per: str | None,
+        interpretations: dict[str, Interpretation],
+    ) -> tuple[Spec | None, list[str]]:
         if kind is not Kind.OUTCOME:
             self.error("rules.result_kind", path, declared=kind, found=Kind.OUTCOME)
         cases, uses, outcomes = [], [], set()
@@ -533,7 +693,9 @@ class _Checker:
             return None, uses
         return Decision(tuple(cases)), uses
 
-    def deadline(self, primitive: str, body: dict[str, Any], path: tuple[str | int, ...]) -> tuple[Spec | None, list[str]]:
+    def deadline(
+        self, primitive: str, body: dict[str, Any], path: tuple[str | int, ...]
+    ) -> tuple[Spec | None, list[str]]:
         if primitive == "on_date":
             ok = self.name_of_kind(body["date"], (*path, "date"), (Kind.DAY_MONTH,), None, ("parameters",))
             return (OnDate(body["date"], body["year"]) if ok else None), [body["date"]]
@@ -566,8 +728,15 @@ class _Checker:
                         self.error("rules.condition_kind", (*path, "check"), kind=check.tree.type.kind)
                     uses = expr.names(check.tree)
             self.check_inputs(path, entry["inputs"], uses)
-            found[name] = Duty(name, entry["label"], self.cite(entry["article"], (*path, "article")),
-                               entry["who"], entry["period"], tuple(entry["inputs"]), check)
+            found[name] = Duty(
+                name,
+                entry["label"],
+                self.cite(entry["article"], (*path, "article")),
+                entry["who"],
+                entry["period"],
+                tuple(entry["inputs"]),
+                check,
+            )
         return found
 
     # --- the whole graph -------------------------------------------------------------------
@@ -580,9 +749,8 @@ class _Checker:
             if state.get(name) == 2 or name not in rules:
                 return
             if state.get(name) == 1:
-                cycle = [*trail[trail.index(name):], name]
-                self.error("rules.cycle", (rules[name].section, name), at_key=True,
-                           cycle=" → ".join(cycle))
+                cycle = [*trail[trail.index(name) :], name]
+                self.error("rules.cycle", (rules[name].section, name), at_key=True, cycle=" → ".join(cycle))
                 return
             state[name] = 1
             for dependency in rules[name].inputs:
@@ -594,8 +762,13 @@ class _Checker:
             visit(name, [])
         return tuple(order)
 
-    def check_usage(self, parameters: dict[str, Parameter], facts: dict[str, FactDecl],
-                    interpretations: dict[str, Interpretation], rules: dict[str, Rule]) -> None:
+    def check_usage(
+        self,
+        parameters: dict[str, Parameter],
+        facts: dict[str, FactDecl],
+        interpretations: dict[str, Interpretation],
+        rules: dict[str, Rule],
+    ) -> None:
         for name in parameters:
             if name not in self.used:
                 self.error("rules.unused_parameter", ("parameters", name), at_key=True, name=name)
@@ -609,8 +782,12 @@ class _Checker:
             if not fact.required and not fact.has_default:
                 users = [r.name for r in rules.values() if name in r.inputs]
                 if users:
-                    self.error("rules.optional_fact_in_rule", ("facts", name, "required"), name=name,
-                               rules=", ".join(users))
+                    self.error(
+                        "rules.optional_fact_in_rule",
+                        ("facts", name, "required"),
+                        name=name,
+                        rules=", ".join(users),
+                    )
 
 
 def _citation_sort(key: str) -> tuple[int, int, str]:
@@ -624,4 +801,3 @@ def parse_fact_value(decl: FactDecl, raw: Any) -> Any:
     if decl.minimum is not None and value < decl.minimum:
         raise ValueProblem("facts.below_minimum", value=raw, minimum=decl.minimum)
     return value
-

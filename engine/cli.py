@@ -24,28 +24,30 @@ EXIT_PROBLEM, EXIT_INTERNAL = 1, 3
 HELP = {
     "nl": {
         "main": "Convenanten Beschermd Wonen en (Begeleiding) Maatschappelijke Opvang als regels: "
-                "controleren, doorrekenen en termijnen tonen. Zet CONVENANT_LANG=en voor Engels.",
+        "controleren, doorrekenen en termijnen tonen. Zet CONVENANT_LANG=en voor Engels.",
         "lang": "Taal van meldingen en uitvoer: nl (standaard) of en.",
         "rules_dir": "Map met regelbestanden (standaard: rules/ van dit project).",
         "validate": "Controleer regelbestanden, de tabel van gemeenten en feitenbestanden. "
-                    "PATH mag een bestand of een map zijn (rules/ controleert alles).",
-        "evaluate": "Reken de feiten van één jaar door met de versie van het convenant die in dat jaar geldt.",
+        "PATH mag een bestand of een map zijn (rules/ controleert alles).",
+        "evaluate": "Reken de feiten van één jaar door met de versie van het convenant die in dat jaar "
+        "geldt.",
         "rules": "Gebruik dit regelbestand in plaats van de versie die in het jaar geldt.",
         "format": "Uitvoer als tabel (voor mensen) of json (voor programma's).",
         "deadlines": "Toon de termijnen en verplichtingen van een convenant voor een jaar (COVENANT is de "
-                     "korte naam, bijvoorbeeld assen).",
+        "korte naam, bijvoorbeeld assen).",
     },
     "en": {
         "main": "Covenants on Beschermd Wonen and (Begeleiding) Maatschappelijke Opvang as rules: check, "
-                "evaluate, list deadlines.",
+        "evaluate, list deadlines.",
         "lang": "Language of messages and output: nl (default) or en.",
         "rules_dir": "Folder of rule files (default: this project's rules/).",
         "validate": "Check rule files, the municipalities table and fact files. PATH may be a file or a "
-                    "folder (rules/ checks everything).",
+        "folder (rules/ checks everything).",
         "evaluate": "Evaluate one year's facts with the covenant version in force that year.",
         "rules": "Use this rule file instead of the version in force that year.",
         "format": "Output as a table (for people) or json (for programs).",
-        "deadlines": "List a covenant's deadlines and duties for a year (COVENANT is its short id, e.g. assen).",
+        "deadlines": "List a covenant's deadlines and duties for a year (COVENANT is its short id, "
+        "e.g. assen).",
     },
 }
 _H = HELP[messages.language()]
@@ -75,8 +77,11 @@ def handles_problems(command: Callable[..., Any]) -> Callable[..., Any]:
             if os.environ.get("CONVENANT_DEBUG"):
                 raise
             label = messages.LABELS[lang]["internal"]
-            click.echo(f"{label}: {type(error).__name__}: {error}\n"
-                       "(CONVENANT_DEBUG=1 shows the traceback; please report it)", err=True)
+            click.echo(
+                f"{label}: {type(error).__name__}: {error}\n"
+                "(CONVENANT_DEBUG=1 shows the traceback; please report it)",
+                err=True,
+            )
             sys.exit(EXIT_INTERNAL)
 
     return wrapper
@@ -84,8 +89,9 @@ def handles_problems(command: Callable[..., Any]) -> Callable[..., Any]:
 
 @click.group(help=_H["main"])
 @click.option("--lang", type=click.Choice(messages.LANGUAGES), default=None, help=_H["lang"])
-@click.option("--rules-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help=_H["rules_dir"])
+@click.option(
+    "--rules-dir", type=click.Path(file_okay=False, path_type=Path), default=None, help=_H["rules_dir"]
+)
 @click.version_option(package_name="convenant")
 @click.pass_context
 def cli(ctx: click.Context, lang: str | None, rules_dir: Path | None) -> None:

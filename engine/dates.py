@@ -41,17 +41,32 @@ ATW_OPTIONS = (ATW_APPLY, ATW_SKIP)
 MONTHS_NL = (
     "januari februari maart april mei juni juli augustus september oktober november december"
 ).split()
-MONTHS_EN = (
-    "January February March April May June July August September October November December"
-).split()
+MONTHS_EN = ("January February March April May June July August September October November December").split()
 _WEEKDAYS_NL = "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag".split()
 _NUMBER_WORDS = {
-    "een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7,
-    "acht": 8, "negen": 9, "tien": 10, "elf": 11, "twaalf": 12,
+    "een": 1,
+    "één": 1,
+    "twee": 2,
+    "drie": 3,
+    "vier": 4,
+    "vijf": 5,
+    "zes": 6,
+    "zeven": 7,
+    "acht": 8,
+    "negen": 9,
+    "tien": 10,
+    "elf": 11,
+    "twaalf": 12,
 }
 _UNITS = {
-    "dag": "days", "dagen": "days", "week": "weeks", "weken": "weeks",
-    "maand": "months", "maanden": "months", "jaar": "years", "jaren": "years",
+    "dag": "days",
+    "dagen": "days",
+    "week": "weeks",
+    "weken": "weeks",
+    "maand": "months",
+    "maanden": "months",
+    "jaar": "years",
+    "jaren": "years",
 }
 _TERM_RE = re.compile(r"^\s*(\d+|[a-zé]+)\s+([a-z]+)\s*$")
 _DAY_MONTH_RE = re.compile(r"^\s*(\d{1,2})\s+([a-z]+)\s*$")
@@ -171,8 +186,9 @@ def add_term(start: date, term: Term, month_policy: str) -> date:
     last = calendar.monthrange(year, month)[1]
     if start.day > last:
         if month_policy != MONTH_CLIP:
-            raise DateProblem("date.month_overflow", start=start, term=term.dutch(),
-                              month=MONTHS_NL[month - 1], year=year)
+            raise DateProblem(
+                "date.month_overflow", start=start, term=term.dutch(), month=MONTHS_NL[month - 1], year=year
+            )
         return date(year, month, last)
     return date(year, month, start.day)
 

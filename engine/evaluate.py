@@ -113,8 +113,18 @@ class Calendar:
 
 def deadlines_for(rules: RuleFile, year: int) -> Calendar:
     """Every deadline that can be known from the year alone; one that needs a fact stays unknown."""
-    run = _Run(rules, Facts(path="", sha256="", covenant=rules.covenant.id, year=year,
-                            illustrative=False, description=None, evaluation_date=None))
+    run = _Run(
+        rules,
+        Facts(
+            path="",
+            sha256="",
+            covenant=rules.covenant.id,
+            year=year,
+            illustrative=False,
+            description=None,
+            evaluation_date=None,
+        ),
+    )
     nodes = []
     for name in rules.order:
         rule = rules.rules[name]
@@ -179,9 +189,18 @@ class _Run:
                 found.update(dict.fromkeys(self.nodes[name].interpretations))
         return tuple(found)
 
-    def fail(self, code: str, rule: Rule, location: Location | None = None, **args: Any) -> ConvenantError:
-        return ConvenantError([Problem(code, {"rule": rule.name, "label": rule.label, **args},
-                                       location or Location(self.facts.path), None, rule.article)])
+    def fail(self, code: str, rule: Rule, location: Location | None = None, /, **args: Any) -> ConvenantError:
+        return ConvenantError(
+            [
+                Problem(
+                    code,
+                    {"rule": rule.name, "label": rule.label, **args},
+                    location or Location(self.facts.path),
+                    None,
+                    rule.article,
+                )
+            ]
+        )
 
     # --- primitives -----------------------------------------------------------------------
 
@@ -225,14 +244,25 @@ class _Run:
             weight = self.values[component.weight]
             total = sum((Fraction(by[m]) for m in members), Fraction(0))
             if total == 0:
-                raise self.fail("evaluate.key_total_zero", rule, None, fact=component.by,
-                                label=self.input_use(component.by).label,
-                                component_article=component.article)
+                raise self.fail(
+                    "evaluate.key_total_zero",
+                    rule,
+                    None,
+                    fact=component.by,
+                    component_article=component.article,
+                )
             shares = {m: Fraction(by[m]) / total for m in members}
             for m in members:
                 key[m] += weight * shares[m]
-            components.append({"by": component.by, "weight": weight, "total": total,
-                               "shares": shares, "article": component.article})
+            components.append(
+                {
+                    "by": component.by,
+                    "weight": weight,
+                    "total": total,
+                    "shares": shares,
+                    "article": component.article,
+                }
+            )
         if sum(key.values(), Fraction(0)) != 1:
             raise self.fail("evaluate.key_not_one", rule, total=sum(key.values(), Fraction(0)))
         return key, {"components": components}
@@ -254,12 +284,14 @@ class _Run:
         outcomes, matched = {}, {}
         for m in members:
             current = {per: m} if per else {}
-            hits = [i for i, case in enumerate(spec.cases)
-                    if self.evaluator.evaluate(case.when.tree, current)]
+            hits = [
+                i for i, case in enumerate(spec.cases) if self.evaluator.evaluate(case.when.tree, current)
+            ]
             if len(hits) != 1:
                 code = "evaluate.decision_none" if not hits else "evaluate.decision_overlap"
-                raise self.fail(code, rule, member=m or "—",
-                                outcomes=", ".join(spec.cases[i].outcome for i in hits))
+                raise self.fail(
+                    code, rule, member=m or "—", outcomes=", ".join(spec.cases[i].outcome for i in hits)
+                )
             outcomes[m] = spec.cases[hits[0]].outcome
             matched[m] = hits[0]
         value = outcomes if per else outcomes[None]
@@ -311,4 +343,3 @@ class _Run:
             return DutyResult(duty.name, period, "niet_getoetst", missing)
         met = self.evaluator.evaluate(duty.check.tree)
         return DutyResult(duty.name, period, "voldaan" if met else "niet_voldaan", ())
-

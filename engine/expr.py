@@ -199,8 +199,13 @@ class _Parser:
         token = self.accept(text)
         if token is None:
             got = self.peek
-            raise ExprProblem("expr.expected", got.start, max(got.end, got.start + 1),
-                              expected=text, found=got.text or "einde")
+            raise ExprProblem(
+                "expr.expected",
+                got.start,
+                max(got.end, got.start + 1),
+                expected=text,
+                found=got.text or "einde",
+            )
         return token
 
     def parse(self) -> Node:
@@ -294,13 +299,19 @@ class _Parser:
             inner = self.expression()
             self.expect(")")
             return inner
-        raise ExprProblem("expr.unexpected", token.start, max(token.end, token.start + 1),
-                          found=token.text or "einde")
+        raise ExprProblem(
+            "expr.unexpected", token.start, max(token.end, token.start + 1), found=token.text or "einde"
+        )
 
     def call(self, name: _Token) -> Node:
         if name.text not in FUNCTIONS:
-            raise ExprProblem("expr.unknown_function", name.start, name.end, name=name.text,
-                              known=", ".join(sorted(FUNCTIONS)))
+            raise ExprProblem(
+                "expr.unknown_function",
+                name.start,
+                name.end,
+                name=name.text,
+                known=", ".join(sorted(FUNCTIONS)),
+            )
         args = [self.expression()]
         while self.accept(","):
             args.append(self.expression())
@@ -335,8 +346,10 @@ def interpretations(tree: Node) -> list[str]:
     return [
         node.args[0].value
         for node in tree.walk()
-        if isinstance(node, Call) and node.function == "interpretation"
-        and node.args and isinstance(node.args[0], String)
+        if isinstance(node, Call)
+        and node.function == "interpretation"
+        and node.args
+        and isinstance(node.args[0], String)
     ]
 
 
@@ -369,8 +382,7 @@ class Checker:
     def _infer(self, node: Node) -> Type:
         if isinstance(node, Number):
             if node.value not in (0, 1):
-                raise ExprProblem("expr.literal_number", node.start, node.end,
-                                  number=str(node.value))
+                raise ExprProblem("expr.literal_number", node.start, node.end, number=str(node.value))
             return Type(Kind.COUNT)
         if isinstance(node, String):
             return Type(Kind.TEXT)
@@ -388,8 +400,7 @@ class Checker:
             inner = self.check(node.operand)
             wanted = Kind.BOOLEAN if node.op == "not" else None
             if (wanted and inner.kind is not wanted) or (not wanted and not inner.kind.numeric):
-                raise ExprProblem("expr.operand_kind", node.start, node.end, op=node.op,
-                                  kind=inner.kind)
+                raise ExprProblem("expr.operand_kind", node.start, node.end, op=node.op, kind=inner.kind)
             return inner
         if isinstance(node, If):
             return self._if(node)
@@ -400,8 +411,9 @@ class Checker:
         assert node.condition and node.then and node.otherwise
         condition = self.check(node.condition)
         if condition.kind is not Kind.BOOLEAN:
-            raise ExprProblem("expr.condition_kind", node.condition.start, node.condition.end,
-                              kind=condition.kind)
+            raise ExprProblem(
+                "expr.condition_kind", node.condition.start, node.condition.end, kind=condition.kind
+            )
         a, b = self.check(node.then), self.check(node.otherwise)
         per = _merge_per(node, a, b)
         if _is_zero(node.otherwise) and a.kind.numeric:
@@ -420,36 +432,47 @@ class Checker:
         op = node.op
         if op in LOGICAL:
             if a.kind is not Kind.BOOLEAN or b.kind is not Kind.BOOLEAN:
-                raise ExprProblem("expr.operand_kind", node.start, node.end, op=op,
-                                  kind=a.kind if a.kind is not Kind.BOOLEAN else b.kind)
+                raise ExprProblem(
+                    "expr.operand_kind",
+                    node.start,
+                    node.end,
+                    op=op,
+                    kind=a.kind if a.kind is not Kind.BOOLEAN else b.kind,
+                )
             return Type(Kind.BOOLEAN, per)
         if op in COMPARISON:
             self._comparable(node, a, b)
             return Type(Kind.BOOLEAN, per)
         if not (a.kind.numeric and b.kind.numeric):
-            raise ExprProblem("expr.operand_kind", node.start, node.end, op=op,
-                              kind=a.kind if not a.kind.numeric else b.kind)
+            raise ExprProblem(
+                "expr.operand_kind",
+                node.start,
+                node.end,
+                op=op,
+                kind=a.kind if not a.kind.numeric else b.kind,
+            )
         money_a, money_b = a.kind is Kind.MONEY, b.kind is Kind.MONEY
         counts = a.kind is Kind.COUNT and b.kind is Kind.COUNT
         if op in ("+", "-"):
             if money_a != money_b and not (_is_zero(node.left) or _is_zero(node.right)):
-                raise ExprProblem("expr.unit_mismatch", node.start, node.end, op=op,
-                                  left=a.kind, right=b.kind)
+                raise ExprProblem(
+                    "expr.unit_mismatch", node.start, node.end, op=op, left=a.kind, right=b.kind
+                )
             if money_a or money_b:
                 return Type(Kind.MONEY, per, a.cents and b.cents)
             return Type(Kind.COUNT if counts else Kind.RATIO, per)
         if op == "*":
             if money_a and money_b:
-                raise ExprProblem("expr.unit_mismatch", node.start, node.end, op=op,
-                                  left=a.kind, right=b.kind)
+                raise ExprProblem(
+                    "expr.unit_mismatch", node.start, node.end, op=op, left=a.kind, right=b.kind
+                )
             if money_a or money_b:
                 other = b if money_a else a
                 return Type(Kind.MONEY, per, (a if money_a else b).cents and other.kind is Kind.COUNT)
             return Type(Kind.COUNT if counts else Kind.RATIO, per)
         # division
         if money_b and not money_a:
-            raise ExprProblem("expr.unit_mismatch", node.start, node.end, op=op,
-                              left=a.kind, right=b.kind)
+            raise ExprProblem("expr.unit_mismatch", node.start, node.end, op=op, left=a.kind, right=b.kind)
         if money_a and not money_b:
             return Type(Kind.MONEY, per, False)
         return Type(Kind.RATIO, per)
@@ -464,8 +487,9 @@ class Checker:
         zero = _is_zero(node.left) or _is_zero(node.right)
         same = a.kind is b.kind or (a.kind.dimensionless and b.kind.dimensionless)
         if not (same or (zero and a.kind.numeric and b.kind.numeric)):
-            raise ExprProblem("expr.unit_mismatch", node.start, node.end, op=node.op,
-                              left=a.kind, right=b.kind)
+            raise ExprProblem(
+                "expr.unit_mismatch", node.start, node.end, op=node.op, left=a.kind, right=b.kind
+            )
         if node.op not in ("=", "!=") and not (a.kind.numeric or a.kind is Kind.DATE):
             raise ExprProblem("expr.operand_kind", node.start, node.end, op=node.op, kind=a.kind)
 
@@ -473,8 +497,13 @@ class Checker:
     def _option_literal(side: Node, side_type: Type, other: Node) -> None:
         if side_type.options is not None and isinstance(other, String):
             if other.value not in side_type.options:
-                raise ExprProblem("expr.unknown_option", other.start, other.end,
-                                  option=other.value, options=", ".join(sorted(side_type.options)))
+                raise ExprProblem(
+                    "expr.unknown_option",
+                    other.start,
+                    other.end,
+                    option=other.value,
+                    options=", ".join(sorted(side_type.options)),
+                )
 
     def _call(self, node: Call) -> Type:
         fn, args = node.function, node.args
@@ -483,8 +512,9 @@ class Checker:
                 raise ExprProblem("expr.interpretation_arg", node.start, node.end)
             options = self.options(args[0].value)
             if options is None:
-                raise ExprProblem("expr.unknown_interpretation", args[0].start, args[0].end,
-                                  name=args[0].value)
+                raise ExprProblem(
+                    "expr.unknown_interpretation", args[0].start, args[0].end, name=args[0].value
+                )
             return Type(Kind.TEXT, None, True, options)
         types = [self.check(arg) for arg in args]
         if fn in ("sum", "abs", "round") and len(args) != 1:
@@ -508,8 +538,9 @@ class Checker:
         per, cents = first.per, first.cents
         for arg, t in zip(args[1:], types[1:], strict=True):
             if (t.kind is Kind.MONEY) != (first.kind is Kind.MONEY) and not _is_zero(arg):
-                raise ExprProblem("expr.unit_mismatch", node.start, node.end, op=fn,
-                                  left=first.kind, right=t.kind)
+                raise ExprProblem(
+                    "expr.unit_mismatch", node.start, node.end, op=fn, left=first.kind, right=t.kind
+                )
             per = _merge_per(node, Type(first.kind, per), t)
             cents = cents and t.cents
         return Type(first.kind, per, cents)
@@ -546,8 +577,9 @@ class Evaluator:
     per-set expression is evaluated for.
     """
 
-    def __init__(self, values: Mapping[str, Any], members: Mapping[str, Sequence[str]],
-                 chosen: Mapping[str, str]) -> None:
+    def __init__(
+        self, values: Mapping[str, Any], members: Mapping[str, Sequence[str]], chosen: Mapping[str, str]
+    ) -> None:
         self.values, self.members, self.chosen = values, members, chosen
 
     def evaluate(self, node: Node, current: Mapping[str, str] | None = None) -> Any:

@@ -105,6 +105,8 @@ class Document:
     def locate(self, field_path: tuple[str | int, ...], at_key: bool = False) -> Location:
         """File, line and column of a field; `at_key` points at its key instead of its value."""
         node, key_node = self.node_at(field_path)
+        # a block (mapping or list) is best shown by the key that names it
+        at_key = at_key or not isinstance(node, Scalar)
         target: Node = key_node if (at_key and key_node is not None) else node
         length = 1
         if isinstance(target, Scalar):
@@ -136,7 +138,9 @@ def _read_text(path: Path, display: str) -> tuple[bytes, str]:
     except IsADirectoryError:
         raise ConvenantError([Problem("file.is_directory", {"path": display})]) from None
     except OSError as exc:
-        raise ConvenantError([Problem("file.unreadable", {"path": display, "reason": exc.strerror})]) from None
+        raise ConvenantError(
+            [Problem("file.unreadable", {"path": display, "reason": exc.strerror})]
+        ) from None
     if len(raw) > MAX_FILE_BYTES:
         raise ConvenantError(
             [Problem("file.too_large", {"size": len(raw), "limit": MAX_FILE_BYTES}, Location(display))]
@@ -230,8 +234,9 @@ class _Builder:
             items: list[Node] = []
             for child in events:
                 if isinstance(child, yaml.SequenceEndEvent):
-                    return SequenceNode(start.line, start.column, child.end_mark.line,
-                                        child.end_mark.column, items)
+                    return SequenceNode(
+                        start.line, start.column, child.end_mark.line, child.end_mark.column, items
+                    )
                 items.append(self._node(child, events))
         if isinstance(event, yaml.MappingStartEvent):
             return self._mapping(event, events)
@@ -243,12 +248,15 @@ class _Builder:
         seen: dict[str, Scalar] = {}
         for child in events:
             if isinstance(child, yaml.MappingEndEvent):
-                return MappingNode(start.line, start.column, child.end_mark.line,
-                                   child.end_mark.column, pairs)
+                return MappingNode(
+                    start.line, start.column, child.end_mark.line, child.end_mark.column, pairs
+                )
             key = self._node(child, events, is_key=True)
             value = self._node(next(events), events)
             if not isinstance(key, Scalar) or key.text == "<<" or (key.style is None and key.text == ""):
-                self.problems.add("yaml.bad_key", location=Location(self.display, key.line + 1, key.column + 1))
+                self.problems.add(
+                    "yaml.bad_key", location=Location(self.display, key.line + 1, key.column + 1)
+                )
                 continue
             if key.text in seen:
                 first = seen[key.text]

@@ -43,52 +43,80 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("cannot read {path} ({reason})", "check the file's permissions."),
     },
     "file.too_large": {
-        "nl": ("het bestand is te groot ({size} bytes; hoogstens {limit})",
-               "een regel- of feitenbestand is klein; controleer of dit het goede bestand is."),
-        "en": ("the file is too large ({size} bytes; at most {limit})",
-               "rule and fact files are small; check that this is the right file."),
+        "nl": (
+            "het bestand is te groot ({size} bytes; hoogstens {limit})",
+            "een regel- of feitenbestand is klein; controleer of dit het goede bestand is.",
+        ),
+        "en": (
+            "the file is too large ({size} bytes; at most {limit})",
+            "rule and fact files are small; check that this is the right file.",
+        ),
     },
     "file.not_utf8": {
         "nl": ("het bestand is geen UTF-8-tekst", "sla het bestand op als UTF-8."),
         "en": ("the file is not UTF-8 text", "save the file as UTF-8."),
     },
     "file.schema_line": {
-        "nl": ("de eerste regel moet het schema noemen: # yaml-language-server: $schema=…/{expected} "
-               "(gevonden: {found})",
-               "zet die regel bovenaan; de editor controleert het bestand dan al tijdens het typen."),
-        "en": ("the first line must name the schema: # yaml-language-server: $schema=…/{expected} "
-               "(found: {found})",
-               "put that line at the top; the editor then checks the file as you type."),
+        "nl": (
+            "de eerste regel moet het schema noemen: # yaml-language-server: $schema=…/{expected} "
+            "(gevonden: {found})",
+            "zet die regel bovenaan; de editor controleert het bestand dan al tijdens het typen.",
+        ),
+        "en": (
+            "the first line must name the schema: # yaml-language-server: $schema=…/{expected} "
+            "(found: {found})",
+            "put that line at the top; the editor then checks the file as you type.",
+        ),
     },
     "file.unknown_kind": {
-        "nl": ("onbekend soort bestand (schema: {found})",
-               "zet bovenaan # yaml-language-server: $schema=… met rule-file.schema.json, facts.schema.json "
-               "of municipalities.schema.json."),
-        "en": ("unknown kind of file (schema: {found})",
-               "start it with # yaml-language-server: $schema=… naming rule-file.schema.json, facts.schema.json "
-               "or municipalities.schema.json."),
+        "nl": (
+            "onbekend soort bestand (schema: {found})",
+            "zet bovenaan # yaml-language-server: $schema=… met rule-file.schema.json, facts.schema.json "
+            "of municipalities.schema.json.",
+        ),
+        "en": (
+            "unknown kind of file (schema: {found})",
+            "start it with # yaml-language-server: $schema=… naming rule-file.schema.json, facts.schema.json "
+            "or municipalities.schema.json.",
+        ),
     },
     # YAML
     "yaml.syntax": {
-        "nl": ("het bestand is geen geldige YAML: {detail}",
-               "controleer de inspringing en de dubbele punten rond deze plek."),
+        "nl": (
+            "het bestand is geen geldige YAML: {detail}",
+            "controleer de inspringing en de dubbele punten rond deze plek.",
+        ),
         "en": ("the file is not valid YAML: {detail}", "check indentation and colons around here."),
     },
     "yaml.multiple_documents": {
-        "nl": ("het bestand bevat meer dan één document (---)", "zet elk convenant of jaar in een eigen bestand."),
-        "en": ("the file holds more than one document (---)", "put each covenant or year in a file of its own."),
+        "nl": (
+            "het bestand bevat meer dan één document (---)",
+            "zet elk convenant of jaar in een eigen bestand.",
+        ),
+        "en": (
+            "the file holds more than one document (---)",
+            "put each covenant or year in a file of its own.",
+        ),
     },
     "yaml.anchor": {
-        "nl": ("ankers (&{name}) zijn niet toegestaan", "schrijf de waarde uit op elke plek waar zij nodig is."),
+        "nl": (
+            "ankers (&{name}) zijn niet toegestaan",
+            "schrijf de waarde uit op elke plek waar zij nodig is.",
+        ),
         "en": ("anchors (&{name}) are not allowed", "write the value out wherever it is needed."),
     },
     "yaml.alias": {
-        "nl": ("verwijzingen (*{name}) zijn niet toegestaan", "schrijf de waarde uit op elke plek waar zij nodig is."),
+        "nl": (
+            "verwijzingen (*{name}) zijn niet toegestaan",
+            "schrijf de waarde uit op elke plek waar zij nodig is.",
+        ),
         "en": ("aliases (*{name}) are not allowed", "write the value out wherever it is needed."),
     },
     "yaml.tag": {
-        "nl": ("YAML-tags ({tag}) zijn niet toegestaan: een regelbestand bevat alleen gegevens",
-               "verwijder de tag."),
+        "nl": (
+            "YAML-tags ({tag}) zijn niet toegestaan: een regelbestand bevat alleen gegevens",
+            "verwijder de tag.",
+        ),
         "en": ("YAML tags ({tag}) are not allowed: a rule file holds data only", "remove the tag."),
     },
     "yaml.bad_key": {
@@ -96,23 +124,35 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("this key is not allowed", "use a plain name as key."),
     },
     "yaml.duplicate_key": {
-        "nl": ("de sleutel ‘{key}’ staat twee keer in hetzelfde blok (eerder op regel {first_line})",
-               "laat één van beide staan; anders is niet duidelijk welke waarde geldt."),
-        "en": ("the key ‘{key}’ appears twice in the same block (first on line {first_line})",
-               "keep one of them; otherwise it is unclear which value holds."),
+        "nl": (
+            "de sleutel ‘{key}’ staat twee keer in hetzelfde blok (eerder op regel {first_line})",
+            "laat één van beide staan; anders is niet duidelijk welke waarde geldt.",
+        ),
+        "en": (
+            "the key ‘{key}’ appears twice in the same block (first on line {first_line})",
+            "keep one of them; otherwise it is unclear which value holds.",
+        ),
     },
     "yaml.ambiguous_bool": {
-        "nl": ("‘{text}’ is dubbelzinnig: oudere YAML leest dit als ja/nee",
-               "schrijf true of false voor ja/nee, of zet de tekst tussen aanhalingstekens: \"{text}\"."),
-        "en": ("‘{text}’ is ambiguous: older YAML reads it as yes/no",
-               "write true or false for yes/no, or quote the text: \"{text}\"."),
+        "nl": (
+            "‘{text}’ is dubbelzinnig: oudere YAML leest dit als ja/nee",
+            'schrijf true of false voor ja/nee, of zet de tekst tussen aanhalingstekens: "{text}".',
+        ),
+        "en": (
+            "‘{text}’ is ambiguous: older YAML reads it as yes/no",
+            'write true or false for yes/no, or quote the text: "{text}".',
+        ),
     },
     "yaml.ambiguous_number": {
-        "nl": ("‘{text}’ is geen eenduidig getal: YAML kan dit als tijd, octaal, exponent of tekst lezen",
-               "schrijf een gewoon getal met een punt als decimaalteken (1234.50), of zet tekst tussen "
-               "aanhalingstekens: \"{text}\"."),
-        "en": ("‘{text}’ is not an unambiguous number: YAML may read it as a time, octal, exponent or text",
-               "write a plain number with a decimal point (1234.50), or quote text: \"{text}\"."),
+        "nl": (
+            "‘{text}’ is geen eenduidig getal: YAML kan dit als tijd, octaal, exponent of tekst lezen",
+            "schrijf een gewoon getal met een punt als decimaalteken (1234.50), of zet tekst tussen "
+            'aanhalingstekens: "{text}".',
+        ),
+        "en": (
+            "‘{text}’ is not an unambiguous number: YAML may read it as a time, octal, exponent or text",
+            'write a plain number with a decimal point (1234.50), or quote text: "{text}".',
+        ),
     },
     # schema
     "schema.required": {
@@ -120,13 +160,17 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("the required field ‘{name}’ is missing", "add ‘{name}’."),
     },
     "schema.missing_citation": {
-        "nl": ("de bronvermelding (‘article’) ontbreekt",
-               "voeg article toe met het artikel waar dit in het convenant staat, bijvoorbeeld "
-               "article: \"8.5a\" (artikel 8, vijfde lid, onder a). Zonder bron is niet na te gaan waar "
-               "het getal of de regel vandaan komt."),
-        "en": ("the citation (‘article’) is missing",
-               "add article with the article of the covenant this comes from, e.g. article: \"8.5a\" "
-               "(Article 8(5)(a))."),
+        "nl": (
+            "de bronvermelding (‘article’) ontbreekt",
+            "voeg article toe met het artikel waar dit in het convenant staat, bijvoorbeeld "
+            'article: "8.5a" (artikel 8, vijfde lid, onder a). Zonder bron is niet na te gaan waar '
+            "het getal of de regel vandaan komt.",
+        ),
+        "en": (
+            "the citation (‘article’) is missing",
+            'add article with the article of the covenant this comes from, e.g. article: "8.5a" '
+            "(Article 8(5)(a)).",
+        ),
     },
     "schema.unknown_key": {
         "nl": ("onbekend veld ‘{name}’", "{suggestion}Toegestaan zijn: {known}."),
@@ -166,18 +210,22 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
     },
     # values
     "value.not_a_number": {
-        "nl": ("‘{value}’ is geen getal (eenheid: {unit})",
-               "schrijf een getal met een punt als decimaalteken, zonder punten voor duizendtallen: 1234567.89."),
-        "en": ("‘{value}’ is not a number (unit: {unit})",
-               "write a number with a decimal point and no thousands separators: 1234567.89."),
+        "nl": (
+            "‘{value}’ is geen getal (eenheid: {unit})",
+            "schrijf een getal met een punt als decimaalteken, zonder punten voor duizendtallen: 1234567.89.",
+        ),
+        "en": (
+            "‘{value}’ is not a number (unit: {unit})",
+            "write a number with a decimal point and no thousands separators: 1234567.89.",
+        ),
     },
     "value.money_cents": {
         "nl": ("‘{value}’ is geen bedrag in hele centen", "een geldbedrag heeft hoogstens twee decimalen."),
         "en": ("‘{value}’ is not an amount in whole cents", "an amount of money has at most two decimals."),
     },
     "value.not_a_percentage": {
-        "nl": ("‘{value}’ is geen percentage", "schrijf 5 (betekent 5 %) of \"0,25 %\"."),
-        "en": ("‘{value}’ is not a percentage", "write 5 (meaning 5 %) or \"0,25 %\"."),
+        "nl": ("‘{value}’ is geen percentage", 'schrijf 5 (betekent 5 %) of "0,25 %".'),
+        "en": ("‘{value}’ is not a percentage", 'write 5 (meaning 5 %) or "0,25 %".'),
     },
     "value.not_a_count": {
         "nl": ("‘{value}’ is geen aantal", "een aantal is een geheel getal zonder decimalen."),
@@ -196,16 +244,16 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("‘{value}’ is not a date", "write a date as yyyy-mm-dd, e.g. 2025-06-30."),
     },
     "value.not_a_term": {
-        "nl": ("‘{value}’ is geen termijn", "schrijf bijvoorbeeld \"1 maand\", \"2 weken\" of \"14 dagen\"."),
-        "en": ("‘{value}’ is not a term", "write e.g. \"1 maand\", \"2 weken\" or \"14 dagen\"."),
+        "nl": ("‘{value}’ is geen termijn", 'schrijf bijvoorbeeld "1 maand", "2 weken" of "14 dagen".'),
+        "en": ("‘{value}’ is not a term", 'write e.g. "1 maand", "2 weken" or "14 dagen".'),
     },
     "value.not_a_day_month": {
-        "nl": ("‘{value}’ is geen dag en maand", "schrijf bijvoorbeeld \"1 oktober\" of \"30 juni\"."),
-        "en": ("‘{value}’ is not a day and month", "write e.g. \"1 oktober\" or \"30 juni\"."),
+        "nl": ("‘{value}’ is geen dag en maand", 'schrijf bijvoorbeeld "1 oktober" of "30 juni".'),
+        "en": ("‘{value}’ is not a day and month", 'write e.g. "1 oktober" or "30 juni".'),
     },
     "value.not_a_month": {
-        "nl": ("‘{value}’ is geen maand", "schrijf de naam van de maand: \"februari\"."),
-        "en": ("‘{value}’ is not a month", "write the Dutch month name: \"februari\"."),
+        "nl": ("‘{value}’ is geen maand", 'schrijf de naam van de maand: "februari".'),
+        "en": ("‘{value}’ is not a month", 'write the Dutch month name: "februari".'),
     },
     # municipalities table
     "municipalities.duplicate": {
@@ -218,50 +266,76 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
     },
     # rule files
     "rules.unknown_article": {
-        "nl": ("artikel ‘{article}’ staat niet onder articles", "voeg het artikel toe onder articles, of "
-               "verwijs naar een artikel dat er wel staat: {known}."),
-        "en": ("article ‘{article}’ is not listed under articles",
-               "add it under articles, or cite one that is there: {known}."),
+        "nl": (
+            "artikel ‘{article}’ staat niet onder articles",
+            "voeg het artikel toe onder articles, of verwijs naar een artikel dat er wel staat: {known}.",
+        ),
+        "en": (
+            "article ‘{article}’ is not listed under articles",
+            "add it under articles, or cite one that is there: {known}.",
+        ),
     },
     "rules.period_reversed": {
         "nl": ("valid_until ({valid_until}) ligt vóór valid_from ({valid_from})", "draai de datums om."),
         "en": ("valid_until ({valid_until}) lies before valid_from ({valid_from})", "swap the dates."),
     },
     "rules.unknown_municipality": {
-        "nl": ("de gemeente ‘{name}’ staat niet in {table}",
-               "{suggestions}Schrijf de naam zoals in die tabel, of voeg de gemeente met haar CBS-code toe."),
-        "en": ("the municipality ‘{name}’ is not in {table}",
-               "{suggestions}Write the name as in that table, or add it with its CBS code."),
+        "nl": (
+            "de gemeente ‘{name}’ staat niet in {table}",
+            "{suggestions}Schrijf de naam zoals in die tabel, of voeg de gemeente met haar CBS-code toe.",
+        ),
+        "en": (
+            "the municipality ‘{name}’ is not in {table}",
+            "{suggestions}Write the name as in that table, or add it with its CBS code.",
+        ),
     },
     "rules.duplicate_party": {
         "nl": ("de gemeente ‘{name}’ staat twee keer onder parties", "noem elke partij één keer."),
         "en": ("the municipality ‘{name}’ is listed twice under parties", "list each party once."),
     },
     "rules.centrumgemeente_count": {
-        "nl": ("er moet precies één centrumgemeente zijn (nu: {count})", "geef één partij role: centrumgemeente."),
-        "en": ("there must be exactly one centrumgemeente (now: {count})", "give one party role: centrumgemeente."),
+        "nl": (
+            "er moet precies één centrumgemeente zijn (nu: {count})",
+            "geef één partij role: centrumgemeente.",
+        ),
+        "en": (
+            "there must be exactly one centrumgemeente (now: {count})",
+            "give one party role: centrumgemeente.",
+        ),
     },
     "rules.interpretation_shape": {
-        "nl": ("interpretatie {id} heeft niet de goede vorm",
-               "een vaste lezing heeft reading en alternative; een omschakelbare heeft options en chosen."),
-        "en": ("interpretation {id} is malformed",
-               "a fixed reading has reading and alternative; a switchable one has options and chosen."),
+        "nl": (
+            "interpretatie {id} heeft niet de goede vorm",
+            "een vaste lezing heeft reading en alternative; een omschakelbare heeft options en chosen.",
+        ),
+        "en": (
+            "interpretation {id} is malformed",
+            "a fixed reading has reading and alternative; a switchable one has options and chosen.",
+        ),
     },
     "rules.interpretation_choice": {
         "nl": ("de gekozen lezing ‘{chosen}’ van {id} staat niet onder options", "kies uit: {options}."),
         "en": ("the chosen reading ‘{chosen}’ of {id} is not among its options", "choose from: {options}."),
     },
     "rules.policy_interpretation": {
-        "nl": ("date_policy.{field} noemt {id}, maar dat is geen omschakelbare interpretatie in dit bestand",
-               "voeg {id} toe onder interpretations met de keuzes {options}."),
-        "en": ("date_policy.{field} names {id}, which is not a switchable interpretation in this file",
-               "add {id} under interpretations with the options {options}."),
+        "nl": (
+            "date_policy.{field} noemt {id}, maar dat is geen omschakelbare interpretatie in dit bestand",
+            "voeg {id} toe onder interpretations met de keuzes {options}.",
+        ),
+        "en": (
+            "date_policy.{field} names {id}, which is not a switchable interpretation in this file",
+            "add {id} under interpretations with the options {options}.",
+        ),
     },
     "rules.policy_options": {
-        "nl": ("{id} bepaalt date_policy.{field}, maar kent de keuze(s) {strange} niet",
-               "het programma kent voor dit onderdeel alleen: {options}."),
-        "en": ("{id} decides date_policy.{field}, but its option(s) {strange} are unknown",
-               "the engine knows only: {options}."),
+        "nl": (
+            "{id} bepaalt date_policy.{field}, maar kent de keuze(s) {strange} niet",
+            "het programma kent voor dit onderdeel alleen: {options}.",
+        ),
+        "en": (
+            "{id} decides date_policy.{field}, but its option(s) {strange} are unknown",
+            "the engine knows only: {options}.",
+        ),
     },
     "rules.default_and_optional": {
         "nl": ("feit {name} heeft een standaardwaarde én required: false", "kies één van beide."),
@@ -272,22 +346,34 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("the name ‘{name}’ is reserved (the facts' year)", "choose another name."),
     },
     "rules.duplicate_name": {
-        "nl": ("de naam ‘{name}’ bestaat al (onder {other})", "geef elk feit, elke parameter en elke regel een "
-               "eigen naam."),
-        "en": ("the name ‘{name}’ is already used (under {other})", "give every fact, parameter and rule its own name."),
+        "nl": (
+            "de naam ‘{name}’ bestaat al (onder {other})",
+            "geef elk feit, elke parameter en elke regel een eigen naam.",
+        ),
+        "en": (
+            "the name ‘{name}’ is already used (under {other})",
+            "give every fact, parameter and rule its own name.",
+        ),
     },
     "rules.settlement_deadline": {
         "nl": ("‘{name}’ staat niet onder deadlines", "noem een termijn uit deadlines."),
         "en": ("‘{name}’ is not listed under deadlines", "name a deadline from deadlines."),
     },
     "rules.settlement_kind": {
-        "nl": ("alleen een geldbedrag per gemeente kan worden afgerekend ({name})",
-               "gebruik settlement alleen bij type: money en per: municipality."),
-        "en": ("only an amount per municipality can be settled ({name})",
-               "use settlement only with type: money and per: municipality."),
+        "nl": (
+            "alleen een geldbedrag per gemeente kan worden afgerekend ({name})",
+            "gebruik settlement alleen bij type: money en per: municipality.",
+        ),
+        "en": (
+            "only an amount per municipality can be settled ({name})",
+            "use settlement only with type: money and per: municipality.",
+        ),
     },
     "rules.one_primitive": {
-        "nl": ("‘{name}’ moet precies één manier van berekenen hebben (nu: {given})", "kies één van: {allowed}."),
+        "nl": (
+            "‘{name}’ moet precies één manier van berekenen hebben (nu: {given})",
+            "kies één van: {allowed}.",
+        ),
         "en": ("‘{name}’ must have exactly one way of computing (now: {given})", "choose one of: {allowed}."),
     },
     "rules.unknown_interpretation": {
@@ -295,104 +381,168 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("the interpretation {name} is not listed under interpretations", "known are: {known}."),
     },
     "rules.interpretation_not_listed": {
-        "nl": ("de berekening hangt af van {id}, maar de regel noemt die interpretatie niet",
-               "zet {id} in de lijst interpretations van deze regel, zodat de uitleg haar noemt."),
-        "en": ("the computation depends on {id}, but the rule does not list it",
-               "add {id} to this rule's interpretations so that explanations name it."),
+        "nl": (
+            "de berekening hangt af van {id}, maar de regel noemt die interpretatie niet",
+            "zet {id} in de lijst interpretations van deze regel, zodat de uitleg haar noemt.",
+        ),
+        "en": (
+            "the computation depends on {id}, but the rule does not list it",
+            "add {id} to this rule's interpretations so that explanations name it.",
+        ),
     },
     "rules.condition_kind": {
-        "nl": ("een voorwaarde moet ja of nee opleveren, maar deze levert een {kind} op",
-               "gebruik een vergelijking (=, <, >=, …) of and/or/not."),
-        "en": ("a condition must yield yes or no, but this yields a {kind}",
-               "use a comparison (=, <, >=, …) or and/or/not."),
+        "nl": (
+            "een voorwaarde moet ja of nee opleveren, maar deze levert een {kind} op",
+            "gebruik een vergelijking (=, <, >=, …) of and/or/not.",
+        ),
+        "en": (
+            "a condition must yield yes or no, but this yields a {kind}",
+            "use a comparison (=, <, >=, …) or and/or/not.",
+        ),
     },
     "rules.inputs_missing": {
         "nl": ("de berekening gebruikt {names}, maar die staan niet onder inputs", "voeg ze toe aan inputs."),
         "en": ("the computation uses {names}, which are not listed under inputs", "add them to inputs."),
     },
     "rules.inputs_unused": {
-        "nl": ("inputs noemt {names}, maar de berekening gebruikt die niet", "haal ze weg uit inputs, "
-               "of gebruik ze in de berekening."),
+        "nl": (
+            "inputs noemt {names}, maar de berekening gebruikt die niet",
+            "haal ze weg uit inputs, of gebruik ze in de berekening.",
+        ),
         "en": ("inputs lists {names}, which the computation does not use", "remove them, or use them."),
     },
     "rules.unknown_name": {
-        "nl": ("onbekende naam: {names}", "elke naam moet onder facts, parameters, rules of deadlines staan; "
-               "controleer de spelling."),
-        "en": ("unknown name: {names}", "every name must be defined under facts, parameters, rules or "
-               "deadlines; check the spelling."),
+        "nl": (
+            "onbekende naam: {names}",
+            "elke naam moet onder facts, parameters, rules of deadlines staan; controleer de spelling.",
+        ),
+        "en": (
+            "unknown name: {names}",
+            "every name must be defined under facts, parameters, rules or deadlines; check the spelling.",
+        ),
     },
     "rules.result_kind": {
-        "nl": ("de regel zegt type {declared}, maar de berekening levert een {found} op",
-               "pas type aan of controleer de berekening."),
-        "en": ("the rule says type {declared}, but the computation yields a {found}",
-               "change type or check the computation."),
+        "nl": (
+            "de regel zegt type {declared}, maar de berekening levert een {found} op",
+            "pas type aan of controleer de berekening.",
+        ),
+        "en": (
+            "the rule says type {declared}, but the computation yields a {found}",
+            "change type or check the computation.",
+        ),
     },
     "rules.money_not_rounded": {
-        "nl": ("de uitkomst kan een fractie van een cent zijn", "rond het bedrag af met round(…) "
-               "(half van nul af, naar hele centen), of verdeel het met distribute."),
-        "en": ("the result may be a fraction of a cent", "round it with round(…) (half away from zero, to "
-               "whole cents), or distribute it with distribute."),
+        "nl": (
+            "de uitkomst kan een fractie van een cent zijn",
+            "rond het bedrag af met round(…) "
+            "(half van nul af, naar hele centen), of verdeel het met distribute.",
+        ),
+        "en": (
+            "the result may be a fraction of a cent",
+            "round it with round(…) (half away from zero, to whole cents), or distribute it with distribute.",
+        ),
     },
     "rules.per_mismatch": {
-        "nl": ("de berekening gebruikt waarden per {sets} buiten sum(…), maar de regel is per {per}",
-               "tel de waarden op met sum(…) of zet per: op de regel."),
-        "en": ("the computation uses values per {sets} outside sum(…), but the rule is per {per}",
-               "add them up with sum(…) or set per: on the rule."),
+        "nl": (
+            "de berekening gebruikt waarden per {sets} buiten sum(…), maar de regel is per {per}",
+            "tel de waarden op met sum(…) of zet per: op de regel.",
+        ),
+        "en": (
+            "the computation uses values per {sets} outside sum(…), but the rule is per {per}",
+            "add them up with sum(…) or set per: on the rule.",
+        ),
     },
     "rules.name_kind": {
-        "nl": ("‘{name}’ is een {found} (per {found_per}); hier is een {expected} nodig (per {expected_per})",
-               "verwijs naar een naam van de goede soort."),
-        "en": ("‘{name}’ is a {found} (per {found_per}); a {expected} is needed here (per {expected_per})",
-               "refer to a name of the right kind."),
+        "nl": (
+            "‘{name}’ is een {found} (per {found_per}); hier is een {expected} nodig (per {expected_per})",
+            "verwijs naar een naam van de goede soort.",
+        ),
+        "en": (
+            "‘{name}’ is a {found} (per {found_per}); a {expected} is needed here (per {expected_per})",
+            "refer to a name of the right kind.",
+        ),
     },
     "rules.key_shape": {
-        "nl": ("{primitive} vraagt om een regel per gemeente met het goede type",
-               "weighted_key: type ratio en per: municipality; distribute: type money en per: municipality."),
-        "en": ("{primitive} needs a rule per municipality of the right type",
-               "weighted_key: type ratio, per: municipality; distribute: type money, per: municipality."),
+        "nl": (
+            "{primitive} vraagt om een regel per gemeente met het goede type",
+            "weighted_key: type ratio en per: municipality; distribute: type money en per: municipality.",
+        ),
+        "en": (
+            "{primitive} needs a rule per municipality of the right type",
+            "weighted_key: type ratio, per: municipality; distribute: type money, per: municipality.",
+        ),
     },
     "rules.key_weights": {
-        "nl": ("de gewichten van de verdeelsleutel tellen op tot {total}, niet tot 100 %",
-               "pas de gewichten ({weights}) onder parameters aan zodat ze samen precies 100 % zijn."),
-        "en": ("the key's weights total {total}, not 100 %",
-               "change the weights ({weights}) under parameters so that they total exactly 100 %."),
+        "nl": (
+            "de gewichten van de verdeelsleutel tellen op tot {total}, niet tot 100 %",
+            "pas de gewichten ({weights}) onder parameters aan zodat ze samen precies 100 % zijn.",
+        ),
+        "en": (
+            "the key's weights total {total}, not 100 %",
+            "change the weights ({weights}) under parameters so that they total exactly 100 %.",
+        ),
     },
     "rules.duplicate_outcome": {
         "nl": ("de uitkomst ‘{outcome}’ komt twee keer voor", "geef elke uitkomst een eigen naam."),
         "en": ("the outcome ‘{outcome}’ occurs twice", "give each outcome its own name."),
     },
     "rules.month_policy_missing": {
-        "nl": ("de termijn {term} telt maanden, maar het bestand zegt niet wat een maand na de 31e is",
-               "voeg date_policy.months toe met een interpretatie (I-months) die kiest tussen afkappen en weigeren."),
-        "en": ("the term {term} counts months, but the file does not say what a month after the 31st is",
-               "add date_policy.months naming an interpretation (I-months) that chooses afkappen or weigeren."),
+        "nl": (
+            "de termijn {term} telt maanden, maar het bestand zegt niet wat een maand na de 31e is",
+            "voeg date_policy.months toe met een interpretatie (I-months) die kiest tussen afkappen en "
+            "weigeren.",
+        ),
+        "en": (
+            "the term {term} counts months, but the file does not say what a month after the 31st is",
+            "add date_policy.months naming an interpretation (I-months) that chooses afkappen or weigeren.",
+        ),
     },
     "rules.cycle": {
-        "nl": ("de regels hangen in een kring van elkaar af: {cycle}", "een regel mag niet (via andere regels) "
-               "van zichzelf afhangen; haal één verwijzing weg."),
-        "en": ("the rules depend on each other in a cycle: {cycle}",
-               "a rule may not depend on itself through other rules; remove one reference."),
+        "nl": (
+            "de regels hangen in een kring van elkaar af: {cycle}",
+            "een regel mag niet (via andere regels) van zichzelf afhangen; haal één verwijzing weg.",
+        ),
+        "en": (
+            "the rules depend on each other in a cycle: {cycle}",
+            "a rule may not depend on itself through other rules; remove one reference.",
+        ),
     },
     "rules.unused_parameter": {
-        "nl": ("de parameter ‘{name}’ wordt door geen enkele regel gebruikt",
-               "gebruik haar in een regel (en zet haar onder inputs), of haal haar weg."),
-        "en": ("the parameter ‘{name}’ is used by no rule", "use it in a rule (and list it in inputs), or remove it."),
+        "nl": (
+            "de parameter ‘{name}’ wordt door geen enkele regel gebruikt",
+            "gebruik haar in een regel (en zet haar onder inputs), of haal haar weg.",
+        ),
+        "en": (
+            "the parameter ‘{name}’ is used by no rule",
+            "use it in a rule (and list it in inputs), or remove it.",
+        ),
     },
     "rules.unused_fact": {
-        "nl": ("het feit ‘{name}’ wordt door geen enkele regel of verplichting gebruikt",
-               "gebruik het in een regel (en zet het onder inputs), of haal het weg."),
+        "nl": (
+            "het feit ‘{name}’ wordt door geen enkele regel of verplichting gebruikt",
+            "gebruik het in een regel (en zet het onder inputs), of haal het weg.",
+        ),
         "en": ("the fact ‘{name}’ is used by no rule or duty", "use it, or remove it."),
     },
     "rules.unused_interpretation": {
-        "nl": ("de interpretatie {id} wordt door geen enkele regel genoemd",
-               "noem haar onder interpretations van de regel die erop steunt, of haal haar weg."),
-        "en": ("the interpretation {id} is cited by no rule", "cite it in the rule that relies on it, or remove it."),
+        "nl": (
+            "de interpretatie {id} wordt door geen enkele regel genoemd",
+            "noem haar onder interpretations van de regel die erop steunt, of haal haar weg.",
+        ),
+        "en": (
+            "the interpretation {id} is cited by no rule",
+            "cite it in the rule that relies on it, or remove it.",
+        ),
     },
     "rules.optional_fact_in_rule": {
-        "nl": ("het feit {name} mag ontbreken (required: false), maar regel {rules} rekent ermee",
-               "geef het feit een standaardwaarde (default) of maak het verplicht."),
-        "en": ("the fact {name} may be missing (required: false), but rule {rules} computes with it",
-               "give it a default or make it required."),
+        "nl": (
+            "het feit {name} mag ontbreken (required: false), maar regel {rules} rekent ermee",
+            "geef het feit een standaardwaarde (default) of maak het verplicht.",
+        ),
+        "en": (
+            "the fact {name} may be missing (required: false), but rule {rules} computes with it",
+            "give it a default or make it required.",
+        ),
     },
     # expressions
     "expr.bad_character": {
@@ -400,7 +550,10 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("the character ‘{char}’ does not belong in a computation", "use + - * / ( ) and comparisons."),
     },
     "expr.expected": {
-        "nl": ("hier werd ‘{expected}’ verwacht, maar er staat ‘{found}’", "controleer de haakjes en if … then … else …."),
+        "nl": (
+            "hier werd ‘{expected}’ verwacht, maar er staat ‘{found}’",
+            "controleer de haakjes en if … then … else ….",
+        ),
         "en": ("expected ‘{expected}’ here, found ‘{found}’", "check parentheses and if … then … else …."),
     },
     "expr.empty": {
@@ -408,7 +561,10 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("the computation is empty", "write a computation."),
     },
     "expr.unexpected": {
-        "nl": ("‘{found}’ staat hier onverwacht", "controleer of er een bewerking (+, -, *, /) of haakje ontbreekt."),
+        "nl": (
+            "‘{found}’ staat hier onverwacht",
+            "controleer of er een bewerking (+, -, *, /) of haakje ontbreekt.",
+        ),
         "en": ("unexpected ‘{found}’", "check for a missing operator or parenthesis."),
     },
     "expr.unknown_function": {
@@ -416,50 +572,75 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("unknown function {name}(…)", "known functions: {known}."),
     },
     "expr.literal_number": {
-        "nl": ("het getal {number} staat los in de berekening",
-               "zet elk getal uit het convenant onder parameters, met eenheid en artikel, en gebruik hier "
-               "de naam van die parameter (alleen 0 en 1 mogen los)."),
-        "en": ("the number {number} is written into the computation",
-               "put every number of the covenant under parameters, with unit and article, and use its name "
-               "here (only 0 and 1 may be written)."),
+        "nl": (
+            "het getal {number} staat los in de berekening",
+            "zet elk getal uit het convenant onder parameters, met eenheid en artikel, en gebruik hier "
+            "de naam van die parameter (alleen 0 en 1 mogen los).",
+        ),
+        "en": (
+            "the number {number} is written into the computation",
+            "put every number of the covenant under parameters, with unit and article, and use its name "
+            "here (only 0 and 1 may be written).",
+        ),
     },
     "expr.unknown_name": {
-        "nl": ("onbekende naam ‘{name}’", "elke naam moet onder facts, parameters, rules of deadlines staan; "
-               "controleer de spelling."),
-        "en": ("unknown name ‘{name}’", "every name must be defined under facts, parameters, rules or deadlines; "
-               "check the spelling."),
+        "nl": (
+            "onbekende naam ‘{name}’",
+            "elke naam moet onder facts, parameters, rules of deadlines staan; controleer de spelling.",
+        ),
+        "en": (
+            "unknown name ‘{name}’",
+            "every name must be defined under facts, parameters, rules or deadlines; check the spelling.",
+        ),
     },
     "expr.operand_kind": {
         "nl": ("‘{op}’ werkt niet op een {kind}", "controleer de soort van de waarden."),
         "en": ("‘{op}’ does not work on a {kind}", "check the kinds of the values."),
     },
     "expr.condition_kind": {
-        "nl": ("na if moet een voorwaarde staan (ja/nee), maar dit is een {kind}", "gebruik een vergelijking."),
+        "nl": (
+            "na if moet een voorwaarde staan (ja/nee), maar dit is een {kind}",
+            "gebruik een vergelijking.",
+        ),
         "en": ("if needs a condition (yes/no), but this is a {kind}", "use a comparison."),
     },
     "expr.branch_kinds": {
-        "nl": ("de twee uitkomsten van if zijn van een andere soort: {left} en {right}",
-               "laat then en else hetzelfde soort waarde opleveren."),
-        "en": ("the two branches of if differ in kind: {left} and {right}", "make then and else the same kind."),
+        "nl": (
+            "de twee uitkomsten van if zijn van een andere soort: {left} en {right}",
+            "laat then en else hetzelfde soort waarde opleveren.",
+        ),
+        "en": (
+            "the two branches of if differ in kind: {left} and {right}",
+            "make then and else the same kind.",
+        ),
     },
     "expr.unit_mismatch": {
-        "nl": ("eenheden passen niet: {left} {op} {right}",
-               "een geldbedrag kan alleen bij een geldbedrag worden opgeteld of ervan worden afgetrokken; "
-               "vermenigvuldig een bedrag alleen met een percentage, verhoudingsgetal of aantal."),
-        "en": ("units do not agree: {left} {op} {right}",
-               "money adds only to money; multiply money only by a percentage, ratio or count."),
+        "nl": (
+            "eenheden passen niet: {left} {op} {right}",
+            "een geldbedrag kan alleen bij een geldbedrag worden opgeteld of ervan worden afgetrokken; "
+            "vermenigvuldig een bedrag alleen met een percentage, verhoudingsgetal of aantal.",
+        ),
+        "en": (
+            "units do not agree: {left} {op} {right}",
+            "money adds only to money; multiply money only by a percentage, ratio or count.",
+        ),
     },
     "expr.unknown_option": {
         "nl": ("‘{option}’ is geen keuze van deze interpretatie", "kies uit: {options}."),
         "en": ("‘{option}’ is not an option of this interpretation", "choose from: {options}."),
     },
     "expr.interpretation_arg": {
-        "nl": ("interpretation(…) vraagt om de code tussen aanhalingstekens", "bijvoorbeeld interpretation('I-A-8.9')."),
+        "nl": (
+            "interpretation(…) vraagt om de code tussen aanhalingstekens",
+            "bijvoorbeeld interpretation('I-A-8.9').",
+        ),
         "en": ("interpretation(…) needs the quoted id", "e.g. interpretation('I-A-8.9')."),
     },
     "expr.unknown_interpretation": {
-        "nl": ("{name} is geen omschakelbare interpretatie in dit bestand",
-               "voeg haar toe onder interpretations met options en chosen."),
+        "nl": (
+            "{name} is geen omschakelbare interpretatie in dit bestand",
+            "voeg haar toe onder interpretations met options en chosen.",
+        ),
         "en": ("{name} is not a switchable interpretation in this file", "add it with options and chosen."),
     },
     "expr.arity": {
@@ -471,8 +652,10 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("sum(…) adds values per municipality or case, but this is a single value", "remove sum."),
     },
     "expr.round_kind": {
-        "nl": ("round(…) rondt geldbedragen af op hele centen, maar dit is een {kind}",
-               "rond alleen bedragen af; reken met percentages exact."),
+        "nl": (
+            "round(…) rondt geldbedragen af op hele centen, maar dit is een {kind}",
+            "rond alleen bedragen af; reken met percentages exact.",
+        ),
         "en": ("round(…) rounds money to whole cents, but this is a {kind}", "round money only."),
     },
     "expr.per_mismatch": {
@@ -481,15 +664,21 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
     },
     # facts
     "facts.below_minimum": {
-        "nl": ("{fact} is {value}, maar mag niet kleiner zijn dan {minimum}",
-               "controleer de aangeleverde gegevens; een negatieve waarde is hier niet mogelijk."),
+        "nl": (
+            "{fact} is {value}, maar mag niet kleiner zijn dan {minimum}",
+            "controleer de aangeleverde gegevens; een negatieve waarde is hier niet mogelijk.",
+        ),
         "en": ("{fact} is {value}, but may not be less than {minimum}", "check the data supplied."),
     },
     "facts.wrong_covenant": {
-        "nl": ("het feitenbestand is voor convenant ‘{found}’, het regelbestand {rules} voor ‘{expected}’",
-               "kies het goede regelbestand of feitenbestand."),
-        "en": ("the facts are for covenant ‘{found}’, the rule file {rules} for ‘{expected}’",
-               "choose the matching rule or fact file."),
+        "nl": (
+            "het feitenbestand is voor convenant ‘{found}’, het regelbestand {rules} voor ‘{expected}’",
+            "kies het goede regelbestand of feitenbestand.",
+        ),
+        "en": (
+            "the facts are for covenant ‘{found}’, the rule file {rules} for ‘{expected}’",
+            "choose the matching rule or fact file.",
+        ),
     },
     "facts.unknown_fact": {
         "nl": ("het feit ‘{fact}’ kent het regelbestand {rules} niet", "{suggestion}Controleer de spelling."),
@@ -504,18 +693,25 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("the fact ‘{fact}’ ({label}) is missing{whose_text}", "add it to the fact file."),
     },
     "facts.not_a_party": {
-        "nl": ("{name} ({code}) is geen partij bij het {covenant}",
-               "haal deze gemeente weg of kies het convenant waar zij bij hoort."),
+        "nl": (
+            "{name} ({code}) is geen partij bij het {covenant}",
+            "haal deze gemeente weg of kies het convenant waar zij bij hoort.",
+        ),
         "en": ("{name} ({code}) is not a party to the {covenant}", "remove it or choose its covenant."),
     },
     "facts.unknown_code": {
-        "nl": ("onbekende CBS-code {code}", "controleer de code; bekende codes staan in rules/municipalities.yaml."),
+        "nl": (
+            "onbekende CBS-code {code}",
+            "controleer de code; bekende codes staan in rules/municipalities.yaml.",
+        ),
         "en": ("unknown CBS code {code}", "check the code; known codes are in rules/municipalities.yaml."),
     },
     "facts.municipality_missing": {
-        "nl": ("de gemeente {name} ({code}) ontbreekt onder municipalities",
-               "voeg {code} toe met: {facts}."),
-        "en": ("the municipality {name} ({code}) is missing under municipalities", "add {code} with: {facts}."),
+        "nl": ("de gemeente {name} ({code}) ontbreekt onder municipalities", "voeg {code} toe met: {facts}."),
+        "en": (
+            "the municipality {name} ({code}) is missing under municipalities",
+            "add {code} with: {facts}.",
+        ),
     },
     "facts.duplicate_case": {
         "nl": ("de casus ‘{id}’ staat twee keer in het bestand", "geef elke casus een eigen id."),
@@ -523,66 +719,121 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
     },
     # versions
     "registry.unknown_covenant": {
-        "nl": ("er is geen regelbestand voor convenant ‘{covenant}’ in {directory}", "bekende convenanten: {known}."),
+        "nl": (
+            "er is geen regelbestand voor convenant ‘{covenant}’ in {directory}",
+            "bekende convenanten: {known}.",
+        ),
         "en": ("there is no rule file for covenant ‘{covenant}’ in {directory}", "known covenants: {known}."),
     },
     "registry.no_version": {
-        "nl": ("geen versie van convenant ‘{covenant}’ geldt in {year}",
-               "de versies en hun looptijd:{versions}"),
-        "en": ("no version of covenant ‘{covenant}’ is in force in {year}", "the versions and their periods:{versions}"),
+        "nl": (
+            "geen versie van convenant ‘{covenant}’ geldt in {year}",
+            "de versies en hun looptijd:{versions}",
+        ),
+        "en": (
+            "no version of covenant ‘{covenant}’ is in force in {year}",
+            "the versions and their periods:{versions}",
+        ),
     },
     "registry.several_versions": {
-        "nl": ("meer dan één versie van convenant ‘{covenant}’ geldt in {year}",
-               "maak de looptijden zo dat ze elkaar niet overlappen:{versions}"),
-        "en": ("more than one version of covenant ‘{covenant}’ is in force in {year}",
-               "make the periods not overlap:{versions}"),
+        "nl": (
+            "meer dan één versie van convenant ‘{covenant}’ geldt in {year}",
+            "maak de looptijden zo dat ze elkaar niet overlappen:{versions}",
+        ),
+        "en": (
+            "more than one version of covenant ‘{covenant}’ is in force in {year}",
+            "make the periods not overlap:{versions}",
+        ),
     },
     # evaluation
     "evaluate.division_by_zero": {
-        "nl": ("deling door nul in {label} ({rule}): {expression}", "controleer de feiten die deze regel gebruikt."),
+        "nl": (
+            "deling door nul in {label} ({rule}): {expression}",
+            "controleer de feiten die deze regel gebruikt.",
+        ),
         "en": ("division by zero in {label} ({rule}): {expression}", "check the facts this rule uses."),
     },
     "evaluate.key_total_zero": {
-        "nl": ("de verdeelsleutel van {label} kan niet worden berekend: het totaal van ‘{fact}’ over alle "
-               "gemeenten is nul", "het totaal van {fact} moet groter dan nul zijn ({component_article}); "
-               "controleer de feiten."),
-        "en": ("the key of {label} cannot be computed: the total of ‘{fact}’ over all municipalities is zero",
-               "the total of {fact} must be above zero ({component_article}); check the facts."),
+        "nl": (
+            "{label} ({rule}) kan niet worden berekend: het totaal van ‘{fact}’ over alle gemeenten is nul",
+            "het totaal van {fact} moet groter dan nul zijn ({component_article}); controleer de feiten.",
+        ),
+        "en": (
+            "{label} ({rule}) cannot be computed: the total of ‘{fact}’ over all municipalities is zero",
+            "the total of {fact} must be above zero ({component_article}); check the facts.",
+        ),
     },
     "evaluate.key_not_one": {
         "nl": ("de verdeelsleutel van {label} telt op tot {total}, niet tot 100 %", "controleer de sleutel."),
         "en": ("the key of {label} totals {total}, not 100 %", "check the key."),
     },
     "evaluate.decision_none": {
-        "nl": ("geen enkel geval van {label} past bij {member}", "vul de gevallen aan zodat er altijd één past."),
+        "nl": (
+            "geen enkel geval van {label} past bij {member}",
+            "vul de gevallen aan zodat er altijd één past.",
+        ),
         "en": ("no case of {label} fits {member}", "complete the cases so that one always fits."),
     },
     "evaluate.decision_overlap": {
-        "nl": ("meer dan één geval van {label} past bij {member}: {outcomes}",
-               "maak de voorwaarden zo dat er precies één past."),
+        "nl": (
+            "meer dan één geval van {label} past bij {member}: {outcomes}",
+            "maak de voorwaarden zo dat er precies één past.",
+        ),
         "en": ("more than one case of {label} fits {member}: {outcomes}", "make exactly one condition hold."),
     },
     "date.month_overflow": {
-        "nl": ("{start} plus {term} valt op een dag die in {month} {year} niet bestaat",
-               "de gekozen maandregel (I-months) is ‘weigeren’; kies ‘afkappen’ om naar de laatste dag van de "
-               "maand te gaan."),
-        "en": ("{start} plus {term} falls on a day that does not exist in {month} {year}",
-               "the month policy (I-months) is ‘weigeren’; choose ‘afkappen’ to clip to the month's end."),
+        "nl": (
+            "{start} plus {term} valt op een dag die in {month} {year} niet bestaat",
+            "de gekozen maandregel (I-months) is ‘weigeren’; kies ‘afkappen’ om naar de laatste dag van de "
+            "maand te gaan.",
+        ),
+        "en": (
+            "{start} plus {term} falls on a day that does not exist in {month} {year}",
+            "the month policy (I-months) is ‘weigeren’; choose ‘afkappen’ to clip to the month's end.",
+        ),
     },
 }
 
 LABELS = {
-    "nl": {"error": "fout", "warning": "waarschuwing", "field": "veld", "article": "artikel",
-           "todo": "wat te doen", "related": "eerder", "internal": "interne fout"},
-    "en": {"error": "error", "warning": "warning", "field": "field", "article": "article",
-           "todo": "what to do", "related": "first", "internal": "internal error"},
+    "nl": {
+        "error": "fout",
+        "warning": "waarschuwing",
+        "field": "veld",
+        "article": "artikel",
+        "todo": "wat te doen",
+        "related": "eerder",
+        "internal": "interne fout",
+    },
+    "en": {
+        "error": "error",
+        "warning": "warning",
+        "field": "field",
+        "article": "article",
+        "todo": "what to do",
+        "related": "first",
+        "internal": "internal error",
+    },
 }
 
 _TYPE_WORDS = {
-    "nl": {"string": "tekst", "number": "een getal", "integer": "een geheel getal", "boolean": "true of false",
-           "object": "een blok met velden", "array": "een lijst", "null": "niets"},
-    "en": {"string": "text", "number": "a number", "integer": "a whole number", "boolean": "true or false",
-           "object": "a block of fields", "array": "a list", "null": "nothing"},
+    "nl": {
+        "string": "tekst",
+        "number": "een getal",
+        "integer": "een geheel getal",
+        "boolean": "true of false",
+        "object": "een blok met velden",
+        "array": "een lijst",
+        "null": "niets",
+    },
+    "en": {
+        "string": "text",
+        "number": "a number",
+        "integer": "a whole number",
+        "boolean": "true or false",
+        "object": "a block of fields",
+        "array": "a list",
+        "null": "nothing",
+    },
 }
 
 
@@ -615,23 +866,36 @@ def _arguments(problem: Problem, lang: str) -> dict[str, str]:
         args["suggestion"] = (f"Bedoelt u ‘{s}’? " if lang == "nl" else f"Did you mean ‘{s}’? ") if s else ""
     if "suggestions" in raw:
         s = raw["suggestions"]
-        args["suggestions"] = ((f"Bedoelt u ‘{' of '.join(s)}’? " if lang == "nl" else f"Did you mean ‘{s[0]}’? ")
-                               if s else "")
+        quoted = [f"‘{x}’" for x in s]
+        args["suggestions"] = (
+            (
+                f"Bedoelt u {' of '.join(quoted)}? "
+                if lang == "nl"
+                else f"Did you mean {' or '.join(quoted)}? "
+            )
+            if s
+            else ""
+        )
     if "expected" in raw and isinstance(raw["expected"], list):
         or_word = " of " if lang == "nl" else " or "
         args["expected"] = or_word.join(_TYPE_WORDS[lang].get(t, t) for t in raw["expected"])
     if "got" in raw:
         args["got"] = _TYPE_WORDS[lang].get(raw["got"], raw["got"])
     if "hint" in raw:
-        args["hint"] = (("Zet de waarde tussen aanhalingstekens. " if lang == "nl" else "Quote the value. ")
-                        if raw["hint"] == "quote" else "")
+        args["hint"] = (
+            ("Zet de waarde tussen aanhalingstekens. " if lang == "nl" else "Quote the value. ")
+            if raw["hint"] == "quote"
+            else ""
+        )
     if "whose" in raw:
-        args["whose_text"] = ("" if not raw["whose"] else
-                              (f" voor {raw['whose']}" if lang == "nl" else f" for {raw['whose']}"))
+        args["whose_text"] = (
+            "" if not raw["whose"] else (f" voor {raw['whose']}" if lang == "nl" else f" for {raw['whose']}")
+        )
     if "versions" in raw:
         until = " t/m " if lang == "nl" else " to "
         args["versions"] = "".join(
-            f"\n      - versie {v} ({_word(a, lang)}{until}{_word(b, lang)}): {p}" if lang == "nl"
+            f"\n      - versie {v} ({_word(a, lang)}{until}{_word(b, lang)}): {p}"
+            if lang == "nl"
             else f"\n      - version {v} ({_word(a, lang)}{until}{_word(b, lang)}): {p}"
             for p, v, a, b in raw["versions"]
         )
@@ -663,8 +927,9 @@ def _source_line(path: str, line: int) -> str | None:
     return lines[line - 1] if 0 < line <= len(lines) else None
 
 
-def render(problem: Problem, lang: str = "nl",
-           source: Callable[[str, int], str | None] = _source_line) -> str:
+def render(
+    problem: Problem, lang: str = "nl", source: Callable[[str, int], str | None] = _source_line
+) -> str:
     """One problem as a boxed message with the source excerpt and a caret under the fault."""
     words = LABELS[lang]
     what, todo = message(problem, lang)
@@ -674,9 +939,13 @@ def render(problem: Problem, lang: str = "nl",
         out.append(f"  --> {loc}")
         text = source(loc.path, loc.line) if loc.line else None
         if text is not None and loc.line is not None and loc.column is not None:
+            caret = max(1, min(loc.length, len(text) - loc.column + 1))
             gutter = " " * len(str(loc.line))
-            out += [f" {gutter} |", f" {loc.line} | {text}",
-                    f" {gutter} | {' ' * (loc.column - 1)}{'^' * max(1, min(loc.length, len(text) - loc.column + 1))}"]
+            out += [
+                f" {gutter} |",
+                f" {loc.line} | {text}",
+                f" {gutter} | {' ' * (loc.column - 1)}{'^' * caret}",
+            ]
     if problem.field:
         out.append(f"   = {words['field']}: {problem.field}")
     if problem.article:

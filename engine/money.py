@@ -89,8 +89,7 @@ def largest_remainder(total_cents: int, key: Sequence[Fraction]) -> list[Part]:
     by_remainder = sorted(range(len(key)), key=lambda i: (-(exact[i] - floors[i]), i))
     lucky = set(by_remainder[:left_over])
     return [
-        Part(exact[i], floors[i], exact[i] - floors[i], int(i in lucky),
-             sign * (floors[i] + int(i in lucky)))
+        Part(exact[i], floors[i], exact[i] - floors[i], int(i in lucky), sign * (floors[i] + int(i in lucky)))
         for i in range(len(key))
     ]
 

@@ -30,21 +30,35 @@ def check_table(doc: Document) -> MunicipalityTable:
     for i, row in enumerate(rows):
         for key, seen in (("code", seen_codes), ("name", seen_names)):
             if row[key] in seen:
-                problems.append(Problem("municipalities.duplicate", {"what": key, "value": row[key]},
-                                        doc.locate(("municipalities", i, key)), f"municipalities[{i}].{key}"))
+                problems.append(
+                    Problem(
+                        "municipalities.duplicate",
+                        {"what": key, "value": row[key]},
+                        doc.locate(("municipalities", i, key)),
+                        f"municipalities[{i}].{key}",
+                    )
+                )
             seen[row[key]] = i
-        municipalities.append(Municipality(
-            row["code"], row["name"],
-            date.fromisoformat(row["valid_from"]) if "valid_from" in row else None,
-            date.fromisoformat(row["valid_until"]) if "valid_until" in row else None,
-            row.get("successor"),
-        ))
+        municipalities.append(
+            Municipality(
+                row["code"],
+                row["name"],
+                date.fromisoformat(row["valid_from"]) if "valid_from" in row else None,
+                date.fromisoformat(row["valid_until"]) if "valid_until" in row else None,
+                row.get("successor"),
+            )
+        )
     codes = {m.code for m in municipalities}
     for i, m in enumerate(municipalities):
         if m.successor and m.successor not in codes:
-            problems.append(Problem("municipalities.unknown_successor", {"code": m.successor},
-                                    doc.locate(("municipalities", i, "successor")),
-                                    f"municipalities[{i}].successor"))
+            problems.append(
+                Problem(
+                    "municipalities.unknown_successor",
+                    {"code": m.successor},
+                    doc.locate(("municipalities", i, "successor")),
+                    f"municipalities[{i}].successor",
+                )
+            )
     if problems:
         raise ConvenantError(problems)
     return MunicipalityTable(doc.path, doc.sha256, tuple(municipalities))

@@ -47,30 +47,60 @@ def known_covenants(directory: Path | None = None) -> list[str]:
     return sorted({load_rule_file(p).covenant.id for p in rule_files(directory)})
 
 
-def in_force(covenant: str, year: int, directory: Path | None = None,
-             location: Location | None = None) -> RuleFile:
+def in_force(
+    covenant: str, year: int, directory: Path | None = None, location: Location | None = None
+) -> RuleFile:
     """The version of `covenant` in force in `year`; a clear error when none or several are."""
     candidates = versions(covenant, directory)
     if not candidates:
-        raise ConvenantError([Problem("registry.unknown_covenant", {
-            "covenant": covenant, "known": ", ".join(known_covenants(directory)) or "—",
-            "directory": display_path(directory or rules_dir())}, location)])
+        raise ConvenantError(
+            [
+                Problem(
+                    "registry.unknown_covenant",
+                    {
+                        "covenant": covenant,
+                        "known": ", ".join(known_covenants(directory)) or "—",
+                        "directory": display_path(directory or rules_dir()),
+                    },
+                    location,
+                )
+            ]
+        )
     matching = [v for v in candidates if v.rules.covenant.covers(year)]
     if len(matching) == 1:
         return matching[0].rules
-    listing = [(display_path(v.path), v.rules.covenant.version, v.rules.covenant.valid_from,
-                v.rules.covenant.valid_until) for v in candidates]
+    listing = [
+        (
+            display_path(v.path),
+            v.rules.covenant.version,
+            v.rules.covenant.valid_from,
+            v.rules.covenant.valid_until,
+        )
+        for v in candidates
+    ]
     code = "registry.no_version" if not matching else "registry.several_versions"
     article = candidates[-1].rules.covenant.period_article
-    raise ConvenantError([Problem(code, {"covenant": covenant, "year": year, "versions": listing},
-                                  location, "year", article)])
+    raise ConvenantError(
+        [Problem(code, {"covenant": covenant, "year": year, "versions": listing}, location, "year", article)]
+    )
 
 
 def check_year(rules: RuleFile, year: int, location: Location | None = None) -> None:
     """Refuse a year outside the period of an explicitly chosen rule file."""
     c = rules.covenant
     if not c.covers(year):
-        raise ConvenantError([Problem("registry.no_version", {
-            "covenant": c.id, "year": year,
-            "versions": [(rules.path, c.version, c.valid_from, c.valid_until)]},
-            location, "year", c.period_article)])
+        raise ConvenantError(
+            [
+                Problem(
+                    "registry.no_version",
+                    {
+                        "covenant": c.id,
+                        "year": year,
+                        "versions": [(rules.path, c.version, c.valid_from, c.valid_until)],
+                    },
+                    location,
+                    "year",
+                    c.period_article,
+                )
+            ]
+        )

@@ -21,27 +21,57 @@ from engine.units import Kind, display
 RECEIVES, PAYS, NOTHING = "ontvangt", "betaalt", "nihil"
 HEADINGS = {
     "nl": {
-        "rule_file": "Regelbestand", "facts": "Feiten", "year": "jaar", "period": "Looptijd",
+        "rule_file": "Regelbestand",
+        "facts": "Feiten",
+        "year": "jaar",
+        "period": "Looptijd",
         "illustrative": "ILLUSTRATIEF: verzonnen voorbeeldgegevens, niet om af te rekenen",
-        "results": "Uitkomsten", "per_municipality": "Per gemeente", "deadlines": "Termijnen",
-        "duties": "Verplichtingen", "cases": "Casussen", "warnings": "Waarschuwingen",
-        "interpretations": "Interpretaties", "covers": "valt erbinnen", "until": "t/m",
-        "unknown": "nog onbekend", "rounding": {money.HALF_UP: "afgerond op centen, half van nul af",
-                                                 money.LARGEST_REMAINDER: "verdeeld in hele centen (grootste overschot)"},
+        "results": "Uitkomsten",
+        "per_municipality": "Per gemeente",
+        "deadlines": "Termijnen",
+        "duties": "Verplichtingen",
+        "cases": "Casussen",
+        "warnings": "Waarschuwingen",
+        "interpretations": "Interpretaties",
+        "covers": "valt erbinnen",
+        "until": "t/m",
+        "unknown": "nog onbekend",
+        "rounding": {
+            money.HALF_UP: "afgerond op centen, half van nul af",
+            money.LARGEST_REMAINDER: "verdeeld in hele centen (grootste overschot)",
+        },
         "status": {"voldaan": "voldaan", "niet_voldaan": "NIET voldaan", "niet_getoetst": "niet getoetst"},
-        "missing": "ontbreekt", "shifted": "verschoven van", "municipality": "gemeente", "code": "CBS-code",
+        "missing": "ontbreekt",
+        "shifted": "verschoven van",
+        "municipality": "gemeente",
+        "code": "CBS-code",
         "default": "niet opgegeven; standaardwaarde gebruikt",
     },
     "en": {
-        "rule_file": "Rule file", "facts": "Facts", "year": "year", "period": "In force",
+        "rule_file": "Rule file",
+        "facts": "Facts",
+        "year": "year",
+        "period": "In force",
         "illustrative": "ILLUSTRATIVE: made-up example data, not for settlement",
-        "results": "Results", "per_municipality": "Per municipality", "deadlines": "Deadlines",
-        "duties": "Duties", "cases": "Cases", "warnings": "Warnings",
-        "interpretations": "Interpretations", "covers": "is covered", "until": "to",
-        "unknown": "not yet known", "rounding": {money.HALF_UP: "rounded to cents, half away from zero",
-                                                 money.LARGEST_REMAINDER: "distributed in whole cents (largest remainder)"},
+        "results": "Results",
+        "per_municipality": "Per municipality",
+        "deadlines": "Deadlines",
+        "duties": "Duties",
+        "cases": "Cases",
+        "warnings": "Warnings",
+        "interpretations": "Interpretations",
+        "covers": "is covered",
+        "until": "to",
+        "unknown": "not yet known",
+        "rounding": {
+            money.HALF_UP: "rounded to cents, half away from zero",
+            money.LARGEST_REMAINDER: "distributed in whole cents (largest remainder)",
+        },
         "status": {"voldaan": "met", "niet_voldaan": "NOT met", "niet_getoetst": "not checked"},
-        "missing": "missing", "shifted": "moved from", "municipality": "municipality", "code": "CBS code",
+        "missing": "missing",
+        "shifted": "moved from",
+        "municipality": "municipality",
+        "code": "CBS code",
         "default": "not given; default used",
     },
 }
@@ -92,8 +122,10 @@ def _result(node: TraceNode, value: Any, lang: str) -> dict[str, Any]:
         out["text"] = next(c.text for c in rule.spec.cases if c.outcome == value)  # type: ignore[union-attr]
     out["citation"] = rule.article.as_json(lang)
     out["interpretations"] = list(node.interpretations)
-    out["inputs"] = [{"name": i.name, "source": i.source,
-                      "citation": i.citation.as_json(lang) if i.citation else None} for i in node.inputs]
+    out["inputs"] = [
+        {"name": i.name, "source": i.source, "citation": i.citation.as_json(lang) if i.citation else None}
+        for i in node.inputs
+    ]
     out["rounding"] = node.rounding
     if "shifted" in node.details:
         shifted = node.details["shifted"]
@@ -122,28 +154,44 @@ def to_json(ev: Evaluation, lang: str = "nl") -> dict[str, Any]:
             deadlines[name] = {**_result(node, node.value, lang), "who": rule.who}
         else:
             results[name] = _result(node, node.value, lang)
-    warnings = [{"rule": n.name, "municipality": m, "message": text, "citation": n.rule.article.as_json(lang)}
-                for n in ev.nodes.values() for m, text in n.warnings]
+    warnings = [
+        {"rule": n.name, "municipality": m, "message": text, "citation": n.rule.article.as_json(lang)}
+        for n in ev.nodes.values()
+        for m, text in n.warnings
+    ]
     return {
         "engine": {"name": "convenant", "version": __version__},
         "covenant": {
-            "id": c.id, "title": c.title, "region": c.region, "version": c.version,
-            "version_date": c.version_date.isoformat(), "cvdr": c.cvdr,
-            "rule_file": rules.path, "sha256": rules.sha256,
+            "id": c.id,
+            "title": c.title,
+            "region": c.region,
+            "version": c.version,
+            "version_date": c.version_date.isoformat(),
+            "cvdr": c.cvdr,
+            "rule_file": rules.path,
+            "sha256": rules.sha256,
             "municipalities_sha256": rules.municipalities.sha256,
         },
         "facts": {
-            "path": facts.path, "sha256": facts.sha256, "year": facts.year,
+            "path": facts.path,
+            "sha256": facts.sha256,
+            "year": facts.year,
             "illustrative": facts.illustrative,
             "evaluation_date": facts.evaluation_date.isoformat() if facts.evaluation_date else None,
         },
         "validity": {
-            "year": facts.year, "valid_from": c.valid_from.isoformat(), "valid_until": c.valid_until.isoformat(),
+            "year": facts.year,
+            "valid_from": c.valid_from.isoformat(),
+            "valid_until": c.valid_until.isoformat(),
             "citation": c.period_article.as_json(lang),
         },
         "interpretations": {
-            k: {"article": v.article.as_json(lang), "chosen": v.chosen, "reading": v.chosen_reading,
-                "switchable": v.switchable}
+            k: {
+                "article": v.article.as_json(lang),
+                "chosen": v.chosen,
+                "reading": v.chosen_reading,
+                "switchable": v.switchable,
+            }
             for k, v in rules.interpretations.items()
         },
         "results": results,
@@ -151,10 +199,14 @@ def to_json(ev: Evaluation, lang: str = "nl") -> dict[str, Any]:
         "cases": cases,
         "deadlines": deadlines,
         "duties": {
-            d.name: {"label": rules.duties[d.name].label, "who": rules.duties[d.name].who,
-                     "status": d.status, "missing": list(d.missing),
-                     "period": {"from": d.period.start.isoformat(), "until": d.period.end.isoformat()},
-                     "citation": rules.duties[d.name].article.as_json(lang)}
+            d.name: {
+                "label": rules.duties[d.name].label,
+                "who": rules.duties[d.name].who,
+                "status": d.status,
+                "missing": list(d.missing),
+                "period": {"from": d.period.start.isoformat(), "until": d.period.end.isoformat()},
+                "citation": rules.duties[d.name].article.as_json(lang),
+            }
             for d in ev.duties
         },
         "warnings": warnings,
@@ -174,17 +226,25 @@ def _shown(rule: Rule, value: Any, lang: str) -> str:
     if rule.kind is Kind.OUTCOME:
         return str(value)
     if rule.settlement_deadline:
-        word = {RECEIVES: "ontvangt" if lang == "nl" else "receives",
-                PAYS: "betaalt" if lang == "nl" else "pays", NOTHING: "nihil" if lang == "nl" else "nil"}
+        word = {
+            RECEIVES: "ontvangt" if lang == "nl" else "receives",
+            PAYS: "betaalt" if lang == "nl" else "pays",
+            NOTHING: "nihil" if lang == "nl" else "nil",
+        }
         return f"{word[direction(value)]} {display(Kind.MONEY, abs(value), lang)}"
     return display(rule.kind, value, lang)
 
 
 def _columns(rows: list[list[str]], right: set[int]) -> list[str]:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return ["  " + "  ".join(cell.rjust(w) if i in right else cell.ljust(w)
-                             for i, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip()
-            for row in rows]
+    return [
+        "  "
+        + "  ".join(
+            cell.rjust(w) if i in right else cell.ljust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in rows
+    ]
 
 
 def to_table(ev: Evaluation, lang: str = "nl") -> str:
@@ -192,20 +252,33 @@ def to_table(ev: Evaluation, lang: str = "nl") -> str:
     rules, facts, c = ev.rules, ev.facts, ev.rules.covenant
     region = f" — {c.region}" if c.region else ""
     version_word = "versie" if lang == "nl" else "version"
-    out = [f"{c.title}{region}, {version_word} {c.version}",
-           f"{h['rule_file']}: {rules.path} (sha256 {rules.sha256[:16]}…)",
-           f"{h['facts']}: {facts.path} (sha256 {facts.sha256[:16]}…), {h['year']} {facts.year}"]
+    out = [
+        f"{c.title}{region}, {version_word} {c.version}",
+        f"{h['rule_file']}: {rules.path} (sha256 {rules.sha256[:16]}…)",
+        f"{h['facts']}: {facts.path} (sha256 {facts.sha256[:16]}…), {h['year']} {facts.year}",
+    ]
     if facts.illustrative:
         out.append(f"  {h['illustrative']}")
-    out.append(f"{h['period']}: {display(Kind.DATE, c.valid_from, lang)} {h['until']} "
-               f"{display(Kind.DATE, c.valid_until, lang)} ({c.period_article.formal(lang)}): "
-               f"{facts.year} {h['covers']}")
+    out.append(
+        f"{h['period']}: {display(Kind.DATE, c.valid_from, lang)} {h['until']} "
+        f"{display(Kind.DATE, c.valid_until, lang)} ({c.period_article.formal(lang)}): "
+        f"{facts.year} {h['covers']}"
+    )
 
-    scalar = [ev.nodes[n] for n in rules.rules if not rules.rules[n].per and rules.rules[n].section == "rules"]
+    scalar = [
+        ev.nodes[n] for n in rules.rules if not rules.rules[n].per and rules.rules[n].section == "rules"
+    ]
     if scalar:
         out += ["", h["results"]]
-        rows = [[n.rule.label, _shown(n.rule, n.value, lang), _cite(n.rule.article),
-                 h["rounding"].get(n.rounding, "") if n.rounding else ""] for n in scalar]
+        rows = [
+            [
+                n.rule.label,
+                _shown(n.rule, n.value, lang),
+                _cite(n.rule.article),
+                h["rounding"].get(n.rounding, "") if n.rounding else "",
+            ]
+            for n in scalar
+        ]
         out += _columns(rows, {1})
 
     per = [ev.nodes[n] for n in rules.rules if rules.rules[n].per == MUNICIPALITY]
@@ -258,7 +331,9 @@ def to_table(ev: Evaluation, lang: str = "nl") -> str:
         for ident, interp in rules.interpretations.items():
             if ident in used:
                 choice = f" [{interp.chosen}]" if interp.chosen else ""
-                out.append(f"  {ident}{choice} ({_cite(interp.article)}): {' '.join(interp.chosen_reading.split())}")
+                out.append(
+                    f"  {ident}{choice} ({_cite(interp.article)}): {' '.join(interp.chosen_reading.split())}"
+                )
 
     defaults = [n for n, v in facts.scalars.items() if v.defaulted]
     if defaults:
@@ -266,18 +341,24 @@ def to_table(ev: Evaluation, lang: str = "nl") -> str:
     return "\n".join(out) + "\n"
 
 
-
 def deadlines_json(calendar: Calendar, lang: str = "nl") -> dict[str, Any]:
     c = calendar.rules.covenant
     return {
-        "covenant": {"id": c.id, "version": c.version, "rule_file": calendar.rules.path,
-                     "sha256": calendar.rules.sha256},
+        "covenant": {
+            "id": c.id,
+            "version": c.version,
+            "rule_file": calendar.rules.path,
+            "sha256": calendar.rules.sha256,
+        },
         "year": calendar.year,
         "deadlines": {n.name: {**_result(n, n.value, lang), "who": n.rule.who} for n in calendar.deadlines},
         "duties": {
-            d.name: {"label": calendar.rules.duties[d.name].label, "who": calendar.rules.duties[d.name].who,
-                     "period": {"from": d.period.start.isoformat(), "until": d.period.end.isoformat()},
-                     "citation": calendar.rules.duties[d.name].article.as_json(lang)}
+            d.name: {
+                "label": calendar.rules.duties[d.name].label,
+                "who": calendar.rules.duties[d.name].who,
+                "period": {"from": d.period.start.isoformat(), "until": d.period.end.isoformat()},
+                "citation": calendar.rules.duties[d.name].article.as_json(lang),
+            }
             for d in calendar.duties
         },
     }
@@ -287,8 +368,12 @@ def deadlines_table(calendar: Calendar, lang: str = "nl") -> str:
     h = HEADINGS[lang]
     c = calendar.rules.covenant
     version_word = "versie" if lang == "nl" else "version"
-    out = [f"{c.title}{f' — {c.region}' if c.region else ''}, {version_word} {c.version}",
-           f"{h['rule_file']}: {calendar.rules.path}", "", f"{h['deadlines']} ({h['year']} {calendar.year})"]
+    out = [
+        f"{c.title}{f' — {c.region}' if c.region else ''}, {version_word} {c.version}",
+        f"{h['rule_file']}: {calendar.rules.path}",
+        "",
+        f"{h['deadlines']} ({h['year']} {calendar.year})",
+    ]
     rows = []
     for n in calendar.deadlines:
         when = _shown(n.rule, n.value, lang)
@@ -299,8 +384,14 @@ def deadlines_table(calendar: Calendar, lang: str = "nl") -> str:
         out += _columns(rows, set())
     if calendar.duties:
         out += ["", h["duties"]]
-        rows = [[display(Kind.PERIOD, d.period, lang), calendar.rules.duties[d.name].label,
-                 calendar.rules.duties[d.name].who, _cite(calendar.rules.duties[d.name].article)]
-                for d in calendar.duties]
+        rows = [
+            [
+                display(Kind.PERIOD, d.period, lang),
+                calendar.rules.duties[d.name].label,
+                calendar.rules.duties[d.name].who,
+                _cite(calendar.rules.duties[d.name].article),
+            ]
+            for d in calendar.duties
+        ]
         out += _columns(rows, set())
     return "\n".join(out) + "\n"

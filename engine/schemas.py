@@ -39,7 +39,9 @@ def schema_path(name: str) -> Path:
 
 
 def field_name(path: tuple[str | int, ...]) -> str:
-    """>>> field_name(("rules", "resultaat_bw", "decision", 2, "when"))
+    """A field's path as a reader writes it.
+
+    >>> field_name(("rules", "resultaat_bw", "decision", 2, "when"))
     'rules.resultaat_bw.decision[2].when'
     """
     text = ""
@@ -51,7 +53,9 @@ def field_name(path: tuple[str | int, ...]) -> str:
 def validate(doc: Document, name: str, article_of: ArticleFinder | None = None) -> list[Problem]:
     """Every schema problem of `doc`, located and explained."""
     problems = []
-    for error in sorted(_validator(name).iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path))):
+    for error in sorted(
+        _validator(name).iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path))
+    ):
         problems.extend(_translate(doc, error, article_of, name))
     return problems
 
@@ -93,31 +97,61 @@ def _translate(doc: Document, error: Any, article_of: ArticleFinder | None, name
         known = list(schema.get("properties", {}))
         unknown = [k for k in error.instance if k not in known]
         return [
-            problem("schema.unknown_key", key=k, name=k, known=", ".join(known),
-                    suggestion=(difflib.get_close_matches(k, known, n=1) or [None])[0])
+            problem(
+                "schema.unknown_key",
+                key=k,
+                name=k,
+                known=", ".join(known),
+                suggestion=(difflib.get_close_matches(k, known, n=1) or [None])[0],
+            )
             for k in unknown
         ]
-    if validator == "propertyNames" or (error.relative_schema_path and "propertyNames" in error.relative_schema_path):
-        return [problem("schema.bad_name", key=str(error.instance), name=error.instance,
-                        description=_description(schema) or "")]
+    if validator == "propertyNames" or (
+        error.relative_schema_path and "propertyNames" in error.relative_schema_path
+    ):
+        return [
+            problem(
+                "schema.bad_name",
+                key=str(error.instance),
+                name=error.instance,
+                description=_description(schema) or "",
+            )
+        ]
     if validator == "type":
-        expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        expected = (
+            error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        )
         got = _kind_words(error.instance)
         hint = "quote" if "string" in expected and got in ("number", "boolean") else None
-        return [problem("schema.type", expected=expected, got=got, value=error.instance,
-                        hint=hint, description=_description(schema) or "")]
+        return [
+            problem(
+                "schema.type",
+                expected=expected,
+                got=got,
+                value=error.instance,
+                hint=hint,
+                description=_description(schema) or "",
+            )
+        ]
     if validator in ("enum", "const"):
         allowed = error.validator_value if validator == "enum" else [error.validator_value]
         suggestion = difflib.get_close_matches(str(error.instance), [str(a) for a in allowed], n=1)
-        return [problem("schema.enum", value=error.instance, allowed=allowed,
-                        suggestion=suggestion[0] if suggestion else None)]
+        return [
+            problem(
+                "schema.enum",
+                value=error.instance,
+                allowed=allowed,
+                suggestion=suggestion[0] if suggestion else None,
+            )
+        ]
     if validator in ("pattern", "format"):
         return [problem("schema.pattern", value=error.instance, description=_description(schema) or "")]
     if validator in ("minItems", "minProperties", "minLength"):
         return [problem("schema.empty", description=_description(schema) or "")]
     if validator in ("minimum", "maximum"):
-        return [problem("schema.range", value=error.instance, bound=error.validator_value,
-                        direction=validator)]
+        return [
+            problem("schema.range", value=error.instance, bound=error.validator_value, direction=validator)
+        ]
     if validator == "uniqueItems":
         return [problem("schema.duplicate_items")]
     return [problem("schema.invalid", detail=error.message)]

@@ -11,14 +11,14 @@ import math
 import re
 from datetime import date
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
 from engine import dates, money
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     MONEY = "money"
     PERCENTAGE = "percentage"
     RATIO = "ratio"
@@ -43,16 +43,32 @@ class Kind(str, Enum):
 
 UNIT_NAMES = {
     "nl": {
-        Kind.MONEY: "geldbedrag", Kind.PERCENTAGE: "percentage", Kind.RATIO: "verhoudingsgetal",
-        Kind.COUNT: "aantal", Kind.BOOLEAN: "ja/nee", Kind.DATE: "datum", Kind.TEXT: "tekst",
-        Kind.TERM: "termijn", Kind.DAY_MONTH: "dag en maand", Kind.MONTH: "maand",
-        Kind.OUTCOME: "uitkomst", Kind.PERIOD: "periode",
+        Kind.MONEY: "geldbedrag",
+        Kind.PERCENTAGE: "percentage",
+        Kind.RATIO: "verhoudingsgetal",
+        Kind.COUNT: "aantal",
+        Kind.BOOLEAN: "ja/nee",
+        Kind.DATE: "datum",
+        Kind.TEXT: "tekst",
+        Kind.TERM: "termijn",
+        Kind.DAY_MONTH: "dag en maand",
+        Kind.MONTH: "maand",
+        Kind.OUTCOME: "uitkomst",
+        Kind.PERIOD: "periode",
     },
     "en": {
-        Kind.MONEY: "amount of money", Kind.PERCENTAGE: "percentage", Kind.RATIO: "ratio",
-        Kind.COUNT: "count", Kind.BOOLEAN: "yes/no", Kind.DATE: "date", Kind.TEXT: "text",
-        Kind.TERM: "term", Kind.DAY_MONTH: "day and month", Kind.MONTH: "month",
-        Kind.OUTCOME: "outcome", Kind.PERIOD: "period",
+        Kind.MONEY: "amount of money",
+        Kind.PERCENTAGE: "percentage",
+        Kind.RATIO: "ratio",
+        Kind.COUNT: "count",
+        Kind.BOOLEAN: "yes/no",
+        Kind.DATE: "date",
+        Kind.TEXT: "text",
+        Kind.TERM: "term",
+        Kind.DAY_MONTH: "day and month",
+        Kind.MONTH: "month",
+        Kind.OUTCOME: "outcome",
+        Kind.PERIOD: "period",
     },
 }
 

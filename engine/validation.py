@@ -45,7 +45,8 @@ class ValidationReport:
         words = KIND_WORDS[lang]
         return [
             f"{'✓' if c.errors == 0 else '✗'} {c.path} — {words[c.kind]}"
-            + (f" {c.summary}" if c.summary else "") + f": {ok if c.errors == 0 else f'{c.errors} {bad}'}"
+            + (f" {c.summary}" if c.summary else "")
+            + f": {ok if c.errors == 0 else f'{c.errors} {bad}'}"
             for c in self.checked
         ]
 

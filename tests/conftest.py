@@ -1,0 +1,156 @@
+"""Shared helpers: the shipped Assen rule file, fact files built from dicts, and the CLI."""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from engine.checking import check_rule_file, load_rule_file, table_for
+from engine.cli import cli
+from engine.diagnostics import ConvenantError, Problem
+from engine.evaluate import Evaluation, evaluate
+from engine.facts import Facts, FactValue
+from engine.loading import load_document, parse_document
+from engine.model import RuleFile
+from engine.paths import REPO_ROOT
+
+RULES = REPO_ROOT / "rules"
+ASSEN = RULES / "assen" / "2024-v1.6.yaml"
+ASSEN_FACTS = REPO_ROOT / "examples" / "assen-2024.yaml"
+
+# The parties of the Assen covenant in preamble order (the tie-break order), by CBS code.
+ASSEN_CODES = ["GM1680", "GM0106", "GM0118", "GM0119", "GM1731", "GM1699", "GM1730", "GM1701", "GM1690"]
+
+
+@cache
+def assen_rules() -> RuleFile:
+    """The shipped Assen rule file, checked once per test run."""
+    return load_rule_file(ASSEN)
+
+
+@pytest.fixture
+def assen() -> RuleFile:
+    return assen_rules()
+
+
+def assen_text() -> str:
+    return ASSEN.read_text(encoding="utf-8")
+
+
+def check_text(text: str, name: str = "rules/test/broken.yaml") -> RuleFile:
+    """Check a rule file given as text, against the project's municipalities table."""
+    return check_rule_file(parse_document(text, name), table_for(ASSEN))
+
+
+def problems_of(text: str) -> list[Problem]:
+    with pytest.raises(ConvenantError) as caught:
+        check_text(text)
+    return list(caught.value.problems)
+
+
+def line_of(text: str, needle: str, occurrence: int = 1) -> int:
+    """The 1-based line of the `occurrence`-th line containing `needle`."""
+    hits = [i + 1 for i, line in enumerate(text.splitlines()) if needle in line]
+    return hits[occurrence - 1]
+
+
+def replace_once(text: str, old: str, new: str) -> str:
+    assert text.count(old) == 1, f"expected exactly one {old!r}"
+    return text.replace(old, new)
+
+
+def example_facts() -> dict[str, Any]:
+    """The bundled Assen 2024 example facts as plain data, read exactly by our own loader."""
+    return copy.deepcopy(load_document(ASSEN_FACTS).data)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return value
+
+
+def write_facts(directory: Path, data: dict[str, Any], name: str = "facts.yaml") -> Path:
+    """A fact file from a dict; decimals are written as plain numbers, exactly."""
+    path = directory / name
+    text = yaml.safe_dump(_plain(data), allow_unicode=True, sort_keys=False)
+    # safe_dump quotes strings that look like numbers; money written as numbers, unquoted
+    text = re.sub(r"'(-?[0-9]+\.[0-9]+)'", r"\1", text)
+    path.write_text("# yaml-language-server: $schema=../schemas/facts.schema.json\n" + text, encoding="utf-8")
+    return path
+
+
+def assen_facts(**scalars: Any) -> dict[str, Any]:
+    data = copy.deepcopy(example_facts())
+    data["facts"].update(scalars)
+    return data
+
+
+def make_facts(
+    rules: RuleFile, year: int, scalars: dict[str, Any], per_municipality: dict[str, dict[str, Any]]
+) -> Facts:
+    """Checked facts built directly (no file), for fast property tests of the evaluator."""
+    return Facts(
+        path="<test>",
+        sha256="0" * 64,
+        covenant=rules.covenant.id,
+        year=year,
+        illustrative=True,
+        description=None,
+        evaluation_date=None,
+        scalars={k: FactValue(v, None) for k, v in scalars.items()},
+        per_municipality={
+            c: {k: FactValue(v, None) for k, v in values.items()} for c, values in per_municipality.items()
+        },
+    )
+
+
+def evaluate_assen(
+    rules: RuleFile,
+    result_cents: int,
+    inwoners: list[int],
+    kosten_cents: list[int],
+    order: list[int] | None = None,
+) -> Evaluation:
+    """Evaluate Assen with a chosen BW result: macrobudget = result, all other costs nil."""
+    from fractions import Fraction
+
+    scalars = {
+        "macrobudget_bw": Fraction(result_cents, 100),
+        "zorgkosten_bw": Fraction(0),
+        "uitvoeringsbudget_bw": Fraction(0),
+        "toegemoetkoming_regiogemeenten": Fraction(0),
+        "rijksuitkering_mo": Fraction(0),
+        "uitgaven_mo": Fraction(0),
+        "reserve_mo_begin": Fraction(0),
+    }
+    indices = order or list(range(len(ASSEN_CODES)))
+    per = {
+        ASSEN_CODES[i]: {"inwoners": inwoners[i], "uitvoeringskosten": Fraction(kosten_cents[i], 100)}
+        for i in indices
+    }
+    return evaluate(rules, make_facts(rules, 2024, scalars, per))
+
+
+@pytest.fixture
+def run() -> Callable[..., Any]:
+    """Run the CLI in-process; returns click's Result (exit_code, stdout, stderr)."""
+    runner = CliRunner()
+
+    def invoke(*args: str, env: dict[str, str] | None = None) -> Any:
+        return runner.invoke(cli, list(args), env=env, catch_exceptions=False)
+
+    return invoke
