@@ -3,7 +3,14 @@
 Rules and deadlines run in dependency order. Each result is a `TraceNode`: the rule, its
 citation, where each input came from (fact, parameter with its citation, other rule), the
 interpretations it relies on (its own and those of its inputs), the exact value, the rounding
-applied and the exact intermediate values of its primitive.
+applied and the exact intermediate values of its primitive, in `details`:
+
+- expression: none; `Evaluation.values` and `expr.Evaluator` re-evaluate any sub-expression;
+- weighted_key: {"components": [{"by", "weight", "total", "shares": {member: Fraction}, "article"}]};
+- distribute: {"amount": Fraction, "parts": {member: money.Part}} (exact, floor, remainder, extra);
+- decision: {"case": index of the case that held} (per set: {member: index});
+- deadlines: {"shifted": Shifted} when the Algemene termijnenwet moved it, {"unknown": name} when
+  the date it counts from is not (yet) in the facts.
 """
 
 from __future__ import annotations
@@ -86,9 +93,15 @@ class DutyResult:
 class Evaluation:
     rules: RuleFile
     facts: Facts
-    members: dict[str, list[str]]
+    members: dict[str, list[str]]  # each set's members in order (municipalities: preamble order)
     nodes: dict[str, TraceNode]
     duties: list[DutyResult]
+    values: dict[str, Any]  # every name's value: parameters, facts, rules, deadlines, `jaar`
+
+    def evaluator(self) -> expr.Evaluator:
+        """An evaluator over this evaluation's values, e.g. to show a sub-expression's value."""
+        chosen = {k: v.chosen for k, v in self.rules.interpretations.items() if v.switchable}
+        return expr.Evaluator(self.values, self.members, chosen)  # type: ignore[arg-type]
 
     def node(self, name: str) -> TraceNode:
         return self.nodes[name]
@@ -165,7 +178,7 @@ class _Run:
             self.nodes[name] = node
             self.check_warnings(node)
         duties = [self.duty(d) for d in self.rules.duties.values()]
-        return Evaluation(self.rules, self.facts, self.members, self.nodes, duties)
+        return Evaluation(self.rules, self.facts, self.members, self.nodes, duties, self.values)
 
     # --- provenance -----------------------------------------------------------------------
 
