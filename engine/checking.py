@@ -25,6 +25,7 @@ from engine.citation import Citation
 from engine.diagnostics import ConvenantError, Location, Problem
 from engine.loading import Document, Scalar, load_document
 from engine.model import (
+    CASE,
     MUNICIPALITY,
     YEAR,
     After,
@@ -37,17 +38,27 @@ from engine.model import (
     Duty,
     Expression,
     FactDecl,
+    FixedCell,
     InMonth,
     Interpretation,
     KeyComponent,
     LegalBasis,
+    Member,
     MunicipalityTable,
     OnDate,
     Parameter,
     Party,
+    ProRata,
+    Ration,
     Rule,
     RuleFile,
+    SetDecl,
+    Settlement,
+    Sheet,
     Spec,
+    Table,
+    Threshold,
+    ThresholdTest,
     Warning,
     WeightedKey,
 )
@@ -56,9 +67,21 @@ from engine.paths import display_path, rules_dir
 from engine.units import Kind, ValueProblem, parse_value
 
 SCHEMA_LINE = re.compile(r"^#\s*yaml-language-server:\s*\$schema=(\S+)\s*$")
-RULE_PRIMITIVES = ("expression", "weighted_key", "distribute", "decision")
+RULE_PRIMITIVES = (
+    "expression",
+    "weighted_key",
+    "distribute",
+    "decision",
+    "sheet",
+    "ration",
+    "pro_rata",
+    "threshold",
+)
+BUILTIN_SETS = (MUNICIPALITY, CASE)
+SCALING_OPTIONS = ("schalen", "geen")
+MEASURES = ("indicatiewaarde", "relatieve_indicatiewaarde")
 DEADLINE_PRIMITIVES = ("on_date", "in_month", "after")
-SECTIONS = ("parameters", "facts", "rules", "deadlines", "duties", "interpretations")
+SECTIONS = ("parameters", "facts", "rules", "deadlines", "duties", "interpretations", "sets")
 
 
 def schema_of(doc: Document) -> str | None:
@@ -104,27 +127,32 @@ def article_of(data: Any, path: tuple[str | int, ...]) -> Citation | None:
             return Citation.parse(data["covenant"]["period_article"])
         if path[0] in SECTIONS and len(path) >= 2:
             entry = data[path[0]][path[1]]
+            inner = None
             if len(path) >= 4 and isinstance(path[3], int) and path[2] in ("weighted_key", "decision"):
-                inner = entry[path[2]][path[3]].get("article")
-                if isinstance(inner, str):
-                    return Citation.parse(inner)
-            return Citation.parse(entry["article"])
+                inner = entry[path[2]][path[3]].get("article")  # a component or a case
+            elif len(path) >= 5 and path[2] in ("sheet", "threshold") and isinstance(path[4], int):
+                inner = entry[path[2]][path[3]][path[4]].get("article")  # a fixed cell or a test
+            return Citation.parse(inner if isinstance(inner, str) else entry["article"])
     except (KeyError, IndexError, TypeError, ValueError, AttributeError):
         return None
     return None
 
 
-def check_rule_file(doc: Document, table: MunicipalityTable) -> RuleFile:
+def check_rule_file(doc: Document, table: MunicipalityTable, base_dir: Path | None = None) -> RuleFile:
+    """Check a rule file; `base_dir` is where its data tables lie (default: beside the file)."""
     require_schema_line(doc, schemas.RULE_FILE)
     problems = schemas.validate(doc, schemas.RULE_FILE, article_of)
     if problems:
         raise ConvenantError(problems)
-    return _Checker(doc, table).build()
+    return _Checker(doc, table, base_dir or Path(doc.path).parent).build()
 
 
 class _Checker:
-    def __init__(self, doc: Document, table: MunicipalityTable) -> None:
-        self.doc, self.data, self.table = doc, doc.data, table
+    def __init__(self, doc: Document, table: MunicipalityTable, base_dir: Path) -> None:
+        self.doc, self.data, self.table, self.base_dir = doc, doc.data, table, base_dir
+        self.sets: dict[str, SetDecl] = {}
+        self.tables: dict[str, Table] = {}
+        self.party_list: tuple[Party, ...] = ()
         self.problems: list[Problem] = []
         self.types: dict[str, expr.Type] = {}
         self.defined_in: dict[str, str] = {}
@@ -173,15 +201,17 @@ class _Checker:
         }
         covenant = self.covenant()
         parties = self.parties()
+        self.party_list = parties
         interpretations = self.interpretations()
         date_policy = self.date_policy(interpretations)
+        self.sets = self.declared_sets()
         parameters = self.parameters()
         facts = self.facts()
         self.define_names(parameters, facts)
         rules = self.rules(interpretations)
         duties = self.duties()
         order = self.dependency_order(rules)
-        self.check_usage(parameters, facts, interpretations, rules)
+        self.check_usage(parameters, facts, interpretations)
         if self.problems:
             raise ConvenantError(self.problems)
         return RuleFile(
@@ -199,6 +229,8 @@ class _Checker:
             duties=duties,
             date_policy=date_policy,
             municipalities=self.table,
+            sets=self.sets,
+            tables=self.tables,
         )
 
     def covenant(self) -> Covenant:
@@ -226,6 +258,12 @@ class _Checker:
             note=source.get("note"),
             legal_basis=tuple(
                 LegalBasis(b["title"], b["bwb"], b.get("juriconnect")) for b in c.get("legal_basis", [])
+            ),
+            first_year=c.get("first_year"),
+            first_year_article=(
+                self.cite(c["first_year_article"], ("covenant", "first_year_article"))
+                if "first_year_article" in c
+                else None
             ),
         )
 
@@ -321,16 +359,98 @@ class _Checker:
                 )
         return DatePolicy(policy.get("months"), policy.get("working_days"))
 
+    def declared_sets(self) -> dict[str, SetDecl]:
+        found = {}
+        for name, entry in self.data.get("sets", {}).items():
+            path = ("sets", name)
+            if name in BUILTIN_SETS:
+                self.error("rules.reserved_set", path, at_key=True, name=name)
+                continue
+            extra = tuple(Member(m["id"], m["label"]) for m in entry.get("extra", []))
+            ids = [m.id for m in extra]
+            for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
+                self.error("rules.duplicate_member", (*path, "extra"), name=duplicate)
+            found[name] = SetDecl(
+                name,
+                entry["label"],
+                self.cite(entry["article"], (*path, "article")),
+                bool(entry.get("parties", False)),
+                extra,
+            )
+        return found
+
+    def known_set(self, name: str, path: tuple[str | int, ...]) -> bool:
+        if name in BUILTIN_SETS or name in self.sets:
+            return True
+        self.error("rules.unknown_set", path, name=name, known=", ".join([*BUILTIN_SETS, *self.sets]))
+        return False
+
+    def includes(self, outer: str, inner: str) -> bool:
+        """True when every member of set `inner` is a member of set `outer`."""
+        return outer == inner or (outer in self.sets and self.sets[outer].includes(inner))
+
+    def members_of(self, per: str) -> list[tuple[str, str, str]]:
+        """(key, name, kind) of each member a per-set parameter needs: parties by code, extras by id."""
+        declared = self.sets.get(per)
+        found = (
+            [(p.code, p.name, "municipality") for p in self.party_list]
+            if (per == MUNICIPALITY or (declared and declared.parties))
+            else []
+        )
+        return found + [(m.id, m.id, "row") for m in (declared.extra if declared else ())]
+
+    def table_values(
+        self, ref: dict[str, str], per: str, path: tuple[str | int, ...]
+    ) -> dict[str, Any] | None:
+        """A parameter's values per member, read from a data table beside the rule file."""
+        from engine.tables import load_table as load_data_table
+
+        try:
+            table = load_data_table((self.base_dir / ref["file"]).resolve(), self.table)
+        except ConvenantError as error:
+            self.problems.extend(error.problems)
+            return None
+        self.tables[ref["file"]] = table
+        if ref["column"] not in {c.id for c in table.columns}:
+            self.error(
+                "rules.table_column",
+                (*path, "column"),
+                column=ref["column"],
+                table=table.path,
+                known=", ".join(c.id for c in table.columns),
+            )
+            return None
+        values = {}
+        for key, name, field in self.members_of(per):
+            row = next((r for r in table.rows if getattr(r, field) == name), None)
+            value = row.values[ref["column"]] if row else None
+            if value is None:
+                self.error("rules.table_row", path, row=name, table=table.path, column=ref["column"])
+                continue
+            values[key] = value
+        return values
+
     def parameters(self) -> dict[str, Parameter]:
         found = {}
         for name, entry in self.data["parameters"].items():
             path = ("parameters", name)
             kind = Kind(entry["unit"])
-            try:
-                value = parse_value(kind, entry["value"])
-            except ValueProblem as problem:
-                self.error(problem.code, (*path, "value"), unit=kind, **problem.args_)
+            per = entry.get("per")
+            if per is not None and not self.known_set(per, (*path, "per")):
                 continue
+            if ("value" in entry) == ("table" in entry) or (per is not None) != ("table" in entry):
+                self.error("rules.parameter_shape", path, at_key=True, name=name)
+                continue
+            if "table" in entry:
+                value = self.table_values(entry["table"], per, (*path, "table"))
+                if value is None:
+                    continue
+            else:
+                try:
+                    value = parse_value(kind, entry["value"])
+                except ValueProblem as problem:
+                    self.error(problem.code, (*path, "value"), unit=kind, **problem.args_)
+                    continue
             found[name] = Parameter(
                 name,
                 entry["label"],
@@ -338,6 +458,8 @@ class _Checker:
                 value,
                 self.cite(entry["article"], (*path, "article")),
                 entry.get("note"),
+                per,
+                entry["table"]["file"] if "table" in entry else None,
             )
         return found
 
@@ -356,23 +478,28 @@ class _Checker:
                 self.error(problem.code, (*path, "default"), unit=kind, **problem.args_)
             if "default" in entry and entry.get("required") is False:
                 self.error("rules.default_and_optional", (*path, "required"), name=name)
+            sets = entry.get("per")
+            per, by = (sets[0], sets[1]) if isinstance(sets, list) else (sets, None)
+            if not all(self.known_set(s, (*path, "per")) for s in (per, by) if s is not None):
+                continue
             found[name] = FactDecl(
                 name,
                 entry["label"],
                 kind,
-                entry.get("per"),
+                per,
                 self.cite(entry["article"], (*path, "article")),
                 minimum,
                 entry.get("required", True) and "default" not in entry,
                 default,
+                by,
             )
         return found
 
     def define_names(self, parameters: dict[str, Parameter], facts: dict[str, FactDecl]) -> None:
         for name, p in parameters.items():
-            self.define(name, "parameters", expr.Type(p.kind))
+            self.define(name, "parameters", expr.Type(p.kind, p.per))
         for name, f in facts.items():
-            self.define(name, "facts", expr.Type(f.kind, f.per))
+            self.define(name, "facts", expr.Type(f.kind, f.per, by=f.by))
         for name, entry in self.data["rules"].items():
             self.define(name, "rules", expr.Type(Kind(entry["type"]), entry.get("per")))
         for name, entry in self.data.get("deadlines", {}).items():
@@ -396,7 +523,7 @@ class _Checker:
             return expr.Type(Kind.COUNT)
         found = self.types.get(name)
         if found and found.kind is Kind.PERCENTAGE:
-            return expr.Type(Kind.RATIO, found.per, found.cents)
+            return expr.Type(Kind.RATIO, found.per, found.cents, by=found.by)
         return found
 
     def expression(
@@ -409,7 +536,12 @@ class _Checker:
         options = {k: frozenset(v.options) for k, v in (interpretations or {}).items() if v.switchable}
         try:
             tree = expr.parse(text)
-            expr.check(tree, lambda n: (extra or {}).get(n) or self.lookup(n), lambda i: options.get(i))
+            expr.check(
+                tree,
+                lambda n: (extra or {}).get(n) or self.lookup(n),
+                lambda i: options.get(i),
+                self.includes,
+            )
         except expr.ExprProblem as problem:
             location = self.locate_in(path, problem.start, problem.end - problem.start)
             args = {**problem.args_, "expression": text}
@@ -454,15 +586,24 @@ class _Checker:
                 if rule is not None:
                     found[name] = rule
         for name, rule in found.items():
-            if rule.settlement_deadline and self.defined_in.get(rule.settlement_deadline) != "deadlines":
-                self.error(
-                    "rules.settlement_deadline",
-                    ("rules", name, "settlement", "deadline"),
-                    name=rule.settlement_deadline,
-                )
-            if rule.settlement_deadline and (rule.kind is not Kind.MONEY or rule.per != MUNICIPALITY):
+            if rule.settlement is None:
+                continue
+            entry = self.data["rules"][name]["settlement"]
+            for field in ("deadline", "pays_by", "receives_by"):
+                if field in entry and self.defined_in.get(entry[field]) != "deadlines":
+                    self.error(
+                        "rules.settlement_deadline", ("rules", name, "settlement", field), name=entry[field]
+                    )
+            if rule.kind is not Kind.MONEY or not rule.per or not self.includes(rule.per, MUNICIPALITY):
                 self.error("rules.settlement_kind", ("rules", name, "settlement"), name=name)
         return found
+
+    @staticmethod
+    def settlement(entry: dict[str, Any]) -> Settlement | None:
+        if "settlement" not in entry:
+            return None
+        s = entry["settlement"]
+        return Settlement(s.get("pays_by", s.get("deadline")), s.get("receives_by", s.get("deadline")))
 
     def rule(
         self,
@@ -487,6 +628,13 @@ class _Checker:
         primitive = given[0]
         kind = self.types[name].kind
         per = entry.get("per")
+        if per is not None and not self.known_set(per, (*path, "per")):
+            return None
+        if entry.get("roles") and per != MUNICIPALITY:
+            self.error("rules.roles_per", (*path, "roles"), name=name)
+        settlement = entry.get("settlement", {})
+        if "deadline" in settlement and ({"pays_by", "receives_by"} & set(settlement)):
+            self.error("rules.settlement_shape", (*path, "settlement"), name=name)
         article = self.cite(entry["article"], (*path, "article"))
         listed_interpretations = tuple(entry.get("interpretations", []))
         for i, ident in enumerate(listed_interpretations):
@@ -534,8 +682,9 @@ class _Checker:
             interpretations=listed_interpretations,
             spec=spec,
             warnings=tuple(warnings),
-            settlement_deadline=entry.get("settlement", {}).get("deadline"),
+            settlement=self.settlement(entry),
             who=entry.get("who"),
+            roles=tuple(entry.get("roles", [])),
         )
 
     def check_inputs(self, path: tuple[str | int, ...], listed: list[str], uses: Iterable[str]) -> None:
@@ -568,6 +717,14 @@ class _Checker:
             return self.distribute(body, path, kind, per)
         if primitive == "decision":
             return self.decision(body, path, kind, per, interpretations)
+        if primitive == "sheet":
+            return self.sheet(body, path, kind, per, interpretations)
+        if primitive == "ration":
+            return self.ration(body, path, kind, per)
+        if primitive == "pro_rata":
+            return self.pro_rata(body, path, kind, per)
+        if primitive == "threshold":
+            return self.threshold(body, path, kind, per)
         return self.deadline(primitive, body, path)
 
     def expression_rule(
@@ -594,9 +751,13 @@ class _Checker:
             self.error("rules.result_kind", path, declared=kind, found=result.kind)
         elif kind is Kind.MONEY and not result.cents:
             self.error("rules.money_not_rounded", path)
-        stray = sets - {per} if per else sets
+        stray = self.stray_sets(sets, per)
         if stray:
             self.error("rules.per_mismatch", path, sets=", ".join(sorted(stray)), per=per or "—")
+
+    def stray_sets(self, sets: set[str], per: str | None) -> set[str]:
+        """The sets an expression reads a member of that the rule's own member does not determine."""
+        return {s for s in sets if not (per and self.includes(s, per))}
 
     def name_of_kind(
         self,
@@ -605,13 +766,16 @@ class _Checker:
         kinds: tuple[Kind, ...],
         per: str | bool | None = False,
         sections: tuple[str, ...] | None = None,
+        by: str | None = None,
     ) -> bool:
-        """Check that `name` exists with one of `kinds` (and set `per` unless per is False)."""
+        """Check that `name` exists with one of `kinds` (and set `per` unless per is False; and the second
+        set `by` of a two-dimensional fact)."""
         found = self.types.get(name)
         if found is None or (sections and self.defined_in.get(name) not in sections):
             self.error("rules.unknown_name", path, names=name)
             return False
-        if found.kind not in kinds or (per is not False and found.per != per):
+        wrong_per = per is not False and found.per != per
+        if found.kind not in kinds or wrong_per or found.by != by:
             self.error(
                 "rules.name_kind",
                 path,
@@ -619,7 +783,7 @@ class _Checker:
                 found=found.kind,
                 found_per=found.per or "—",
                 expected=" / ".join(k.value for k in kinds),
-                expected_per=per or "—",
+                expected_per=" × ".join(x for x in (per, by) if x) or "—",
             )
             return False
         return True
@@ -683,7 +847,7 @@ class _Checker:
             assert checked.tree.type is not None
             if checked.tree.type.kind is not Kind.BOOLEAN:
                 self.error("rules.condition_kind", cpath, kind=checked.tree.type.kind)
-            stray = expr.unbound_per(checked.tree) - ({per} if per else set())
+            stray = self.stray_sets(expr.unbound_per(checked.tree), per)
             if stray:
                 self.error("rules.per_mismatch", cpath, sets=", ".join(sorted(stray)), per=per or "—")
             uses += expr.names(checked.tree)
@@ -692,6 +856,172 @@ class _Checker:
         if len(cases) != len(body):
             return None, uses
         return Decision(tuple(cases)), uses
+
+    def sheet(
+        self,
+        body: dict[str, Any],
+        path: tuple[str | int, ...],
+        kind: Kind,
+        per: str | None,
+        interpretations: dict[str, Interpretation],
+    ) -> tuple[Spec | None, list[str]]:
+        if kind is not Kind.RATIO or per not in self.sets:
+            self.error("rules.key_shape", path, primitive="sheet")
+            return None, []
+        like, shared = body.get("like"), body
+        if like is not None:  # the same fixed cells, scaling and budget as another sheet
+            other = self.data["rules"].get(like, {})
+            if "sheet" not in other or "like" in other["sheet"] or other.get("per") != per:
+                self.error("rules.sheet_like", (*path, "like"), name=like)
+                return None, []
+            shared = other["sheet"]
+        wrong = [f for f in ("fixed", "scaling", "budget") if (f in body) == (like is not None)]
+        if wrong:
+            self.error("rules.sheet_shape", path, fields=", ".join(wrong), like=like or "—")
+            return None, []
+        counts = self.types.get(body["counts"])
+        columns = counts.by if counts else None
+        ok = self.name_of_kind(body["counts"], (*path, "counts"), (Kind.COUNT,), per, by=columns)
+        ok &= columns is not None and self.name_of_kind(
+            body["values"], (*path, "values"), (Kind.MONEY,), columns
+        )
+        ok &= self.name_of_kind(shared["budget"], (*path, "budget"), (Kind.MONEY,), None)
+        ok &= self.scaling(shared["scaling"], (*path, "scaling"), interpretations)
+        uses = [body["counts"], body["values"], shared["budget"]]
+        cells, seen = [], set(self.sets[columns].extra_ids() if columns in self.sets else ())
+        for i, cell in enumerate(shared["fixed"]):
+            cpath = (*path, "fixed", i)
+            uses.append(cell["value"])
+            if cell["column"] in seen:
+                self.error("rules.duplicate_member", (*cpath, "column"), name=cell["column"])
+            seen.add(cell["column"])
+            in_row = cell.get("row")
+            if in_row is not None and in_row not in self.sets[per].extra_ids():
+                self.error(
+                    "rules.unknown_member",
+                    (*cpath, "row"),
+                    member=in_row,
+                    set=per,
+                    known=", ".join(self.sets[per].extra_ids()),
+                )
+                ok = False
+            ok &= self.name_of_kind(
+                cell["value"],
+                (*cpath, "value"),
+                (Kind.PERCENTAGE, Kind.RATIO),
+                None if in_row is not None else per,
+            )
+            cells.append(
+                FixedCell(
+                    cell["column"],
+                    cell["label"],
+                    cell["value"],
+                    in_row,
+                    self.cite(cell["article"], (*cpath, "article")),
+                )
+            )
+        if not ok:
+            return None, uses
+        return Sheet(body["counts"], body["values"], tuple(cells), shared["scaling"], shared["budget"]), uses
+
+    def scaling(
+        self, ident: str, path: tuple[str | int, ...], interpretations: dict[str, Interpretation]
+    ) -> bool:
+        interpretation = interpretations.get(ident)
+        if interpretation is None or not interpretation.switchable:
+            self.error(
+                "rules.policy_interpretation",
+                path,
+                id=ident,
+                field="scaling",
+                options=", ".join(SCALING_OPTIONS),
+            )
+            return False
+        self.used_interpretations.add(ident)
+        strange = sorted(set(interpretation.options) - set(SCALING_OPTIONS))
+        if strange:
+            self.error(
+                "rules.policy_options",
+                ("interpretations", ident, "options"),
+                id=ident,
+                field="scaling",
+                strange=", ".join(strange),
+                options=", ".join(SCALING_OPTIONS),
+            )
+            return False
+        return True
+
+    def ration(
+        self, body: dict[str, str], path: tuple[str | int, ...], kind: Kind, per: str | None
+    ) -> tuple[Spec | None, list[str]]:
+        if kind is not Kind.MONEY or per is None:
+            self.error("rules.key_shape", path, primitive="ration")
+        ok = self.name_of_kind(body["claims"], (*path, "claims"), (Kind.MONEY,), per)
+        ok &= self.name_of_kind(body["available"], (*path, "available"), (Kind.MONEY,), None)
+        return (Ration(body["claims"], body["available"]) if ok else None), [
+            body["claims"],
+            body["available"],
+        ]
+
+    def pro_rata(
+        self, body: dict[str, str], path: tuple[str | int, ...], kind: Kind, per: str | None
+    ) -> tuple[Spec | None, list[str]]:
+        if kind is not Kind.RATIO:
+            self.error("rules.result_kind", path, declared=kind, found=Kind.RATIO)
+        ok = self.name_of_kind(body["old"], (*path, "old"), (Kind.RATIO, Kind.PERCENTAGE), per)
+        ok &= self.name_of_kind(body["new"], (*path, "new"), (Kind.RATIO, Kind.PERCENTAGE), per)
+        ok &= self.name_of_kind(body["from_date"], (*path, "from_date"), (Kind.DATE,), None)
+        uses = [body["old"], body["new"], body["from_date"]]
+        if "when" in body:
+            ok &= self.name_of_kind(body["when"], (*path, "when"), (Kind.BOOLEAN,), None)
+            uses.append(body["when"])
+        spec = ProRata(body["old"], body["new"], body["from_date"], body.get("when"))
+        return (spec if ok else None), uses
+
+    def threshold(
+        self, body: dict[str, Any], path: tuple[str | int, ...], kind: Kind, per: str | None
+    ) -> tuple[Spec | None, list[str]]:
+        if kind is not Kind.BOOLEAN or per is not None:
+            self.error("rules.result_kind", path, declared=kind, found=Kind.BOOLEAN)
+        sheets = []
+        for field in ("old", "new"):
+            entry = self.data["rules"].get(body[field], {})
+            if "sheet" not in entry:
+                self.error("rules.threshold_sheet", (*path, field), name=body[field])
+                return None, []
+            sheets.append(entry)
+        rows = sheets[0].get("per")
+        ok = self.known_set(body["among"], (*path, "among"))
+        if ok and not self.includes(rows, body["among"]):
+            self.error("rules.threshold_among", (*path, "among"), among=body["among"], rows=rows)
+            ok = False
+        counts = self.types.get(sheets[0]["sheet"]["counts"])
+        columns = self.sets[counts.by].extra_ids() if counts and counts.by in self.sets else ()
+        tests, uses = [], [body["old"], body["new"]]
+        for i, test in enumerate(body["tests"]):
+            tpath = (*path, "tests", i)
+            if test.get("column") is not None and test["column"] not in columns:
+                self.error(
+                    "rules.unknown_member",
+                    (*tpath, "column"),
+                    member=test["column"],
+                    set=counts.by if counts else "—",
+                    known=", ".join(columns),
+                )
+                ok = False
+            ok &= self.name_of_kind(
+                test["at_least"], (*tpath, "at_least"), (Kind.PERCENTAGE, Kind.RATIO), None, ("parameters",)
+            )
+            uses.append(test["at_least"])
+            tests.append(
+                ThresholdTest(
+                    test["measure"],
+                    test.get("column"),
+                    test["at_least"],
+                    self.cite(test["article"], (*tpath, "article")),
+                )
+            )
+        return (Threshold(body["old"], body["new"], body["among"], tuple(tests)) if ok else None), uses
 
     def deadline(
         self, primitive: str, body: dict[str, Any], path: tuple[str | int, ...]
@@ -767,7 +1097,6 @@ class _Checker:
         parameters: dict[str, Parameter],
         facts: dict[str, FactDecl],
         interpretations: dict[str, Interpretation],
-        rules: dict[str, Rule],
     ) -> None:
         for name in parameters:
             if name not in self.used:
@@ -778,16 +1107,6 @@ class _Checker:
         for ident in interpretations:
             if ident not in self.used_interpretations:
                 self.error("rules.unused_interpretation", ("interpretations", ident), at_key=True, id=ident)
-        for name, fact in facts.items():
-            if not fact.required and not fact.has_default:
-                users = [r.name for r in rules.values() if name in r.inputs]
-                if users:
-                    self.error(
-                        "rules.optional_fact_in_rule",
-                        ("facts", name, "required"),
-                        name=name,
-                        rules=", ".join(users),
-                    )
 
 
 def _citation_sort(key: str) -> tuple[int, int, str]:

@@ -33,6 +33,8 @@ HELP = {
         "geldt.",
         "rules": "Gebruik dit regelbestand in plaats van de versie die in het jaar geldt.",
         "format": "Uitvoer als tabel (voor mensen) of json (voor programma's).",
+        "table": "Toon een gegevenstabel (Bijlage 1) met elke som: wat klopt, wat binnen de afronding van de "
+        "afdruk klopt, en wat niet; met de correcties van de bron.",
         "deadlines": "Toon de termijnen en verplichtingen van een convenant voor een jaar (COVENANT is de "
         "korte naam, bijvoorbeeld assen).",
     },
@@ -46,6 +48,8 @@ HELP = {
         "evaluate": "Evaluate one year's facts with the covenant version in force that year.",
         "rules": "Use this rule file instead of the version in force that year.",
         "format": "Output as a table (for people) or json (for programs).",
+        "table": "Show a data table (Bijlage 1) with every sum: what adds up, what adds up within the "
+        "rounding of the print, and what does not; with the corrections of the source.",
         "deadlines": "List a covenant's deadlines and duties for a year (COVENANT is its short id, "
         "e.g. assen).",
     },
@@ -56,8 +60,16 @@ _H = HELP[messages.language()]
 def _emit_problems(problems: tuple[Problem, ...], lang: str) -> None:
     click.echo(messages.render_all(problems, lang), err=True)
     errors = sum(1 for p in problems if p.severity == "error")
+    warnings = len(problems) - errors
     word = ("fout" if errors == 1 else "fouten") if lang == "nl" else ("error" if errors == 1 else "errors")
-    click.echo(f"\n{errors} {word}.", err=True)
+    summary = f"{errors} {word}"
+    if warnings:
+        summary += f", {warnings} " + (
+            ("waarschuwing" if warnings == 1 else "waarschuwingen")
+            if lang == "nl"
+            else ("warning" if warnings == 1 else "warnings")
+        )
+    click.echo(f"\n{summary}.", err=True)
 
 
 def handles_problems(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -115,6 +127,7 @@ def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     if report.problems:
         click.echo("", err=True)
         _emit_problems(tuple(report.problems), lang)
+    if report.failed:
         sys.exit(EXIT_PROBLEM)
 
 
@@ -153,6 +166,19 @@ def deadlines(ctx: click.Context, covenant: str, year: int, fmt: str) -> None:
         click.echo(json.dumps(report.deadlines_json(calendar, lang), ensure_ascii=False, indent=2))
     else:
         click.echo(report.deadlines_table(calendar, lang), nl=False)
+
+
+@cli.command(help=_H["table"])
+@click.argument("path", type=click.Path(path_type=Path))
+@click.pass_context
+@handles_problems
+def table(ctx: click.Context, path: Path) -> None:
+    from engine import report
+    from engine.checking import table_for
+    from engine.tables import findings, load_table
+
+    data = load_table(path.resolve(), table_for(path))
+    click.echo(report.table_text(data, findings(data), ctx.obj["lang"]), nl=False)
 
 
 def main() -> None:

@@ -9,8 +9,17 @@ applied and the exact intermediate values of its primitive, in `details`:
 - weighted_key: {"components": [{"by", "weight", "total", "shares": {member: Fraction}, "article"}]};
 - distribute: {"amount": Fraction, "parts": {member: money.Part}} (exact, floor, remainder, extra);
 - decision: {"case": index of the case that held} (per set: {member: index});
-- deadlines: {"shifted": Shifted} when the Algemene termijnenwet moved it, {"unknown": name} when
-  the date it counts from is not (yet) in the facts.
+- sheet: {"rows", "columns", "indicatiewaarde": {row: {column: money}}, "total_indicatiewaarde",
+  "cells": {row: {column: ratio}}, "fixed": {row: {fixed column: ratio}}, "fixed_total", "scaling",
+  "budget" (under "geen"), "total"};
+- ration: {"claims_total", "available", "fits": bool, "parts": {member: money.Part} when rationed};
+- pro_rata: {"applied": bool, "date", "remaining_days", "days", "fraction"};
+- threshold: {"hits": [Hit]} — every member, column and measure that reached its threshold;
+- deadlines: {"shifted": Shifted} when the Algemene termijnenwet moved it.
+
+A result whose inputs are not (yet) all known — an optional fact that is not given, or a result that
+is itself unknown — is None, with {"unknown": [names]} in its details: "unknown until given", and the
+report says so. It is never silently zero.
 """
 
 from __future__ import annotations
@@ -34,10 +43,15 @@ from engine.model import (
     Expression,
     InMonth,
     OnDate,
+    ProRata,
+    Ration,
     Rule,
     RuleFile,
+    Sheet,
+    Threshold,
     WeightedKey,
 )
+from engine.parties import YearParties, in_year
 from engine.units import Kind
 
 FACT, PARAMETER, RULE, DEADLINE, BUILTIN = "fact", "parameter", "rule", "deadline", "builtin"
@@ -59,6 +73,18 @@ class Shifted:
 
     original: date
     reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A member and column where a measure changed by at least its threshold."""
+
+    member: str
+    column: str
+    measure: str
+    old: Fraction
+    new: Fraction
+    threshold: Fraction
 
 
 @dataclass
@@ -97,11 +123,22 @@ class Evaluation:
     nodes: dict[str, TraceNode]
     duties: list[DutyResult]
     values: dict[str, Any]  # every name's value: parameters, facts, rules, deadlines, `jaar`
+    parties: YearParties  # the members of the municipality set in this year (after mergers)
+    narrower: dict[str, list[str]]  # set → the sets it includes (rows include the municipalities)
 
     def evaluator(self) -> expr.Evaluator:
         """An evaluator over this evaluation's values, e.g. to show a sub-expression's value."""
         chosen = {k: v.chosen for k, v in self.rules.interpretations.items() if v.switchable}
-        return expr.Evaluator(self.values, self.members, chosen)  # type: ignore[arg-type]
+        return expr.Evaluator(self.values, self.members, chosen, self.narrower)  # type: ignore[arg-type]
+
+    def label(self, member: str) -> str:
+        """A member's name: the municipality's name, or an extra member's label."""
+        party = self.parties.member(member)
+        if party is not None:
+            return party.name
+        return next(
+            (s.extra_label(member) for s in self.rules.sets.values() if s.extra_label(member)), member
+        )
 
     def node(self, name: str) -> TraceNode:
         return self.nodes[name]
@@ -152,23 +189,60 @@ def deadlines_for(rules: RuleFile, year: int) -> Calendar:
 class _Run:
     def __init__(self, rules: RuleFile, facts: Facts) -> None:
         self.rules, self.facts = rules, facts
+        self.parties = in_year(rules, facts.year)
         self.members: dict[str, list[str]] = {
-            MUNICIPALITY: [p.code for p in rules.parties],
+            MUNICIPALITY: [m.code for m in self.parties.members],
             CASE: [c.id for c in facts.cases],
         }
+        self.narrower: dict[str, list[str]] = {}
+        for name, declared in rules.sets.items():
+            self.members[name] = (self.members[MUNICIPALITY] if declared.parties else []) + list(
+                declared.extra_ids()
+            )
+            if declared.parties:
+                self.narrower[name] = [MUNICIPALITY]
         self.values: dict[str, Any] = {YEAR: facts.year}
-        self.values.update({n: p.value for n, p in rules.parameters.items()})
+        for name, parameter in rules.parameters.items():
+            self.values[name] = self.per_member(parameter.value) if parameter.per else parameter.value
         for name, decl in rules.facts.items():
-            if decl.per is None:
-                if name in facts.scalars:
-                    self.values[name] = facts.scalars[name].value
-            elif decl.per == MUNICIPALITY:
-                self.values[name] = {c: v[name].value for c, v in facts.per_municipality.items() if name in v}
-            else:
-                self.values[name] = {c.id: c.values[name].value for c in facts.cases if name in c.values}
+            self.fact_value(name, decl.per)
         self.chosen = {k: v.chosen for k, v in rules.interpretations.items() if v.switchable}
-        self.evaluator = expr.Evaluator(self.values, self.members, self.chosen)  # type: ignore[arg-type]
+        self.evaluator = expr.Evaluator(self.values, self.members, self.chosen, self.narrower)  # type: ignore[arg-type]
         self.nodes: dict[str, TraceNode] = {}
+
+    def per_member(self, by_party: dict[str, Any]) -> dict[str, Any]:
+        """A parameter's values for this year's members: a merged member adds up its parties' values."""
+        values = {k: v for k, v in by_party.items() if self.parties.member(k) is None}  # extra members
+        for member in self.parties.members:
+            parts = member.predecessors or ()
+            values[member.code] = (
+                sum((by_party[p.code] for p in parts), Fraction(0)) if parts else by_party[member.code]
+            )
+        return values
+
+    def fact_value(self, name: str, per: str | None) -> None:
+        facts = self.facts
+        if per is None or name in facts.scalars:
+            if name in facts.scalars:
+                self.values[name] = facts.scalars[name].value
+        elif per == CASE:
+            self.values[name] = {c.id: c.values[name].value for c in facts.cases if name in c.values}
+        else:
+            given = {
+                m: facts.per_municipality[m][name].value
+                for m in self.members.get(per, [])
+                if name in facts.per_municipality.get(m, {})
+            }
+            if given:  # an optional fact given for no member stays unknown
+                self.values[name] = given
+
+    def rule_members(self, rule: Rule) -> list[str]:
+        members = self.members[rule.per or MUNICIPALITY]
+        if rule.roles:
+            members = [
+                m for m in members if (p := self.parties.member(m)) is not None and p.role in rule.roles
+            ]
+        return members
 
     def run(self) -> Evaluation:
         for name in self.rules.order:
@@ -178,7 +252,9 @@ class _Run:
             self.nodes[name] = node
             self.check_warnings(node)
         duties = [self.duty(d) for d in self.rules.duties.values()]
-        return Evaluation(self.rules, self.facts, self.members, self.nodes, duties, self.values)
+        return Evaluation(
+            self.rules, self.facts, self.members, self.nodes, duties, self.values, self.parties, self.narrower
+        )
 
     # --- provenance -----------------------------------------------------------------------
 
@@ -221,7 +297,12 @@ class _Run:
         own = list(rule.interpretations)
         spec = rule.spec
         node = TraceNode(rule, None, tuple(self.input_use(n) for n in rule.inputs), ())
-        if isinstance(spec, Expression):
+        unknown = [n for n in rule.inputs if self.values.get(n) is None]
+        if unknown:
+            if rule.section == "deadlines":
+                self.date_interpretations(spec, own)
+            node.details = {"unknown": unknown}
+        elif isinstance(spec, Expression):
             node.value = self.expression(rule, spec)
             if any(isinstance(n, expr.Call) and n.function == "round" for n in spec.tree.walk()):
                 node.rounding = money.HALF_UP
@@ -232,10 +313,19 @@ class _Run:
             node.rounding = money.LARGEST_REMAINDER
         elif isinstance(spec, Decision):
             node.value, node.details = self.decision(rule, spec)
+        elif isinstance(spec, Sheet):
+            node.value, node.details = self.sheet(rule, spec)
+        elif isinstance(spec, Ration):
+            node.value, node.details = self.ration(rule, spec)
+            node.rounding = None if node.details["fits"] else money.LARGEST_REMAINDER
+        elif isinstance(spec, ProRata):
+            node.value, node.details = self.pro_rata(rule, spec)
+        elif isinstance(spec, Threshold):
+            node.value, node.details = self.threshold(rule, spec)
         else:
             node.value, node.details = self.deadline(rule, spec, own)
         node.interpretations = self.interpretations_of(rule, own)
-        if rule.kind is Kind.MONEY:  # the checker proved it; a wrong number must never pass silently
+        if rule.kind is Kind.MONEY and node.value is not None:  # proven by the checker; never pass silently
             values = node.value.values() if rule.per else [node.value]
             assert all(money.is_whole_cents(v) for v in values), f"{rule.name}: fraction of a cent"
         return node
@@ -244,7 +334,13 @@ class _Run:
         try:
             if rule.per is None:
                 return self.evaluator.evaluate(spec.tree)
-            return {m: self.evaluator.evaluate(spec.tree, {rule.per: m}) for m in self.members[rule.per]}
+            values = {}
+            for m in self.rule_members(rule):
+                try:
+                    values[m] = self.evaluator.evaluate(spec.tree, {rule.per: m})
+                except expr.Absent:  # reads a value that does not apply to this member
+                    continue
+            return values
         except expr.ExprProblem:  # the only fault left after checking: division by zero
             raise self.fail("evaluate.division_by_zero", rule, expression=spec.text) from None
 
@@ -310,9 +406,18 @@ class _Run:
         value = outcomes if per else outcomes[None]
         return value, {"case": matched if per else matched[None]}
 
+    def date_interpretations(self, spec: Any, own: list[str]) -> None:
+        """The date policy a deadline relies on: months (for a term in months) and working days."""
+        policy = self.rules.date_policy
+        if isinstance(spec, After) and policy.months and self.values[spec.term].months:
+            own.append(policy.months)
+        if policy.working_days:
+            own.append(policy.working_days)
+
     def deadline(self, rule: Rule, spec: Any, own: list[str]) -> tuple[Any, dict[str, Any]]:
         year = self.facts.year
         policy = self.rules.date_policy
+        self.date_interpretations(spec, own)
         details: dict[str, Any] = {}
         if isinstance(spec, OnDate):
             value: Any = self.values[spec.date].in_year(year + spec.year_offset)
@@ -320,31 +425,118 @@ class _Run:
             value = dates.month_window(year + spec.year_offset, self.values[spec.month])
         else:
             assert isinstance(spec, After)
-            start, term = self.values.get(spec.date), self.values[spec.term]
-            if term.months and policy.months:
-                own.append(policy.months)
-            if start is None:
-                return None, {"unknown": spec.date}
             try:
-                value = dates.add_term(start, term, self.chosen.get(policy.months or "", dates.MONTH_REFUSE))
+                month_policy = self.chosen.get(policy.months or "", dates.MONTH_REFUSE)
+                value = dates.add_term(self.values[spec.date], self.values[spec.term], month_policy)
             except dates.DateProblem as problem:
                 raise self.fail(problem.code, rule, **problem.args_) from None
-        if policy.working_days:
-            own.append(policy.working_days)
-            if self.chosen.get(policy.working_days) == dates.ATW_APPLY:
-                end = value.end if isinstance(value, dates.Period) else value
-                moved, reasons = dates.next_working_day(end)
-                if reasons:
-                    details["shifted"] = Shifted(end, reasons)
-                    value = dates.Period(value.start, moved) if isinstance(value, dates.Period) else moved
+        if policy.working_days and self.chosen.get(policy.working_days) == dates.ATW_APPLY:
+            end = value.end if isinstance(value, dates.Period) else value
+            moved, reasons = dates.next_working_day(end)
+            if reasons:
+                details["shifted"] = Shifted(end, reasons)
+                value = dates.Period(value.start, moved) if isinstance(value, dates.Period) else moved
         return value, details
+
+    # --- a sheet, rationing, pro rata, thresholds ------------------------------------------
+
+    def sheet(self, rule: Rule, spec: Sheet) -> tuple[dict[str, Fraction], dict[str, Any]]:
+        """Art. 4: computed cells (count × value) and fixed cells; under "schalen" the computed cells
+        share what the fixed cells leave of 100 %, under "geen" they are divided by the Budget."""
+        rows = self.members[rule.per or ""]
+        columns = self.members[self.rules.facts[spec.counts].by or ""]
+        counts, prices = self.values[spec.counts], self.values[spec.values]
+        worth = {r: {c: prices[c] * counts[r][c] for c in columns} for r in rows}
+        total_worth = sum((v for row in worth.values() for v in row.values()), Fraction(0))
+        fixed = {r: {} for r in rows}
+        for cell in spec.fixed:
+            value = self.values[cell.value]
+            for r in rows:
+                fixed[r][cell.column] = (value if r == cell.row else Fraction(0)) if cell.row else value[r]
+        fixed_total = sum((v for row in fixed.values() for v in row.values()), Fraction(0))
+        scaling = self.chosen[spec.scaling]
+        details: dict[str, Any] = {
+            "rows": rows,
+            "columns": columns,
+            "indicatiewaarde": worth,
+            "total_indicatiewaarde": total_worth,
+            "fixed": fixed,
+            "fixed_total": fixed_total,
+            "scaling": scaling,
+        }
+        if scaling == "schalen":
+            if total_worth == 0:
+                raise self.fail("evaluate.sheet_empty", rule, counts=spec.counts)
+            cells = {r: {c: worth[r][c] / total_worth * (1 - fixed_total) for c in columns} for r in rows}
+        else:
+            budget = self.values[spec.budget]
+            if budget == 0:
+                raise self.fail("evaluate.division_by_zero", rule, expression=f"… / {spec.budget}")
+            cells = {r: {c: worth[r][c] / budget for c in columns} for r in rows}
+            details["budget"] = budget
+        key = {r: sum(cells[r].values(), Fraction(0)) + sum(fixed[r].values(), Fraction(0)) for r in rows}
+        total = sum(key.values(), Fraction(0))
+        details.update(cells=cells, total=total)
+        if total != 1:
+            raise self.fail("evaluate.sheet_not_100", rule, total=total, scaling=scaling)
+        return key, details
+
+    def ration(self, rule: Rule, spec: Ration) -> tuple[dict[str, Fraction], dict[str, Any]]:
+        """Claims are paid in full when they fit in what is available; else in proportion to them."""
+        claims, available = self.values[spec.claims], self.values[spec.available]
+        members = [m for m in self.members[rule.per or MUNICIPALITY] if m in claims]
+        if available < 0 or any(claims[m] < 0 for m in members):
+            raise self.fail("evaluate.negative_claim", rule, claims=spec.claims, available=spec.available)
+        total = sum((claims[m] for m in members), Fraction(0))
+        details: dict[str, Any] = {"claims_total": total, "available": available, "fits": total <= available}
+        if total <= available:
+            return {m: claims[m] for m in members}, details
+        parts = money.largest_remainder(money.to_cents(available), [claims[m] / total for m in members])
+        details["parts"] = dict(zip(members, parts, strict=True))
+        return {m: Fraction(p.cents, 100) for m, p in zip(members, parts, strict=True)}, details
+
+    def pro_rata(self, rule: Rule, spec: ProRata) -> tuple[Any, dict[str, Any]]:
+        """The new values apply from the date on: old + (new − old) × days left in the year / days."""
+        old, new, day = self.values[spec.old], self.values[spec.new], self.values[spec.from_date]
+        year = self.facts.year
+        if day.year != year:
+            raise self.fail("evaluate.date_outside_year", rule, date=day, year=year, fact=spec.from_date)
+        applied = self.values[spec.when] if spec.when else True
+        days = dates.days_in_year(year)
+        remaining = (date(year, 12, 31) - day).days + 1
+        fraction = Fraction(remaining, days) if applied else Fraction(0)
+        details = {
+            "applied": applied,
+            "date": day,
+            "remaining_days": remaining,
+            "days": days,
+            "fraction": fraction,
+        }
+        if not rule.per:
+            return old + (new - old) * fraction, details
+        return {m: old[m] + (new[m] - old[m]) * fraction for m in self.members[rule.per]}, details
+
+    def threshold(self, rule: Rule, spec: Threshold) -> tuple[bool, dict[str, Any]]:
+        """True when any member's measure in the new sheet differs from the old one by at least the
+        threshold (a share of the old value; any change of a value that was nil counts)."""
+        old, new = self.nodes[spec.old].details, self.nodes[spec.new].details
+        hits = []
+        for test in spec.tests:
+            field = "indicatiewaarde" if test.measure == "indicatiewaarde" else "cells"
+            limit = self.values[test.at_least]
+            for member in self.members[spec.among]:
+                for column in [test.column] if test.column else old["columns"]:
+                    before, after = old[field][member][column], new[field][member][column]
+                    if before != after and abs(after - before) >= limit * abs(before):
+                        hits.append(Hit(member, column, test.measure, before, after, limit))
+        return bool(hits), {"hits": hits}
 
     # --- warnings and duties --------------------------------------------------------------
 
     def check_warnings(self, node: TraceNode) -> None:
         rule = node.rule
-        for warning in rule.warnings:
-            members = self.members[rule.per] if rule.per else [None]
+        for warning in rule.warnings if node.value is not None else ():
+            members = self.rule_members(rule) if rule.per else [None]
             for m in members:
                 if self.evaluator.evaluate(warning.when.tree, {rule.per: m} if rule.per else {}):
                     node.warnings.append((m, warning.message))

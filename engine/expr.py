@@ -12,9 +12,14 @@ Grammar (lowest binding first)::
     unary   := '-' unary | primary
     primary := NUMBER | STRING | 'true' | 'false' | NAME | NAME '(' expr (',' expr)* ')' | '(' expr ')'
 
-Functions: sum(x) over all members of x's set (all municipalities, all cases), min(a, b, …),
-max(a, b, …), abs(x), round(x) (money to whole cents, half away from zero) and
-interpretation('I-…') (the chosen reading of a switchable interpretation).
+Functions: sum(x) over all members of x's set (all municipalities, all rows, all cases), any(c) and
+all(c) for a condition over a set, min(a, b, …), max(a, b, …), abs(x), round(x) (money to whole
+cents, half away from zero) and interpretation('I-…') (the chosen reading of a switchable
+interpretation).
+
+Sets may include other sets: the rows of a spreadsheet include the municipalities, so a rule per
+municipality may read a value per row (its own row). A member a rule does not apply to (a rule
+restricted to some roles) is skipped by sum, any and all.
 
 Numbers other than 0 and 1 may not be written in an expression: every number of a covenant is a
 parameter with its own citation. Nothing here calls `eval`; values are exact `Fraction`s.
@@ -32,7 +37,8 @@ from engine.money import round_half_up
 from engine.units import Kind
 
 KEYWORDS = {"if", "then", "else", "and", "or", "not", "true", "false"}
-FUNCTIONS = {"sum", "min", "max", "abs", "round", "interpretation"}
+FUNCTIONS = {"sum", "any", "all", "min", "max", "abs", "round", "interpretation"}
+AGGREGATES = {"sum", "any", "all"}
 
 _TOKEN = re.compile(
     r"""(?P<space>\s+)
@@ -62,9 +68,7 @@ class Type:
     per: str | None = None
     cents: bool = True
     options: frozenset[str] | None = None  # for interpretation(...): its option ids
-
-    def scalar(self) -> Type:
-        return Type(self.kind, None, self.cents, self.options)
+    by: str | None = None  # the second set of a two-dimensional fact (not usable in expressions)
 
 
 # --- syntax tree ---------------------------------------------------------------------------
@@ -357,23 +361,32 @@ def interpretations(tree: Node) -> list[str]:
 
 Lookup = Callable[[str], Type | None]
 OptionsLookup = Callable[[str], frozenset[str] | None]
+Includes = Callable[[str, str], bool]  # includes(outer, inner): every member of inner is in outer
+
+
+def _same_set(outer: str, inner: str) -> bool:
+    return outer == inner
 
 
 def _is_zero(node: Node) -> bool:
     return isinstance(node, Number) and node.value == 0
 
 
-def _merge_per(node: Node, a: Type, b: Type) -> str | None:
-    if a.per and b.per and a.per != b.per:
-        raise ExprProblem("expr.per_mismatch", node.start, node.end, left=a.per, right=b.per)
-    return a.per or b.per
-
-
 class Checker:
     """Infers the type of every node; refuses unit mismatches, unknown names and loose numbers."""
 
-    def __init__(self, lookup: Lookup, options: OptionsLookup) -> None:
-        self.lookup, self.options = lookup, options
+    def __init__(self, lookup: Lookup, options: OptionsLookup, includes: Includes = _same_set) -> None:
+        self.lookup, self.options, self.includes = lookup, options, includes
+
+    def _merge_per(self, node: Node, a: Type, b: Type) -> str | None:
+        """The set a combination of two values is per: the narrower one when one includes the other."""
+        if not a.per or not b.per or a.per == b.per:
+            return a.per or b.per
+        if self.includes(a.per, b.per):
+            return b.per
+        if self.includes(b.per, a.per):
+            return a.per
+        raise ExprProblem("expr.per_mismatch", node.start, node.end, left=a.per, right=b.per)
 
     def check(self, node: Node) -> Type:
         node.type = self._infer(node)
@@ -392,6 +405,10 @@ class Checker:
             found = self.lookup(node.name)
             if found is None:
                 raise ExprProblem("expr.unknown_name", node.start, node.end, name=node.name)
+            if found.by:
+                raise ExprProblem(
+                    "expr.two_dimensional", node.start, node.end, name=node.name, per=found.per, by=found.by
+                )
             return found
         if isinstance(node, Call):
             return self._call(node)
@@ -415,7 +432,7 @@ class Checker:
                 "expr.condition_kind", node.condition.start, node.condition.end, kind=condition.kind
             )
         a, b = self.check(node.then), self.check(node.otherwise)
-        per = _merge_per(node, a, b)
+        per = self._merge_per(node, a, b)
         if _is_zero(node.otherwise) and a.kind.numeric:
             return Type(a.kind, per, a.cents)
         if _is_zero(node.then) and b.kind.numeric:
@@ -428,7 +445,7 @@ class Checker:
     def _binary(self, node: Binary) -> Type:
         assert node.left and node.right
         a, b = self.check(node.left), self.check(node.right)
-        per = _merge_per(node, a, b)
+        per = self._merge_per(node, a, b)
         op = node.op
         if op in LOGICAL:
             if a.kind is not Kind.BOOLEAN or b.kind is not Kind.BOOLEAN:
@@ -517,9 +534,15 @@ class Checker:
                 )
             return Type(Kind.TEXT, None, True, options)
         types = [self.check(arg) for arg in args]
-        if fn in ("sum", "abs", "round") and len(args) != 1:
+        if fn in ("sum", "any", "all", "abs", "round") and len(args) != 1:
             raise ExprProblem("expr.arity", node.start, node.end, function=fn, count=1)
         first = types[0]
+        if fn in ("any", "all"):
+            if first.kind is not Kind.BOOLEAN:
+                raise ExprProblem("expr.operand_kind", node.start, node.end, op=fn, kind=first.kind)
+            if first.per is None:
+                raise ExprProblem("expr.sum_of_scalar", node.start, node.end)
+            return Type(Kind.BOOLEAN)
         if not first.kind.numeric:
             raise ExprProblem("expr.operand_kind", node.start, node.end, op=fn, kind=first.kind)
         if fn == "sum":
@@ -541,13 +564,13 @@ class Checker:
                 raise ExprProblem(
                     "expr.unit_mismatch", node.start, node.end, op=fn, left=first.kind, right=t.kind
                 )
-            per = _merge_per(node, Type(first.kind, per), t)
+            per = self._merge_per(node, Type(first.kind, per), t)
             cents = cents and t.cents
         return Type(first.kind, per, cents)
 
 
-def check(tree: Node, lookup: Lookup, options: OptionsLookup) -> Type:
-    return Checker(lookup, options).check(tree)
+def check(tree: Node, lookup: Lookup, options: OptionsLookup, includes: Includes = _same_set) -> Type:
+    return Checker(lookup, options, includes).check(tree)
 
 
 def unbound_per(tree: Node) -> set[str]:
@@ -555,7 +578,7 @@ def unbound_per(tree: Node) -> set[str]:
     found: set[str] = set()
 
     def visit(node: Node) -> None:
-        if isinstance(node, Call) and node.function == "sum":
+        if isinstance(node, Call) and node.function in AGGREGATES:
             return
         if isinstance(node, Name) and node.type and node.type.per:
             found.add(node.type.per)
@@ -578,9 +601,19 @@ class Evaluator:
     """
 
     def __init__(
-        self, values: Mapping[str, Any], members: Mapping[str, Sequence[str]], chosen: Mapping[str, str]
+        self,
+        values: Mapping[str, Any],
+        members: Mapping[str, Sequence[str]],
+        chosen: Mapping[str, str],
+        narrower: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self.values, self.members, self.chosen = values, members, chosen
+        self.narrower = narrower or {}  # set → the sets it includes (rows → municipality)
+
+    def _member(self, per: str, current: Mapping[str, str]) -> str:
+        if per in current:
+            return current[per]
+        return next(current[inner] for inner in self.narrower.get(per, ()) if inner in current)
 
     def evaluate(self, node: Node, current: Mapping[str, str] | None = None) -> Any:
         return self._eval(node, dict(current or {}))
@@ -591,7 +624,12 @@ class Evaluator:
         if isinstance(node, Name):
             value = self.values[node.name]
             per = node.type.per if node.type else None
-            return value[current[per]] if per else value
+            if not per:
+                return value
+            member = self._member(per, current)
+            if member not in value:
+                raise Absent(node.name, member)
+            return value[member]
         if isinstance(node, Unary):
             operand = self._eval(node.operand, current)  # type: ignore[arg-type]
             return (not operand) if node.op == "not" else -operand
@@ -613,18 +651,25 @@ class Evaluator:
         fn = node.function
         if fn == "interpretation":
             return self.chosen[node.args[0].value]  # type: ignore[attr-defined]
-        if fn == "sum":
+        if fn in AGGREGATES:
             per = node.args[0].type.per  # type: ignore[union-attr]
-            return sum(
-                (self._eval(node.args[0], {**current, per: member}) for member in self.members[per]),
-                Fraction(0),
-            )
+            values = []
+            for member in self.members[per]:
+                try:
+                    values.append(self._eval(node.args[0], {**current, per: member}))
+                except Absent:  # a member the value does not apply to
+                    continue
+            return sum(values, Fraction(0)) if fn == "sum" else (any(values) if fn == "any" else all(values))
         values = [self._eval(arg, current) for arg in node.args]
         if fn == "abs":
             return abs(values[0])
         if fn == "round":
             return round_half_up(values[0])
         return min(values) if fn == "min" else max(values)
+
+
+class Absent(KeyError):
+    """A value read for a member it does not apply to (e.g. a rule restricted to some roles)."""
 
 
 def _apply(node: Binary, left: Any, right: Any) -> Any:

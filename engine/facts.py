@@ -1,8 +1,17 @@
 """Fact file → checked facts of one year, against the rule file in force.
 
-Facts are read exactly in the unit the rule file declares; every fact the rules need must be
-there (or have a declared default), every municipality named must be a party, and every party
-must be there. Problems name the fact file, line and field, and the article that needs the fact.
+Facts are read exactly in the unit the rule file declares. Where they go:
+
+- `facts`: one value for the year, or for a fact per column a mapping column → value;
+- `municipalities`: per CBS code, the facts per municipality or per row of a sheet (a fact per row
+  and column is a mapping column → value);
+- `rows`: the rows of a sheet that are not municipalities (Buiten Prov. Groningen, Onbekend, …);
+- `cases`: one entry per case.
+
+Municipalities are the ones that exist on 1 January of the year. A fact file may name a municipality
+that merged into another (Appingedam for Eemsdelta in 2022): all predecessors must then be given, and
+their facts are added up (amounts and counts) or must agree (anything else). Every problem names the
+fact file, line and field, and the article that needs the fact.
 """
 
 from __future__ import annotations
@@ -19,8 +28,11 @@ from engine.citation import Citation
 from engine.diagnostics import ConvenantError, Location, Problem
 from engine.loading import Document, load_document
 from engine.model import CASE, MUNICIPALITY, FactDecl, RuleFile
+from engine.parties import YearParties, existing_on, in_year
 from engine.paths import display_path
-from engine.units import ValueProblem
+from engine.units import Kind, ValueProblem
+
+SUMMABLE = (Kind.MONEY, Kind.COUNT)
 
 
 @dataclass(frozen=True)
@@ -42,6 +54,15 @@ class Case:
     values: dict[str, FactValue]
 
 
+@dataclass(frozen=True)
+class Merged:
+    """Facts given for municipalities that merged into one member of the year: they were added up."""
+
+    member: str
+    member_name: str
+    given: tuple[tuple[str, str], ...]  # (code, name) as named in the fact file
+
+
 @dataclass
 class Facts:
     path: str
@@ -52,8 +73,10 @@ class Facts:
     description: str | None
     evaluation_date: date | None
     scalars: dict[str, FactValue] = field(default_factory=dict)
+    # member → facts: members of the municipality set by CBS code, other rows of a sheet by their id
     per_municipality: dict[str, dict[str, FactValue]] = field(default_factory=dict)
     cases: list[Case] = field(default_factory=list)
+    merged: list[Merged] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -87,23 +110,40 @@ def check_facts(header: FactHeader, rules: RuleFile) -> Facts:
     return _FactChecker(header.document, rules).build()
 
 
+Path_ = tuple[str | int, ...]
+
+
 class _FactChecker:
     def __init__(self, doc: Document, rules: RuleFile) -> None:
         self.doc, self.rules, self.table = doc, rules, rules.municipalities
         self.problems: list[Problem] = []
+        self.year: int = doc.data["year"]
+        self.parties: YearParties = in_year(rules, self.year)
+        self.reported: set[str] = set()  # members already reported as missing altogether
 
     def error(
-        self,
-        code: str,
-        path: tuple[str | int, ...],
-        article: Citation | None,
-        at_key: str | None = None,
-        /,
-        **args: Any,
+        self, code: str, path: Path_, article: Citation | None, at_key: str | None = None, /, **args: Any
     ) -> None:
         location = self.doc.locate_key(path, at_key) if at_key else self.doc.locate(path)
         shown = schemas.field_name((*path, at_key) if at_key else path)
         self.problems.append(Problem(code, args, location, shown, article))
+
+    # --- sets ------------------------------------------------------------------------------
+
+    def includes_parties(self, per: str | None) -> bool:
+        return per == MUNICIPALITY or (per in self.rules.sets and self.rules.sets[per].parties)
+
+    def members(self, per: str) -> list[str]:
+        declared = self.rules.sets.get(per)
+        found = [m.code for m in self.parties.members] if self.includes_parties(per) else []
+        return found + list(declared.extra_ids() if declared else ())
+
+    def place(self, decl: FactDecl) -> str:
+        if decl.per == CASE:
+            return "cases"
+        return "municipalities" if self.includes_parties(decl.per) else "facts"
+
+    # --- the whole file --------------------------------------------------------------------
 
     def build(self) -> Facts:
         data = self.doc.data
@@ -120,7 +160,7 @@ class _FactChecker:
             path=self.doc.path,
             sha256=self.doc.sha256,
             covenant=data["covenant"],
-            year=data["year"],
+            year=self.year,
             illustrative=bool(data.get("illustrative", False)),
             description=data.get("description"),
             evaluation_date=date.fromisoformat(data["evaluation_date"])
@@ -128,21 +168,65 @@ class _FactChecker:
             else None,
         )
         declared = self.rules.facts
-        facts.scalars = self.values(
-            data.get("facts", {}), ("facts",), {n: d for n, d in declared.items() if d.per is None}, None
-        )
-        facts.per_municipality = self.municipalities(data.get("municipalities", {}), declared)
-        facts.cases = self.cases(data.get("cases", []), declared)
+        scalar = {n: d for n, d in declared.items() if self.place(d) == "facts"}
+        facts.scalars = self.values(data.get("facts", {}), ("facts",), scalar, None)
+        facts.per_municipality, facts.merged = self.municipalities(data.get("municipalities", {}))
+        facts.per_municipality.update(self.rows(data.get("rows", {})))
+        self.complete(facts.per_municipality)
+        facts.cases = self.cases(data.get("cases", []), {n: d for n, d in declared.items() if d.per == CASE})
         if self.problems:
             raise ConvenantError(self.problems)
         return facts
 
+    # --- values ----------------------------------------------------------------------------
+
+    def parse(self, decl: FactDecl, raw: Any, path: Path_) -> Any:
+        """A fact's value; a fact over a set of columns (or per column) is a mapping member → value."""
+        over = decl.by if decl.by else (decl.per if self.place(decl) == "facts" and decl.per else None)
+        if over is None:
+            return parse_fact_value(decl, raw)
+        if not isinstance(raw, dict):
+            raise ValueProblem("facts.mapping_expected", members=", ".join(self.members(over)))
+        wanted = self.members(over)
+        value = {}
+        for member, item in raw.items():
+            if member not in wanted:
+                self.error(
+                    "facts.unknown_member",
+                    path,
+                    decl.article,
+                    member,
+                    fact=decl.name,
+                    member=member,
+                    set=over,
+                    known=", ".join(wanted),
+                )
+                continue
+            try:
+                value[member] = parse_fact_value(decl, item)
+            except ValueProblem as problem:
+                self.error(
+                    problem.code,
+                    (*path, member),
+                    decl.article,
+                    unit=decl.kind,
+                    fact=decl.name,
+                    **problem.args_,
+                )
+        for member in wanted:
+            if member not in raw:
+                self.error(
+                    "facts.member_missing", path, decl.article, fact=decl.name, member=member, set=over
+                )
+        return value
+
     def values(
         self,
         given: dict[str, Any],
-        path: tuple[str | int, ...],
+        path: Path_,
         wanted: dict[str, FactDecl],
         whose: str | None,
+        complete: bool = True,
     ) -> dict[str, FactValue]:
         found: dict[str, FactValue] = {}
         for name, raw in given.items():
@@ -151,12 +235,12 @@ class _FactChecker:
                 self.unknown(name, path, wanted)
                 continue
             try:
-                found[name] = FactValue(parse_fact_value(decl, raw), self.doc.locate((*path, name)))
+                found[name] = FactValue(self.parse(decl, raw, (*path, name)), self.doc.locate((*path, name)))
             except ValueProblem as problem:
                 self.error(
                     problem.code, (*path, name), decl.article, unit=decl.kind, fact=name, **problem.args_
                 )
-        for name, decl in wanted.items():
+        for name, decl in wanted.items() if complete else ():
             if name in found or name in given:
                 continue
             if decl.has_default:
@@ -165,10 +249,10 @@ class _FactChecker:
                 self.error("facts.missing", path, decl.article, fact=name, label=decl.label, whose=whose)
         return found
 
-    def unknown(self, name: str, path: tuple[str | int, ...], wanted: dict[str, FactDecl]) -> None:
+    def unknown(self, name: str, path: Path_, wanted: dict[str, FactDecl]) -> None:
         decl = self.rules.facts.get(name)
         if decl is not None:  # declared, but belongs elsewhere
-            place = {MUNICIPALITY: "municipalities", CASE: "cases", None: "facts"}[decl.per]
+            place = "rows" if path[:1] == ("rows",) and self.place(decl) == "facts" else self.place(decl)
             self.error("facts.wrong_place", path, decl.article, name, fact=name, place=place)
             return
         suggestion = difflib.get_close_matches(name, list(wanted), n=1)
@@ -182,46 +266,187 @@ class _FactChecker:
             rules=self.rules.path,
         )
 
-    def municipalities(
-        self, given: dict[str, Any], declared: dict[str, FactDecl]
-    ) -> dict[str, dict[str, FactValue]]:
-        wanted = {n: d for n, d in declared.items() if d.per == MUNICIPALITY}
-        result: dict[str, dict[str, FactValue]] = {}
-        for code, values in given.items():
-            party = self.rules.party(code)
-            if party is None:
-                known = self.table.by_code(code)
-                code_kind = "facts.not_a_party" if known else "facts.unknown_code"
+    def per_member_decls(self, member: str) -> dict[str, FactDecl]:
+        """The facts a member of the municipality set, or an extra row of a sheet, gives."""
+        return {
+            n: d
+            for n, d in self.rules.facts.items()
+            if self.place(d) == "municipalities" and member in self.members(d.per)
+        }  # type: ignore[arg-type]
+
+    # --- municipalities and rows -----------------------------------------------------------
+
+    def municipalities(self, given: dict[str, Any]) -> tuple[dict[str, dict[str, FactValue]], list[Merged]]:
+        entries: dict[str, list[str]] = {}
+        for code in given:
+            member = self.member_for(code)
+            if member is not None:
+                entries.setdefault(member, []).append(code)
+        result, merged = {}, []
+        for member, codes in entries.items():
+            wanted = self.per_member_decls(member)
+            parsed = [self.values(given[c], ("municipalities", c), wanted, c, complete=False) for c in codes]
+            if codes == [member]:
+                result[member] = parsed[0]
+                continue
+            combined = self.combine(member, codes, parsed)
+            if combined is not None:
+                result[member] = combined
+                name = self.parties.member(member).name  # type: ignore[union-attr]
+                merged.append(Merged(member, name, tuple((c, self.name(c)) for c in codes)))
+        return result, merged
+
+    def name(self, code: str) -> str:
+        municipality = self.table.by_code(code)
+        return municipality.name if municipality else code
+
+    def member_for(self, code: str) -> str | None:
+        """The member of the municipality set that `code` is in this year, or None with a problem."""
+        if self.table.by_code(code) is None:
+            self.error("facts.unknown_code", ("municipalities",), None, code, code=code)
+            return None
+        member = existing_on(self.table, code, date(self.year, 1, 1))
+        if member is None:
+            self.error(
+                "facts.not_yet",
+                ("municipalities",),
+                None,
+                code,
+                code=code,
+                name=self.name(code),
+                year=self.year,
+            )
+            return None
+        if self.parties.member(member) is None:
+            self.error(
+                "facts.not_a_party",
+                ("municipalities",),
+                None,
+                code,
+                code=code,
+                name=self.name(code),
+                covenant=self.rules.covenant.title,
+            )
+            return None
+        return member
+
+    def combine(
+        self, member: str, codes: list[str], parsed: list[dict[str, FactValue]]
+    ) -> dict[str, FactValue] | None:
+        """Add up the facts of the municipalities that merged into `member` (all must be given)."""
+        day = date(self.year, 1, 1)
+        parts = sorted(
+            m.code
+            for m in self.table.municipalities
+            if m.code != member and existing_on(self.table, m.code, day) == member
+        )
+        name = self.name(member)
+        if member in codes or sorted(codes) != parts:
+            self.error(
+                "facts.merge_incomplete",
+                ("municipalities",),
+                None,
+                codes[0],
+                member=member,
+                name=name,
+                year=self.year,
+                given=", ".join(f"{self.name(c)} ({c})" for c in codes),
+                parts=", ".join(f"{self.name(c)} ({c})" for c in parts),
+            )
+            return None
+        combined: dict[str, FactValue] = {}
+        for fact in dict.fromkeys(n for values in parsed for n in values):
+            decl = self.rules.facts[fact]
+            if any(fact not in values for values in parsed):
+                lacking = [c for c, values in zip(codes, parsed, strict=True) if fact not in values]
                 self.error(
-                    code_kind,
-                    ("municipalities",),
-                    None,
-                    code,
-                    code=code,
-                    name=known.name if known else None,
-                    covenant=self.rules.covenant.title,
+                    "facts.missing",
+                    ("municipalities", lacking[0]),
+                    decl.article,
+                    fact=fact,
+                    label=decl.label,
+                    whose=lacking[0],
                 )
                 continue
-            result[code] = self.values(values, ("municipalities", code), wanted, f"{party.name} ({code})")
-        if wanted:
-            for party in self.rules.parties:
-                if party.code not in given:
-                    needs = [d for d in wanted.values() if d.required]
-                    if needs:
-                        self.error(
-                            "facts.municipality_missing",
-                            ("municipalities",),
-                            needs[0].article,
-                            code=party.code,
-                            name=party.name,
-                            facts=", ".join(d.name for d in needs),
-                        )
-                    else:
-                        result[party.code] = self.values({}, ("municipalities",), wanted, party.name)
+            items = [values[fact].value for values in parsed]
+            if decl.kind in SUMMABLE:
+                value = {k: sum(item[k] for item in items) for k in items[0]} if decl.by else sum(items)
+            elif all(item == items[0] for item in items):
+                value = items[0]
+            else:
+                self.error(
+                    "facts.merge_conflict",
+                    ("municipalities", codes[0], fact),
+                    decl.article,
+                    fact=fact,
+                    name=name,
+                    given=", ".join(self.name(c) for c in codes),
+                )
+                continue
+            combined[fact] = FactValue(value, parsed[0][fact].location)
+        return combined
+
+    def rows(self, given: dict[str, Any]) -> dict[str, dict[str, FactValue]]:
+        extras = {m for s in self.rules.sets.values() if s.parties for m in s.extra_ids()}
+        result = {}
+        for row, values in given.items():
+            if row not in extras:
+                self.error(
+                    "facts.unknown_row", ("rows",), None, row, row=row, known=", ".join(sorted(extras))
+                )
+                continue
+            result[row] = self.values(values, ("rows", row), self.per_member_decls(row), row, complete=False)
         return result
 
-    def cases(self, given: list[dict[str, Any]], declared: dict[str, FactDecl]) -> list[Case]:
-        wanted = {n: d for n, d in declared.items() if d.per == CASE}
+    def complete(self, per_member: dict[str, dict[str, FactValue]]) -> None:
+        """Defaults, required facts, and optional facts given for all members or for none."""
+        for name, decl in self.rules.facts.items():
+            if not decl.per or decl.per == CASE or self.place(decl) != "municipalities":
+                continue
+            members = self.members(decl.per)
+            having = [m for m in members if name in per_member.get(m, {})]
+            for member in members:
+                values = per_member.setdefault(member, {})
+                if name in values:
+                    continue
+                section = "municipalities" if self.parties.member(member) else "rows"
+                if decl.has_default:
+                    values[name] = FactValue(decl.default, None)
+                elif decl.required or having:
+                    self.missing_for(member, section, decl)
+
+    def missing_for(self, member: str, section: str, decl: FactDecl) -> None:
+        party = self.parties.member(member)
+        given = self.doc.data.get(section, {})
+        if member in self.reported:
+            return
+        if party is not None and not any(
+            existing_on(self.table, c, date(self.year, 1, 1)) == member for c in given
+        ):
+            self.reported.add(member)
+            needs = [d.name for d in self.per_member_decls(member).values() if d.required]
+            self.error(
+                "facts.municipality_missing",
+                ("municipalities",),
+                decl.article,
+                code=member,
+                name=party.name,
+                facts=", ".join(needs) or decl.name,
+            )
+        elif party is None and member not in given:
+            self.reported.add(member)
+            self.error("facts.row_missing", ("rows",), decl.article, row=member, fact=decl.name)
+        else:
+            self.error(
+                "facts.missing",
+                (section, member) if member in given else (section,),
+                decl.article,
+                fact=decl.name,
+                label=decl.label,
+                whose=f"{party.name} ({member})" if party else member,
+            )
+
+    def cases(self, given: list[dict[str, Any]], wanted: dict[str, FactDecl]) -> list[Case]:
         result, seen = [], set()
         for i, entry in enumerate(given):
             path = ("cases", i)

@@ -792,6 +792,275 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
             "the month policy (I-months) is ‘weigeren’; choose ‘afkappen’ to clip to the month's end.",
         ),
     },
+    # --- sets, tables, mergers and the sheet primitives (Groningen) -------------------------------
+    "parties.merged_roles": {
+        "nl": (
+            "{names} zijn in {year} één gemeente, maar hebben verschillende rollen ({roles})",
+            "geef de partijen die zijn samengevoegd dezelfde rol.",
+        ),
+        "en": (
+            "{names} are one municipality in {year} but have different roles ({roles})",
+            "give merged parties the same role.",
+        ),
+    },
+    "rules.reserved_set": {
+        "nl": (
+            "‘{name}’ is een ingebouwde verzameling",
+            "kies een andere naam (municipality en case bestaan al).",
+        ),
+        "en": ("‘{name}’ is a built-in set", "choose another name (municipality and case exist already)."),
+    },
+    "rules.duplicate_member": {
+        "nl": ("‘{name}’ staat twee keer in deze lijst", "geef elk lid en elke kolom een eigen naam."),
+        "en": ("‘{name}’ appears twice in this list", "give every member and column its own name."),
+    },
+    "rules.unknown_set": {
+        "nl": (
+            "onbekende verzameling ‘{name}’",
+            "bekend zijn: {known}; nieuwe verzamelingen staan onder sets.",
+        ),
+        "en": ("unknown set ‘{name}’", "known are: {known}; new sets go under sets."),
+    },
+    "rules.unknown_member": {
+        "nl": ("‘{member}’ is geen lid van {set}", "kies uit: {known}."),
+        "en": ("‘{member}’ is not a member of {set}", "choose from: {known}."),
+    },
+    "rules.table_column": {
+        "nl": ("de tabel {table} heeft geen kolom ‘{column}’", "kies uit: {known}."),
+        "en": ("the table {table} has no column ‘{column}’", "choose from: {known}."),
+    },
+    "rules.table_row": {
+        "nl": (
+            "de tabel {table} heeft geen (leesbare) waarde voor {row} in kolom {column}",
+            "voeg de rij toe aan de tabel, met municipality (een gemeente) of row (een andere rij).",
+        ),
+        "en": (
+            "the table {table} has no (readable) value for {row} in column {column}",
+            "add the row to the table, with municipality or row.",
+        ),
+    },
+    "rules.parameter_shape": {
+        "nl": (
+            "parameter ‘{name}’ moet óf een waarde (value) hebben, óf per lid uit een tabel komen "
+            "(per en table)",
+            "geef value, of geef per en table samen.",
+        ),
+        "en": (
+            "parameter ‘{name}’ needs either a value, or per and table together",
+            "give value, or per and table.",
+        ),
+    },
+    "rules.roles_per": {
+        "nl": (
+            "roles kan alleen bij een regel per gemeente (‘{name}’)",
+            "zet per: municipality, of haal roles weg.",
+        ),
+        "en": (
+            "roles only applies to a rule per municipality (‘{name}’)",
+            "set per: municipality, or remove roles.",
+        ),
+    },
+    "rules.settlement_shape": {
+        "nl": ("de afrekening van ‘{name}’ noemt deadline én pays_by/receives_by", "kies één van beide."),
+        "en": ("the settlement of ‘{name}’ names deadline and pays_by/receives_by", "choose one."),
+    },
+    "rules.sheet_like": {
+        "nl": (
+            "‘{name}’ is geen spreadsheetregel met eigen vaste cellen en dezelfde rijen",
+            "verwijs met like naar een regel met sheet (zonder like) en hetzelfde per.",
+        ),
+        "en": (
+            "‘{name}’ is not a sheet rule with its own fixed cells and the same rows",
+            "let like name a sheet rule (without like) with the same per.",
+        ),
+    },
+    "rules.sheet_shape": {
+        "nl": (
+            "het spreadsheet moet fixed, scaling en budget zelf noemen, of ze met like overnemen ({fields})",
+            "geef ze allemaal zelf, of geen ervan en like: {like}.",
+        ),
+        "en": (
+            "the sheet must give fixed, scaling and budget itself, or take them with like ({fields})",
+            "give all of them, or none and like: {like}.",
+        ),
+    },
+    "rules.threshold_sheet": {
+        "nl": ("‘{name}’ is geen spreadsheetregel", "een drempel vergelijkt twee regels met sheet."),
+        "en": ("‘{name}’ is not a sheet rule", "a threshold compares two sheet rules."),
+    },
+    "rules.threshold_among": {
+        "nl": (
+            "de rijen van het spreadsheet ({rows}) omvatten niet de leden van {among}",
+            "kies een verzameling waarvan elk lid een rij is (bijvoorbeeld municipality).",
+        ),
+        "en": (
+            "the sheet's rows ({rows}) do not include the members of {among}",
+            "choose a set whose members are rows (e.g. municipality).",
+        ),
+    },
+    "expr.two_dimensional": {
+        "nl": (
+            "‘{name}’ heeft een waarde per {per} en per {by}; zo'n feit kan alleen in een spreadsheet "
+            "(sheet)",
+            "gebruik het onder sheet als counts.",
+        ),
+        "en": (
+            "‘{name}’ has a value per {per} and per {by}; such a fact can only feed a sheet",
+            "use it under sheet as counts.",
+        ),
+    },
+    "table.row_length": {
+        "nl": (
+            "de rij ‘{label}’ heeft {found} waarden, maar de tabel heeft {expected} kolommen",
+            "geef één waarde per kolom, in de volgorde van columns (null als de bron onleesbaar is).",
+        ),
+        "en": (
+            "row ‘{label}’ has {found} values but the table has {expected} columns",
+            "give one value per column, in order (null if unreadable).",
+        ),
+    },
+    "table.duplicate_row": {
+        "nl": ("de rij ‘{label}’ staat twee keer in de tabel", "geef elke rij een eigen label."),
+        "en": ("row ‘{label}’ appears twice", "give each row its own label."),
+    },
+    "table.unknown_part": {
+        "nl": (
+            "de rij ‘{label}’ telt ‘{part}’ op, maar die rij bestaat niet",
+            "controleer de labels onder parts.",
+        ),
+        "en": ("row ‘{label}’ adds up ‘{part}’, which does not exist", "check the labels under parts."),
+    },
+    "table.correction_row": {
+        "nl": ("de correctie noemt rij ‘{row}’, die niet in de tabel staat", "gebruik het label van de rij."),
+        "en": ("the correction names row ‘{row}’, which is not in the table", "use the row's label."),
+    },
+    "table.correction_field": {
+        "nl": ("de correctie noemt veld ‘{field}’", "kies label of een kolom: {known}."),
+        "en": ("the correction names field ‘{field}’", "choose label or a column: {known}."),
+    },
+    "table.correction_mismatch": {
+        "nl": (
+            "volgens de correctie staat bij {row}, {field} ‘{corrected}’, maar de tabel bevat ‘{held}’",
+            "maak de tabel en de correctie gelijk: de correctie legt vast wát er in de tabel staat.",
+        ),
+        "en": (
+            "the correction says {row}, {field} holds ‘{corrected}’, but the table holds ‘{held}’",
+            "make the table and the correction agree.",
+        ),
+    },
+    "table.findings": {
+        "nl": (
+            "{off} sommen in de tabel kloppen niet en {rounding} alleen binnen de afronding van de afdruk",
+            "de tabel blijft zoals gedrukt; convenant table {path} toont elke som.",
+        ),
+        "en": (
+            "{off} sums in the table do not add up and {rounding} only within the rounding of the print",
+            "the table stays as printed; convenant table {path} shows every sum.",
+        ),
+    },
+    "facts.mapping_expected": {
+        "nl": ("hier hoort een waarde per lid: {members}", "schrijf een blok met per lid een waarde."),
+        "en": ("a value per member belongs here: {members}", "write a block with a value per member."),
+    },
+    "facts.unknown_member": {
+        "nl": ("onbekende kolom of rij ‘{member}’ bij {fact}", "kies uit: {known}."),
+        "en": ("unknown column or row ‘{member}’ in {fact}", "choose from: {known}."),
+    },
+    "facts.member_missing": {
+        "nl": (
+            "{fact} mist een waarde voor ‘{member}’",
+            "geef een waarde voor elk lid van {set} (0 als het er geen zijn).",
+        ),
+        "en": ("{fact} lacks a value for ‘{member}’", "give a value for every member of {set} (0 if none)."),
+    },
+    "facts.not_yet": {
+        "nl": (
+            "{name} ({code}) bestond op 1 januari {year} nog niet",
+            "geef de feiten van de gemeenten die toen bestonden.",
+        ),
+        "en": (
+            "{name} ({code}) did not exist yet on 1 January {year}",
+            "give the facts of the municipalities that existed then.",
+        ),
+    },
+    "facts.merge_incomplete": {
+        "nl": (
+            "in {year} zijn {parts} samen één gemeente, {name} ({member}); het bestand noemt {given}",
+            "geef de feiten van {name}, óf van al haar voorgangers (dan worden ze opgeteld), niet beide.",
+        ),
+        "en": (
+            "in {year}, {parts} are one municipality, {name} ({member}); the file names {given}",
+            "give the facts of {name}, or of all its predecessors (they are added up), not both.",
+        ),
+    },
+    "facts.merge_conflict": {
+        "nl": (
+            "{fact} verschilt tussen {given}, die in dit jaar samen {name} zijn",
+            "dit feit kan niet worden opgeteld; geef het één keer, voor {name}.",
+        ),
+        "en": (
+            "{fact} differs between {given}, which are {name} in this year",
+            "this fact cannot be added up; give it once, for {name}.",
+        ),
+    },
+    "facts.unknown_row": {
+        "nl": ("onbekende rij ‘{row}’", "rijen die geen gemeente zijn: {known}."),
+        "en": ("unknown row ‘{row}’", "rows that are not municipalities: {known}."),
+    },
+    "facts.row_missing": {
+        "nl": ("de rij ‘{row}’ ontbreekt onder rows", "voeg haar toe met {fact}."),
+        "en": ("the row ‘{row}’ is missing under rows", "add it with {fact}."),
+    },
+    "evaluate.sheet_empty": {
+        "nl": (
+            "{label} ({rule}) kan niet worden geschaald: alle indicatiewaarden zijn nul",
+            "controleer de aantallen indicaties ({counts}).",
+        ),
+        "en": (
+            "{label} ({rule}) cannot be scaled: every indicatiewaarde is zero",
+            "check the counts ({counts}).",
+        ),
+    },
+    "evaluate.sheet_not_100": {
+        "nl": (
+            "het spreadsheet van {label} ({rule}) telt op tot {total}, niet tot 100 %",
+            "met de keuze ‘{scaling}’ wordt een sleutel die niet precies 100 % is nooit gebruikt; kies de "
+            "interpretatie ‘schalen’, of laat de partijen afwijkende percentages overeenkomen (artikel 5, "
+            "eerste lid).",
+        ),
+        "en": (
+            "the sheet of {label} ({rule}) totals {total}, not 100 %",
+            "with ‘{scaling}’ a key that is not exactly 100 % is never used; choose ‘schalen’.",
+        ),
+    },
+    "evaluate.negative_claim": {
+        "nl": (
+            "{label} ({rule}): een aanspraak ({claims}) of het beschikbare bedrag ({available}) is negatief",
+            "controleer de feiten.",
+        ),
+        "en": (
+            "{label} ({rule}): a claim ({claims}) or the amount available ({available}) is negative",
+            "check the facts.",
+        ),
+    },
+    "evaluate.date_outside_year": {
+        "nl": (
+            "{fact} ({date}) ligt niet in {year}, het jaar van de feiten",
+            "de aanleiding voor de bijstelling moet zich in het jaar zelf voordoen; controleer de datum.",
+        ),
+        "en": ("{fact} ({date}) is not in {year}, the facts' year", "check the date."),
+    },
+    "registry.before_first_year": {
+        "nl": (
+            "de berekeningen van convenant ‘{covenant}’ gelden voor het eerst voor {first}; "
+            "{year} valt daarvóór",
+            "geef feiten voor {first} of later.",
+        ),
+        "en": (
+            "the computations of covenant ‘{covenant}’ first apply to {first}; {year} is earlier",
+            "give facts for {first} or later.",
+        ),
+    },
 }
 
 LABELS = {

@@ -57,6 +57,36 @@ class Party:
 
 
 @dataclass(frozen=True)
+class Member:
+    """A member of a declared set that is not a municipality: a spreadsheet row or column."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class SetDecl:
+    """A set values can be indexed by (`per`), declared in the rule file: the parties' municipalities
+    (in the year evaluated, in preamble order) if `parties`, then the `extra` members in order."""
+
+    name: str
+    label: str
+    article: Citation
+    parties: bool
+    extra: tuple[Member, ...]
+
+    def includes(self, other: str | None) -> bool:
+        """True when every member of set `other` is a member of this set."""
+        return other == self.name or (self.parties and other == MUNICIPALITY)
+
+    def extra_label(self, member: str) -> str | None:
+        return next((m.label for m in self.extra if m.id == member), None)
+
+    def extra_ids(self) -> tuple[str, ...]:
+        return tuple(m.id for m in self.extra)
+
+
+@dataclass(frozen=True)
 class Article:
     citation: Citation
     title: str | None
@@ -87,12 +117,17 @@ class Interpretation:
 
 @dataclass(frozen=True)
 class Parameter:
+    """A number of the covenant. Per set (`per`), `value` maps each party's code or extra member's id
+    to its value; `table` names the data table the values were read from."""
+
     name: str
     label: str
     kind: Kind
     value: Any
     article: Citation
     note: str | None = None
+    per: str | None = None
+    table: str | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +140,7 @@ class FactDecl:
     minimum: Fraction | None = None
     required: bool = True
     default: Any = None
+    by: str | None = None  # the second set of a two-dimensional fact (per row and column)
 
     @property
     def has_default(self) -> bool:
@@ -175,7 +211,96 @@ class After:
     term: str
 
 
-Spec = Expression | WeightedKey | Distribute | Decision | OnDate | InMonth | After
+@dataclass(frozen=True)
+class FixedCell:
+    """A fixed column of a sheet (art. 4.2b–f): its value in one row, or per row."""
+
+    column: str
+    label: str
+    value: str  # a ratio: scalar (in `row`) or per the sheet's rows
+    row: str | None
+    article: Citation
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A key built as rows × columns: computed cells (count × value per column) and fixed cells.
+
+    The `scaling` interpretation decides how computed cells become percentages: "schalen" scales
+    them so that the whole sheet totals exactly 100 %; "geen" divides by `budget` and refuses a
+    sheet that does not total 100 %.
+    """
+
+    counts: str  # per [row, column]
+    values: str  # per column, money
+    fixed: tuple[FixedCell, ...]
+    scaling: str
+    budget: str
+
+
+@dataclass(frozen=True)
+class Ration:
+    """Pay each claim if all fit in `available`; else share `available` in proportion to the claims."""
+
+    claims: str
+    available: str
+
+
+@dataclass(frozen=True)
+class ProRata:
+    """From `from_date` on, `new` applies for the rest of the year: old + (new − old) × days left / days."""
+
+    old: str
+    new: str
+    from_date: str
+    when: str | None
+
+
+@dataclass(frozen=True)
+class ThresholdTest:
+    measure: str  # "indicatiewaarde" (money of a cell) or "relatieve_indicatiewaarde" (its percentage)
+    column: str | None  # None: every column
+    at_least: str
+    article: Citation
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """True when, for any member of `among`, a measure of sheet `new` differs from sheet `old` by at
+    least the threshold (relative to the old value)."""
+
+    old: str
+    new: str
+    among: str
+    tests: tuple[ThresholdTest, ...]
+
+
+Spec = (
+    Expression
+    | WeightedKey
+    | Distribute
+    | Decision
+    | Sheet
+    | Ration
+    | ProRata
+    | Threshold
+    | OnDate
+    | InMonth
+    | After
+)
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """A result settled with each member: positive is received, negative is paid, each by a deadline."""
+
+    pays_by: str | None
+    receives_by: str | None
+
+    def deadline(self, amount: Fraction | None) -> str | None:
+        if amount is None or amount == 0:
+            return None
+        return self.receives_by if amount > 0 else self.pays_by
 
 
 @dataclass(frozen=True)
@@ -198,8 +323,16 @@ class Rule:
     interpretations: tuple[str, ...]
     spec: Spec
     warnings: tuple[Warning, ...] = ()
-    settlement_deadline: str | None = None
+    settlement: Settlement | None = None
     who: str | None = None
+    roles: tuple[str, ...] = ()  # per municipality: only parties with these roles (empty: all)
+
+    @property
+    def settlement_deadline(self) -> str | None:
+        """The one deadline of a settlement that has the same deadline in both directions."""
+        if self.settlement and self.settlement.pays_by == self.settlement.receives_by:
+            return self.settlement.pays_by
+        return None
 
 
 @dataclass(frozen=True)
@@ -240,9 +373,60 @@ class Covenant:
     document: str | None
     note: str | None
     legal_basis: tuple[LegalBasis, ...] = ()
+    first_year: int | None = None  # the first year the computations apply (may be after valid_from)
+    first_year_article: Citation | None = None
 
     def covers(self, year: int) -> bool:
         return self.valid_from <= date(year, 12, 31) and self.valid_until >= date(year, 1, 1)
+
+
+@dataclass(frozen=True)
+class TableColumn:
+    id: str
+    title: str
+    subtitle: str | None
+    total: bool  # a "Totaal" column rather than a column of the key
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """A row as printed: a municipality (by name), an extra row (by id), or an aggregate of parts."""
+
+    label: str
+    municipality: str | None
+    row: str | None
+    parts: tuple[str, ...]  # labels of the rows it aggregates
+    values: dict[str, Fraction | None]  # column id → value (None: unreadable in the source)
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One OCR correction: what the source showed, what the table holds, and why."""
+
+    row: str
+    field: str  # a column id, or "label"
+    original: str
+    corrected: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """A data table beside a rule file (Bijlage 1): the print of a spreadsheet, with its corrections."""
+
+    path: str
+    sha256: str
+    title: str
+    source: str | None
+    columns: tuple[TableColumn, ...]
+    rows: tuple[TableRow, ...]
+    printed_totals: dict[str, Fraction | None]
+    printed_decimals: dict[str, int]  # how precisely each total is printed
+    corrections: tuple[Correction, ...]
+
+    def row(self, label: str) -> TableRow | None:
+        return next((r for r in self.rows if r.label == label), None)
 
 
 @dataclass
@@ -263,6 +447,8 @@ class RuleFile:
     duties: dict[str, Duty]
     date_policy: DatePolicy
     municipalities: MunicipalityTable
+    sets: dict[str, SetDecl] = field(default_factory=dict)
+    tables: dict[str, Table] = field(default_factory=dict)  # data tables beside the rule file
 
     def party(self, code: str) -> Party | None:
         return next((p for p in self.parties if p.code == code), None)

@@ -104,3 +104,20 @@ def check_year(rules: RuleFile, year: int, location: Location | None = None) -> 
                 )
             ]
         )
+
+
+def check_first_year(rules: RuleFile, year: int, location: Location | None = None) -> None:
+    """Refuse a year before the first year the covenant's computations apply (Groningen: 2022)."""
+    c = rules.covenant
+    if c.first_year is not None and year < c.first_year:
+        raise ConvenantError(
+            [
+                Problem(
+                    "registry.before_first_year",
+                    {"covenant": c.id, "year": year, "first": c.first_year},
+                    location,
+                    "year",
+                    c.first_year_article or c.period_article,
+                )
+            ]
+        )

@@ -46,6 +46,8 @@ HEADINGS = {
         "municipality": "gemeente",
         "code": "CBS-code",
         "default": "niet opgegeven; standaardwaarde gebruikt",
+        "mergers": "Herindelingen",
+        "waiting": "Nog niet te berekenen (per gemeente)",
     },
     "en": {
         "rule_file": "Rule file",
@@ -73,6 +75,8 @@ HEADINGS = {
         "municipality": "municipality",
         "code": "CBS code",
         "default": "not given; default used",
+        "mergers": "Municipal mergers",
+        "waiting": "Not yet computable (per municipality)",
     },
 }
 
@@ -115,9 +119,9 @@ def _result(node: TraceNode, value: Any, lang: str) -> dict[str, Any]:
     }
     if rule.kind is Kind.RATIO and value is not None:
         out["approx"] = _approx(value)
-    if rule.settlement_deadline and value is not None:
+    if rule.settlement is not None and value is not None:
         out["direction"] = direction(value)
-        out["deadline"] = rule.settlement_deadline
+        out["deadline"] = rule.settlement.deadline(value)
     if rule.kind is Kind.OUTCOME and value is not None:
         out["text"] = next(c.text for c in rule.spec.cases if c.outcome == value)  # type: ignore[union-attr]
     out["citation"] = rule.article.as_json(lang)
@@ -127,6 +131,8 @@ def _result(node: TraceNode, value: Any, lang: str) -> dict[str, Any]:
         for i in node.inputs
     ]
     out["rounding"] = node.rounding
+    if "unknown" in node.details:
+        out["unknown_because"] = list(node.details["unknown"])
     if "shifted" in node.details:
         shifted = node.details["shifted"]
         out["shifted_from"] = shifted.original.isoformat()
@@ -134,22 +140,94 @@ def _result(node: TraceNode, value: Any, lang: str) -> dict[str, Any]:
     return out
 
 
+def member_results(ev: Evaluation, member: str) -> list[tuple[TraceNode, Any]]:
+    """The results per member that apply to `member` (its row, its settlement, …), in file order.
+    An unknown result applies to every member, as unknown."""
+    found = []
+    for name, rule in ev.rules.rules.items():
+        node = ev.nodes[name]
+        if rule.per and rule.per != CASE and member in ev.members.get(rule.per, []):
+            if node.value is None:
+                found.append((node, None))
+            elif member in node.value:
+                found.append((node, node.value[member]))
+    return found
+
+
+MERGER_WORDS = {
+    "nl": {
+        "parties": "{names} (partijen bij het convenant) zijn in {year} samen {name} ({code}); "
+        "zij tellen als één deelnemer, op de plaats van {first}.",
+        "facts": "Het feitenbestand noemt {given}; hun feiten zijn opgeteld voor {name} ({code}).",
+    },
+    "en": {
+        "parties": "{names} (parties to the covenant) are together {name} ({code}) in {year}; "
+        "they count as one participant, in the place of {first}.",
+        "facts": "The fact file names {given}; their facts were added up for {name} ({code}).",
+    },
+}
+
+
+def mergers(ev: Evaluation, lang: str = "nl") -> list[str]:
+    """Sentences on parties and facts mapped through municipal mergers in this year."""
+    words = MERGER_WORDS[lang]
+    out = [
+        words["parties"].format(
+            names=_and([p.name for p in m.predecessors], lang),
+            year=ev.facts.year,
+            name=m.name,
+            code=m.code,
+            first=m.predecessors[0].name,
+        )
+        for m in ev.parties.merged
+    ]
+    out += [
+        words["facts"].format(
+            given=_and([f"{n} ({c})" for c, n in merged.given], lang),
+            name=merged.member_name,
+            code=merged.member,
+        )
+        for merged in ev.facts.merged
+    ]
+    return out
+
+
+def _and(items: list[str], lang: str) -> str:
+    word = " en " if lang == "nl" else " and "
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + word + items[-1]
+
+
 def to_json(ev: Evaluation, lang: str = "nl") -> dict[str, Any]:
     rules, facts, c = ev.rules, ev.facts, ev.rules.covenant
     results, deadlines = {}, {}
-    per_municipality: dict[str, dict[str, Any]] = {
-        p.code: {"name": p.name, "role": p.role, "results": {}} for p in rules.parties
+    per_municipality = {
+        m.code: {
+            "name": m.name,
+            "role": m.role,
+            "predecessors": [{"code": p.code, "name": p.name} for p in m.predecessors],
+            "results": {n.name: _result(n, v, lang) for n, v in member_results(ev, m.code)},
+        }
+        for m in ev.parties.members
+    }
+    other_rows = {
+        extra.id: {
+            "label": extra.label,
+            "set": declared.name,
+            "results": {n.name: _result(n, v, lang) for n, v in member_results(ev, extra.id)},
+        }
+        for declared in rules.sets.values()
+        if declared.parties
+        for extra in declared.extra
     }
     cases: dict[str, dict[str, Any]] = {m: {"results": {}} for m in ev.members[CASE]}
     for name in rules.rules:
         node = ev.nodes[name]
         rule = node.rule
-        if rule.per == MUNICIPALITY:
-            for code in ev.members[MUNICIPALITY]:
-                per_municipality[code]["results"][name] = _result(node, node.value[code], lang)
-        elif rule.per == CASE:
+        if rule.per == CASE:
             for case in ev.members[CASE]:
-                cases[case]["results"][name] = _result(node, node.value[case], lang)
+                cases[case]["results"][name] = _result(node, node.value and node.value[case], lang)
+        elif rule.per:
+            continue
         elif rule.section == "deadlines":
             deadlines[name] = {**_result(node, node.value, lang), "who": rule.who}
         else:
@@ -184,7 +262,9 @@ def to_json(ev: Evaluation, lang: str = "nl") -> dict[str, Any]:
             "valid_from": c.valid_from.isoformat(),
             "valid_until": c.valid_until.isoformat(),
             "citation": c.period_article.as_json(lang),
+            "first_year": c.first_year,
         },
+        "tables": {name: {"path": t.path, "sha256": t.sha256} for name, t in rules.tables.items()},
         "interpretations": {
             k: {
                 "article": v.article.as_json(lang),
@@ -196,6 +276,8 @@ def to_json(ev: Evaluation, lang: str = "nl") -> dict[str, Any]:
         },
         "results": results,
         "municipalities": per_municipality,
+        "other_rows": other_rows,
+        "mergers": mergers(ev, lang),
         "cases": cases,
         "deadlines": deadlines,
         "duties": {
@@ -225,7 +307,7 @@ def _shown(rule: Rule, value: Any, lang: str) -> str:
         return HEADINGS[lang]["unknown"]
     if rule.kind is Kind.OUTCOME:
         return str(value)
-    if rule.settlement_deadline:
+    if rule.settlement is not None:
         word = {
             RECEIVES: "ontvangt" if lang == "nl" else "receives",
             PAYS: "betaalt" if lang == "nl" else "pays",
@@ -281,13 +363,7 @@ def to_table(ev: Evaluation, lang: str = "nl") -> str:
         ]
         out += _columns(rows, {1})
 
-    per = [ev.nodes[n] for n in rules.rules if rules.rules[n].per == MUNICIPALITY]
-    if per:
-        out += ["", f"{h['per_municipality']} ({', '.join(sorted({_cite(n.rule.article) for n in per}))})"]
-        rows = [[h["code"], h["municipality"], *[n.rule.label for n in per]]]
-        for party in rules.parties:
-            rows.append([party.code, party.name, *[_shown(n.rule, n.value[party.code], lang) for n in per]])
-        out += _columns(rows, set(range(2, 2 + len(per))))
+    out += _per_member(ev, lang)
 
     cases = [ev.nodes[n] for n in rules.rules if rules.rules[n].per == CASE]
     if cases and ev.members[CASE]:
@@ -303,7 +379,7 @@ def to_table(ev: Evaluation, lang: str = "nl") -> str:
         out += ["", h["deadlines"]]
         rows = []
         for n in deadline_nodes:
-            when = _shown(n.rule, n.value, lang)
+            when = _shown(n.rule, n.value, lang) + _unknown_because(n, lang)
             if "shifted" in n.details:
                 when += f" ({h['shifted']} {display(Kind.DATE, n.details['shifted'].original, lang)})"
             rows.append([when, n.rule.label, n.rule.who or "", _cite(n.rule.article)])
@@ -322,7 +398,7 @@ def to_table(ev: Evaluation, lang: str = "nl") -> str:
     if warnings:
         out += ["", h["warnings"]]
         for n, m, text in warnings:
-            who = f"{rules.party(m).name}: " if m and rules.party(m) else ""  # type: ignore[union-attr]
+            who = f"{ev.label(m)}: " if m else ""
             out.append(f"  {who}{text} ({_cite(n.rule.article)})")
 
     used = {i for n in ev.nodes.values() for i in n.interpretations}
@@ -338,7 +414,77 @@ def to_table(ev: Evaluation, lang: str = "nl") -> str:
     defaults = [n for n, v in facts.scalars.items() if v.defaulted]
     if defaults:
         out += ["", f"{h['facts']}: {', '.join(defaults)}: {h['default']}"]
+    notes = mergers(ev, lang)
+    if notes:
+        out += ["", h["mergers"], *[f"  {note}" for note in notes]]
     return "\n".join(out) + "\n"
+
+
+def _unknown_because(node: TraceNode, lang: str) -> str:
+    missing = node.details.get("unknown")
+    if node.value is not None or not missing:
+        return ""
+    return f" ({HEADINGS[lang]['missing']}: {', '.join(missing)})"
+
+
+def _member_name(ev: Evaluation, member: str) -> str:
+    party = ev.parties.member(member)
+    if party and party.predecessors:
+        return f"{party.name} ({_and([p.name for p in party.predecessors], 'nl')})"
+    return ev.label(member)
+
+
+def _per_member(ev: Evaluation, lang: str) -> list[str]:
+    """Per municipality (and per other row of a sheet): a table for a few results, else a block each.
+    Results that cannot be computed yet are listed once, with what they wait for."""
+    h = HEADINGS[lang]
+    per = [n for n in ev.nodes.values() if n.rule.per and n.rule.per != CASE and n.rule.section == "rules"]
+    known = [n for n in per if n.value is not None]
+    out: list[str] = []
+    if known:
+        members = [m.code for m in ev.parties.members]
+        members += [x.id for s in ev.rules.sets.values() if s.parties for x in s.extra]
+        articles = sorted({_cite(n.rule.article) for n in known}, key=str)
+        out += ["", f"{h['per_municipality']} ({', '.join(articles)})"]
+        if len(known) <= 3 and all(n.rule.per == MUNICIPALITY for n in known):
+            rows = [[h["code"], h["municipality"], *[n.rule.label for n in known]]]
+            rows += [[m, _member_name(ev, m), *[_cell(ev, n, m, lang) for n in known]] for m in members]
+            out += _columns(rows, set(range(2, 2 + len(known))))
+        else:
+            blocks = [(m, [n for n in known if m in n.value]) for m in members]
+            rows = [
+                [n.rule.label, _cell(ev, n, m, lang), _cite(n.rule.article)] for m, ns in blocks for n in ns
+            ]
+            lines = iter(_columns(rows, {1}))
+            for m, ns in blocks:
+                if ns:
+                    code = f"{m}  " if ev.parties.member(m) else ""
+                    out.append(f"  {code}{_member_name(ev, m)}")
+                    out += ["  " + next(lines) for _ in ns]
+    waiting = [n for n in per if n.value is None]
+    if waiting:
+        out += ["", h["waiting"]]
+        out += _columns(
+            [[n.rule.label, _cite(n.rule.article), _unknown_because(n, lang).strip(" ()")] for n in waiting],
+            set(),
+        )
+    return out
+
+
+def _cell(ev: Evaluation, node: TraceNode, member: str, lang: str) -> str:
+    if node.value is None:
+        return _shown(node.rule, None, lang) + _unknown_because(node, lang)
+    if member not in node.value:
+        return "—"
+    value = node.value[member]
+    text = _shown(node.rule, value, lang)
+    deadline = node.rule.settlement.deadline(value) if node.rule.settlement else None
+    if deadline:
+        due = ev.nodes[deadline]
+        word = "uiterlijk" if lang == "nl" else "by"
+        when = display(due.rule.kind, due.value, lang) if due.value is not None else HEADINGS[lang]["unknown"]
+        text += f" ({word} {when}, {_cite(due.rule.article)})"
+    return text
 
 
 def deadlines_json(calendar: Calendar, lang: str = "nl") -> dict[str, Any]:
@@ -394,4 +540,93 @@ def deadlines_table(calendar: Calendar, lang: str = "nl") -> str:
             for d in calendar.duties
         ]
         out += _columns(rows, set())
+    return "\n".join(out) + "\n"
+
+
+TABLE_WORDS = {
+    "nl": {
+        "file": "Bestand",
+        "corrections": "Correcties van de bron",
+        "aggregate": "Optelrijen tegen hun delen",
+        "column_total": "Kolomtotalen tegen de gedrukte totaalregel",
+        "total_100": "De kolommen van de sleutel samen",
+        "row_total": "Per rij: de kolommen van de sleutel samen tegen het dichtstbijzijnde totaal",
+        "parts": "delen samen",
+        "printed": "gedrukt",
+        "sum": "samen",
+        "closest": "dichtstbij",
+        "unreadable": "onleesbaar",
+        "summary": "Samenvatting: {exact} kloppen, {rounding} binnen de afronding van "
+        "de afdruk, {off} kloppen niet. De tabel blijft zoals gedrukt.",
+        "none": "alles klopt",
+    },
+    "en": {
+        "file": "File",
+        "corrections": "Corrections of the source",
+        "aggregate": "Aggregate rows against their parts",
+        "column_total": "Column totals against the printed totals",
+        "total_100": "The key columns together",
+        "row_total": "Per row: the key columns together against the closest total",
+        "parts": "parts together",
+        "printed": "printed",
+        "sum": "together",
+        "closest": "closest",
+        "unreadable": "unreadable",
+        "summary": "Summary: {exact} add up, {rounding} within the rounding of the "
+        "print, {off} do not. The table stays as printed.",
+        "none": "everything adds up",
+    },
+}
+
+
+def table_text(table: Any, found: list[Any], lang: str = "nl") -> str:
+    """A data table's corrections and every sum that is not exact, in words."""
+    from engine.tables import EXACT, OFF, ROUNDING
+
+    w = TABLE_WORDS[lang]
+    titles = {c.id: c.title for c in table.columns}
+
+    def pct(value: Fraction | None) -> str:
+        return w["unreadable"] if value is None else display(Kind.PERCENTAGE, value, lang)
+
+    status = (
+        {EXACT: EXACT, ROUNDING: ROUNDING, OFF: OFF}
+        if lang == "nl"
+        else {EXACT: "adds up", ROUNDING: "within rounding", OFF: "does not add up"}
+    )
+    out = [
+        table.title,
+        f"{w['file']}: {table.path} (sha256 {table.sha256[:16]}…)",
+        "",
+        f"{w['corrections']} ({len(table.corrections)})",
+    ]
+    for c in table.corrections:
+        where = c.field if c.field == "label" else titles.get(c.field, c.field)
+        out.append(
+            f"  {c.row}, {where}: “{c.original}” → “{c.corrected or '—'}”. {' '.join(c.reason.split())}"
+        )
+    for check in ("aggregate", "column_total", "total_100", "row_total"):
+        shown = [f for f in found if f.check == check and f.status != EXACT]
+        out += ["", w[check]]
+        if not shown:
+            out.append(f"  {w['none']}")
+        for f in shown:
+            column = titles.get(f.column or "", "")
+            if check == "aggregate":
+                text = (
+                    f"{f.subject}, {column}: {w['parts']} {pct(f.computed)}, {w['printed']} {pct(f.expected)}"
+                )
+            elif check == "column_total":
+                text = f"{column}: {w['sum']} {pct(f.computed)}, {w['printed']} {pct(f.expected)}"
+            elif check == "total_100":
+                text = (
+                    f"{w['sum']} {pct(f.computed)}, niet 100 %"
+                    if lang == "nl"
+                    else f"{w['sum']} {pct(f.computed)}, not 100 %"
+                )
+            else:
+                text = f"{f.subject}: {w['sum']} {pct(f.computed)}, {w['closest']} {column} {pct(f.expected)}"
+            out.append(f"  {text}: {status[f.status]}")
+    counts = {s: sum(1 for f in found if f.status == s) for s in (EXACT, ROUNDING, OFF)}
+    out += ["", w["summary"].format(exact=counts[EXACT], rounding=counts[ROUNDING], off=counts[OFF])]
     return "\n".join(out) + "\n"

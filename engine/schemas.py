@@ -21,6 +21,7 @@ from engine.paths import SCHEMAS_DIR
 RULE_FILE = "rule-file.schema.json"
 FACTS = "facts.schema.json"
 MUNICIPALITIES = "municipalities.schema.json"
+TABLE = "table.schema.json"
 
 ArticleFinder = Callable[[Any, tuple[str | int, ...]], Citation | None]
 

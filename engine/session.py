@@ -24,6 +24,7 @@ def load_for_facts(facts_path: Path, rules_file: Path | None = None) -> tuple[Ru
         registry.check_year(rules, header.year, year_at)
     else:
         rules = registry.in_force(header.covenant, header.year, location=year_at)
+    registry.check_first_year(rules, header.year, year_at)
     return rules, check_facts(header, rules)
 
 

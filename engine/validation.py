@@ -11,19 +11,38 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine import schemas
-from engine.checking import SCHEMA_LINE, load_rule_file
+from engine.checking import SCHEMA_LINE, load_rule_file, table_for
 from engine.diagnostics import ConvenantError, Location, Problem
 from engine.loading import load_document
 from engine.municipalities import load_table
 from engine.paths import display_path
 from engine.session import evaluate_file
+from engine.tables import OFF, ROUNDING, findings
+from engine.tables import load_table as load_data_table
 
-RULE_FILE, TABLE, FACTS = "rule-file", "municipalities", "facts"
+RULE_FILE, TABLE, FACTS, DATA = "rule-file", "municipalities", "facts", "data-table"
 KIND_WORDS = {
-    "nl": {RULE_FILE: "regelbestand", TABLE: "tabel van gemeenten", FACTS: "feitenbestand", None: "bestand"},
-    "en": {RULE_FILE: "rule file", TABLE: "municipalities table", FACTS: "fact file", None: "file"},
+    "nl": {
+        RULE_FILE: "regelbestand",
+        TABLE: "tabel van gemeenten",
+        FACTS: "feitenbestand",
+        DATA: "gegevenstabel",
+        None: "bestand",
+    },
+    "en": {
+        RULE_FILE: "rule file",
+        TABLE: "municipalities table",
+        FACTS: "fact file",
+        DATA: "data table",
+        None: "file",
+    },
 }
-_BY_SCHEMA = {schemas.RULE_FILE: RULE_FILE, schemas.MUNICIPALITIES: TABLE, schemas.FACTS: FACTS}
+_BY_SCHEMA = {
+    schemas.RULE_FILE: RULE_FILE,
+    schemas.MUNICIPALITIES: TABLE,
+    schemas.FACTS: FACTS,
+    schemas.TABLE: DATA,
+}
 
 
 @dataclass
@@ -37,7 +56,11 @@ class Checked:
 @dataclass
 class ValidationReport:
     checked: list[Checked] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # errors, and warnings that do not fail
+
+    @property
+    def failed(self) -> bool:
+        return any(p.severity == "error" for p in self.problems)
 
     def lines(self, lang: str) -> list[str]:
         ok = "in orde" if lang == "nl" else "valid"
@@ -74,13 +97,28 @@ def _kind(path: Path) -> str:
     raise ConvenantError([Problem("file.unknown_kind", {"found": named}, Location(doc.path, 1, 1))])
 
 
-def _check(path: Path, kind: str) -> str:
+def _check(path: Path, kind: str, report: ValidationReport) -> str:
     if kind == RULE_FILE:
         rules = load_rule_file(path)
         c = rules.covenant
         return f"{c.id} {c.version} ({c.valid_from} – {c.valid_until})"
     if kind == TABLE:
         return f"({len(load_table(path.resolve()).municipalities)})"
+    if kind == DATA:
+        table = load_data_table(path.resolve(), table_for(path))
+        found = findings(table)
+        off = sum(1 for f in found if f.status == OFF)
+        rounding = sum(1 for f in found if f.status == ROUNDING)
+        if off or rounding:
+            report.problems.append(
+                Problem(
+                    "table.findings",
+                    {"off": off, "rounding": rounding, "path": table.path},
+                    Location(table.path),
+                    severity="warning",
+                )
+            )
+        return f"({len(table.rows)} rijen, {len(table.corrections)} correcties)"
     evaluation = evaluate_file(path)
     c = evaluation.rules.covenant
     return f"{c.id} {evaluation.facts.year} → {c.version}"
@@ -92,7 +130,7 @@ def validate_paths(paths: tuple[Path, ...]) -> ValidationReport:
         kind: str | None = None
         try:
             kind = _kind(path)
-            summary = _check(path, kind)
+            summary = _check(path, kind, report)
             report.checked.append(Checked(display_path(path), kind, summary, 0))
         except ConvenantError as error:
             report.problems += error.problems

@@ -1,0 +1,106 @@
+"""The parties of a covenant in one year: each party's municipality, or the municipality it merged into.
+
+A covenant names its parties as they were when it was signed; a year is computed for the
+municipalities that exist on 1 January of that year. Appingedam, Delfzijl and Loppersum, parties to
+the Groningen covenant, merged into Eemsdelta on 1 January 2021: for 2022 they are one member,
+Eemsdelta, at the place of the first of them in the preamble. The mergers and their dates come from
+the one table of municipalities (`rules/municipalities.yaml`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from engine.diagnostics import ConvenantError, Problem
+from engine.model import MunicipalityTable, Party, RuleFile
+
+
+@dataclass(frozen=True)
+class YearParty:
+    """A member of the municipality set in one year."""
+
+    code: str
+    name: str
+    role: str
+    order: int
+    predecessors: tuple[Party, ...]  # the covenant's parties it stands for, if not itself a party
+
+
+@dataclass(frozen=True)
+class YearParties:
+    year: int
+    members: tuple[YearParty, ...]
+
+    def member(self, code: str) -> YearParty | None:
+        return next((m for m in self.members if m.code == code), None)
+
+    @property
+    def merged(self) -> tuple[YearParty, ...]:
+        return tuple(m for m in self.members if m.predecessors)
+
+
+def existing_on(table: MunicipalityTable, code: str, day: date) -> str | None:
+    """The municipality that `code` is, or merged into, on `day`; None if it did not exist yet.
+
+    >>> from engine.municipalities import load_table
+    >>> from engine.paths import rules_dir
+    >>> table = load_table(rules_dir() / "municipalities.yaml")
+    >>> existing_on(table, "GM0003", date(2022, 1, 1)), existing_on(table, "GM0003", date(2020, 1, 1))
+    ('GM1979', 'GM0003')
+    >>> existing_on(table, "GM1979", date(2020, 1, 1)) is None
+    True
+    """
+    seen: set[str] = set()
+    while code not in seen:
+        seen.add(code)
+        municipality = table.by_code(code)
+        if municipality is None or (municipality.valid_from and municipality.valid_from > day):
+            return None
+        if municipality.valid_until is None or municipality.valid_until >= day:
+            return code
+        if municipality.successor is None:
+            return None
+        code = municipality.successor
+    return None
+
+
+def in_year(rules: RuleFile, year: int) -> YearParties:
+    """The members of the municipality set in `year`, in preamble order."""
+    day = date(year, 1, 1)
+    table = rules.municipalities
+    members: list[YearParty] = []
+    grouped: dict[str, list[Party]] = {}
+    for party in rules.parties:
+        code = existing_on(table, party.code, day) or party.code
+        if code not in grouped:
+            grouped[code] = []
+            members.append(YearParty(code, "", "", len(members), ()))
+        grouped[code].append(party)
+    result = []
+    for member in members:
+        parties = grouped[member.code]
+        roles = {p.role for p in parties}
+        if len(roles) > 1:
+            raise ConvenantError(
+                [
+                    Problem(
+                        "parties.merged_roles",
+                        {
+                            "names": ", ".join(p.name for p in parties),
+                            "year": year,
+                            "roles": ", ".join(sorted(roles)),
+                        },
+                        None,
+                        None,
+                        parties[0].article,
+                    )
+                ]
+            )
+        municipality = table.by_code(member.code)
+        name = municipality.name if municipality else parties[0].name
+        own = len(parties) == 1 and parties[0].code == member.code
+        result.append(
+            YearParty(member.code, name, parties[0].role, member.order, () if own else tuple(parties))
+        )
+    return YearParties(year, tuple(result))
