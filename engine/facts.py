@@ -342,6 +342,7 @@ class _FactChecker:
         )
         name = self.name(member)
         if member in codes or sorted(codes) != parts:
+            self.reported.add(member)  # one clear message; no cascade of missing facts after it
             self.error(
                 "facts.merge_incomplete",
                 ("municipalities",),
@@ -350,8 +351,8 @@ class _FactChecker:
                 member=member,
                 name=name,
                 year=self.year,
-                given=", ".join(f"{self.name(c)} ({c})" for c in codes),
-                parts=", ".join(f"{self.name(c)} ({c})" for c in parts),
+                given=[f"{self.name(c)} ({c})" for c in codes],
+                parts=[f"{self.name(c)} ({c})" for c in parts],
             )
             return None
         combined: dict[str, FactValue] = {}
@@ -374,13 +375,14 @@ class _FactChecker:
             elif all(item == items[0] for item in items):
                 value = items[0]
             else:
+                self.reported.add(f"{member}:{fact}")
                 self.error(
                     "facts.merge_conflict",
                     ("municipalities", codes[0], fact),
                     decl.article,
                     fact=fact,
                     name=name,
-                    given=", ".join(self.name(c) for c in codes),
+                    given=[self.name(c) for c in codes],
                 )
                 continue
             combined[fact] = FactValue(value, parsed[0][fact].location)
@@ -416,10 +418,10 @@ class _FactChecker:
                     self.missing_for(member, section, decl)
 
     def missing_for(self, member: str, section: str, decl: FactDecl) -> None:
+        if member in self.reported or f"{member}:{decl.name}" in self.reported:
+            return
         party = self.parties.member(member)
         given = self.doc.data.get(section, {})
-        if member in self.reported:
-            return
         if party is not None and not any(
             existing_on(self.table, c, date(self.year, 1, 1)) == member for c in given
         ):

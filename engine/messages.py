@@ -1121,7 +1121,10 @@ def _word(value: Any, lang: str) -> str:
     if isinstance(value, Fraction):
         return percent_text(value, lang=lang)
     if isinstance(value, list | tuple):
-        return ", ".join(_word(v, lang) for v in value)
+        words = [_word(v, lang) for v in value]
+        if len(words) < 2:
+            return words[0] if words else "—"
+        return ", ".join(words[:-1]) + (" en " if lang == "nl" else " and ") + words[-1]
     if value is None:
         return "—"
     return str(value)

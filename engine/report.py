@@ -522,7 +522,7 @@ def deadlines_table(calendar: Calendar, lang: str = "nl") -> str:
     ]
     rows = []
     for n in calendar.deadlines:
-        when = _shown(n.rule, n.value, lang)
+        when = _shown(n.rule, n.value, lang) + _unknown_because(n, lang)
         if "shifted" in n.details:
             when += f" ({h['shifted']} {display(Kind.DATE, n.details['shifted'].original, lang)})"
         rows.append([when, n.rule.label, n.rule.who or "", _cite(n.rule.article)])

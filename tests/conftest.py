@@ -73,6 +73,11 @@ def example_facts() -> dict[str, Any]:
     return copy.deepcopy(load_document(ASSEN_FACTS).data)
 
 
+def load_example(name: str) -> dict[str, Any]:
+    """A bundled example fact file as plain data, read exactly by our own loader."""
+    return copy.deepcopy(load_document(REPO_ROOT / "examples" / name).data)
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
