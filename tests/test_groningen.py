@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import random
+from datetime import date
 from fractions import Fraction
 from functools import cache
 
@@ -335,3 +336,26 @@ def test_the_sheet_property_holds_for_the_example_counts_shuffled():
     uitkering = [Fraction(data["municipalities"][c]["individuele_uitkering"]) for c in MEMBERS]
     ev = evaluate(groningen(), facts_for(uitkering, table, values))
     assert sum(ev.node("verdeelsleutel").value.values()) == 1
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    payments,
+    sheets,
+    sheets,
+    st.lists(prices, min_size=6, max_size=6),
+    st.dates(min_value=date(2022, 1, 1), max_value=date(2022, 12, 31)),
+)
+def test_adjustments_of_the_covenant_add_up_to_zero(uitkering, old_table, new_table, values, day):
+    facts = facts_for(uitkering, old_table, values)
+    for i, row in enumerate(MEMBERS + EXTRA_ROWS):
+        facts.per_municipality[row]["aantal_indicaties_na_wijziging"] = FactValue(
+            dict(zip(COLUMNS, new_table[i], strict=True)), None
+        )
+    facts.scalars["indicatiewaarde_na_wijziging"] = facts.scalars["indicatiewaarde"]
+    facts.scalars["datum_aanleiding_bijstelling"] = FactValue(day, None)
+    ev = evaluate(groningen(), facts)
+    adjustment = ev.node("bijstelling").value
+    assert sum(adjustment.values()) == 0
+    if not ev.node("substantiele_wijziging").value:
+        assert set(adjustment.values()) == {0}
