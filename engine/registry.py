@@ -8,6 +8,7 @@ from pathlib import Path
 from engine import schemas
 from engine.checking import SCHEMA_LINE, load_rule_file
 from engine.diagnostics import ConvenantError, Location, Problem
+from engine.loading import load_document
 from engine.model import RuleFile
 from engine.paths import display_path, rules_dir
 
@@ -33,10 +34,23 @@ def rule_files(directory: Path | None = None) -> list[Path]:
     return sorted(p for p in directory.rglob("*.yaml") if is_rule_file(p))
 
 
+def covenant_id(path: Path) -> str | None:
+    """The covenant a rule file belongs to, read without checking the file (None if unreadable);
+    only the files of the covenant asked for are then checked in full."""
+    try:
+        data = load_document(path).data
+        return data["covenant"]["id"] if isinstance(data["covenant"]["id"], str) else None
+    except (ConvenantError, KeyError, TypeError):
+        return None
+
+
 def versions(covenant: str, directory: Path | None = None) -> list[Version]:
-    """Every version of `covenant` in the rules directory, oldest period first."""
+    """Every version of `covenant` in the rules directory, oldest period first. A file whose
+    covenant cannot be read is checked in full, so that its problems are reported, not skipped."""
     found = []
     for path in rule_files(directory):
+        if covenant_id(path) not in (covenant, None):
+            continue
         rules = load_rule_file(path)
         if rules.covenant.id == covenant:
             found.append(Version(path, rules))
@@ -44,7 +58,7 @@ def versions(covenant: str, directory: Path | None = None) -> list[Version]:
 
 
 def known_covenants(directory: Path | None = None) -> list[str]:
-    return sorted({load_rule_file(p).covenant.id for p in rule_files(directory)})
+    return sorted({c for p in rule_files(directory) if (c := covenant_id(p))})
 
 
 def in_force(
