@@ -72,6 +72,16 @@ def _emit_problems(problems: tuple[Problem, ...], lang: str) -> None:
     click.echo(f"\n{summary}.", err=True)
 
 
+def _emit(
+    fmt: str, lang: str, result: Any, as_json: Callable[..., Any], as_table: Callable[..., str]
+) -> None:
+    """Print a result as one JSON object or as a table for people."""
+    if fmt == "json":
+        click.echo(json.dumps(as_json(result, lang), ensure_ascii=False, indent=2))
+    else:
+        click.echo(as_table(result, lang), nl=False)
+
+
 def handles_problems(command: Callable[..., Any]) -> Callable[..., Any]:
     """Turn ConvenantError into messages and exit 1; a bug into a short note and exit 3."""
 
@@ -141,12 +151,8 @@ def evaluate(ctx: click.Context, facts: Path, rules_file: Path | None, fmt: str)
     from engine import report
     from engine.session import evaluate_file
 
-    lang = ctx.obj["lang"]
     evaluation = evaluate_file(facts, rules_file)
-    if fmt == "json":
-        click.echo(json.dumps(report.to_json(evaluation, lang), ensure_ascii=False, indent=2))
-    else:
-        click.echo(report.to_table(evaluation, lang), nl=False)
+    _emit(fmt, ctx.obj["lang"], evaluation, report.to_json, report.to_table)
 
 
 @cli.command(help=_H["deadlines"])
@@ -159,13 +165,8 @@ def deadlines(ctx: click.Context, covenant: str, year: int, fmt: str) -> None:
     from engine import registry, report
     from engine.evaluate import deadlines_for
 
-    lang = ctx.obj["lang"]
-    rules = registry.in_force(covenant, year)
-    calendar = deadlines_for(rules, year)
-    if fmt == "json":
-        click.echo(json.dumps(report.deadlines_json(calendar, lang), ensure_ascii=False, indent=2))
-    else:
-        click.echo(report.deadlines_table(calendar, lang), nl=False)
+    calendar = deadlines_for(registry.in_force(covenant, year), year)
+    _emit(fmt, ctx.obj["lang"], calendar, report.deadlines_json, report.deadlines_table)
 
 
 @cli.command(help=_H["table"])

@@ -31,6 +31,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from engine.diagnostics import Fault
+
 MONTH_CLIP = "afkappen"
 MONTH_REFUSE = "weigeren"
 MONTH_POLICIES = (MONTH_CLIP, MONTH_REFUSE)
@@ -72,13 +74,8 @@ _TERM_RE = re.compile(r"^\s*(\d+|[a-zé]+)\s+([a-z]+)\s*$")
 _DAY_MONTH_RE = re.compile(r"^\s*(\d{1,2})\s+([a-z]+)\s*$")
 
 
-class DateProblem(ValueError):
+class DateProblem(Fault):
     """A date that the declared policy refuses; carries a message code and its arguments."""
-
-    def __init__(self, code: str, **args: object) -> None:
-        super().__init__(code)
-        self.code = code
-        self.args_ = args
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,16 @@ class Problem:
         )
 
 
+class Fault(ValueError):
+    """A fault found deep inside a helper (a value, a date, an expression), named by a message code;
+    the caller adds the file, line and article and turns it into a Problem."""
+
+    def __init__(self, code: str, **args: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.args_ = args
+
+
 class ConvenantError(Exception):
     """Raised with every problem found; the command line turns it into messages and exit 1."""
 

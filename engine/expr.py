@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from engine.diagnostics import Fault
 from engine.money import round_half_up
 from engine.units import Kind
 
@@ -51,12 +52,12 @@ _TOKEN = re.compile(
 )
 
 
-class ExprProblem(ValueError):
+class ExprProblem(Fault):
     """A fault in an expression, with the span [start, end) of the text it concerns."""
 
     def __init__(self, code: str, start: int, end: int, **args: Any) -> None:
-        super().__init__(code)
-        self.code, self.start, self.end, self.args_ = code, start, end, args
+        super().__init__(code, **args)
+        self.start, self.end = start, end
 
 
 @dataclass(frozen=True)

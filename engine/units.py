@@ -16,6 +16,7 @@ from fractions import Fraction
 from typing import Any
 
 from engine import dates, money
+from engine.diagnostics import Fault
 
 
 class Kind(StrEnum):
@@ -76,13 +77,8 @@ _PERCENT_TEXT = re.compile(r"^\s*(-?[0-9]+(?:[.,][0-9]+)?)\s*%\s*$")
 _PLAIN_DECIMAL = re.compile(r"^\s*-?[0-9]+(?:\.[0-9]+)?\s*$")
 
 
-class ValueProblem(ValueError):
+class ValueProblem(Fault):
     """A written value that does not fit its unit; `code` names the message."""
-
-    def __init__(self, code: str, **args: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.args_ = args
 
 
 def _number(raw: Any) -> Fraction:
