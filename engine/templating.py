@@ -78,10 +78,23 @@ def _location(filename: str | None, line: int | None, word: str | None = None) -
             text = Path(filename).read_text(encoding="utf-8").splitlines()[line - 1]
         except (OSError, IndexError):
             text = ""
-        found = text.find(word)
-        if found >= 0:
+        found = _find_name(text, word)
+        if found is not None:
             column, length = found + 1, len(word)
     return Location(path, line, column if line else None, length)
+
+
+_JINJA_SPAN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+
+
+def _find_name(line: str, name: str) -> int | None:
+    """Where `name` is read inside a {{ … }} or {% … %} on this line (0-based), if it is."""
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    for span in _JINJA_SPAN.finditer(line):
+        hit = word.search(line, span.start(), span.end())
+        if hit:
+            return hit.start()
+    return None
 
 
 def _problem_of(error: TemplateError, known: Iterable[str]) -> Problem:

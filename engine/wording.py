@@ -80,7 +80,7 @@ WORDS: dict[str, dict[str, Any]] = {
     "nl": {
         "explanation": "Uitleg bij de berekening",
         "version": "versie",
-        "year": "jaar",
+        "year": "Jaar",
         "illustrative": "VOORBEELD — verzonnen gegevens, niet om af te rekenen",
         "rule_file": "Regelbestand",
         "templates": "Zinnen (sjablonen)",
@@ -234,7 +234,7 @@ WORDS: dict[str, dict[str, Any]] = {
     "en": {
         "explanation": "Explanation of the computation",
         "version": "version",
-        "year": "year",
+        "year": "Year",
         "illustrative": "EXAMPLE — made-up data, not for settlement",
         "rule_file": "Rule file",
         "templates": "Sentences (templates)",
