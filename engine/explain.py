@@ -82,7 +82,6 @@ class DeadlineInfo:
 
 @dataclass
 class Section:
-    anchor: str
     rule: Rule
     member: str | None
     who: str | None
@@ -293,7 +292,6 @@ class _Builder:
         citations = [rule.article, *work.pop("articles", [])]
         quotes = [q for q in dict.fromkeys(self.quote(c) for c in citations) if q is not None]
         section = Section(
-            anchor=f"{name}-{member}" if member else name,
             rule=rule,
             member=member,
             who=self.scope.member_name(member),

@@ -184,7 +184,7 @@ def decision(scope: Scope, node: TraceNode, member: str | None) -> dict[str, Any
                 "citation": (case.article or node.rule.article).formal(scope.lang),
             }
         )
-    return {"cases": cases}
+    return {"cases": cases, "articles": [spec.cases[held].article or node.rule.article]}
 
 
 def deadline(scope: Scope, node: TraceNode, member: str | None) -> dict[str, Any]:

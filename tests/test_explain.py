@@ -205,3 +205,21 @@ def test_the_distribution_explains_each_extra_cent(result, inwoners, kosten):
         others = [p for c, p in node.details["parts"].items() if c != code and p.remainder == part.remainder]
         crosses = any(p.extra != part.extra for p in others)
         assert (work["tie"] is not None) == crosses
+
+
+def test_a_deadline_moved_by_the_termijnenwet_names_both_dates(tmp_path):
+    # 1 oktober 2023 (art. 8, tweede lid, for 2024) is a Sunday: under I-ATW "toepassen" it moves
+    # to Monday 2 oktober 2023, and the explanation says so.
+    copy = copy_rules(tmp_path, "chosen: niet_toepassen", "chosen: toepassen")
+    _ev, x, text = explained(copy)
+    part = by_section(x, text)[("voorleggen_uitvoeringskosten", None)]
+    assert "Verschoven van 1 oktober 2023 naar 2 oktober 2023 door de Algemene termijnenwet (zondag)" in part
+    assert "`toepassen`" in part
+
+
+def test_the_full_explanation_shows_each_case_decision():
+    _ev, x, text = explained(REPO_ROOT / "rules/assen/2024-v1.6.yaml")
+    part = by_section(x, text)[("plaatsing_nieuwe_client", "casus-2024-003")]
+    held = next(line for line in part.splitlines() if line.startswith("- **Dit geval geldt —"))
+    assert "`overleg_en_passende_voorziening`" in held and "(artikel 5, derde lid)" in held
+    assert part.count("- Dit geval geldt niet —") == 3
