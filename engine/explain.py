@@ -206,7 +206,7 @@ class _Builder:
         if use.source == FACT:
             decl = self.ev.rules.facts[use.name]
             if decl.per is not None and member is None:
-                return f"{w['per_total']}; {w['source_fact'].format(path=facts.path, line='…')}, {cite}"
+                return w["source_facts_total"].format(path=facts.path, citation=cite)
             found = self._fact_value(use.name, decl.per, member)
             if found is None or found.location is None:
                 return f"{w['source_default']} ({cite})"

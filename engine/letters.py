@@ -226,19 +226,20 @@ def make_letters(
     """Every letter in every format, in memory: file name → bytes."""
     when, source = evaluation_date(ev, date_option)
     files: dict[str, bytes] = {}
-    for fmt in ("md", "html"):
-        wanted = fmt in formats or (fmt == "html" and "pdf" in formats)
-        if not wanted:
-            continue
-        for letter in compose(ev, fmt, lang, when):
-            if fmt in formats:
-                text = render(ev, letter, fmt, lang, when, source, page=True)
-                files[f"{letter.stem}.{fmt}"] = text.encode("utf-8")
-            if fmt == "html" and "pdf" in formats:
-                from engine.pdf import html_to_pdf
+    if "md" in formats:
+        for letter in compose(ev, "md", lang, when):
+            files[f"{letter.stem}.md"] = render(ev, letter, "md", lang, when, source, page=True).encode()
+    if "html" in formats or "pdf" in formats:
+        from engine.pdf import html_to_pdf
 
-                fragment = render(ev, letter, fmt, lang, when, source, page=False)
-                author = WORDS[lang]["college_of"].format(name=ev.rules.centrumgemeente.name)
+        author = WORDS[lang]["college_of"].format(name=ev.rules.centrumgemeente.name)
+        for letter in compose(ev, "html", lang, when):
+            if "html" in formats:
+                files[f"{letter.stem}.html"] = render(
+                    ev, letter, "html", lang, when, source, page=True
+                ).encode()
+            if "pdf" in formats:
+                fragment = render(ev, letter, "html", lang, when, source, page=False)
                 files[f"{letter.stem}.pdf"] = html_to_pdf(fragment, letter.subject, author, when, lang)
     return dict(sorted(files.items()))
 
