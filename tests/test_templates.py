@@ -4,9 +4,12 @@ template's file and line, in Dutch, before any letter is made."""
 
 from __future__ import annotations
 
+import shutil
+
 from engine.sample import sample_evaluation
 from engine.template_check import check_templates
-from tests.conftest import ASSEN_CODES, assen_rules
+from engine.templating import sentence_dir
+from tests.conftest import ASSEN_CODES, ASSEN_FACTS, assen_rules
 from tests.explain_support import copy_rules, edit_template
 
 
@@ -78,3 +81,13 @@ def test_templates_and_rules_must_match_one_to_one(run, tmp_path):
     assert "Bedoelt u ‘resultaat_mo.j2’?" in result.stderr
     assert "de regel ‘resultaat_mo’ heeft geen zin" in result.stderr
     assert "2024-v1.6.yaml:" in result.stderr and "artikel 8, zevende lid" in result.stderr
+
+
+def test_a_rule_file_without_sentences_is_explained_by_its_labels(run, tmp_path):
+    rules = copy_rules(tmp_path)
+    shutil.rmtree(sentence_dir(rules))
+    assert run("validate", str(rules)).exit_code == 0
+    result = run("explain", str(ASSEN_FACTS), "--rules", str(rules), "--municipality", "GM1680")
+    assert result.exit_code == 0, result.output
+    label = "Financieel resultaat beschermd wonen (positief is voordeel, negatief is nadeel)"
+    assert f"\n{label}: €\xa0461.876,55.\n" in result.stdout
