@@ -10,6 +10,7 @@ the shared template `engine/templates/explanation.j2`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
@@ -27,6 +28,7 @@ from engine.model import MUNICIPALITY, Expression, Rule
 from engine.units import Kind
 from engine.wording import WORDS, show
 
+_SPACES = re.compile(r"[ \t\r\n]+")  # not the no-break space between € and an amount
 SETS_IN_WORDS = {"municipality": "gemeente", "case": "casus"}  # how a sentence template names a member
 
 
@@ -280,7 +282,7 @@ class _Builder:
         if self.sentences is None or not (self.sentences / f"{node.name}{templating.SUFFIX}").is_file():
             name = f"engine/sentence_default{templating.SUFFIX}"
             context = {**context, "label": node.rule.label}
-        text = " ".join(templating.render(self.fmt, self.sentences, name, context).split())
+        text = _SPACES.sub(" ", templating.render(self.fmt, self.sentences, name, context)).strip()
         return Markup(text) if self.fmt == "html" else text
 
     def section(self, name: str, member: str | None) -> Section:
