@@ -23,6 +23,7 @@ _FONT_FILES = {
     "BI": "DejaVuSerif-BoldItalic.ttf",
 }
 _HEADING_COLOUR = "#1a1a1a"
+PAGE_WORD = {"nl": "pagina", "en": "page"}
 TABLE_FONT_SIZE = 8  # points; body text is 9.5
 LINE_CHARACTERS = 95  # about this many characters of table text fit on one line
 WORD_WIDTH = 1.3  # digits and bold letters are wider than an average character
@@ -88,7 +89,13 @@ def html_to_pdf(fragment: str, title: str, author: str, made: date, lang: str) -
     """A PDF of an HTML fragment (no <head>), dated `made`."""
     from fpdf import FPDF
 
-    pdf = FPDF(format="A4")
+    class Letter(FPDF):
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_font(FAMILY, size=7.5)
+            self.cell(0, 6, f"{title} — {PAGE_WORD[lang]} {self.page_no()}/{{nb}}", align="C")
+
+    pdf = Letter(format="A4")
     pdf.set_creation_date(datetime(made.year, made.month, made.day, tzinfo=UTC))
     pdf.set_title(title)
     pdf.set_author(author)
