@@ -37,6 +37,15 @@ HELP = {
         "afdruk klopt, en wat niet; met de correcties van de bron.",
         "deadlines": "Toon de termijnen en verplichtingen van een convenant voor een jaar (COVENANT is de "
         "korte naam, bijvoorbeeld assen).",
+        "explain": "Leg elke uitkomst uit: bedrag, zin, artikel, invoer met herkomst, berekening, afronding, "
+        "interpretaties en termijn.",
+        "municipality": "Alleen wat de uitkomsten van deze gemeente bepaalt (CBS-code of naam).",
+        "explain_format": "Uitvoer als Markdown (md) of HTML.",
+        "letters": "Maak de afrekeningsbrieven, één per gemeente, met de uitleg als bijlage, in de map DIR.",
+        "out": "Map voor de brieven: nieuw, leeg, of een map die dit commando eerder maakte.",
+        "letters_format": "Vorm van de brieven: md, html en/of pdf (herhaal de optie; standaard alle drie).",
+        "date": "Datum van de brieven (JJJJ-MM-DD), als de feiten geen evaluation_date hebben of om die te "
+        "vervangen; 'vandaag' gebruikt de datum van vandaag.",
     },
     "en": {
         "main": "Covenants on Beschermd Wonen and (Begeleiding) Maatschappelijke Opvang as rules: check, "
@@ -52,6 +61,16 @@ HELP = {
         "rounding of the print, and what does not; with the corrections of the source.",
         "deadlines": "List a covenant's deadlines and duties for a year (COVENANT is its short id, "
         "e.g. assen).",
+        "explain": "Explain every result: amount, sentence, article, inputs with their source, arithmetic, "
+        "rounding, interpretations and deadline.",
+        "municipality": "Only what this municipality's results rest on (CBS code or name).",
+        "explain_format": "Output as Markdown (md) or HTML.",
+        "letters": "Make the settlement letters, one per municipality, with the explanation attached, "
+        "in DIR.",
+        "out": "Folder for the letters: new, empty, or one this command made before.",
+        "letters_format": "Form of the letters: md, html and/or pdf (repeat the option; default all three).",
+        "date": "Date of the letters (YYYY-MM-DD) when the facts have no evaluation_date, or to replace it; "
+        "'today' uses today's date.",
     },
 }
 _H = HELP[messages.language()]
@@ -180,6 +199,48 @@ def table(ctx: click.Context, path: Path) -> None:
 
     data = load_table(path.resolve(), table_for(path))
     click.echo(report.table_text(data, findings(data), ctx.obj["lang"]), nl=False)
+
+
+@cli.command(help=_H["explain"])
+@click.argument("facts", type=click.Path(path_type=Path))
+@click.option("--municipality", default=None, help=_H["municipality"])
+@click.option("--rules", "rules_file", type=click.Path(path_type=Path), default=None, help=_H["rules"])
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", help=_H["explain_format"])
+@click.pass_context
+@handles_problems
+def explain(
+    ctx: click.Context, facts: Path, municipality: str | None, rules_file: Path | None, fmt: str
+) -> None:
+    from engine.explain import explain_file
+
+    click.echo(explain_file(facts, rules_file, fmt, ctx.obj["lang"], municipality), nl=False)
+
+
+@cli.command(help=_H["letters"])
+@click.argument("facts", type=click.Path(path_type=Path))
+@click.option("--out", required=True, type=click.Path(path_type=Path), help=_H["out"])
+@click.option("--rules", "rules_file", type=click.Path(path_type=Path), default=None, help=_H["rules"])
+@click.option(
+    "--format", "formats", type=click.Choice(["md", "html", "pdf"]), multiple=True, help=_H["letters_format"]
+)
+@click.option("--date", "date_option", default=None, help=_H["date"])
+@click.pass_context
+@handles_problems
+def letters(
+    ctx: click.Context,
+    facts: Path,
+    out: Path,
+    rules_file: Path | None,
+    formats: tuple[str, ...],
+    date_option: str | None,
+) -> None:
+    from engine.letters import letters_for_file
+
+    written = letters_for_file(
+        facts, rules_file, out, formats or ("md", "html", "pdf"), ctx.obj["lang"], date_option
+    )
+    for name in written:
+        click.echo(str(out / name))
 
 
 def main() -> None:

@@ -1061,6 +1061,97 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
             "give facts for {first} or later.",
         ),
     },
+    # --- explanations, letters and their templates (issue 4) ---
+    "template.syntax": {
+        "nl": ("het sjabloon is geen geldige Jinja: {message}", "herstel de regel; zie docs/legal-staff.md."),
+        "en": ("the template is not valid Jinja: {message}", "repair the line; see docs/legal-staff.md."),
+    },
+    "template.unknown_variable": {
+        "nl": (
+            "het sjabloon gebruikt een onbekende variabele ‘{name}’",
+            "{suggestion}Beschikbaar zijn: {known}.",
+        ),
+        "en": ("the template uses an unknown variable ‘{name}’", "{suggestion}Available: {known}."),
+    },
+    "template.error": {
+        "nl": ("het sjabloon kan niet worden ingevuld: {message}", "controleer deze regel van het sjabloon."),
+        "en": ("the template cannot be filled in: {message}", "check this line of the template."),
+    },
+    "template.not_found": {
+        "nl": ("het sjabloon {name} bestaat niet", "controleer de naam en de map van het sjabloon."),
+        "en": ("the template {name} does not exist", "check the template's name and folder."),
+    },
+    "template.unknown_rule": {
+        "nl": (
+            "het sjabloon {file} hoort bij geen enkele regel of termijn van het regelbestand",
+            "{suggestion}Geef het bestand de naam van een regel, gevolgd door .j2.",
+        ),
+        "en": (
+            "the template {file} belongs to no rule or deadline of the rule file",
+            "{suggestion}Name the file after a rule, followed by .j2.",
+        ),
+    },
+    "template.missing": {
+        "nl": (
+            "de regel ‘{rule}’ heeft geen zin: {folder}/{rule}.j2 ontbreekt",
+            "schrijf in dat bestand de zin die de uitleg en de brieven bij deze uitkomst tonen.",
+        ),
+        "en": (
+            "the rule ‘{rule}’ has no sentence: {folder}/{rule}.j2 is missing",
+            "write in that file the sentence that explanations and letters show for this result.",
+        ),
+    },
+    "template.sample_set": {
+        "nl": (
+            "voor de verzameling ‘{set}’ (feit {fact}) kan nog geen voorbeeld worden gemaakt",
+            "breid engine/sample.py uit voor deze verzameling.",
+        ),
+        "en": (
+            "no sample can be made yet for the set ‘{set}’ (fact {fact})",
+            "extend engine/sample.py for it.",
+        ),
+    },
+    "template.sample_failed": {
+        "nl": (
+            "de sjablonen van {rules} konden niet worden getoetst: de voorbeeldberekening mislukte",
+            "zie de volgende melding.",
+        ),
+        "en": ("the templates of {rules} could not be checked: the sample evaluation failed", "see below."),
+    },
+    "explain.unknown_municipality": {
+        "nl": ("‘{given}’ is geen partij bij dit convenant", "kies een van: {parties}."),
+        "en": ("‘{given}’ is not a party to this covenant", "choose one of: {parties}."),
+    },
+    "letters.no_date": {
+        "nl": (
+            "de brieven hebben een datum nodig, maar het feitenbestand heeft geen evaluation_date",
+            "zet evaluation_date: JJJJ-MM-DD in het feitenbestand, of geef --date JJJJ-MM-DD "
+            "(of --date vandaag voor de datum van vandaag).",
+        ),
+        "en": (
+            "the letters need a date, but the fact file has no evaluation_date",
+            "put evaluation_date: YYYY-MM-DD in the fact file, or give --date YYYY-MM-DD "
+            "(or --date today for today's date).",
+        ),
+    },
+    "letters.bad_date": {
+        "nl": ("‘{given}’ is geen datum", "schrijf de datum als JJJJ-MM-DD, bijvoorbeeld 2025-05-15."),
+        "en": ("‘{given}’ is not a date", "write the date as YYYY-MM-DD, e.g. 2025-05-15."),
+    },
+    "letters.out_not_a_folder": {
+        "nl": ("{path} bestaat al en is geen map", "kies met --out een map."),
+        "en": ("{path} exists and is not a folder", "choose a folder with --out."),
+    },
+    "letters.out_not_empty": {
+        "nl": (
+            "de map {path} is niet leeg en is niet eerder door ‘convenant letters’ gemaakt (geen {manifest})",
+            "kies een nieuwe of lege map; er wordt niets overschreven dat dit commando niet zelf maakte.",
+        ),
+        "en": (
+            "the folder {path} is not empty and was not made by ‘convenant letters’ (no {manifest})",
+            "choose a new or empty folder; nothing this command did not make is overwritten.",
+        ),
+    },
 }
 
 LABELS = {

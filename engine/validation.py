@@ -99,7 +99,10 @@ def _kind(path: Path) -> str:
 
 def _check(path: Path, kind: str, report: ValidationReport) -> str:
     if kind == RULE_FILE:
+        from engine.template_check import check_templates  # Jinja only for commands that render
+
         rules = load_rule_file(path)
+        check_templates(rules)
         c = rules.covenant
         return f"{c.id} {c.version} ({c.valid_from} – {c.valid_until})"
     if kind == TABLE:

@@ -1,0 +1,378 @@
+"""Trace → explanation. For each result (per member where the rule is per set): the value, the
+sentence legal staff wrote for the rule, the covenant's own text, the citation, every input with
+where it came from (a line of the fact file, a default, a parameter with its citation, another
+rule), the arithmetic with exact intermediate values (per primitive: `engine.explainers`), the
+rounding and why, the interpretations relied on, the deadline and the article that sets it.
+
+`explain` builds the model (sentences rendered in the output format); `render` lays it out with
+the shared template `engine/templates/explanation.j2`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from engine import __version__, expr, money, templating
+from engine.citation import Citation
+from engine.diagnostics import ConvenantError, Problem
+from engine.evaluate import BUILTIN, DEADLINE, FACT, PARAMETER, Evaluation, InputUse, TraceNode
+from engine.explainers import PRIMITIVES, Scope
+from engine.model import MUNICIPALITY, Expression, Rule
+from engine.units import Kind
+from engine.wording import WORDS, show
+
+_SPACES = re.compile(r"[ \t\r\n]+")  # not the no-break space between € and an amount
+SETS_IN_WORDS = {"municipality": "gemeente", "case": "casus"}  # how a sentence template names a member
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A value as a sentence template sees it: it prints in Dutch and knows its sign."""
+
+    text: str
+    absoluut: str
+    positief: bool
+    negatief: bool
+    nihil: bool
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class InputRow:
+    name: str
+    label: str
+    value: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Quote:
+    citation: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Reading:
+    """An interpretation as the explanation cites it: id, article, question, chosen reading."""
+
+    id: str
+    citation: str
+    question: str
+    chosen: str | None  # the chosen option of a switchable interpretation
+    reading: str
+    others: tuple[tuple[str, str], ...]  # (option id or "", text) of the readings not chosen
+
+
+@dataclass(frozen=True)
+class DeadlineInfo:
+    name: str
+    label: str
+    when: str | None
+    citation: str
+    who: str | None
+    quotes: tuple[Quote, ...]
+
+
+@dataclass
+class Section:
+    rule: Rule
+    member: str | None
+    who: str | None
+    value: str
+    citation: str
+    sentence: str
+    quotes: list[Quote]
+    inputs: list[InputRow]
+    primitive: str
+    work: dict[str, Any]
+    rounding: list[str]
+    readings: list[Reading]
+    deadline: DeadlineInfo | None
+    warnings: list[str]
+    direction: str | None = None  # ontvangt | betaalt | nihil, for a settlement
+
+
+@dataclass
+class Explanation:
+    ev: Evaluation
+    lang: str
+    member: str | None
+    member_name: str | None
+    evaluation_date: date | None
+    templates_sha256: str | None
+    sections: list[Section] = field(default_factory=list)
+
+    @property
+    def readings(self) -> list[Reading]:
+        """Every interpretation used, in order of first use."""
+        seen: dict[str, Reading] = {}
+        for section in self.sections:
+            for reading in section.readings:
+                seen.setdefault(reading.id, reading)
+        return list(seen.values())
+
+    @property
+    def engine_version(self) -> str:
+        return __version__
+
+    @property
+    def evaluation_date_text(self) -> str | None:
+        return show(Kind.DATE, self.evaluation_date, self.lang) if self.evaluation_date else None
+
+
+def shown(kind: Kind, value: Any, lang: str) -> Shown:
+    numeric = isinstance(value, int | Fraction) and not isinstance(value, bool)
+    magnitude = abs(value) if numeric else value
+    return Shown(
+        show(kind, value, lang),
+        show(kind, magnitude, lang),
+        numeric and value > 0,
+        numeric and value < 0,
+        numeric and value == 0,
+    )
+
+
+def member_of(ev: Evaluation, wanted: str) -> str:
+    """A municipality given by CBS code or name; a clear error for anything else."""
+    for party in ev.rules.parties:
+        if wanted in (party.code, party.name) or wanted.lower() == party.name.lower():
+            return party.code
+    parties = ", ".join(f"{p.code} ({p.name})" for p in ev.rules.parties)
+    raise ConvenantError([Problem("explain.unknown_municipality", {"given": wanted, "parties": parties})])
+
+
+def selection(ev: Evaluation, member: str | None, scalars: bool = False) -> list[tuple[str, str | None]]:
+    """The (rule, member) pairs to explain: everything, or what one municipality's results rest on
+    (with `scalars`, also every result that is not per set: what the centrumgemeente keeps)."""
+    rules = ev.rules.rules
+    if member is None:
+        return [(n, m) for n, r in rules.items() for m in (ev.members[r.per] if r.per else [None])]
+    wanted: set[str] = set()
+    todo = [n for n, r in rules.items() if r.per == MUNICIPALITY or (scalars and r.per is None)]
+    while todo:
+        name = todo.pop()
+        if name in wanted or name not in rules:
+            continue
+        wanted.add(name)
+        todo += list(rules[name].inputs)
+        if rules[name].settlement_deadline:
+            todo.append(rules[name].settlement_deadline)  # type: ignore[arg-type]
+    pairs: list[tuple[str, str | None]] = []
+    for name, rule in rules.items():
+        if name in wanted:
+            members = [member] if rule.per == MUNICIPALITY else ev.members[rule.per] if rule.per else [None]
+            pairs += [(name, m) for m in members]
+    return pairs
+
+
+class _Builder:
+    def __init__(self, ev: Evaluation, fmt: str, lang: str) -> None:
+        self.ev, self.fmt, self.lang = ev, fmt, lang
+        self.scope = Scope(ev, lang)
+        self.words = WORDS[lang]
+        folder = templating.sentence_dir(ev.rules.path)
+        self.sentences = folder if folder.is_dir() else None
+
+    def quote(self, citation: Citation) -> Quote | None:
+        article = self.ev.rules.articles.get(citation.key)
+        text = article.text or article.title if article else None
+        return Quote(citation.formal(self.lang), " ".join(text.split())) if text else None
+
+    def reading(self, ident: str) -> Reading:
+        i = self.ev.rules.interpretations[ident]
+        if i.switchable:
+            others = tuple((k, " ".join(v.split())) for k, v in i.options.items() if k != i.chosen)
+        else:
+            others = (("", " ".join((i.alternative or "").split())),) if i.alternative else ()
+        return Reading(
+            ident,
+            i.article.formal(self.lang),
+            " ".join(i.question.split()),
+            i.chosen,
+            " ".join(i.chosen_reading.split()),
+            others,
+        )
+
+    def source(self, use: InputUse, member: str | None) -> str:
+        w, facts = self.words, self.ev.facts
+        cite = use.citation.formal(self.lang) if use.citation else ""
+        if use.source == FACT:
+            decl = self.ev.rules.facts[use.name]
+            if decl.per is not None and member is None:
+                return w["source_facts_total"].format(path=facts.path, citation=cite)
+            found = self._fact_value(use.name, decl.per, member)
+            if found is None or found.location is None:
+                return f"{w['source_default']} ({cite})"
+            return f"{w['source_fact'].format(path=facts.path, line=found.location.line)} ({cite})"
+        if use.source == PARAMETER:
+            line = self.ev.rules.document.locate(("parameters", use.name)).line
+            return w["source_parameter"].format(line=line, citation=cite)
+        if use.source == BUILTIN:
+            return w["source_builtin"]
+        key = "source_deadline" if use.source == DEADLINE else "source_rule"
+        return w[key].format(label=use.label, citation=cite, anchor=use.name)
+
+    def _fact_value(self, name: str, per: str | None, member: str | None) -> Any:
+        facts = self.ev.facts
+        if per is None:
+            return facts.scalars.get(name)
+        if per == MUNICIPALITY:
+            return facts.per_municipality.get(member or "", {}).get(name)
+        case = next((c for c in facts.cases if c.id == member), None)
+        return case.values.get(name) if case else None
+
+    def member_for(self, name: str, rule: Rule, member: str | None) -> str | None:
+        return member if self.scope.per(name) == rule.per else None
+
+    def inputs(self, node: TraceNode, member: str | None) -> list[InputRow]:
+        return [
+            InputRow(
+                use.name,
+                use.label,
+                self.scope.show(use.name, self.member_for(use.name, node.rule, member)),
+                self.source(use, self.member_for(use.name, node.rule, member)),
+            )
+            for use in node.inputs
+        ]
+
+    def rounding(self, node: TraceNode, member: str | None) -> list[str]:
+        w, rule = self.words, node.rule
+        if node.rounding == money.LARGEST_REMAINDER:
+            return [w["rounding_largest_remainder"]]
+        if node.rounding == money.HALF_UP and isinstance(rule.spec, Expression):
+            evaluator = self.ev.evaluator()
+            current = {rule.per: member} if rule.per and member else None
+            calls = [n for n in rule.spec.tree.walk() if isinstance(n, expr.Call) and n.function == "round"]
+            return [
+                w["rounding_half_up"].format(
+                    exact=show(Kind.MONEY, evaluator.evaluate(call.args[0], current), self.lang),
+                    rounded=show(Kind.MONEY, evaluator.evaluate(call, current), self.lang),
+                )
+                for call in calls
+            ]
+        return [w["rounding_exact" if rule.kind in (Kind.RATIO, Kind.PERCENTAGE) else "rounding_none"]]
+
+    def deadline(self, rule: Rule) -> DeadlineInfo | None:
+        name = rule.settlement_deadline
+        if name is None:
+            return None
+        node = self.ev.nodes[name]
+        quote = self.quote(node.rule.article)
+        return DeadlineInfo(
+            name,
+            node.rule.label,
+            show(node.rule.kind, node.value, self.lang) if node.value is not None else None,
+            node.rule.article.formal(self.lang),
+            node.rule.who,
+            (quote,) if quote else (),
+        )
+
+    def sentence(self, node: TraceNode, member: str | None) -> str:
+        context = sentence_context(self.scope, node, member)
+        name = f"rules/{node.name}{templating.SUFFIX}"
+        if self.sentences is None or not (self.sentences / f"{node.name}{templating.SUFFIX}").is_file():
+            name = f"engine/sentence_default{templating.SUFFIX}"
+            context = {**context, "label": node.rule.label}
+        text = _SPACES.sub(" ", templating.render(self.fmt, self.sentences, name, context)).strip()
+        return Markup(text) if self.fmt == "html" else text
+
+    def section(self, name: str, member: str | None) -> Section:
+        node = self.ev.nodes[name]
+        rule = node.rule
+        template, explainer = PRIMITIVES[type(rule.spec)]
+        work = explainer(self.scope, node, member)
+        value = node.value_for(member)
+        citations = [rule.article, *work.pop("articles", [])]
+        quotes = [q for q in dict.fromkeys(self.quote(c) for c in citations) if q is not None]
+        section = Section(
+            rule=rule,
+            member=member,
+            who=self.scope.member_name(member),
+            value=show(rule.kind, value, self.lang) if value is not None else "—",
+            citation=rule.article.formal(self.lang),
+            sentence=self.sentence(node, member),
+            quotes=quotes,
+            inputs=self.inputs(node, member),
+            primitive=template,
+            work=work,
+            rounding=self.rounding(node, member),
+            readings=[self.reading(i) for i in node.interpretations],
+            deadline=self.deadline(rule),
+            warnings=[text for m, text in node.warnings if m in (None, member)],
+        )
+        if rule.settlement_deadline and value is not None:
+            section.direction = "ontvangt" if value > 0 else "betaalt" if value < 0 else "nihil"
+            amount = show(Kind.MONEY, abs(value), self.lang)
+            said = self.words[f"settle_{section.direction}"].format(who=section.who, amount=amount)
+            section.value = f"{section.value} ({said})"
+        return section
+
+
+def sentence_context(scope: Scope, node: TraceNode, member: str | None) -> dict[str, Any]:
+    """The variables a rule's sentence template may use (docs/legal-staff.md lists them)."""
+    rule, lang = node.rule, scope.lang
+    value = node.value_for(member)
+    context: dict[str, Any] = {"jaar": scope.ev.facts.year}
+    for name in rule.inputs:
+        use_member = member if scope.per(name) == rule.per else None
+        context[name] = shown(scope.kind(name), scope.value(name, use_member), lang)
+    context["uitkomst"] = context[rule.name] = shown(rule.kind, value, lang)
+    if rule.per:
+        context[SETS_IN_WORDS.get(rule.per, rule.per)] = scope.member_name(member)
+    if rule.settlement_deadline:
+        deadline = scope.ev.nodes[rule.settlement_deadline]
+        context["termijn"] = show(deadline.rule.kind, deadline.value, lang) if deadline.value else "—"
+        context["termijn_artikel"] = deadline.rule.article.formal(lang)
+    context["artikel"] = rule.article.formal(lang)
+    context["interpretaties"] = {
+        k: v.chosen or "vast" for k, v in scope.ev.rules.interpretations.items() if k in node.interpretations
+    }
+    return context
+
+
+def explain(
+    ev: Evaluation,
+    fmt: str,
+    lang: str = "nl",
+    member: str | None = None,
+    evaluation_date: date | None = None,
+    scalars: bool = False,
+) -> Explanation:
+    builder = _Builder(ev, fmt, lang)
+    explanation = Explanation(
+        ev,
+        lang,
+        member,
+        builder.scope.member_name(member),
+        evaluation_date or ev.facts.evaluation_date,
+        templating.folder_sha256(builder.sentences),
+    )
+    explanation.sections = [builder.section(n, m) for n, m in selection(ev, member, scalars)]
+    return explanation
+
+
+def render(explanation: Explanation, fmt: str, standalone: bool = True, page: bool = True) -> str:
+    """The explanation as Markdown or HTML; `standalone` False gives the part a letter attaches,
+    `page` False an HTML fragment without <head> (what the PDF is made from)."""
+    sentences = templating.sentence_dir(explanation.ev.rules.path)
+    context = {"x": explanation, "t": WORDS[explanation.lang], "standalone": standalone, "page": page}
+    folder = sentences if sentences.is_dir() else None
+    return templating.tidy(templating.render(fmt, folder, "engine/explanation.j2", context), fmt)
+
+
+def explain_file(facts: Path, rules_file: Path | None, fmt: str, lang: str, member: str | None) -> str:
+    """`convenant explain`: the facts' evaluation explained, for every result or one municipality."""
+    from engine.session import evaluate_file
+
+    ev = evaluate_file(facts, rules_file)
+    code = member_of(ev, member) if member else None
+    return render(explain(ev, fmt, lang, code), fmt)

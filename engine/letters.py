@@ -1,0 +1,298 @@
+"""Settlement letters: one per municipality, from the centrumgemeente, in Markdown, HTML or PDF,
+each with the explanation for that municipality attached and a reproducibility block.
+
+- A regiogemeente's letter states each settlement (a rule with `settlement`) as "u ontvangt" /
+  "u betaalt" / nihil, never a bare minus, with its deadline and the article that sets it.
+- The centrumgemeente's own letter is a record for its own administration: its own share is no
+  payment (it stays in, or is charged to, its own budget); it lists what every other municipality
+  receives or pays, and the results that are not distributed (such as the Reserve MO).
+- The letter date is the evaluation date: from the facts (`evaluation_date`) or `--date`, never
+  the clock unless the user asks for today explicitly (`--date vandaag`).
+- Nothing is written unless every letter rendered: all files are made in memory, written into a
+  fresh folder beside the target, and only then moved into place (see `write_folder`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+from pathlib import Path
+
+from markupsafe import Markup
+
+from engine import __version__, dates, explain, templating
+from engine.diagnostics import ConvenantError, Location, Problem
+from engine.evaluate import Evaluation
+from engine.model import MUNICIPALITY, Party
+from engine.units import Kind
+from engine.wording import WORDS, show
+
+FORMATS = ("md", "html", "pdf")
+MANIFEST = "brieven.sha256"  # lists every letter with its hash; marks a folder this command owns
+TODAY_WORDS = ("vandaag", "today")
+
+
+@dataclass(frozen=True)
+class Settlement:
+    label: str
+    citation: str
+    direction: str  # ontvangt | betaalt | nihil
+    amount: str  # without sign: the direction says it
+    sentence: str  # "U ontvangt € 32.801,38 van de gemeente Assen"
+    deadline: str  # "uiterlijk 30 juni 2025 (artikel 8, zesde lid)"
+
+
+@dataclass
+class Letter:
+    party: Party
+    own: bool  # the centrumgemeente's record for its own administration
+    stem: str  # file name without extension
+    subject: str
+    settlements: list[Settlement]
+    explanation: explain.Explanation
+    overview: list[list[str]] = field(default_factory=list)
+    others: list[tuple[str, str]] = field(default_factory=list)
+
+
+def evaluation_date(ev: Evaluation, option: str | None) -> tuple[date, str]:
+    """The letters' date and where it came from; refuses to guess from the clock."""
+    if option is not None:
+        if option.strip().lower() in TODAY_WORDS:
+            return date.today(), "repro_date_from_option"
+        try:
+            return date.fromisoformat(option.strip()), "repro_date_from_option"
+        except ValueError:
+            raise ConvenantError([Problem("letters.bad_date", {"given": option})]) from None
+    if ev.facts.evaluation_date is not None:
+        return ev.facts.evaluation_date, "repro_date_from_facts"
+    raise ConvenantError([Problem("letters.no_date", {}, Location(ev.facts.path), "evaluation_date")])
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+class _Composer:
+    def __init__(self, ev: Evaluation, fmt: str, lang: str, when: date) -> None:
+        self.ev, self.fmt, self.lang, self.when = ev, fmt, lang, when
+        self.words = WORDS[lang]
+        self.centrum = ev.rules.centrumgemeente
+        self.settled = [r for r in ev.rules.rules.values() if r.settlement_deadline and r.per == MUNICIPALITY]
+
+    def deadline(self, name: str) -> str:
+        node, w = self.ev.nodes[name], self.words
+        citation = node.rule.article.formal(self.lang)
+        if node.value is None:
+            return w["unknown_deadline"].format(citation=citation)
+        if isinstance(node.value, dates.Period):
+            return w["in_window"].format(period=show(Kind.PERIOD, node.value, self.lang), citation=citation)
+        return w["by_deadline"].format(date=show(Kind.DATE, node.value, self.lang), citation=citation)
+
+    def settlement(self, rule_name: str, code: str, own: bool) -> Settlement:
+        node, w = self.ev.nodes[rule_name], self.words
+        value = node.value[code]
+        direction = "ontvangt" if value > 0 else "betaalt" if value < 0 else "nihil"
+        amount = show(Kind.MONEY, abs(value), self.lang)
+        if own:
+            key = {"ontvangt": "own_receives", "betaalt": "own_pays", "nihil": "own_nothing"}[direction]
+            sentence = w[key].format(centrum=self.centrum.name, amount=amount)
+        elif direction == "nihil":
+            sentence = w["nothing"]
+        else:
+            key, place = ("receives", "receives_from") if direction == "ontvangt" else ("pays", "pays_to")
+            sentence = f"{w[key].format(amount=amount)} {w[place].format(centrum=self.centrum.name)}"
+        rule = node.rule
+        deadline = self.deadline(rule.settlement_deadline or "")
+        return Settlement(rule.label, rule.article.formal(self.lang), direction, amount, sentence, deadline)
+
+    def overview(self) -> list[list[str]]:
+        w, rows = self.words, []
+        for party in self.ev.rules.parties:
+            if party.code == self.centrum.code:
+                continue
+            for rule in self.settled:
+                s = self.settlement(rule.name, party.code, own=False)
+                direction = w[f"overview_{_DIRECTION_KEYS[s.direction]}"]
+                rows.append([party.name, rule.label, direction, s.amount, s.deadline])
+        return rows
+
+    def others(self, explained: set[str]) -> list[tuple[str, str]]:
+        """Results of the year that no municipality's settlement rests on (the centrumgemeente keeps them)."""
+        return [
+            (f"{r.label} ({r.article.formal(self.lang)})", self.unsigned(r.kind, self.ev.nodes[n].value))
+            for n, r in self.ev.rules.rules.items()
+            if r.per is None and r.section == "rules" and n not in explained
+        ]
+
+    def unsigned(self, kind: Kind, value: object) -> str:
+        """A value for the letter itself: a negative amount in words, never a bare minus."""
+        if kind is Kind.MONEY and isinstance(value, Fraction) and value < 0:
+            return self.words["negative"].format(amount=show(kind, -value, self.lang))
+        return show(kind, value, self.lang)
+
+    def letter(self, party: Party) -> Letter:
+        own = party.code == self.centrum.code
+        c, w = self.ev.rules.covenant, self.words
+        subjects = ", ".join(r.label.lower() if self.lang == "nl" else r.label for r in self.settled)
+        subject = w["letter_own_subject" if own else "letter_subject"].format(
+            year=self.ev.facts.year, subjects=subjects
+        )
+        explanation = explain.explain(self.ev, self.fmt, self.lang, party.code, self.when, scalars=own)
+        letter = Letter(
+            party,
+            own,
+            f"{c.id}-{self.ev.facts.year}-{party.code}-{_slug(party.name)}",
+            subject,
+            [self.settlement(r.name, party.code, own) for r in self.settled],
+            explanation,
+        )
+        if own:
+            letter.overview = self.overview()
+            regional = {n for n, _ in explain.selection(self.ev, party.code)}
+            letter.others = self.others(regional)
+        return letter
+
+
+_DIRECTION_KEYS = {"ontvangt": "receives", "betaalt": "pays", "nihil": "nothing"}
+
+
+def compose(ev: Evaluation, fmt: str, lang: str, when: date) -> list[Letter]:
+    """Every party's letter, in preamble order, with its explanation in `fmt` (md or html)."""
+    composer = _Composer(ev, fmt, lang, when)
+    return [composer.letter(p) for p in ev.rules.parties]
+
+
+def _repro(ev: Evaluation, letter: Letter, when: date, source: str, lang: str) -> list[tuple[str, str]]:
+    w, c = WORDS[lang], ev.rules.covenant
+    rows = [
+        (w["repro_covenant"], f"{c.id}, {w['version']} {c.version}"),
+        (w["repro_rules_sha"], f"{Path(ev.rules.path).name}: {ev.rules.sha256}"),
+    ]
+    if letter.explanation.templates_sha256:
+        rows.append((w["repro_templates_sha"], letter.explanation.templates_sha256))
+    rows += [
+        (w["repro_facts_sha"], f"{Path(ev.facts.path).name}: {ev.facts.sha256}"),
+        (w["repro_engine"], f"convenant {__version__}"),
+        (w["repro_date"], f"{show(Kind.DATE, when, lang)} ({w[source]})"),
+        (
+            w["repro_command"],
+            f"convenant letters {Path(ev.facts.path).name} --out DIR --date {when.isoformat()}",
+        ),
+    ]
+    return rows
+
+
+def render(ev: Evaluation, letter: Letter, fmt: str, lang: str, when: date, source: str, page: bool) -> str:
+    """One letter as Markdown or HTML (`page` False: the HTML fragment the PDF is made from)."""
+    w, c = WORDS[lang], ev.rules.covenant
+    attached = explain.render(letter.explanation, fmt, standalone=False)
+    region = f", {c.region}" if c.region else ""
+    context = {
+        "L": letter,
+        "t": w,
+        "page": page,
+        "lang": lang,
+        "illustrative": ev.facts.illustrative,
+        "sender": w["college_of"].format(name=ev.rules.centrumgemeente.name) + f" ({w['role_centrum']})",
+        "addressee": w["college_of"].format(name=letter.party.name),
+        "dated": f"{ev.rules.centrumgemeente.name}, {show(Kind.DATE, when, lang)}",
+        "intro": w["own_intro" if letter.own else "letter_intro"].format(
+            title=c.title,
+            region=region,
+            version=c.version,
+            version_date=show(Kind.DATE, c.version_date, lang),
+            centrum=ev.rules.centrumgemeente.name,
+            year=ev.facts.year,
+        ),
+        "signature": w["signature"].format(name=ev.rules.centrumgemeente.name),
+        "explanation": Markup(attached) if fmt == "html" else attached,
+        "repro": _repro(ev, letter, when, source, lang),
+    }
+    folder = templating.sentence_dir(ev.rules.path)
+    text = templating.render(fmt, folder if folder.is_dir() else None, "engine/letter.j2", context)
+    return templating.tidy(text, fmt)
+
+
+def make_letters(
+    ev: Evaluation, formats: tuple[str, ...], lang: str, date_option: str | None
+) -> dict[str, bytes]:
+    """Every letter in every format, in memory: file name → bytes."""
+    when, source = evaluation_date(ev, date_option)
+    files: dict[str, bytes] = {}
+    if "md" in formats:
+        for letter in compose(ev, "md", lang, when):
+            files[f"{letter.stem}.md"] = render(ev, letter, "md", lang, when, source, page=True).encode()
+    if "html" in formats or "pdf" in formats:
+        from engine.pdf import html_to_pdf
+
+        author = WORDS[lang]["college_of"].format(name=ev.rules.centrumgemeente.name)
+        for letter in compose(ev, "html", lang, when):
+            if "html" in formats:
+                files[f"{letter.stem}.html"] = render(
+                    ev, letter, "html", lang, when, source, page=True
+                ).encode()
+            if "pdf" in formats:
+                fragment = render(ev, letter, "html", lang, when, source, page=False)
+                files[f"{letter.stem}.pdf"] = html_to_pdf(fragment, letter.subject, author, when, lang)
+    return dict(sorted(files.items()))
+
+
+def manifest(files: Mapping[str, bytes]) -> bytes:
+    return "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in files.items()).encode()
+
+
+def write_folder(files: Mapping[str, bytes], out: Path) -> None:
+    """Put exactly `files` (and the manifest) in `out`, all or nothing.
+
+    `out` may be new, empty, or a folder an earlier run made (it holds the manifest); anything
+    else is refused, so a user's own files are never replaced. The files are written into a
+    fresh sibling folder that is renamed into place only when complete.
+    """
+    if out.exists() and not out.is_dir():
+        raise ConvenantError([Problem("letters.out_not_a_folder", {"path": str(out)})])
+    if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
+        raise ConvenantError([Problem("letters.out_not_empty", {"path": str(out), "manifest": MANIFEST})])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fresh = out.with_name(f".{out.name}.new-{secrets.token_hex(4)}")
+    fresh.mkdir()
+    try:
+        for name, data in {**files, MANIFEST: manifest(files)}.items():
+            (fresh / name).write_bytes(data)
+        if out.exists():
+            old = out.with_name(f".{out.name}.old-{secrets.token_hex(4)}")
+            os.replace(out, old)
+            os.replace(fresh, out)
+            shutil.rmtree(old)
+        else:
+            os.replace(fresh, out)
+    finally:
+        if fresh.exists():
+            shutil.rmtree(fresh)
+
+
+def letters_for_file(
+    facts: Path,
+    rules_file: Path | None,
+    out: Path,
+    formats: tuple[str, ...],
+    lang: str,
+    date_option: str | None,
+) -> list[str]:
+    """`convenant letters`: check the rules, the facts and the templates, evaluate, make every
+    letter in memory, then write them all at once. Returns the names written."""
+    from engine.evaluate import evaluate
+    from engine.session import load_for_facts
+    from engine.template_check import check_templates
+
+    rules, checked = load_for_facts(facts, rules_file)
+    check_templates(rules)
+    files = make_letters(evaluate(rules, checked), formats, lang, date_option)
+    write_folder(files, out)
+    return list(files)

@@ -1,0 +1,63 @@
+"""Helpers for the explanation and letter tests: copies of the Assen rule file with its sentence
+templates, reading a letter's text back (Markdown, HTML, PDF) and pulling amounts and dates out."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import shutil
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from engine.dates import MONTHS_NL
+from engine.templating import sentence_dir
+from tests.conftest import ASSEN, replace_once
+
+AMOUNT = re.compile(r"€ ?(-?)(\d{1,3}(?:\.\d{3})*,\d+)")
+DATE = re.compile(rf"\b(\d{{1,2}}) ({'|'.join(MONTHS_NL)}) (\d{{4}})\b")
+_TAG = re.compile(r"<[^>]+>")
+
+
+def copy_rules(directory: Path, old: str | None = None, new: str | None = None) -> Path:
+    """The Assen rule file and its templates copied into `directory`, optionally with one edit."""
+    target = directory / "rules" / "assen" / ASSEN.name
+    target.parent.mkdir(parents=True)
+    text = ASSEN.read_text(encoding="utf-8")
+    if old is not None:
+        text = replace_once(text, old, new or "")
+    target.write_text(text, encoding="utf-8")
+    shutil.copytree(sentence_dir(ASSEN), sentence_dir(target))
+    return target
+
+
+def edit_template(rules: Path, name: str, old: str, new: str) -> Path:
+    path = sentence_dir(rules) / f"{name}.j2"
+    path.write_text(replace_once(path.read_text(encoding="utf-8"), old, new), encoding="utf-8")
+    return path
+
+
+def letter_text(path: Path) -> str:
+    """What a person reads in a letter: Markdown as is, HTML without tags, PDF by text extraction."""
+    if path.suffix == ".pdf":
+        from pypdf import PdfReader
+
+        reader = PdfReader(io.BytesIO(path.read_bytes()))
+        text = "\n".join(page.extract_text() for page in reader.pages)
+    elif path.suffix == ".html":
+        text = html.unescape(_TAG.sub(" ", path.read_text(encoding="utf-8")))
+    else:
+        text = path.read_text(encoding="utf-8")
+    return " ".join(text.replace("\xa0", " ").split())
+
+
+def amounts(text: str) -> list[Decimal]:
+    """Every euro amount in a text, signed, e.g. '€ -1.234,50' → Decimal('-1234.50')."""
+    return [
+        Decimal(sign + digits.replace(".", "").replace(",", ".")) for sign, digits in AMOUNT.findall(text)
+    ]
+
+
+def dates_in(text: str) -> list[date]:
+    return [date(int(y), MONTHS_NL.index(m) + 1, int(d)) for d, m, y in DATE.findall(text)]
