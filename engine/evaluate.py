@@ -131,6 +131,23 @@ class Evaluation:
         chosen = {k: v.chosen for k, v in self.rules.interpretations.items() if v.switchable}
         return expr.Evaluator(self.values, self.members, chosen, self.narrower)  # type: ignore[arg-type]
 
+    def waiting_for(self, name: str) -> list[str]:
+        """The facts a result that is not yet known waits for: its missing inputs, traced back through
+        results that are themselves unknown."""
+        found: dict[str, None] = {}
+        todo, seen = [name], set()
+        while todo:
+            current = todo.pop(0)
+            if current in seen:
+                continue
+            seen.add(current)
+            node = self.nodes.get(current)
+            if node is not None and node.value is None:
+                todo += node.details.get("unknown", [])
+            elif node is None and self.values.get(current) is None:
+                found.setdefault(current)
+        return list(found)
+
     def label(self, member: str) -> str:
         """A member's name: the municipality's name, or an extra member's label."""
         party = self.parties.member(member)

@@ -23,13 +23,13 @@ from engine import __version__, expr, money, templating
 from engine.citation import Citation
 from engine.diagnostics import ConvenantError, Problem
 from engine.evaluate import BUILTIN, DEADLINE, FACT, PARAMETER, Evaluation, InputUse, TraceNode
-from engine.explainers import PRIMITIVES, Scope
-from engine.model import MUNICIPALITY, Expression, Rule
+from engine.explainers import PRIMITIVES, UNKNOWN, Scope
+from engine.model import CASE, MUNICIPALITY, Expression, Rule
 from engine.units import Kind
 from engine.wording import WORDS, show
 
 _SPACES = re.compile(r"[ \t\r\n]+")  # not the no-break space between € and an amount
-SETS_IN_WORDS = {"municipality": "gemeente", "case": "casus"}  # how a sentence template names a member
+SETS_IN_WORDS = {"municipality": "gemeente", "case": "casus", "row": "rij"}  # a member in a sentence
 
 
 @dataclass(frozen=True)
@@ -142,35 +142,63 @@ def shown(kind: Kind, value: Any, lang: str) -> Shown:
 
 
 def member_of(ev: Evaluation, wanted: str) -> str:
-    """A municipality given by CBS code or name; a clear error for anything else."""
-    for party in ev.rules.parties:
-        if wanted in (party.code, party.name) or wanted.lower() == party.name.lower():
-            return party.code
-    parties = ", ".join(f"{p.code} ({p.name})" for p in ev.rules.parties)
+    """A municipality of the year given by CBS code or name, or by a party that merged into it."""
+    from engine.parties import existing_on
+
+    day = date(ev.facts.year, 1, 1)
+    table = ev.rules.municipalities
+    found = table.by_code(wanted) or next(
+        (m for m in table.municipalities if m.name.lower() == wanted.lower()), None
+    )
+    member = existing_on(table, found.code, day) if found else None
+    if member is not None and ev.parties.member(member) is not None:
+        return member
+    parties = ", ".join(f"{p.code} ({p.name})" for p in ev.parties.members)
     raise ConvenantError([Problem("explain.unknown_municipality", {"given": wanted, "parties": parties})])
+
+
+def deadlines_of(rule: Rule) -> list[str]:
+    """The deadlines a settlement names (one, or one per direction)."""
+    if rule.settlement is None:
+        return []
+    return list(dict.fromkeys(d for d in (rule.settlement.pays_by, rule.settlement.receives_by) if d))
 
 
 def selection(ev: Evaluation, member: str | None, scalars: bool = False) -> list[tuple[str, str | None]]:
     """The (rule, member) pairs to explain: everything, or what one municipality's results rest on
     (with `scalars`, also every result that is not per set: what the centrumgemeente keeps)."""
     rules = ev.rules.rules
+    scope = Scope(ev, "nl")
+
+    def applies(name: str, m: str | None) -> bool:  # a member a role-restricted rule skips is left out
+        value = ev.nodes[name].value
+        return m is None or value is None or m in value
+
     if member is None:
-        return [(n, m) for n, r in rules.items() for m in (ev.members[r.per] if r.per else [None])]
+        return [
+            (n, m)
+            for n, r in rules.items()
+            for m in (ev.members[r.per] if r.per else [None])
+            if applies(n, m)
+        ]
     wanted: set[str] = set()
-    todo = [n for n, r in rules.items() if r.per == MUNICIPALITY or (scalars and r.per is None)]
+    todo = [
+        n
+        for n, r in rules.items()
+        if (scope.includes(r.per, MUNICIPALITY) and applies(n, member)) or (scalars and r.per is None)
+    ]
     while todo:
         name = todo.pop()
         if name in wanted or name not in rules:
             continue
         wanted.add(name)
-        todo += list(rules[name].inputs)
-        if rules[name].settlement_deadline:
-            todo.append(rules[name].settlement_deadline)  # type: ignore[arg-type]
+        todo += [*rules[name].inputs, *deadlines_of(rules[name])]
     pairs: list[tuple[str, str | None]] = []
     for name, rule in rules.items():
         if name in wanted:
-            members = [member] if rule.per == MUNICIPALITY else ev.members[rule.per] if rule.per else [None]
-            pairs += [(name, m) for m in members]
+            mine = scope.includes(rule.per, MUNICIPALITY)
+            members = [member] if mine else ev.members[rule.per] if rule.per else [None]
+            pairs += [(name, m) for m in members if applies(name, m)]
     return pairs
 
 
@@ -207,15 +235,26 @@ class _Builder:
         cite = use.citation.formal(self.lang) if use.citation else ""
         if use.source == FACT:
             decl = self.ev.rules.facts[use.name]
-            if decl.per is not None and member is None:
+            if decl.per is not None and member is None and use.name not in facts.scalars:
                 return w["source_facts_total"].format(path=facts.path, citation=cite)
             found = self._fact_value(use.name, decl.per, member)
             if found is None or found.location is None:
                 return f"{w['source_default']} ({cite})"
-            return f"{w['source_fact'].format(path=facts.path, line=found.location.line)} ({cite})"
+            text = f"{w['source_fact'].format(path=facts.path, line=found.location.line)} ({cite})"
+            merged = next((m for m in facts.merged if m.member == member), None)
+            if merged is not None:
+                text += " " + w["source_merged"].format(parts=", ".join(name for _, name in merged.given))
+            return text
         if use.source == PARAMETER:
+            parameter = self.ev.rules.parameters[use.name]
             line = self.ev.rules.document.locate(("parameters", use.name)).line
-            return w["source_parameter"].format(line=line, citation=cite)
+            if parameter.table is None:
+                return w["source_parameter"].format(line=line, citation=cite)
+            text = w["source_table"].format(table=parameter.table, line=line, citation=cite)
+            party = self.ev.parties.member(member) if member else None
+            if party is not None and party.predecessors:
+                text += " " + w["source_merged"].format(parts=", ".join(p.name for p in party.predecessors))
+            return text
         if use.source == BUILTIN:
             return w["source_builtin"]
         key = "source_deadline" if use.source == DEADLINE else "source_rule"
@@ -223,15 +262,16 @@ class _Builder:
 
     def _fact_value(self, name: str, per: str | None, member: str | None) -> Any:
         facts = self.ev.facts
-        if per is None:
+        if per is None or name in facts.scalars:
             return facts.scalars.get(name)
-        if per == MUNICIPALITY:
-            return facts.per_municipality.get(member or "", {}).get(name)
-        case = next((c for c in facts.cases if c.id == member), None)
-        return case.values.get(name) if case else None
+        if per == CASE:
+            case = next((c for c in facts.cases if c.id == member), None)
+            return case.values.get(name) if case else None
+        return facts.per_municipality.get(member or "", {}).get(name)
 
     def member_for(self, name: str, rule: Rule, member: str | None) -> str | None:
-        return member if self.scope.per(name) == rule.per else None
+        per = self.scope.per(name)
+        return member if per == rule.per or self.scope.includes(per, rule.per) else None
 
     def inputs(self, node: TraceNode, member: str | None) -> list[InputRow]:
         return [
@@ -251,7 +291,13 @@ class _Builder:
         if node.rounding == money.HALF_UP and isinstance(rule.spec, Expression):
             evaluator = self.ev.evaluator()
             current = {rule.per: member} if rule.per and member else None
-            calls = [n for n in rule.spec.tree.walk() if isinstance(n, expr.Call) and n.function == "round"]
+            calls = [
+                n
+                for n in _taken(rule.spec.tree, evaluator, current)
+                if isinstance(n, expr.Call) and n.function == "round"
+            ]
+            if not calls:  # the rounding sits in a branch that was not taken for this member
+                return [w["rounding_none"]]
             return [
                 w["rounding_half_up"].format(
                     exact=show(Kind.MONEY, evaluator.evaluate(call.args[0], current), self.lang),
@@ -261,8 +307,8 @@ class _Builder:
             ]
         return [w["rounding_exact" if rule.kind in (Kind.RATIO, Kind.PERCENTAGE) else "rounding_none"]]
 
-    def deadline(self, rule: Rule) -> DeadlineInfo | None:
-        name = rule.settlement_deadline
+    def deadline(self, rule: Rule, value: Any) -> DeadlineInfo | None:
+        name = rule.settlement.deadline(value) if rule.settlement else None
         if name is None:
             return None
         node = self.ev.nodes[name]
@@ -277,6 +323,8 @@ class _Builder:
         )
 
     def sentence(self, node: TraceNode, member: str | None) -> str:
+        if node.value is None:  # legal staff's sentence speaks of a value; there is none yet
+            return self.words["unknown_because"].format(missing=", ".join(self.ev.waiting_for(node.name)))
         context = sentence_context(self.scope, node, member)
         name = f"rules/{node.name}{templating.SUFFIX}"
         if self.sentences is None or not (self.sentences / f"{node.name}{templating.SUFFIX}").is_file():
@@ -288,16 +336,16 @@ class _Builder:
     def section(self, name: str, member: str | None) -> Section:
         node = self.ev.nodes[name]
         rule = node.rule
-        template, explainer = PRIMITIVES[type(rule.spec)]
+        template, explainer = UNKNOWN if node.value is None else PRIMITIVES[type(rule.spec)]
         work = explainer(self.scope, node, member)
-        value = node.value_for(member)
+        value = node.value_for(member) if node.value is not None else None
         citations = [rule.article, *work.pop("articles", [])]
         quotes = [q for q in dict.fromkeys(self.quote(c) for c in citations) if q is not None]
         section = Section(
             rule=rule,
             member=member,
             who=self.scope.member_name(member),
-            value=show(rule.kind, value, self.lang) if value is not None else "—",
+            value=show(rule.kind, value, self.lang) if value is not None else self.words["unknown_value"],
             citation=rule.article.formal(self.lang),
             sentence=self.sentence(node, member),
             quotes=quotes,
@@ -306,10 +354,10 @@ class _Builder:
             work=work,
             rounding=self.rounding(node, member),
             readings=[self.reading(i) for i in node.interpretations],
-            deadline=self.deadline(rule),
+            deadline=self.deadline(rule, value),
             warnings=[text for m, text in node.warnings if m in (None, member)],
         )
-        if rule.settlement_deadline and value is not None:
+        if rule.settlement is not None and value is not None:
             section.direction = "ontvangt" if value > 0 else "betaalt" if value < 0 else "nihil"
             amount = show(Kind.MONEY, abs(value), self.lang)
             said = self.words[f"settle_{section.direction}"].format(who=section.who, amount=amount)
@@ -317,19 +365,37 @@ class _Builder:
         return section
 
 
+def _taken(tree: expr.Node, evaluator: expr.Evaluator, current: dict[str, str] | None) -> list[expr.Node]:
+    """The nodes of an expression that were evaluated: of an if, its condition and the branch taken."""
+    if isinstance(tree, expr.If):
+        assert tree.condition and tree.then and tree.otherwise
+        branch = tree.then if evaluator.evaluate(tree.condition, current) else tree.otherwise
+        return [tree, *_taken(tree.condition, evaluator, current), *_taken(branch, evaluator, current)]
+    return [tree, *(n for child in tree.children() for n in _taken(child, evaluator, current))]
+
+
 def sentence_context(scope: Scope, node: TraceNode, member: str | None) -> dict[str, Any]:
     """The variables a rule's sentence template may use (docs/legal-staff.md lists them)."""
     rule, lang = node.rule, scope.lang
-    value = node.value_for(member)
+    value = node.value_for(member) if node.value is not None else None
     context: dict[str, Any] = {"jaar": scope.ev.facts.year}
     for name in rule.inputs:
-        use_member = member if scope.per(name) == rule.per else None
-        context[name] = shown(scope.kind(name), scope.value(name, use_member), lang)
+        per = scope.per(name)
+        use_member = member if per == rule.per or scope.includes(per, rule.per) else None
+        value_of = scope.value(name, use_member)
+        if isinstance(value_of, dict):  # per column: shown as a list, it has no single sign
+            text = scope.show(name, use_member)
+            context[name] = Shown(text, text, False, False, False)
+        else:
+            context[name] = shown(scope.kind(name), value_of, lang)
     context["uitkomst"] = context[rule.name] = shown(rule.kind, value, lang)
     if rule.per:
         context[SETS_IN_WORDS.get(rule.per, rule.per)] = scope.member_name(member)
-    if rule.settlement_deadline:
-        deadline = scope.ev.nodes[rule.settlement_deadline]
+    due = rule.settlement.deadline(value) if rule.settlement else None
+    if rule.settlement is not None:  # a settlement always names its deadline, "—" when none applies
+        context["termijn"] = context["termijn_artikel"] = "—"
+    if due is not None:
+        deadline = scope.ev.nodes[due]
         context["termijn"] = show(deadline.rule.kind, deadline.value, lang) if deadline.value else "—"
         context["termijn_artikel"] = deadline.rule.article.formal(lang)
     context["artikel"] = rule.article.formal(lang)

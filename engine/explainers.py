@@ -16,7 +16,19 @@ from typing import Any
 
 from engine import dates, formula, money
 from engine.evaluate import Evaluation, TraceNode
-from engine.model import After, Decision, Distribute, Expression, InMonth, OnDate, WeightedKey
+from engine.model import (
+    After,
+    Decision,
+    Distribute,
+    Expression,
+    InMonth,
+    OnDate,
+    ProRata,
+    Ration,
+    Sheet,
+    Threshold,
+    WeightedKey,
+)
 from engine.units import Kind, percent_text
 from engine.wording import WORDS, exact_number, show
 
@@ -51,27 +63,40 @@ class Scope:
 
     def per(self, name: str) -> str | None:
         r = self.ev.rules
-        if name in r.facts:
-            return r.facts[name].per
-        return r.rules[name].per if name in r.rules else None
+        for table in (r.facts, r.parameters, r.rules):
+            if name in table:
+                return table[name].per  # type: ignore[attr-defined]
+        return None
+
+    def includes(self, outer: str | None, inner: str | None) -> bool:
+        """True when every member of set `inner` is a member of set `outer` (rows ⊇ municipalities)."""
+        if outer is None or inner is None:
+            return False
+        declared = self.ev.rules.sets.get(outer)
+        return outer == inner or bool(declared and declared.includes(inner))
 
     def value(self, name: str, member: str | None) -> Any:
-        """A name's value for `member`; a value per set read without a member is its total."""
+        """A name's value for `member`; a value per municipality read without a member is its total;
+        a value per another set (per column, per row) read without a member is the whole mapping."""
         value = self.ev.values.get(name)
         if self.per(name) is None or value is None:
             return value
         if member is not None and member in value:
             return value[member]
-        if self.kind(name).numeric:
+        if self.per(name) == "municipality" and self.kind(name).numeric:
             return sum(value.values(), Fraction(0))
-        return None
+        return value if isinstance(value, dict) else None
 
     def show(self, name: str, member: str | None) -> str:
-        return show(self.kind(name), self.value(name, member), self.lang)
+        value = self.value(name, member)
+        if isinstance(value, dict):  # per column (or a row of a two-dimensional fact)
+            return "; ".join(
+                f"{self.ev.label(k)} {show(self.kind(name), v, self.lang)}" for k, v in value.items()
+            )
+        return show(self.kind(name), value, self.lang)
 
     def member_name(self, member: str | None) -> str | None:
-        party = self.ev.rules.party(member) if member else None
-        return party.name if party else member
+        return self.ev.label(member) if member else None
 
     def percent(self, value: Fraction) -> str:
         return percent_text(value, lang=self.lang)
@@ -236,12 +261,153 @@ def deadline(scope: Scope, node: TraceNode, member: str | None) -> dict[str, Any
     return {"lines": lines}
 
 
+def _percent_list(scope: Scope, values: dict[str, Fraction]) -> str:
+    return ", ".join(f"{scope.ev.label(k)} {scope.percent(v)}" for k, v in values.items()) or "—"
+
+
+def sheet(scope: Scope, node: TraceNode, member: str | None) -> dict[str, Any]:
+    """Art. 4: the member's row of the spreadsheet, cell by cell, and how the cells were scaled."""
+    assert member is not None
+    spec, d, w, lang = node.rule.spec, node.details, scope.words, scope.lang
+    assert isinstance(spec, Sheet)
+    counts, prices = scope.ev.values[spec.counts][member], scope.ev.values[spec.values]
+    rows = [
+        [
+            scope.ev.label(c),
+            str(counts[c]),
+            show(Kind.MONEY, prices[c], lang),
+            show(Kind.MONEY, d["indicatiewaarde"][member][c], lang),
+            scope.percent(d["cells"][member][c]),
+        ]
+        for c in d["columns"]
+    ]
+    lines = [w["sheet_worth"].format(total=show(Kind.MONEY, d["total_indicatiewaarde"], lang))]
+    fixed = {cell.label: d["fixed"][member][cell.column] for cell in spec.fixed}
+    lines.append(
+        w["sheet_fixed"].format(
+            cells=", ".join(f"{k} {scope.percent(v)}" for k, v in fixed.items()),
+            total=scope.percent(d["fixed_total"]),
+        )
+    )
+    if d["scaling"] == "schalen":
+        lines.append(
+            w["sheet_schalen"].format(
+                id=spec.scaling,
+                total=show(Kind.MONEY, d["total_indicatiewaarde"], lang),
+                fixed=scope.percent(d["fixed_total"]),
+            )
+        )
+    else:
+        lines.append(w["sheet_geen"].format(id=spec.scaling, budget=show(Kind.MONEY, d["budget"], lang)))
+    lines.append(
+        w["sheet_row"].format(
+            cells=scope.percent(sum(d["cells"][member].values(), Fraction(0))),
+            fixed=scope.percent(sum(fixed.values(), Fraction(0))),
+            key=scope.percent(node.value[member]),
+        )
+    )
+    lines.append(w["sheet_total"].format(total=scope.percent(d["total"])))
+    header = [w["column"], w["count"], w["value"], w["worth"], w["cell"]]
+    return {
+        "table": {"header": header, "rows": rows},
+        "lines": lines,
+        "articles": [cell.article for cell in spec.fixed],
+    }
+
+
+def ration(scope: Scope, node: TraceNode, member: str | None) -> dict[str, Any]:
+    """Art. 5 lid 5: whether the claims fit, and if not, this member's proportional part."""
+    assert member is not None
+    spec, d, w, lang = node.rule.spec, node.details, scope.words, scope.lang
+    assert isinstance(spec, Ration)
+    claim = scope.ev.values[spec.claims][member]
+    total, available = show(Kind.MONEY, d["claims_total"], lang), show(Kind.MONEY, d["available"], lang)
+    who = scope.member_name(member)
+    if d["fits"]:
+        lines = [w["ration_fits"].format(total=total, available=available)]
+    else:
+        part: money.Part = d["parts"][member]
+        lines = [
+            w["ration_rationed"].format(
+                total=total,
+                available=available,
+                who=who,
+                claim=show(Kind.MONEY, claim, lang),
+                exact=exact_number(part.exact, lang, decimals=CENT_DECIMALS),
+                floor=exact_number(Fraction(part.floor), lang),
+                extra=part.extra,
+            )
+        ]
+    lines.append(
+        w["ration_part"].format(
+            who=who, claim=show(Kind.MONEY, claim, lang), paid=show(Kind.MONEY, node.value[member], lang)
+        )
+    )
+    return {"lines": lines}
+
+
+def pro_rata(scope: Scope, node: TraceNode, member: str | None) -> dict[str, Any]:
+    """Art. 5 lid 2: the new value for the part of the year left after the date."""
+    spec, d, w, lang = node.rule.spec, node.details, scope.words, scope.lang
+    assert isinstance(spec, ProRata)
+    old, new = scope.value(spec.old, member), scope.value(spec.new, member)
+    if not d["applied"]:
+        return {"lines": [w["pro_rata_not_applied"].format(when=spec.when, old=scope.percent(old))]}
+    return {
+        "lines": [
+            w["pro_rata_applied"].format(
+                date=show(Kind.DATE, d["date"], lang),
+                remaining=d["remaining_days"],
+                days=d["days"],
+                fraction=f"{d['fraction'].numerator}/{d['fraction'].denominator}",
+                old=scope.percent(old),
+                new=scope.percent(new),
+                result=scope.percent(node.value_for(member)),
+            )
+        ]
+    }
+
+
+def threshold(scope: Scope, node: TraceNode, member: str | None) -> dict[str, Any]:
+    """Art. 5 lid 2: every member, column and measure that reached its threshold."""
+    spec, w, lang = node.rule.spec, scope.words, scope.lang
+    assert isinstance(spec, Threshold)
+
+    def shown_measure(measure: str, value: Fraction) -> str:
+        return show(Kind.MONEY, value, lang) if measure == "indicatiewaarde" else scope.percent(value)
+
+    lines = [
+        w["threshold_hit"].format(
+            who=scope.member_name(h.member),
+            column=scope.ev.label(h.column),
+            measure=w[f"measure_{h.measure}"],
+            old=shown_measure(h.measure, h.old),
+            new=shown_measure(h.measure, h.new),
+            limit=scope.percent(h.threshold),
+        )
+        for h in node.details["hits"]
+    ]
+    return {"lines": lines or [w["threshold_none"]], "articles": [t.article for t in spec.tests]}
+
+
+def unknown(scope: Scope, node: TraceNode, member: str | None) -> dict[str, Any]:
+    """A result whose inputs are not all known yet: what it waits for."""
+    missing = ", ".join(scope.ev.waiting_for(node.name))
+    return {"lines": [scope.words["unknown_because"].format(missing=missing)]}
+
+
+UNKNOWN: tuple[str, Explainer] = ("lines", unknown)
+
 # The registry: primitive spec type → (shared template name, explainer).
 PRIMITIVES: dict[type, tuple[str, Explainer]] = {
     Expression: ("expression", expression),
     WeightedKey: ("weighted_key", weighted_key),
     Distribute: ("distribute", distribute),
     Decision: ("decision", decision),
+    Sheet: ("lines", sheet),
+    Ration: ("lines", ration),
+    ProRata: ("lines", pro_rata),
+    Threshold: ("lines", threshold),
     OnDate: ("deadline", deadline),
     InMonth: ("deadline", deadline),
     After: ("deadline", deadline),

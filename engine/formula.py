@@ -29,8 +29,24 @@ _PRECEDENCE = {
     "/": 6,
 }
 _FUNCTIONS = {
-    "nl": {"sum": "som", "min": "min", "max": "max", "abs": "abs", "round": "afgerond"},
-    "en": {"sum": "sum", "min": "min", "max": "max", "abs": "abs", "round": "rounded"},
+    "nl": {
+        "sum": "som",
+        "any": "enig",
+        "all": "alle",
+        "min": "min",
+        "max": "max",
+        "abs": "abs",
+        "round": "afgerond",
+    },
+    "en": {
+        "sum": "sum",
+        "any": "any",
+        "all": "all",
+        "min": "min",
+        "max": "max",
+        "abs": "abs",
+        "round": "rounded",
+    },
 }
 
 
@@ -82,8 +98,15 @@ def _is_step(node: expr.Node, parent: expr.Node | None, right: bool = False) -> 
 
 
 class _Filler:
-    def __init__(self, text: str, evaluate: Callable[[expr.Node], Any], lang: str) -> None:
+    def __init__(
+        self,
+        text: str,
+        evaluate: Callable[[expr.Node], Any],
+        lang: str,
+        terms: Callable[[expr.Call], list[Any]] | None = None,
+    ) -> None:
         self.text, self.evaluate, self.lang = text, evaluate, lang
+        self.terms = terms  # the per-member values an aggregate (sum, any, all) combines
         self.steps: list[Step] = []
 
     def symbols(self, node: expr.Node) -> str:
@@ -113,6 +136,8 @@ class _Filler:
         if isinstance(node, expr.Call):
             if node.function == "interpretation":
                 return f"{node.args[0].value}: ‘{self.evaluate(node)}’"  # type: ignore[attr-defined]
+            if node.function in expr.AGGREGATES:
+                return f"{_FUNCTIONS[self.lang][node.function]}({self.symbols(node.args[0])})"
             args = ", ".join(self.fill(a, node) for a in node.args)
             return f"{_FUNCTIONS[self.lang][node.function]}({args})"
         if isinstance(node, expr.Unary):
@@ -135,7 +160,17 @@ class _Filler:
             step = Step(self.symbols(node), filled, self.result(node), condition, holds, self.symbols(branch))
             self.steps.append(step)
             return
-        filled = self.inline(node)
+        if isinstance(node, expr.Call) and node.function in expr.AGGREGATES and self.terms:
+            kind = _kind(node.args[0])
+            values = [signed_in_formula(kind, v, self.lang) for v in self.terms(node)]
+            joiner = {
+                "sum": " + ",
+                "any": f" {_LOGIC[self.lang]['or']} ",
+                "all": f" {_LOGIC[self.lang]['and']} ",
+            }
+            filled = joiner[node.function].join(values) or "0"
+        else:
+            filled = self.inline(node)
         self.steps.append(Step(self.symbols(node), filled, self.result(node)))
 
 
@@ -151,7 +186,18 @@ def arithmetic(
     def evaluate(node: expr.Node) -> Any:
         return evaluator.evaluate(node, current)
 
-    filler = _Filler(text, evaluate, lang)
+    def terms(node: expr.Call) -> list[Any]:
+        argument = node.args[0]
+        per = argument.type.per if argument.type else None
+        found = []
+        for member in evaluator.members.get(per or "", []):
+            try:
+                found.append(evaluator.evaluate(argument, {**(current or {}), per: member}))
+            except expr.Absent:  # a member the value does not apply to
+                continue
+        return found
+
+    filler = _Filler(text, evaluate, lang, terms)
     if _is_step(tree, None):
         filler.step(tree)
         top = filler.steps.pop()

@@ -30,7 +30,9 @@ from markupsafe import Markup
 from engine import __version__, dates, explain, templating
 from engine.diagnostics import ConvenantError, Location, Problem
 from engine.evaluate import Evaluation
-from engine.model import MUNICIPALITY, Party
+from engine.explainers import Scope
+from engine.model import MUNICIPALITY
+from engine.parties import YearParty
 from engine.units import Kind
 from engine.wording import WORDS, show
 
@@ -43,15 +45,22 @@ TODAY_WORDS = ("vandaag", "today")
 class Settlement:
     label: str
     citation: str
-    direction: str  # ontvangt | betaalt | nihil
+    direction: str  # ontvangt | betaalt | nihil | onbekend
     amount: str  # without sign: the direction says it
     sentence: str  # "U ontvangt € 32.801,38 van de gemeente Assen"
     deadline: str  # "uiterlijk 30 juni 2025 (artikel 8, zesde lid)"
 
+    @property
+    def line(self) -> str:
+        """The sentence as the letter states it: with its deadline when money moves."""
+        if self.direction in ("ontvangt", "betaalt"):
+            return f"{self.sentence}, {self.deadline}."
+        return f"{self.sentence.rstrip('.')}."
+
 
 @dataclass
 class Letter:
-    party: Party
+    party: YearParty
     own: bool  # the centrumgemeente's record for its own administration
     stem: str  # file name without extension
     subject: str
@@ -83,11 +92,24 @@ class _Composer:
     def __init__(self, ev: Evaluation, fmt: str, lang: str, when: date) -> None:
         self.ev, self.fmt, self.lang, self.when = ev, fmt, lang, when
         self.words = WORDS[lang]
-        self.centrum = ev.rules.centrumgemeente
-        self.settled = [r for r in ev.rules.rules.values() if r.settlement_deadline and r.per == MUNICIPALITY]
+        self.centrum = next(m for m in ev.parties.members if m.role == "centrumgemeente")
+        scope = Scope(ev, lang)
+        self.settled = [
+            r
+            for r in ev.rules.rules.values()
+            if r.settlement is not None and scope.includes(r.per, MUNICIPALITY)
+        ]
 
-    def deadline(self, name: str) -> str:
-        node, w = self.ev.nodes[name], self.words
+    def applies(self, rule_name: str, code: str) -> bool:
+        """A settlement applies to a municipality unless the rule leaves it out (roles)."""
+        value = self.ev.nodes[rule_name].value
+        return value is None or code in value
+
+    def deadline(self, name: str | None) -> str:
+        w = self.words
+        if name is None:
+            return w["no_deadline"]
+        node = self.ev.nodes[name]
         citation = node.rule.article.formal(self.lang)
         if node.value is None:
             return w["unknown_deadline"].format(citation=citation)
@@ -97,6 +119,17 @@ class _Composer:
 
     def settlement(self, rule_name: str, code: str, own: bool) -> Settlement:
         node, w = self.ev.nodes[rule_name], self.words
+        rule = node.rule
+        if node.value is None:  # not yet computable: say so, with what it waits for
+            missing = ", ".join(self.ev.waiting_for(rule_name))
+            return Settlement(
+                rule.label,
+                rule.article.formal(self.lang),
+                "onbekend",
+                "",
+                w["unknown_settlement"].format(missing=missing),
+                w["no_deadline"],
+            )
         value = node.value[code]
         direction = "ontvangt" if value > 0 else "betaalt" if value < 0 else "nihil"
         amount = show(Kind.MONEY, abs(value), self.lang)
@@ -108,16 +141,17 @@ class _Composer:
         else:
             key, place = ("receives", "receives_from") if direction == "ontvangt" else ("pays", "pays_to")
             sentence = f"{w[key].format(amount=amount)} {w[place].format(centrum=self.centrum.name)}"
-        rule = node.rule
-        deadline = self.deadline(rule.settlement_deadline or "")
+        deadline = self.deadline(rule.settlement.deadline(value) if rule.settlement else None)
         return Settlement(rule.label, rule.article.formal(self.lang), direction, amount, sentence, deadline)
 
     def overview(self) -> list[list[str]]:
         w, rows = self.words, []
-        for party in self.ev.rules.parties:
+        for party in self.ev.parties.members:
             if party.code == self.centrum.code:
                 continue
             for rule in self.settled:
+                if not self.applies(rule.name, party.code):
+                    continue
                 s = self.settlement(rule.name, party.code, own=False)
                 direction = w[f"overview_{_DIRECTION_KEYS[s.direction]}"]
                 rows.append([party.name, rule.label, direction, s.amount, s.deadline])
@@ -137,7 +171,7 @@ class _Composer:
             return self.words["negative"].format(amount=show(kind, -value, self.lang))
         return show(kind, value, self.lang)
 
-    def letter(self, party: Party) -> Letter:
+    def letter(self, party: YearParty) -> Letter:
         own = party.code == self.centrum.code
         c, w = self.ev.rules.covenant, self.words
         subjects = ", ".join(r.label.lower() if self.lang == "nl" else r.label for r in self.settled)
@@ -150,7 +184,11 @@ class _Composer:
             own,
             f"{c.id}-{self.ev.facts.year}-{party.code}-{_slug(party.name)}",
             subject,
-            [self.settlement(r.name, party.code, own) for r in self.settled],
+            [
+                self.settlement(r.name, party.code, own)
+                for r in self.settled
+                if self.applies(r.name, party.code)
+            ],
             explanation,
         )
         if own:
@@ -160,13 +198,18 @@ class _Composer:
         return letter
 
 
-_DIRECTION_KEYS = {"ontvangt": "receives", "betaalt": "pays", "nihil": "nothing"}
+_DIRECTION_KEYS = {"ontvangt": "receives", "betaalt": "pays", "nihil": "nothing", "onbekend": "unknown"}
+
+
+def _centrum(ev: Evaluation) -> str:
+    """The centrumgemeente's name in the year (after any merger)."""
+    return next(m.name for m in ev.parties.members if m.role == "centrumgemeente")
 
 
 def compose(ev: Evaluation, fmt: str, lang: str, when: date) -> list[Letter]:
     """Every party's letter, in preamble order, with its explanation in `fmt` (md or html)."""
     composer = _Composer(ev, fmt, lang, when)
-    return [composer.letter(p) for p in ev.rules.parties]
+    return [composer.letter(p) for p in ev.parties.members]
 
 
 def _repro(ev: Evaluation, letter: Letter, when: date, source: str, lang: str) -> list[tuple[str, str]]:
@@ -200,18 +243,18 @@ def render(ev: Evaluation, letter: Letter, fmt: str, lang: str, when: date, sour
         "page": page,
         "lang": lang,
         "illustrative": ev.facts.illustrative,
-        "sender": w["college_of"].format(name=ev.rules.centrumgemeente.name) + f" ({w['role_centrum']})",
+        "sender": w["college_of"].format(name=_centrum(ev)) + f" ({w['role_centrum']})",
         "addressee": w["college_of"].format(name=letter.party.name),
-        "dated": f"{ev.rules.centrumgemeente.name}, {show(Kind.DATE, when, lang)}",
+        "dated": f"{_centrum(ev)}, {show(Kind.DATE, when, lang)}",
         "intro": w["own_intro" if letter.own else "letter_intro"].format(
             title=c.title,
             region=region,
             version=c.version,
             version_date=show(Kind.DATE, c.version_date, lang),
-            centrum=ev.rules.centrumgemeente.name,
+            centrum=_centrum(ev),
             year=ev.facts.year,
         ),
-        "signature": w["signature"].format(name=ev.rules.centrumgemeente.name),
+        "signature": w["signature"].format(name=_centrum(ev)),
         "explanation": Markup(attached) if fmt == "html" else attached,
         "repro": _repro(ev, letter, when, source, lang),
     }
@@ -232,7 +275,7 @@ def make_letters(
     if "html" in formats or "pdf" in formats:
         from engine.pdf import html_to_pdf
 
-        author = WORDS[lang]["college_of"].format(name=ev.rules.centrumgemeente.name)
+        author = WORDS[lang]["college_of"].format(name=_centrum(ev))
         for letter in compose(ev, "html", lang, when):
             if "html" in formats:
                 files[f"{letter.stem}.html"] = render(

@@ -33,17 +33,23 @@ _CELL = re.compile(r"<t[hd]>(.*?)</t[hd]>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 
 
-def _column_widths(rows: list[list[str]]) -> list[float]:
-    """Column widths in percent: each column gets room for its longest unbreakable word (an
-    amount never wraps: its parts are joined by no-break spaces), the rest goes to long text."""
+MIN_TABLE_FONT_SIZE = 5.5
+
+
+def _column_widths(rows: list[list[str]]) -> tuple[list[float], float]:
+    """Column widths in percent and the font size: each column gets room for its longest
+    unbreakable word (an amount never wraps: its parts are joined by no-break spaces), the rest goes
+    to long text; a table whose words do not fit on a line at the usual size gets a smaller font."""
     columns = list(zip(*rows, strict=True))
     need = [WORD_WIDTH * max(len(word) for cell in col for word in cell.split(" ")) + 2 for col in columns]
     want = [max(len(cell) for cell in col) + 2 for col in columns]
-    spare = max(0, LINE_CHARACTERS - sum(need))
+    size = TABLE_FONT_SIZE * min(1, LINE_CHARACTERS / sum(need))
+    line = LINE_CHARACTERS * TABLE_FONT_SIZE / size  # characters per line at that size
+    spare = max(0, line - sum(need))
     extra = [max(0, w - n) for w, n in zip(want, need, strict=True)]
     total_extra = sum(extra) or 1
     widths = [n + spare * e / total_extra for n, e in zip(need, extra, strict=True)]
-    return [round(100 * w / sum(widths), 2) for w in widths]
+    return [round(100 * w / sum(widths), 2) for w in widths], max(MIN_TABLE_FONT_SIZE, round(size, 1))
 
 
 def _table_for_pdf(match: re.Match[str]) -> str:
@@ -51,10 +57,11 @@ def _table_for_pdf(match: re.Match[str]) -> str:
     rows = [[html.unescape(_TAG.sub("", c)).strip() for c in _CELL.findall(r)] for r in _ROW.findall(table)]
     if not rows or len({len(r) for r in rows}) != 1:
         return table
-    widths = iter(_column_widths(rows))
+    column_widths, size = _column_widths(rows)
+    widths = iter(column_widths)
     table = re.sub(r"<th>", lambda _: f'<th width="{next(widths)}%" align="left">', table, count=len(rows[0]))
     table = table.replace("<td>", '<td align="left">')
-    return f'<font size="{TABLE_FONT_SIZE}">{table}</font>'
+    return f'<font size="{size:g}">{table}</font>'
 
 
 def prepare(fragment: str) -> str:

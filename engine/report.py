@@ -379,7 +379,7 @@ def to_table(ev: Evaluation, lang: str = "nl") -> str:
         out += ["", h["deadlines"]]
         rows = []
         for n in deadline_nodes:
-            when = _shown(n.rule, n.value, lang) + _unknown_because(n, lang)
+            when = _shown(n.rule, n.value, lang) + _unknown_because(n, lang, ev)
             if "shifted" in n.details:
                 when += f" ({h['shifted']} {display(Kind.DATE, n.details['shifted'].original, lang)})"
             rows.append([when, n.rule.label, n.rule.who or "", _cite(n.rule.article)])
@@ -420,8 +420,9 @@ def to_table(ev: Evaluation, lang: str = "nl") -> str:
     return "\n".join(out) + "\n"
 
 
-def _unknown_because(node: TraceNode, lang: str) -> str:
-    missing = node.details.get("unknown")
+def _unknown_because(node: TraceNode, lang: str, ev: Evaluation | None = None) -> str:
+    """What a result that is not yet known waits for: the facts behind its missing inputs."""
+    missing = (ev.waiting_for(node.name) if ev else None) or node.details.get("unknown")
     if node.value is not None or not missing:
         return ""
     return f" ({HEADINGS[lang]['missing']}: {', '.join(missing)})"
@@ -465,7 +466,10 @@ def _per_member(ev: Evaluation, lang: str) -> list[str]:
     if waiting:
         out += ["", h["waiting"]]
         out += _columns(
-            [[n.rule.label, _cite(n.rule.article), _unknown_because(n, lang).strip(" ()")] for n in waiting],
+            [
+                [n.rule.label, _cite(n.rule.article), _unknown_because(n, lang, ev).strip(" ()")]
+                for n in waiting
+            ],
             set(),
         )
     return out
@@ -473,7 +477,7 @@ def _per_member(ev: Evaluation, lang: str) -> list[str]:
 
 def _cell(ev: Evaluation, node: TraceNode, member: str, lang: str) -> str:
     if node.value is None:
-        return _shown(node.rule, None, lang) + _unknown_because(node, lang)
+        return _shown(node.rule, None, lang) + _unknown_because(node, lang, ev)
     if member not in node.value:
         return "—"
     value = node.value[member]

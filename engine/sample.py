@@ -17,6 +17,7 @@ from engine.diagnostics import ConvenantError, Location, Problem
 from engine.evaluate import Evaluation, evaluate
 from engine.facts import Case, Facts, FactValue
 from engine.model import CASE, MUNICIPALITY, FactDecl, RuleFile
+from engine.parties import in_year
 from engine.units import Kind
 
 SAMPLE_PATH = "<voorbeeldfeiten>"
@@ -48,21 +49,33 @@ def _value(decl: FactDecl, i: int, j: int, year: int) -> Any:
 
 
 def sample_facts(rules: RuleFile) -> Facts:
-    year = rules.covenant.valid_from.year
+    """Made-up facts for every declared fact, for the members of the covenant's first computed year."""
+    year = max(rules.covenant.valid_from.year, rules.covenant.first_year or 0)
     facts = Facts(SAMPLE_PATH, "0" * 64, rules.covenant.id, year, True, None, date(year + 1, 5, 1))
-    codes = [p.code for p in rules.parties]
+    members = {MUNICIPALITY: [m.code for m in in_year(rules, year).members]}
+    for name, declared in rules.sets.items():
+        members[name] = (members[MUNICIPALITY] if declared.parties else []) + list(declared.extra_ids())
     case_values: dict[str, FactValue] = {}
     for i, (name, decl) in enumerate(rules.facts.items()):
+        where = Location(SAMPLE_PATH, i + 1)
+
+        def value(j: int, decl: FactDecl = decl, i: int = i) -> Any:
+            """The j-th member's value; over a second set (columns), a value per column."""
+            if decl.by is None:
+                return _value(decl, i, j, year)
+            return {c: _value(decl, i, j + 31 * k, year) for k, c in enumerate(members[decl.by])}
+
         if decl.per is None:
-            facts.scalars[name] = FactValue(_value(decl, i, 0, year), Location(SAMPLE_PATH, i + 1))
-        elif decl.per == MUNICIPALITY:
-            for j, code in enumerate(codes):
-                value = FactValue(_value(decl, i, j, year), Location(SAMPLE_PATH, i + 1))
-                facts.per_municipality.setdefault(code, {})[name] = value
+            facts.scalars[name] = FactValue(value(0), where)
         elif decl.per == CASE:
-            case_values[name] = FactValue(_value(decl, i, 0, year), Location(SAMPLE_PATH, i + 1))
-        else:
-            raise ConvenantError([Problem("template.sample_set", {"set": decl.per, "fact": name})])
+            case_values[name] = FactValue(value(0), where)
+        elif decl.per == MUNICIPALITY or rules.sets[decl.per].parties:
+            for j, member in enumerate(members[decl.per]):
+                facts.per_municipality.setdefault(member, {})[name] = FactValue(value(j), where)
+        else:  # per a set of columns: one mapping for the year
+            facts.scalars[name] = FactValue(
+                {m: _value(decl, i, j, year) for j, m in enumerate(members[decl.per])}, where
+            )
     facts.cases = [Case(SAMPLE_CASE, None, case_values)] if case_values else []
     return facts
 

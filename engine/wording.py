@@ -167,6 +167,42 @@ WORDS: dict[str, dict[str, Any]] = {
         "settle_ontvangt": "{who} ontvangt {amount}",
         "settle_betaalt": "{who} betaalt {amount}",
         "settle_nihil": "nihil: {who} ontvangt en betaalt niets",
+        "unknown_value": "nog onbekend",
+        "source_table": "getal uit de tabel {table} naast het regelbestand (regel {line}), {citation}",
+        "source_merged": "(opgeteld over {parts}, die in dit jaar één gemeente zijn)",
+        "unknown_settlement": "Nog niet te berekenen: {missing} ontbreekt (nog).",
+        "no_deadline": "het convenant noemt hiervoor geen termijn",
+        "overview_unknown": "nog onbekend",
+        "unknown_because": "Nog niet te berekenen: {missing} staat (nog) niet in de feiten of is zelf nog "
+        "onbekend. Zodra het bekend is, volgt deze uitkomst.",
+        "column": "kolom",
+        "count": "aantal",
+        "worth": "indicatiewaarde",
+        "cell": "cel",
+        "sheet_worth": "Indicatiewaarde van een cel = aantal indicaties × indicatiewaarde per indicatie. "
+        "Alle cellen van de kolommen 1 tot en met 6 samen: {total}.",
+        "sheet_fixed": "De vaste kolommen van deze rij: {cells}. Alle vaste cellen samen (alle rijen, met "
+        "de eigen bijdrage naar haar teken): {total}.",
+        "sheet_schalen": "Interpretatie {id}, ‘schalen’: een cel = haar indicatiewaarde / {total} × "
+        "(100 % − {fixed}), zodat het hele spreadsheet precies 100 % is.",
+        "sheet_geen": "Interpretatie {id}, ‘geen’: een cel = haar indicatiewaarde / het Budget {budget}.",
+        "sheet_row": "Deze rij: de cellen van de kolommen 1 tot en met 6 ({cells}) plus de vaste kolommen "
+        "({fixed}) = {key}.",
+        "sheet_total": "Het hele spreadsheet telt op tot {total}.",
+        "ration_fits": "De aanspraken samen ({total}) passen in het beschikbare bedrag ({available}): elke "
+        "aanspraak wordt helemaal betaald.",
+        "ration_rationed": "De aanspraken samen ({total}) zijn meer dan het beschikbare bedrag "
+        "({available}): dat wordt naar verhouding van de aanspraken verdeeld, in hele centen. Aandeel "
+        "van {who}: {claim} / {total}; exact {exact} cent, naar beneden {floor} cent, extra cent: {extra}.",
+        "ration_part": "{who}: aanspraak {claim}, betaling {paid}; nooit meer dan de aanspraak.",
+        "pro_rata_applied": "Vanaf {date} geldt de nieuwe waarde voor de rest van het jaar: {remaining} van "
+        "de {days} dagen ({fraction}). {old} + ({new} − {old}) × {remaining}/{days} = {result}.",
+        "pro_rata_not_applied": "De voorwaarde ({when}) geldt niet: de oude waarde blijft, {old}.",
+        "threshold_hit": "{who}, {column}: {measure} van {old} naar {new}; de drempel is {limit} van de oude "
+        "waarde.",
+        "threshold_none": "Bij geen enkel lid is een maat met ten minste de drempel gewijzigd.",
+        "measure_indicatiewaarde": "indicatiewaarde",
+        "measure_relatieve_indicatiewaarde": "relatieve indicatiewaarde",
         # letters
         "letter_subject": "Afrekening {year}: {subjects}",
         "letter_own_subject": "Vaststelling voor de eigen administratie {year}: {subjects}",
@@ -311,6 +347,42 @@ WORDS: dict[str, dict[str, Any]] = {
         "settle_ontvangt": "{who} receives {amount}",
         "settle_betaalt": "{who} pays {amount}",
         "settle_nihil": "nil: {who} receives and pays nothing",
+        "unknown_value": "not yet known",
+        "source_table": "number from the table {table} beside the rule file (line {line}), {citation}",
+        "source_merged": "(added up over {parts}, one municipality in this year)",
+        "unknown_settlement": "Not yet computable: {missing} is missing (so far).",
+        "no_deadline": "the covenant sets no deadline for this",
+        "overview_unknown": "not yet known",
+        "unknown_because": "Not yet computable: {missing} is not (yet) in the facts or is itself not yet "
+        "known. This result follows once it is.",
+        "column": "column",
+        "count": "count",
+        "worth": "indicatiewaarde",
+        "cell": "cell",
+        "sheet_worth": "A cell's indicatiewaarde = number of indications × value per indication. All cells "
+        "of columns 1 to 6 together: {total}.",
+        "sheet_fixed": "This row's fixed columns: {cells}. All fixed cells together (all rows, the eigen "
+        "bijdrage with its sign): {total}.",
+        "sheet_schalen": "Interpretation {id}, ‘schalen’: a cell = its indicatiewaarde / {total} × "
+        "(100 % − {fixed}), so that the whole sheet totals exactly 100 %.",
+        "sheet_geen": "Interpretation {id}, ‘geen’: a cell = its indicatiewaarde / the Budget {budget}.",
+        "sheet_row": "This row: the cells of columns 1 to 6 ({cells}) plus the fixed columns ({fixed}) "
+        "= {key}.",
+        "sheet_total": "The whole sheet totals {total}.",
+        "ration_fits": "The claims together ({total}) fit in the amount available ({available}): every "
+        "claim is paid in full.",
+        "ration_rationed": "The claims together ({total}) exceed the amount available ({available}): it is "
+        "shared in proportion to the claims, in whole cents. Share of {who}: {claim} / {total}; exact "
+        "{exact} cents, rounded down {floor} cents, extra cent: {extra}.",
+        "ration_part": "{who}: claim {claim}, payment {paid}; never more than the claim.",
+        "pro_rata_applied": "From {date} the new value applies for the rest of the year: {remaining} of the "
+        "{days} days ({fraction}). {old} + ({new} − {old}) × {remaining}/{days} = {result}.",
+        "pro_rata_not_applied": "The condition ({when}) does not hold: the old value stays, {old}.",
+        "threshold_hit": "{who}, {column}: {measure} from {old} to {new}; the threshold is {limit} of "
+        "the old value.",
+        "threshold_none": "No member has a measure that changed by at least the threshold.",
+        "measure_indicatiewaarde": "indicatiewaarde",
+        "measure_relatieve_indicatiewaarde": "relatieve indicatiewaarde",
         "letter_subject": "Settlement {year}: {subjects}",
         "letter_own_subject": "Record for the own administration {year}: {subjects}",
         "from": "From",
