@@ -155,5 +155,91 @@ def deadlines(ctx: click.Context, covenant: str, year: int, fmt: str) -> None:
         click.echo(report.deadlines_table(calendar, lang), nl=False)
 
 
+# --- the rule-file workflow of legal staff: versions, new-version, diff, verify ---------------
+
+WORKFLOW_HELP = {
+    "nl": {
+        "versions": "Toon de versies van een convenant met hun looptijd en status (in werking, vervallen, "
+        "toekomstig) op een peildatum.",
+        "on": "Peildatum jjjj-mm-dd voor de status (standaard: vandaag).",
+        "new_version": "Maak een nieuwe versie van een regelbestand: een kopie met nieuwe versie, datum "
+        "en looptijd (opmerkingen en opmaak blijven staan); de looptijd van de oude versie wordt "
+        "afgesloten op de dag vóór de nieuwe begint. Een bestaand bestand wordt nooit overschreven.",
+        "version": "Het nieuwe versienummer, bijvoorbeeld 1.7.",
+        "valid_from": "De eerste dag van de nieuwe versie (jjjj-mm-dd).",
+        "valid_until": "De laatste dag van de nieuwe versie (standaard: de laatste dag van de oude versie).",
+        "version_date": "De datum van de nieuwe versie (standaard: vandaag).",
+        "out": "Het nieuwe bestand (standaard: <jaar>-v<versie>.yaml naast het oude).",
+    },
+    "en": {
+        "versions": "List a covenant's versions with their periods and status (in force, expired, future) on "
+        "a reference date.",
+        "on": "Reference date yyyy-mm-dd for the status (default: today).",
+        "new_version": "Make a new version of a rule file: a copy with a new version, date and period "
+        "(comments and layout kept); the old version's period is closed on the day before the new one "
+        "starts. An existing file is never overwritten.",
+        "version": "The new version number, e.g. 1.7.",
+        "valid_from": "The new version's first day (yyyy-mm-dd).",
+        "valid_until": "The new version's last day (default: the old version's last day).",
+        "version_date": "The new version's date (default: today).",
+        "out": "The new file (default: <year>-v<version>.yaml beside the old one).",
+    },
+}
+_W = WORKFLOW_HELP[messages.language()]
+_DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+@cli.command(help=_W["versions"])
+@click.argument("covenant")
+@click.option("--on", "on", type=_DATE, default=None, help=_W["on"])
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", help=_H["format"])
+@click.pass_context
+@handles_problems
+def versions(ctx: click.Context, covenant: str, on: Any, fmt: str) -> None:
+    from datetime import date
+
+    from engine import versions as listing
+
+    lang = ctx.obj["lang"]
+    day = on.date() if on else date.today()
+    found = listing.listing(covenant)
+    if fmt == "json":
+        click.echo(json.dumps(listing.listing_json(covenant, found, day), ensure_ascii=False, indent=2))
+    else:
+        click.echo(listing.listing_text(covenant, found, day, lang), nl=False)
+
+
+@cli.command("new-version", help=_W["new_version"])
+@click.argument("rulefile", type=click.Path(path_type=Path))
+@click.option("--version", "version", required=True, help=_W["version"])
+@click.option("--valid-from", "valid_from", type=_DATE, required=True, help=_W["valid_from"])
+@click.option("--valid-until", "valid_until", type=_DATE, default=None, help=_W["valid_until"])
+@click.option("--version-date", "version_date", type=_DATE, default=None, help=_W["version_date"])
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help=_W["out"])
+@click.pass_context
+@handles_problems
+def new_version(
+    ctx: click.Context,
+    rulefile: Path,
+    version: str,
+    valid_from: Any,
+    valid_until: Any,
+    version_date: Any,
+    out: Path | None,
+) -> None:
+    from engine import newversion
+
+    plan = newversion.plan(
+        rulefile,
+        version,
+        valid_from.date(),
+        valid_until.date() if valid_until else None,
+        version_date.date() if version_date else None,
+        out,
+    )
+    newversion.write(plan)
+    click.echo(newversion.summary(plan, ctx.obj["lang"]), nl=False)
+
+
 def main() -> None:
     cli(prog_name="convenant")

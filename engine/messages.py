@@ -792,6 +792,92 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
             "the month policy (I-months) is ‘weigeren’; choose ‘afkappen’ to clip to the month's end.",
         ),
     },
+    # --- the rule-file workflow of legal staff (issue 5): versions, new-version, diff, verify ---
+    "versions.overlap": {
+        "nl": (
+            "de looptijden van twee versies van convenant ‘{covenant}’ overlappen: versie {version_a} "
+            "({file_a}: {from_a} t/m {until_a}) en versie {version_b} ({file_b}: {from_b} t/m {until_b})",
+            "in een jaar mag maar één versie gelden. Sluit de oudere versie af met valid_until: {day_before} "
+            "in {file_a}, of laat convenant new-version dat doen.",
+        ),
+        "en": (
+            "the periods of two versions of covenant ‘{covenant}’ overlap: version {version_a} "
+            "({file_a}: {from_a} to {until_a}) and version {version_b} ({file_b}: {from_b} to {until_b})",
+            "only one version may be in force in a year. Close the older version with valid_until: "
+            "{day_before} in {file_a}, or let convenant new-version do that.",
+        ),
+    },
+    "new_version.same_version": {
+        "nl": (
+            "versie {version} is de versie van dit regelbestand al",
+            "geef met --version een nieuw versienummer.",
+        ),
+        "en": (
+            "version {version} is this rule file's version already",
+            "give a new version number with --version.",
+        ),
+    },
+    "new_version.starts_too_early": {
+        "nl": (
+            "de nieuwe versie begint op {valid_from}, niet na het begin van versie {old} ({old_from})",
+            "een nieuwe versie begint na de versie waarvan zij is afgeleid; kies een latere --valid-from.",
+        ),
+        "en": (
+            "the new version starts on {valid_from}, not after version {old} starts ({old_from})",
+            "a new version starts after the version it is made from; choose a later --valid-from.",
+        ),
+    },
+    "new_version.until_needed": {
+        "nl": (
+            "versie {old} eindigt al op {old_until}, vóór de nieuwe versie begint: de einddatum van de "
+            "nieuwe versie is niet af te leiden",
+            "geef de laatste dag van de nieuwe versie met --valid-until jjjj-mm-dd (het artikel over de "
+            "looptijd noemt haar).",
+        ),
+        "en": (
+            "version {old} already ends on {old_until}, before the new version starts: the new version's "
+            "end cannot be derived",
+            "give the new version's last day with --valid-until yyyy-mm-dd (the article on the period "
+            "names it).",
+        ),
+    },
+    "new_version.period_reversed": {
+        "nl": (
+            "de nieuwe versie zou eindigen ({valid_until}) vóór zij begint ({valid_from})",
+            "controleer --valid-from en --valid-until.",
+        ),
+        "en": (
+            "the new version would end ({valid_until}) before it starts ({valid_from})",
+            "check --valid-from and --valid-until.",
+        ),
+    },
+    "new_version.exists": {
+        "nl": (
+            "het bestand {path} bestaat al",
+            "een bestaand bestand wordt nooit overschreven; kies een andere naam met --out.",
+        ),
+        "en": (
+            "the file {path} exists already",
+            "an existing file is never overwritten; choose another --out.",
+        ),
+    },
+    "new_version.no_folder": {
+        "nl": ("de map {path} bestaat niet", "maak de map eerst aan, of kies met --out een bestaande map."),
+        "en": (
+            "the folder {path} does not exist",
+            "create it first, or choose an existing folder with --out.",
+        ),
+    },
+    "new_version.not_written": {
+        "nl": (
+            "er is niets geschreven: {path} zou niet in orde zijn (zie hieronder)",
+            "los de melding(en) hieronder op en probeer het opnieuw.",
+        ),
+        "en": (
+            "nothing was written: {path} would not be valid (see below)",
+            "resolve the message(s) below and try again.",
+        ),
+    },
 }
 
 LABELS = {

@@ -3,6 +3,7 @@
 Rule files, the municipalities table and fact files are recognised by their first line
 (`# yaml-language-server: $schema=…`); a fact file without that line is recognised by its
 `covenant` and `year`. A fact file is valid when it evaluates against the rule file in force.
+Versions of one covenant whose periods overlap are refused, naming both files (`engine.versions`).
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from engine import schemas
 from engine.checking import SCHEMA_LINE, load_rule_file
 from engine.diagnostics import ConvenantError, Location, Problem
 from engine.loading import load_document
+from engine.model import RuleFile
 from engine.municipalities import load_table
 from engine.paths import display_path
 from engine.session import evaluate_file
+from engine.versions import period_problems
 
 RULE_FILE, TABLE, FACTS = "rule-file", "municipalities", "facts"
 KIND_WORDS = {
@@ -74,9 +77,9 @@ def _kind(path: Path) -> str:
     raise ConvenantError([Problem("file.unknown_kind", {"found": named}, Location(doc.path, 1, 1))])
 
 
-def _check(path: Path, kind: str) -> str:
+def _check(path: Path, kind: str, rule_files: dict[Path, RuleFile]) -> str:
     if kind == RULE_FILE:
-        rules = load_rule_file(path)
+        rules = rule_files[path] = load_rule_file(path)
         c = rules.covenant
         return f"{c.id} {c.version} ({c.valid_from} – {c.valid_until})"
     if kind == TABLE:
@@ -88,14 +91,19 @@ def _check(path: Path, kind: str) -> str:
 
 def validate_paths(paths: tuple[Path, ...]) -> ValidationReport:
     report = ValidationReport()
+    rule_files: dict[Path, RuleFile] = {}
     for path in _files(paths):
         kind: str | None = None
         try:
             kind = _kind(path)
-            summary = _check(path, kind)
+            summary = _check(path, kind, rule_files)
             report.checked.append(Checked(display_path(path), kind, summary, 0))
         except ConvenantError as error:
             report.problems += error.problems
             errors = sum(1 for p in error.problems if p.severity == "error")
             report.checked.append(Checked(display_path(path), kind, None, errors))
+    for problem in period_problems(rule_files):
+        report.problems.append(problem)
+        for checked in report.checked:
+            checked.errors += checked.path in (problem.args["file_a"], problem.args["file_b"])
     return report
