@@ -170,6 +170,10 @@ WORKFLOW_HELP = {
         "valid_until": "De laatste dag van de nieuwe versie (standaard: de laatste dag van de oude versie).",
         "version_date": "De datum van de nieuwe versie (standaard: vandaag).",
         "out": "Het nieuwe bestand (standaard: <jaar>-v<versie>.yaml naast het oude).",
+        "diff": "Toon elke wijziging tussen twee versies van een regelbestand, per artikel, in zinnen; met "
+        "--facts ook de gevolgen per gemeente (bedrag volgens OUD, volgens NIEUW en het verschil).",
+        "diff_format": "Uitvoer als tekst (voor mensen) of json (voor programma's).",
+        "facts": "Een feitenbestand om met beide versies door te rekenen.",
     },
     "en": {
         "versions": "List a covenant's versions with their periods and status (in force, expired, future) on "
@@ -183,6 +187,10 @@ WORKFLOW_HELP = {
         "valid_until": "The new version's last day (default: the old version's last day).",
         "version_date": "The new version's date (default: today).",
         "out": "The new file (default: <year>-v<version>.yaml beside the old one).",
+        "diff": "Show every change between two versions of a rule file, per article, in sentences; with "
+        "--facts also the effect per municipality (amount under OLD, under NEW and the difference).",
+        "diff_format": "Output as text (for people) or json (for programs).",
+        "facts": "A fact file to evaluate with both versions.",
     },
 }
 _W = WORKFLOW_HELP[messages.language()]
@@ -239,6 +247,32 @@ def new_version(
     )
     newversion.write(plan)
     click.echo(newversion.summary(plan, ctx.obj["lang"]), nl=False)
+
+
+@cli.command(help=_W["diff"])
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help=_W["diff_format"])
+@click.option("--facts", "facts", type=click.Path(path_type=Path), default=None, help=_W["facts"])
+@click.pass_context
+@handles_problems
+def diff(ctx: click.Context, old: Path, new: Path, fmt: str, facts: Path | None) -> None:
+    from engine import diff_words, effect
+    from engine.checking import load_rule_file
+    from engine.diff import compare
+
+    lang = ctx.obj["lang"]
+    before, after = load_rule_file(old), load_rule_file(new)
+    changes = compare(before, after)
+    found = effect.effect(facts, before, after) if facts else None
+    if fmt == "json":
+        data = diff_words.to_json(before, after, changes, lang)
+        if found:
+            data["effect"] = effect.to_json(found, lang)
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        text = diff_words.to_text(before, after, changes, lang)
+        click.echo(text + (effect.to_text(found, lang) if found else ""), nl=False)
 
 
 def main() -> None:

@@ -868,6 +868,26 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
             "create it first, or choose an existing folder with --out.",
         ),
     },
+    "diff.different_covenants": {
+        "nl": (
+            "de bestanden zijn versies van verschillende convenanten (‘{old}’ en ‘{new}’)",
+            "vergelijk twee versies van hetzelfde convenant (covenant.id).",
+        ),
+        "en": (
+            "the files are versions of different covenants (‘{old}’ and ‘{new}’)",
+            "compare two versions of the same covenant (covenant.id).",
+        ),
+    },
+    "diff.facts_failed": {
+        "nl": (
+            "de feiten uit {facts} zijn niet door te rekenen met de {which_nl} versie ({rules})",
+            "de meldingen hieronder zeggen waarom; vaak vraagt de nieuwe versie een feit dat nog ontbreekt.",
+        ),
+        "en": (
+            "the facts in {facts} cannot be evaluated with the {which} version ({rules})",
+            "the messages below say why; often the new version asks for a fact that is still missing.",
+        ),
+    },
     "new_version.not_written": {
         "nl": (
             "er is niets geschreven: {path} zou niet in orde zijn (zie hieronder)",
