@@ -36,8 +36,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "party.role": "de rol van {party} is gewijzigd van {old} naar {new}.",
         "party.article": "de rol van {party} berust nu op {new} in plaats van op {old}.",
         "parties.order": "de volgorde van de partijen is gewijzigd; die volgorde beslist bij een gelijke "
-        "stand "
-        "wie de laatste cent krijgt. Was: {old}. Nu: {new}.",
+        "stand wie de laatste cent krijgt. Was: {old}. Nu: {new}.",
         "article.added": "{cite} is toegevoegd{title}: {text}.",
         "article.removed": "{cite} is vervallen.",
         "article.title": "het opschrift is gewijzigd van {old} naar {new}.",
@@ -46,8 +45,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "{reading}",
         "interpretation.removed": "interpretatie {id} is vervallen.",
         "interpretation.chosen": "bij interpretatie {id} is de gekozen lezing gewijzigd van ‘{old_text}’ "
-        "naar "
-        "‘{new_text}’: {reading}",
+        "naar ‘{new_text}’: {reading}",
         "interpretation.question": "de vraag van interpretatie {id} is gewijzigd van {old} naar {new}.",
         "interpretation.reading": "de gekozen lezing van interpretatie {id} is gewijzigd van {old} naar "
         "{new}.",
@@ -125,8 +123,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "interpretation.option.added": "interpretation {id} has a new reading ‘{option}’: {new}.",
         "interpretation.option.removed": "the reading ‘{option}’ of interpretation {id} was removed.",
         "interpretation.option.changed": "the reading ‘{option}’ of interpretation {id} changed from {old} "
-        "to "
-        "{new}.",
+        "to {new}.",
         "interpretation.article": "interpretation {id} now reads {new} instead of {old}.",
         "parameter.value": "{noun} {label} changed from {old} to {new}.",
         "parameter.added": "{noun} {label} was added: {new}.",
@@ -148,8 +145,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "item.decision.added": "the decision {label} has a new case: if {when}, then ‘{outcome}’.",
         "item.decision.removed": "the case with outcome ‘{outcome}’ of the decision {label} was removed.",
         "item.decision.field": "in the decision {label}, {part} for outcome ‘{item_key}’ changed from {old} "
-        "to "
-        "{new}.",
+        "to {new}.",
         "item.weighted_key.added": "the key {label} has a new part: {by} with weight {weight}.",
         "item.weighted_key.removed": "the part {by} of the key {label} was removed.",
         "item.weighted_key.field": "in part {item_key} of the key {label}, {part} changed from {old} to "

@@ -120,8 +120,7 @@ WORDS = {
         "title": "Gevolgen voor de feiten van {year} ({facts})",
         "illustrative": "ILLUSTRATIEF: verzonnen voorbeeldgegevens, niet om af te rekenen",
         "outside": "Let op: {year} valt buiten de looptijd van de {which} versie {version} ({start} t/m "
-        "{end}); "
-        "de feiten zijn toch met die versie doorgerekend om het verschil te laten zien.",
+        "{end}); de feiten zijn toch met die versie doorgerekend om het verschil te laten zien.",
         OLD: "oude",
         NEW: "nieuwe",
         "region": "Uitkomsten voor de regio",
@@ -140,8 +139,7 @@ WORDS = {
         "title": "Effect on the facts of {year} ({facts})",
         "illustrative": "ILLUSTRATIVE: made-up example data, not for settlement",
         "outside": "Note: {year} lies outside the period of the {which} version {version} ({start} to "
-        "{end}); "
-        "the facts were evaluated with it anyway to show the difference.",
+        "{end}); the facts were evaluated with it anyway to show the difference.",
         OLD: "old",
         NEW: "new",
         "region": "Results for the region",

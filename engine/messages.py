@@ -807,6 +807,108 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
             "{day_before} in {file_a}, or let convenant new-version do that.",
         ),
     },
+    "verify.key_not_one": {
+        "nl": (
+            "de verdeelsleutel „{label}” telt niet op tot 1 maar tot {total} (gewichten {weights})",
+            "zorg dat de gewichten van de sleutel samen precies 100 % zijn.",
+        ),
+        "en": (
+            "the key ‘{label}’ does not total 1 but {total} (weights {weights})",
+            "make the key's weights total exactly 100 %.",
+        ),
+    },
+    "verify.key_unproven": {
+        "nl": (
+            "niet bewezen dat de sleutel ‘{key}’ van „{label}” op 1 telt",
+            "gebruik een weighted_key, of leg voor dit soort sleutel een bewijsplicht vast "
+            "(engine/proof/__init__.py); de engine controleert de som wel bij elke berekening.",
+        ),
+        "en": (
+            "not proven that the key ‘{key}’ of ‘{label}’ totals 1",
+            "use a weighted_key, or register a proof obligation for this kind of key "
+            "(engine/proof/__init__.py); the engine does check the total in every computation.",
+        ),
+    },
+    "verify.not_conserved": {
+        "nl": (
+            "de verdeling in hele centen van „{label}” behoudt het bedrag niet",
+            "dit is een fout in de engine (money.largest_remainder); meld haar alstublieft.",
+        ),
+        "en": (
+            "the distribution in whole cents of ‘{label}’ does not keep the amount",
+            "this is a bug in the engine (money.largest_remainder); please report it.",
+        ),
+    },
+    "verify.decision_gap": {
+        "nl": (
+            "niet elke situatie is gedekt: bij „{label}” geldt geen enkel geval voor bijvoorbeeld "
+            "{example_nl}",
+            "voeg een geval toe voor deze situatie of verruim een voorwaarde; nu stopt de berekening in "
+            "zo'n situatie met een fout.",
+        ),
+        "en": (
+            "not every situation is covered: no case of ‘{label}’ holds for, e.g., {example_en}",
+            "add a case for this situation or widen a condition; now the computation stops with an error "
+            "in such a situation.",
+        ),
+    },
+    "verify.decision_overlap": {
+        "nl": (
+            "de gevallen ‘{first}’ en ‘{second}’ van „{label}” kunnen tegelijk gelden, bijvoorbeeld bij "
+            "{example_nl}",
+            "maak de voorwaarden elkaar uitsluitend, bijvoorbeeld door ‘not …’ toe te voegen aan één van "
+            "beide; precies één geval mag gelden.",
+        ),
+        "en": (
+            "the cases ‘{first}’ and ‘{second}’ of ‘{label}’ can hold together, e.g. for {example_en}",
+            "make the conditions exclude each other, e.g. by adding ‘not …’ to one of them; exactly one case "
+            "may hold.",
+        ),
+    },
+    "verify.unreachable_case": {
+        "nl": (
+            "het geval ‘{outcome}’ van „{label}” kan nooit gelden: de voorwaarde „{when}” is voor geen "
+            "enkele invoer waar",
+            "controleer de voorwaarde; een geval dat nooit geldt is bijna altijd een vergissing.",
+        ),
+        "en": (
+            "the case ‘{outcome}’ of ‘{label}’ can never hold: the condition ‘{when}’ is true for no input",
+            "check the condition; a case that never holds is nearly always a mistake.",
+        ),
+    },
+    "verify.unreachable_branch": {
+        "nl": (
+            "de {branch}-tak van „if {condition} then … else …” in „{label}” wordt nooit genomen",
+            "de voorwaarde is voor geen enkele toegestane invoer {branch_nl}; controleer haar en de "
+            "minimumwaarden van de feiten die zij gebruikt.",
+        ),
+        "en": (
+            "the {branch} branch of ‘if {condition} then … else …’ in ‘{label}’ is never taken",
+            "the condition is {branch_en} for no admissible input; check it and the minimum values of the "
+            "facts it uses.",
+        ),
+    },
+    "verify.warning_never": {
+        "nl": (
+            "de waarschuwing „{when}” bij „{label}” kan nooit optreden",
+            "controleer de voorwaarde van de waarschuwing.",
+        ),
+        "en": ("the warning ‘{when}’ of ‘{label}’ can never occur", "check the warning's condition."),
+    },
+    "verify.undecided": {
+        "nl": (
+            "niet beslist ({what}) bij „{label}”: de zoekgrens is bereikt, of het enige tegenvoorbeeld heeft "
+            "gebroken aantallen",
+            "vereenvoudig de voorwaarden; de engine controleert bij elke berekening wel dat precies één "
+            "geval geldt.",
+        ),
+        "en": (
+            "not decided ({what}) for ‘{label}’: the search limit was reached, or the only counterexample "
+            "has fractional counts",
+            "simplify the conditions; the engine does check in every computation that exactly one case "
+            "holds.",
+        ),
+    },
     "new_version.same_version": {
         "nl": (
             "versie {version} is de versie van dit regelbestand al",
