@@ -198,3 +198,24 @@ def test_only_verify_imports_sympy():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT)
     assert done.returncode == 0, done.stderr
+
+
+def test_every_option_of_a_switchable_interpretation_counts_exactly_once():
+    text = with_direction(
+        ("interpretation('I-A-8.9') = 'ten_laste_van_resultaat_bw'", "ten_laste"),
+        ("interpretation('I-A-8.9') = 'buiten_resultaat_bw'", "buiten"),
+    ).replace(
+        "    inputs: [resultaat_mo]\n    decision:",
+        "    inputs: []\n    interpretations: [I-A-8.9]\n    decision:",
+    )
+    found = results_of(text)
+    assert {found[("richting_resultaat_mo", o)].status for o in ("cover", "disjoint", "reachable")} == {
+        PROVEN
+    }
+    # "!= 'buiten'" holds exactly when "= 'ten_laste'" does: the two cases overlap
+    one_option = text.replace(
+        "interpretation('I-A-8.9') = 'buiten_resultaat_bw'",
+        "interpretation('I-A-8.9') != 'buiten_resultaat_bw'",
+    )
+    [overlap] = messages_of(results_of(one_option)[("richting_resultaat_mo", "disjoint")])
+    assert "keuze voor I-A-8.9 = ten_laste_van_resultaat_bw" in overlap
