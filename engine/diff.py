@@ -19,7 +19,7 @@ from typing import Any
 from engine.citation import Citation
 from engine.dates import Period
 from engine.diagnostics import ConvenantError, Problem
-from engine.model import RuleFile
+from engine.model import Interpretation, Parameter, RuleFile
 from engine.units import Kind
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
@@ -107,57 +107,26 @@ def _keys(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
 
 def _covenant(old: RuleFile, new: RuleFile) -> Iterator[Change]:
     a, b = old.covenant, new.covenant
+
+    def at(name: str, article: Citation | None, before: Any, after: Any, **args: Any) -> Change:
+        return change(f"covenant.{name}", article, "covenant", name, CHANGED, name, before, after, **args)
+
     for name in ("title", "region", "version"):
         x, y = getattr(a, name), getattr(b, name)
         if x != y:
             kind = Kind.TEXT if name == "version" else None  # a version number is shown as is, unquoted
-            yield change(
-                f"covenant.{name}",
-                None,
-                "covenant",
-                name,
-                CHANGED,
-                name,
-                x,
-                y,
-                old=Shown(x, kind),
-                new=Shown(y, kind),
-            )
+            yield at(name, None, x, y, old=Shown(x, kind), new=Shown(y, kind))
     if a.version_date != b.version_date:
-        yield change(
-            "covenant.version_date",
-            None,
-            "covenant",
-            "version_date",
-            CHANGED,
-            "version_date",
-            str(a.version_date),
-            str(b.version_date),
-            old=Shown(a.version_date, Kind.DATE),
-            new=Shown(b.version_date, Kind.DATE),
-        )
+        dates = (Shown(a.version_date, Kind.DATE), Shown(b.version_date, Kind.DATE))
+        yield at("version_date", None, str(a.version_date), str(b.version_date), old=dates[0], new=dates[1])
     if (a.valid_from, a.valid_until) != (b.valid_from, b.valid_until):
         was, now = (Shown(Period(c.valid_from, c.valid_until), Kind.PERIOD) for c in (a, b))
-        yield change(
-            "covenant.period",
-            b.period_article,
-            "covenant",
-            "period",
-            CHANGED,
-            "valid_from/valid_until",
-            [str(a.valid_from), str(a.valid_until)],
-            [str(b.valid_from), str(b.valid_until)],
-            old=was,
-            new=now,
-        )
+        before, after = ([str(c.valid_from), str(c.valid_until)] for c in (a, b))
+        yield at("period", b.period_article, before, after, old=was, new=now)
     if a.period_article != b.period_article:
-        yield change(
-            "covenant.period_article",
+        yield at(
+            "period_article",
             b.period_article,
-            "covenant",
-            "period_article",
-            CHANGED,
-            "period_article",
             a.period_article.key,
             b.period_article.key,
             old=a.period_article,
@@ -279,130 +248,66 @@ def _articles(old: RuleFile, new: RuleFile) -> Iterator[Change]:
 
 def _interpretations(old: RuleFile, new: RuleFile) -> Iterator[Change]:
     a, b = old.interpretations, new.interpretations
+
+    def at(x: Interpretation, code: str, kind: str, *values: Any, **args: Any) -> Change:
+        return change(f"interpretation.{code}", x.article, "interpretations", x.id, kind, *values, **args)
+
     for ident in [i for i in a if i not in b]:
-        yield change("interpretation.removed", a[ident].article, "interpretations", ident, REMOVED)
+        yield at(a[ident], "removed", REMOVED)
     for ident, x in b.items():
         w = a.get(ident)
         if w is None:
-            yield change("interpretation.added", x.article, "interpretations", ident, ADDED, interpretation=x)
+            yield at(x, "added", ADDED, interpretation=x)
             continue
         if w.chosen != x.chosen:
-            yield change(
-                "interpretation.chosen",
-                x.article,
-                "interpretations",
-                ident,
-                CHANGED,
-                "chosen",
-                w.chosen,
-                x.chosen,
-                interpretation=x,
-            )
+            yield at(x, "chosen", CHANGED, "chosen", w.chosen, x.chosen, interpretation=x)
         for name in ("question", "reading", "alternative", "note"):
-            before, after = getattr(w, name), getattr(x, name)
-            if _words(before) != _words(after):
-                yield change(
-                    f"interpretation.{name}",
-                    x.article,
-                    "interpretations",
-                    ident,
-                    CHANGED,
-                    name,
-                    before,
-                    after,
-                )
+            if _words(getattr(w, name)) != _words(getattr(x, name)):
+                yield at(x, name, CHANGED, name, getattr(w, name), getattr(x, name))
         for option in _keys(w.options, x.options):
             before, after = w.options.get(option), x.options.get(option)
             if _words(before) != _words(after):
                 kind = ADDED if before is None else REMOVED if after is None else CHANGED
-                yield change(
-                    f"interpretation.option.{kind}",
-                    x.article,
-                    "interpretations",
-                    ident,
-                    kind,
-                    f"options.{option}",
-                    before,
-                    after,
-                    option=option,
-                )
+                yield at(x, f"option.{kind}", kind, f"options.{option}", before, after, option=option)
         if w.article != x.article:
-            yield change(
-                "interpretation.article",
-                x.article,
-                "interpretations",
-                ident,
-                CHANGED,
-                "article",
-                w.article.key,
-                x.article.key,
-                old=w.article,
-                new=x.article,
+            yield at(
+                x, "article", CHANGED, "article", w.article.key, x.article.key, old=w.article, new=x.article
             )
 
 
 def _parameters(old: RuleFile, new: RuleFile) -> Iterator[Change]:
     a, b = old.parameters, new.parameters
     raw_a, raw_b = _data(old)["parameters"], _data(new)["parameters"]
+
+    def at(p: Parameter, code: str, kind: str, *values: Any, **args: Any) -> Change:
+        return change(
+            f"parameter.{code}", p.article, "parameters", p.name, kind, *values, parameter=p, **args
+        )
+
     for name in [n for n in a if n not in b]:
         p = a[name]
-        yield change(
-            "parameter.removed",
-            p.article,
-            "parameters",
-            name,
-            REMOVED,
-            None,
-            raw_a[name],
-            None,
-            parameter=p,
-            old=Shown(p.value, p.kind),
-        )
+        yield at(p, "removed", REMOVED, None, raw_a[name], None, old=Shown(p.value, p.kind))
     for name, p in b.items():
         q = a.get(name)
         if q is None:
-            yield change(
-                "parameter.added",
-                p.article,
-                "parameters",
-                name,
-                ADDED,
-                None,
-                None,
-                raw_b[name],
-                parameter=p,
-                new=Shown(p.value, p.kind),
-            )
+            yield at(p, "added", ADDED, None, None, raw_b[name], new=Shown(p.value, p.kind))
             continue
         if (q.kind, q.value) != (p.kind, p.value):
-            yield change(
-                "parameter.value",
-                p.article,
-                "parameters",
-                name,
+            before, after = raw_a[name]["value"], raw_b[name]["value"]
+            yield at(
+                p,
+                "value",
                 CHANGED,
                 "value",
-                raw_a[name]["value"],
-                raw_b[name]["value"],
-                parameter=p,
+                before,
+                after,
                 old=Shown(q.value, q.kind),
                 new=Shown(p.value, p.kind),
             )
         for attr in ("label", "article", "note"):
-            if getattr(q, attr) != getattr(p, attr):
-                yield change(
-                    f"parameter.{attr}",
-                    p.article,
-                    "parameters",
-                    name,
-                    CHANGED,
-                    attr,
-                    raw_a[name].get(attr),
-                    raw_b[name].get(attr),
-                    parameter=p,
-                    old=getattr(q, attr),
-                    new=getattr(p, attr),
-                )
+            x, y = getattr(q, attr), getattr(p, attr)
+            if x != y:
+                yield at(p, attr, CHANGED, attr, raw_a[name].get(attr), raw_b[name].get(attr), old=x, new=y)
 
 
 # --- facts, rules, deadlines and duties: field by field ---------------------------------------

@@ -114,3 +114,24 @@ def test_other_covenants_and_files_outside_a_rules_directory_are_not_compared(ru
     alone.write_text(ASSEN.read_text())
     assert run("validate", str(rules)).exit_code == 0
     assert run("validate", str(alone)).exit_code == 0
+
+
+@pytest.mark.parametrize("command", ["versions", "new-version", "diff", "verify"])
+def test_help_of_the_workflow_commands(run, command):
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "Usage:" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["new-version", str(ASSEN), "--valid-from", "2025-01-01"],  # --version is required
+        ["new-version", str(ASSEN), "--version", "1.7", "--valid-from", "1 januari 2025"],
+        ["versions", "assen", "--on", "morgen"],
+        ["diff", str(ASSEN)],
+        ["verify", str(ASSEN), "--format", "xml"],
+    ],
+)
+def test_usage_errors_of_the_workflow_commands_exit_2(run, args):
+    assert run(*args).exit_code == 2
