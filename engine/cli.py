@@ -243,5 +243,158 @@ def letters(
         click.echo(str(out / name))
 
 
+# --- the rule-file workflow of legal staff: versions, new-version, diff, verify ---------------
+
+WORKFLOW_HELP = {
+    "nl": {
+        "versions": "Toon de versies van een convenant met hun looptijd en status (in werking, vervallen, "
+        "toekomstig) op een peildatum.",
+        "on": "Peildatum jjjj-mm-dd voor de status (standaard: vandaag).",
+        "new_version": "Maak een nieuwe versie van een regelbestand: een kopie met nieuwe versie, datum "
+        "en looptijd (opmerkingen en opmaak blijven staan); de looptijd van de oude versie wordt "
+        "afgesloten op de dag vóór de nieuwe begint. Een bestaand bestand wordt nooit overschreven.",
+        "version": "Het nieuwe versienummer, bijvoorbeeld 1.7.",
+        "valid_from": "De eerste dag van de nieuwe versie (jjjj-mm-dd).",
+        "valid_until": "De laatste dag van de nieuwe versie (standaard: de laatste dag van de oude versie).",
+        "version_date": "De datum van de nieuwe versie (standaard: vandaag).",
+        "out": "Het nieuwe bestand (standaard: <jaar>-v<versie>.yaml naast het oude).",
+        "diff": "Toon elke wijziging tussen twee versies van een regelbestand, per artikel, in zinnen; met "
+        "--facts ook de gevolgen per gemeente (bedrag volgens OUD, volgens NIEUW en het verschil).",
+        "diff_format": "Uitvoer als tekst (voor mensen) of json (voor programma's).",
+        "facts": "Een feitenbestand om met beide versies door te rekenen.",
+        "verify": "Bewijs met sympy, voor alle toegestane invoer, waar een regelbestand op steunt: sleutels "
+        "tellen op tot 1, verdelingen behouden het bedrag, de gevallen van een beslissing dekken alles "
+        "zonder overlap en elke tak kan voorkomen. Een mislukt bewijs komt met een tegenvoorbeeld.",
+    },
+    "en": {
+        "versions": "List a covenant's versions with their periods and status (in force, expired, future) on "
+        "a reference date.",
+        "on": "Reference date yyyy-mm-dd for the status (default: today).",
+        "new_version": "Make a new version of a rule file: a copy with a new version, date and period "
+        "(comments and layout kept); the old version's period is closed on the day before the new one "
+        "starts. An existing file is never overwritten.",
+        "version": "The new version number, e.g. 1.7.",
+        "valid_from": "The new version's first day (yyyy-mm-dd).",
+        "valid_until": "The new version's last day (default: the old version's last day).",
+        "version_date": "The new version's date (default: today).",
+        "out": "The new file (default: <year>-v<version>.yaml beside the old one).",
+        "diff": "Show every change between two versions of a rule file, per article, in sentences; with "
+        "--facts also the effect per municipality (amount under OLD, under NEW and the difference).",
+        "diff_format": "Output as text (for people) or json (for programs).",
+        "facts": "A fact file to evaluate with both versions.",
+        "verify": "Prove with sympy, for all admissible inputs, what a rule file relies on: keys total 1, "
+        "distributions keep their amount, a decision's cases cover everything without overlap and every "
+        "branch can occur. A failed proof comes with a counterexample.",
+    },
+}
+_W = WORKFLOW_HELP[messages.language()]
+_DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+@cli.command(help=_W["versions"])
+@click.argument("covenant")
+@click.option("--on", "on", type=_DATE, default=None, help=_W["on"])
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", help=_H["format"])
+@click.pass_context
+@handles_problems
+def versions(ctx: click.Context, covenant: str, on: Any, fmt: str) -> None:
+    from datetime import date
+
+    from engine import versions as listing
+
+    lang = ctx.obj["lang"]
+    day = on.date() if on else date.today()
+    found = listing.listing(covenant)
+    if fmt == "json":
+        click.echo(json.dumps(listing.listing_json(covenant, found, day), ensure_ascii=False, indent=2))
+    else:
+        click.echo(listing.listing_text(covenant, found, day, lang), nl=False)
+
+
+@cli.command("new-version", help=_W["new_version"])
+@click.argument("rulefile", type=click.Path(path_type=Path))
+@click.option("--version", "version", required=True, help=_W["version"])
+@click.option("--valid-from", "valid_from", type=_DATE, required=True, help=_W["valid_from"])
+@click.option("--valid-until", "valid_until", type=_DATE, default=None, help=_W["valid_until"])
+@click.option("--version-date", "version_date", type=_DATE, default=None, help=_W["version_date"])
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help=_W["out"])
+@click.pass_context
+@handles_problems
+def new_version(
+    ctx: click.Context,
+    rulefile: Path,
+    version: str,
+    valid_from: Any,
+    valid_until: Any,
+    version_date: Any,
+    out: Path | None,
+) -> None:
+    from engine import newversion
+
+    plan = newversion.plan(
+        rulefile,
+        version,
+        valid_from.date(),
+        valid_until.date() if valid_until else None,
+        version_date.date() if version_date else None,
+        out,
+    )
+    newversion.write(plan)
+    click.echo(newversion.summary(plan, ctx.obj["lang"]), nl=False)
+
+
+@cli.command(help=_W["diff"])
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help=_W["diff_format"])
+@click.option("--facts", "facts", type=click.Path(path_type=Path), default=None, help=_W["facts"])
+@click.pass_context
+@handles_problems
+def diff(ctx: click.Context, old: Path, new: Path, fmt: str, facts: Path | None) -> None:
+    from engine import diff_words, effect
+    from engine.checking import load_rule_file
+    from engine.diff import compare
+
+    lang = ctx.obj["lang"]
+    before, after = load_rule_file(old), load_rule_file(new)
+    changes = compare(before, after)
+    found = effect.effect(facts, before, after) if facts else None
+    if fmt == "json":
+        data = diff_words.to_json(before, after, changes, lang)
+        if found:
+            data["effect"] = effect.to_json(found, lang)
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        text = diff_words.to_text(before, after, changes, lang)
+        click.echo(text + (effect.to_text(found, lang) if found else ""), nl=False)
+
+
+@cli.command(help=_W["verify"])
+@click.argument("rulefile", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help=_W["diff_format"])
+@click.pass_context
+@handles_problems
+def verify(ctx: click.Context, rulefile: Path, fmt: str) -> None:
+    from engine.checking import load_rule_file
+    from engine.proof import verify as prove
+    from engine.proof import words
+    from engine.proof.results import Context
+
+    lang = ctx.obj["lang"]
+    rules = load_rule_file(rulefile)
+    results = prove(Context(rules))
+    if fmt == "json":
+        click.echo(json.dumps(words.to_json(rules, results, lang), ensure_ascii=False, indent=2))
+    else:
+        click.echo(words.to_text(rules, results, lang), nl=False)
+    problems = tuple(p for r in results for p in r.problems)
+    if problems:
+        sys.stdout.flush()
+        click.echo("", err=True)
+        click.echo(messages.render_all(problems, lang), err=True)
+    if any(p.severity == "error" for p in problems):
+        sys.exit(EXIT_PROBLEM)
+
+
 def main() -> None:
     cli(prog_name="convenant")

@@ -1152,6 +1152,214 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
             "choose a new or empty folder; nothing this command did not make is overwritten.",
         ),
     },
+    # --- the rule-file workflow of legal staff (issue 5): versions, new-version, diff, verify ---
+    "versions.overlap": {
+        "nl": (
+            "de looptijden van twee versies van convenant ‘{covenant}’ overlappen: versie {version_a} "
+            "({file_a}: {from_a} t/m {until_a}) en versie {version_b} ({file_b}: {from_b} t/m {until_b})",
+            "in een jaar mag maar één versie gelden. Sluit de oudere versie af met valid_until: {day_before} "
+            "in {file_a}, of laat convenant new-version dat doen.",
+        ),
+        "en": (
+            "the periods of two versions of covenant ‘{covenant}’ overlap: version {version_a} "
+            "({file_a}: {from_a} to {until_a}) and version {version_b} ({file_b}: {from_b} to {until_b})",
+            "only one version may be in force in a year. Close the older version with valid_until: "
+            "{day_before} in {file_a}, or let convenant new-version do that.",
+        ),
+    },
+    "verify.key_not_one": {
+        "nl": (
+            "de verdeelsleutel „{label}” telt niet op tot 1 maar tot {total} (gewichten {weights})",
+            "zorg dat de gewichten van de sleutel samen precies 100 % zijn.",
+        ),
+        "en": (
+            "the key ‘{label}’ does not total 1 but {total} (weights {weights})",
+            "make the key's weights total exactly 100 %.",
+        ),
+    },
+    "verify.key_unproven": {
+        "nl": (
+            "niet bewezen dat de sleutel ‘{key}’ van „{label}” op 1 telt",
+            "gebruik een weighted_key, of leg voor dit soort sleutel een bewijsplicht vast "
+            "(engine/proof/__init__.py); de engine controleert de som wel bij elke berekening.",
+        ),
+        "en": (
+            "not proven that the key ‘{key}’ of ‘{label}’ totals 1",
+            "use a weighted_key, or register a proof obligation for this kind of key "
+            "(engine/proof/__init__.py); the engine does check the total in every computation.",
+        ),
+    },
+    "verify.not_conserved": {
+        "nl": (
+            "de verdeling in hele centen van „{label}” behoudt het bedrag niet",
+            "dit is een fout in de engine (money.largest_remainder); meld haar alstublieft.",
+        ),
+        "en": (
+            "the distribution in whole cents of ‘{label}’ does not keep the amount",
+            "this is a bug in the engine (money.largest_remainder); please report it.",
+        ),
+    },
+    "verify.decision_gap": {
+        "nl": (
+            "niet elke situatie is gedekt: bij „{label}” geldt geen enkel geval voor bijvoorbeeld "
+            "{example_nl}",
+            "voeg een geval toe voor deze situatie of verruim een voorwaarde; nu stopt de berekening in "
+            "zo'n situatie met een fout.",
+        ),
+        "en": (
+            "not every situation is covered: no case of ‘{label}’ holds for, e.g., {example_en}",
+            "add a case for this situation or widen a condition; now the computation stops with an error "
+            "in such a situation.",
+        ),
+    },
+    "verify.decision_overlap": {
+        "nl": (
+            "de gevallen ‘{first}’ en ‘{second}’ van „{label}” kunnen tegelijk gelden, bijvoorbeeld bij "
+            "{example_nl}",
+            "maak de voorwaarden elkaar uitsluitend, bijvoorbeeld door ‘not …’ toe te voegen aan één van "
+            "beide; precies één geval mag gelden.",
+        ),
+        "en": (
+            "the cases ‘{first}’ and ‘{second}’ of ‘{label}’ can hold together, e.g. for {example_en}",
+            "make the conditions exclude each other, e.g. by adding ‘not …’ to one of them; exactly one case "
+            "may hold.",
+        ),
+    },
+    "verify.unreachable_case": {
+        "nl": (
+            "het geval ‘{outcome}’ van „{label}” kan nooit gelden: de voorwaarde „{when}” is voor geen "
+            "enkele invoer waar",
+            "controleer de voorwaarde; een geval dat nooit geldt is bijna altijd een vergissing.",
+        ),
+        "en": (
+            "the case ‘{outcome}’ of ‘{label}’ can never hold: the condition ‘{when}’ is true for no input",
+            "check the condition; a case that never holds is nearly always a mistake.",
+        ),
+    },
+    "verify.unreachable_branch": {
+        "nl": (
+            "de {branch}-tak van „if {condition} then … else …” in „{label}” wordt nooit genomen",
+            "de voorwaarde is voor geen enkele toegestane invoer {branch_nl}; controleer haar en de "
+            "minimumwaarden van de feiten die zij gebruikt.",
+        ),
+        "en": (
+            "the {branch} branch of ‘if {condition} then … else …’ in ‘{label}’ is never taken",
+            "the condition is {branch_en} for no admissible input; check it and the minimum values of the "
+            "facts it uses.",
+        ),
+    },
+    "verify.warning_never": {
+        "nl": (
+            "de waarschuwing „{when}” bij „{label}” kan nooit optreden",
+            "controleer de voorwaarde van de waarschuwing.",
+        ),
+        "en": ("the warning ‘{when}’ of ‘{label}’ can never occur", "check the warning's condition."),
+    },
+    "verify.undecided": {
+        "nl": (
+            "niet beslist ({what}) bij „{label}”: de zoekgrens is bereikt, of het enige tegenvoorbeeld heeft "
+            "gebroken aantallen",
+            "vereenvoudig de voorwaarden; de engine controleert bij elke berekening wel dat precies één "
+            "geval geldt.",
+        ),
+        "en": (
+            "not decided ({what}) for ‘{label}’: the search limit was reached, or the only counterexample "
+            "has fractional counts",
+            "simplify the conditions; the engine does check in every computation that exactly one case "
+            "holds.",
+        ),
+    },
+    "new_version.same_version": {
+        "nl": (
+            "versie {version} is de versie van dit regelbestand al",
+            "geef met --version een nieuw versienummer.",
+        ),
+        "en": (
+            "version {version} is this rule file's version already",
+            "give a new version number with --version.",
+        ),
+    },
+    "new_version.starts_too_early": {
+        "nl": (
+            "de nieuwe versie begint op {valid_from}, niet na het begin van versie {old} ({old_from})",
+            "een nieuwe versie begint na de versie waarvan zij is afgeleid; kies een latere --valid-from.",
+        ),
+        "en": (
+            "the new version starts on {valid_from}, not after version {old} starts ({old_from})",
+            "a new version starts after the version it is made from; choose a later --valid-from.",
+        ),
+    },
+    "new_version.until_needed": {
+        "nl": (
+            "versie {old} eindigt al op {old_until}, vóór de nieuwe versie begint: de einddatum van de "
+            "nieuwe versie is niet af te leiden",
+            "geef de laatste dag van de nieuwe versie met --valid-until jjjj-mm-dd (het artikel over de "
+            "looptijd noemt haar).",
+        ),
+        "en": (
+            "version {old} already ends on {old_until}, before the new version starts: the new version's "
+            "end cannot be derived",
+            "give the new version's last day with --valid-until yyyy-mm-dd (the article on the period "
+            "names it).",
+        ),
+    },
+    "new_version.period_reversed": {
+        "nl": (
+            "de nieuwe versie zou eindigen ({valid_until}) vóór zij begint ({valid_from})",
+            "controleer --valid-from en --valid-until.",
+        ),
+        "en": (
+            "the new version would end ({valid_until}) before it starts ({valid_from})",
+            "check --valid-from and --valid-until.",
+        ),
+    },
+    "new_version.exists": {
+        "nl": (
+            "het bestand {path} bestaat al",
+            "een bestaand bestand wordt nooit overschreven; kies een andere naam met --out.",
+        ),
+        "en": (
+            "the file {path} exists already",
+            "an existing file is never overwritten; choose another --out.",
+        ),
+    },
+    "new_version.no_folder": {
+        "nl": ("de map {path} bestaat niet", "maak de map eerst aan, of kies met --out een bestaande map."),
+        "en": (
+            "the folder {path} does not exist",
+            "create it first, or choose an existing folder with --out.",
+        ),
+    },
+    "diff.different_covenants": {
+        "nl": (
+            "de bestanden zijn versies van verschillende convenanten (‘{old}’ en ‘{new}’)",
+            "vergelijk twee versies van hetzelfde convenant (covenant.id).",
+        ),
+        "en": (
+            "the files are versions of different covenants (‘{old}’ and ‘{new}’)",
+            "compare two versions of the same covenant (covenant.id).",
+        ),
+    },
+    "diff.facts_failed": {
+        "nl": (
+            "de feiten uit {facts} zijn niet door te rekenen met de {which_nl} versie ({rules})",
+            "de meldingen hieronder zeggen waarom; vaak vraagt de nieuwe versie een feit dat nog ontbreekt.",
+        ),
+        "en": (
+            "the facts in {facts} cannot be evaluated with the {which} version ({rules})",
+            "the messages below say why; often the new version asks for a fact that is still missing.",
+        ),
+    },
+    "new_version.not_written": {
+        "nl": (
+            "er is niets geschreven: {path} zou niet in orde zijn (zie hieronder)",
+            "los de melding(en) hieronder op en probeer het opnieuw.",
+        ),
+        "en": (
+            "nothing was written: {path} would not be valid (see below)",
+            "resolve the message(s) below and try again.",
+        ),
+    },
 }
 
 LABELS = {

@@ -3,6 +3,7 @@
 Rule files, the municipalities table and fact files are recognised by their first line
 (`# yaml-language-server: $schema=…`); a fact file without that line is recognised by its
 `covenant` and `year`. A fact file is valid when it evaluates against the rule file in force.
+Versions of one covenant whose periods overlap are refused, naming both files (`engine.versions`).
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from engine import schemas
 from engine.checking import SCHEMA_LINE, load_rule_file, table_for
 from engine.diagnostics import ConvenantError, Location, Problem
 from engine.loading import load_document
+from engine.model import RuleFile
 from engine.municipalities import load_table
 from engine.paths import display_path
 from engine.session import evaluate_file
 from engine.tables import OFF, ROUNDING, findings
 from engine.tables import load_table as load_data_table
+from engine.versions import period_problems
 
 RULE_FILE, TABLE, FACTS, DATA = "rule-file", "municipalities", "facts", "data-table"
 KIND_WORDS = {
@@ -97,11 +100,11 @@ def _kind(path: Path) -> str:
     raise ConvenantError([Problem("file.unknown_kind", {"found": named}, Location(doc.path, 1, 1))])
 
 
-def _check(path: Path, kind: str, report: ValidationReport) -> str:
+def _check(path: Path, kind: str, report: ValidationReport, rule_files: dict[Path, RuleFile]) -> str:
     if kind == RULE_FILE:
         from engine.template_check import check_templates  # Jinja only for commands that render
 
-        rules = load_rule_file(path)
+        rules = rule_files[path] = load_rule_file(path)
         check_templates(rules)
         c = rules.covenant
         return f"{c.id} {c.version} ({c.valid_from} – {c.valid_until})"
@@ -129,14 +132,19 @@ def _check(path: Path, kind: str, report: ValidationReport) -> str:
 
 def validate_paths(paths: tuple[Path, ...]) -> ValidationReport:
     report = ValidationReport()
+    rule_files: dict[Path, RuleFile] = {}
     for path in _files(paths):
         kind: str | None = None
         try:
             kind = _kind(path)
-            summary = _check(path, kind, report)
+            summary = _check(path, kind, report, rule_files)
             report.checked.append(Checked(display_path(path), kind, summary, 0))
         except ConvenantError as error:
             report.problems += error.problems
             errors = sum(1 for p in error.problems if p.severity == "error")
             report.checked.append(Checked(display_path(path), kind, None, errors))
+    for problem in period_problems(rule_files):
+        report.problems.append(problem)
+        for checked in report.checked:
+            checked.errors += checked.path in (problem.args["file_a"], problem.args["file_b"])
     return report
