@@ -184,9 +184,9 @@ class Reader:
 
     # --- the header ----------------------------------------------------------------------
 
-    def _file_problem(self, code: str, column: str | None, row: int = 1, **args: Any) -> None:
-        col = self.index[column] + 1 if column in self.index else None
-        self.problems.append(Problem(code, args, self._at(row, col), column))
+    def _file_problem(self, code: str, at: str | None, row: int = 1, /, **args: Any) -> None:
+        col = self.index[at] + 1 if at in self.index else None
+        self.problems.append(Problem(code, args, self._at(row, col), at))
 
     def _every_slot(self) -> dict[str, Slot]:
         slots = {}
@@ -300,7 +300,9 @@ class Reader:
         scenarios.problems = {i: p for i, p in problems.items() if p}
         return scenarios
 
-    def _problem(self, row: Row, column: str | None, code: str, article: Any = None, **args: Any) -> Problem:
+    def _problem(
+        self, row: Row, column: str | None, code: str, article: Any = None, /, **args: Any
+    ) -> Problem:
         number, _, cell_rows, _ = row
         at = self.index.get(column) if column else None
         line = cell_rows[at] if cell_rows is not None and at is not None else number
