@@ -212,29 +212,31 @@ class Result:
     def cents(self, rule: str) -> np.ndarray:
         """A money rule's whole cents per scenario (and member); 0 for a failed scenario."""
         output = next(o for o in self.batch.outputs if o.rule.name == rule)
-        width = len(output.columns)
-        out = np.zeros((len(self.scenarios), width), dtype=object)
+        shape = (len(self.scenarios), len(output.columns))
+        out = np.zeros(shape, dtype=np.int64)
         if self.context is not None:
-            values = vectors.cents(self.context.values[rule]).astype(object)
-            out[self.vectorised] = values[self.vectorised]
+            out = np.where(self.vectorised.reshape(-1, 1), vectors.cents(self.context.values[rule]), 0)
         for i, ev in self.exact.items():
             value = ev.nodes[rule].value
             members = output.members or (None,)
-            out[i] = [int((value[m] if m else value) * 100) for m in members]
+            cents = [int((value[m] if m else value) * 100) for m in members]
+            if out.dtype != object and max(abs(c) for c in cents) > vectors.LIMIT:
+                out = out.astype(object)
+            out[i] = cents
         return out
 
     def rows(self, lang: str = "nl") -> list[list[str]]:
         columns = [c for o in self.batch.outputs for c in self._texts(o)]
         warnings = self._warnings()
+        years = [str(y) if y else "" for y in self.scenarios.years.tolist()]
         rows = []
-        for i in range(len(self.scenarios)):
+        for i, values in enumerate(zip(*columns, strict=True) if columns else [()] * len(years)):
+            meta = [str(self.scenarios.rows[i]), self.scenarios.names[i], years[i]]
             problems = self.failed.get(i)
-            year = str(self.scenarios.years[i]) if self.scenarios.years[i] else ""
-            meta = [str(self.scenarios.rows[i]), self.scenarios.names[i], year]
             if problems:
-                rows.append([*meta, FAILED, describe(problems, lang), ""] + [""] * len(columns))
+                rows.append([*meta, FAILED, describe(problems, lang), "", *values])
             else:
-                rows.append([*meta, OK, "", warnings[i]] + [column[i] for column in columns])
+                rows.append([*meta, OK, "", warnings[i], *values])
         return rows
 
     def _texts(self, output: Output) -> list[list[str]]:
@@ -244,9 +246,12 @@ class Result:
         if self.context is not None and self.vectorised.any():
             rows = np.flatnonzero(self.vectorised)
             shown = vector_texts(output.rule.kind, self.context.values[output.rule.name], rows)
-            for j in range(width):
-                for i, text in zip(rows.tolist(), shown[j], strict=True):
-                    texts[j][i] = text
+            if len(rows) == n:
+                texts = shown
+            else:
+                for j in range(width):
+                    for i, text in zip(rows.tolist(), shown[j], strict=True):
+                        texts[j][i] = text
         for i, ev in self.exact.items():
             value = ev.nodes[output.rule.name].value
             for j, member in enumerate(output.members or (None,)):
@@ -298,9 +303,12 @@ def cell_text(kind: Kind, value: Any) -> str:
 
 def vector_texts(kind: Kind, value: Any, rows: np.ndarray) -> list[list[str]]:
     """The texts of a vectorised value for the given scenarios, column by column."""
-    if kind is Kind.MONEY:
+    if kind is Kind.MONEY:  # as money.plain writes them; inline, as this is the hot loop of the output
         cents = vectors.cents(value)[rows]
-        return [[_money(c) for c in cents[:, j].tolist()] for j in range(cents.shape[1])]
+        return [
+            [f"{'-' if c < 0 else ''}{abs(c) // 100}.{abs(c) % 100:02d}" for c in cents[:, j].tolist()]
+            for j in range(cents.shape[1])
+        ]
     if kind is Kind.COUNT:
         whole = vectors.whole(value)[rows]
         return [[str(c) for c in whole[:, j].tolist()] for j in range(whole.shape[1])]
@@ -319,12 +327,6 @@ def vector_texts(kind: Kind, value: Any, rows: np.ndarray) -> list[list[str]]:
     if kind is Kind.BOOLEAN:
         return [["true" if v else "false" for v in array[:, j].tolist()] for j in range(array.shape[1])]
     return [[str(v) for v in array[:, j].tolist()] for j in range(array.shape[1])]
-
-
-def _money(cents: int) -> str:
-    sign = "-" if cents < 0 else ""
-    whole, rest = divmod(abs(cents), 100)
-    return f"{sign}{whole}.{rest:02d}"
 
 
 # --- the command ---------------------------------------------------------------------------------

@@ -54,6 +54,9 @@ _INT = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
 _DECIMAL = re.compile(r"^[-+]?(0|[1-9][0-9]*)\.[0-9]+$")
 _CENTS = re.compile(r"^\s*(-?)(0|[1-9][0-9]*)(?:\.([0-9]{1,2}))?\s*$")
 _COUNT = re.compile(r"^\s*-?(0|[1-9][0-9]*)\s*$")
+# A whole column in the usual form is checked by one match and converted by numpy in one pass.
+_CENTS_COLUMN = re.compile(r"(?:-?(?:0|[1-9][0-9]{0,15})\.[0-9]{2}\n)*-?(?:0|[1-9][0-9]{0,15})\.[0-9]{2}")
+_COUNT_COLUMN = re.compile(r"(?:-?(?:0|[1-9][0-9]{0,17})\n)*-?(?:0|[1-9][0-9]{0,17})")
 
 
 def scenario_sets(rules: RuleFile) -> dict[str, list[str]]:
@@ -88,6 +91,55 @@ class Scenarios:
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    def slice(self, start: int, stop: int) -> Scenarios:
+        """Scenarios start … stop − 1, as a chunk of their own."""
+        return Scenarios(
+            self.path,
+            self.slots,
+            self.rows[start:stop],
+            self.names[start:stop],
+            self.years[start:stop],
+            {k: v[start:stop] for k, v in self.values.items()},
+            {k: v[start:stop] for k, v in self.given.items()},
+            {i - start: p for i, p in self.problems.items() if start <= i < stop},
+        )
+
+
+def from_arrays(rules: RuleFile, columns: dict[str, Any], year: int, label: str = "<arrays>") -> Scenarios:
+    """Scenarios made in Python (a forecast, a Monte Carlo draw) instead of read from a file.
+
+    `columns` are named as in a wide scenario file and hold one value per scenario: money in
+    whole cents (integers), counts as integers, yes/no as bools, ratios as Fractions. The same
+    checks as for a file: unknown and missing columns stop; a value below a fact's minimum
+    fails its scenario.
+    """
+    from engine.registry import check_year
+
+    check_year(rules, year)
+    reader = Reader(Table(label, list(columns), iter(()), 0), rules, year)
+    n = len(next(iter(columns.values()))) if columns else 0
+    scenarios = Scenarios(label, reader.slots, list(range(1, n + 1)), [""] * n, np.full(n, year), {}, {})
+    for slot in reader.slots:
+        decl = slot.decl
+        if slot.column in columns:
+            values = _array(decl.kind, list(columns[slot.column]))
+        else:
+            values = _array(decl.kind, [_exact(decl, decl.default)] * n)
+        scenarios.values[slot.column], scenarios.given[slot.column] = values, np.ones(n, dtype=bool)
+        if decl.minimum is not None and decl.kind in INTEGERS:
+            lowest = math.ceil(decl.minimum * (100 if decl.kind is Kind.MONEY else 1))
+            for i in np.flatnonzero(values < lowest).tolist():
+                shown = money.plain(Fraction(int(values[i]), 100)) if decl.kind is Kind.MONEY else values[i]
+                problem = Problem(
+                    "facts.below_minimum",
+                    {"fact": decl.name, "value": shown, "minimum": decl.minimum},
+                    Location(label, i + 1),
+                    slot.column,
+                    decl.article,
+                )
+                scenarios.problems.setdefault(i, []).append(problem)
+    return scenarios
 
 
 def typed(cell: Any) -> Any:
@@ -353,8 +405,11 @@ class Reader:
         decl, kind = slot.decl, slot.decl.kind
         at = self.index.get(slot.column)
         cells = [row[1][at] if at is not None and at < len(row[1]) else None for row in batch]
-        values = _quick_column(decl, cells)
         given = np.ones(len(batch), dtype=bool)
+        whole = _whole_column(decl, cells)
+        if whole is not None:
+            return whole, given
+        values = _quick_column(decl, cells)
         placeholder = _PLACEHOLDER.get(kind)
         for i, value in enumerate(values):
             if value is not None:
@@ -402,6 +457,21 @@ class Reader:
 
 def _text(cell: Any) -> str:
     return "" if cell is None else str(cell).strip()
+
+
+def _whole_column(decl: FactDecl, cells: list[Any]) -> np.ndarray | None:
+    """A money or count column whose every cell has the usual form ('-1234.50', '25812') and
+    respects the fact's minimum, read at once; None when any cell needs a closer look."""
+    if decl.kind not in INTEGERS or not cells or not all(isinstance(c, str) for c in cells):
+        return None
+    text = "\n".join(cells)
+    money_column = decl.kind is Kind.MONEY
+    if (_CENTS_COLUMN if money_column else _COUNT_COLUMN).fullmatch(text) is None:
+        return None
+    values = np.array((text.replace(".", "") if money_column else text).split("\n"), dtype=np.int64)
+    if decl.minimum is not None and np.any(values < math.ceil(decl.minimum * (100 if money_column else 1))):
+        return None
+    return values
 
 
 def _quick_column(decl: FactDecl, cells: list[Any]) -> list[Any]:

@@ -271,8 +271,9 @@ def _compile_weighted_key(rule: Rule, rules: RuleFile, known: set[str]) -> Step:
             counts = Rat(shares.num, 1, shares.nb, 1)
             summed = vectors.total(counts)
             ctx.flag(summed.num == 0)
-            sign = Rat.of(np.where(summed.num < 0, -1, 1))
-            numerator = vectors.mul(vectors.mul(counts, sign), Rat.constant(weight.numerator))
+            if np.any(summed.num < 0):  # a negative total: the share keeps its sign, the den turns positive
+                counts = vectors.mul(counts, Rat.of(np.where(summed.num < 0, -1, 1)))
+            numerator = vectors.mul(counts, Rat.constant(weight.numerator))
             total = vectors.mul(summed.abs(), Rat.constant(weight.denominator))
             den = np.where(total.num == 0, 1, total.num)
             exact = numerator.exact_mode or total.exact_mode
@@ -300,7 +301,9 @@ def _compile_distribute(rule: Rule, rules: RuleFile, known: set[str]) -> Step:
         if not key.one:
             ctx.flag(vectors.not_one(key))
         amount = vectors.cents(vectors.broadcast(ctx.values[amount_name], ctx.rows, 1))
-        return Rat.of(vectors.largest_remainder(amount, key), 100)
+        parts = vectors.largest_remainder(amount, key)
+        bound = None if parts.dtype == object else vectors.max_abs(amount)  # no part exceeds the amount
+        return Rat(parts, 100, bound, 100) if bound is not None else Rat.of(parts, 100)
 
     return distribute
 

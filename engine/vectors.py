@@ -22,6 +22,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
@@ -30,8 +31,9 @@ LIMIT = 2**63 - 1  # the largest int64
 Den = int | np.ndarray
 
 
-def _max_abs(array: np.ndarray) -> int:
-    return int(np.abs(array).max()) if array.size else 0
+def max_abs(array: np.ndarray) -> int:
+    """The largest |value|, in Python integers (np.abs would overflow on −2⁶³)."""
+    return max(int(array.max()), -int(array.min())) if array.size else 0
 
 
 def _as_object(den: Den) -> Den:
@@ -56,7 +58,10 @@ class Rat:
         """Wrap integer arrays and measure their bounds (object arrays stay exact)."""
         if num.dtype == object or (isinstance(den, np.ndarray) and den.dtype == object):
             return Rat(num.astype(object), _as_object(den), None, None)
-        return Rat(num, den, _max_abs(num), den if isinstance(den, int) else _max_abs(den))
+        nb, db = max_abs(num), den if isinstance(den, int) else max_abs(den)
+        if max(nb, db) > LIMIT:  # −2⁶³ itself: negating it would overflow
+            return Rat(num.astype(object), _as_object(den), None, None)
+        return Rat(num, den, nb, db)
 
     @staticmethod
     def constant(value: Fraction | int) -> Rat:
@@ -147,6 +152,9 @@ def sub(a: Rat, b: Rat) -> Rat:
 
 
 def mul(a: Rat, b: Rat) -> Rat:
+    for one, other in ((a, b), (b, a)):
+        if one.num.shape == (1, 1) and one.den == 1 and one.num[0, 0] == 1:
+            return other
     a, b = guard(lambda x, y: max(_n(x) * _n(y), _d(x) * _d(y)), a, b)
     return _result(a.num * b.num, a.den * b.den, _n(a) * _n(b), _d(a) * _d(b), a.exact_mode)
 
@@ -209,7 +217,7 @@ def common_den(x: Rat) -> Rat:
 
 
 def _back_to_int64(num: np.ndarray, den: np.ndarray) -> Rat:
-    if max(_max_abs(num), _max_abs(den)) <= LIMIT:
+    if max(max_abs(num), max_abs(den)) <= LIMIT:
         return Rat.of(num.astype(np.int64), den.astype(np.int64))
     return Rat(num, den, None, None)
 
@@ -236,6 +244,12 @@ def round_half_up(x: Rat) -> Rat:
 
 def cents(x: Rat) -> np.ndarray:
     """Whole cents of amounts that are whole cents (the checker proved it for money rules)."""
+    if isinstance(x.den, int) and 100 % x.den == 0:
+        factor = 100 // x.den
+        if factor == 1:
+            return x.num
+        x = guard(lambda y: _n(y) * factor, x)[0]
+        return x.num * factor
     x = guard(lambda y: _n(y) * 100, x)[0]
     scaled = x.num * 100
     assert not np.any(scaled % x.den), "money with a fraction of a cent"
@@ -296,27 +310,57 @@ def largest_remainder(amount_cents: np.ndarray, key: Terms) -> np.ndarray:
 
     The exact share of member m in |A| is Σₖ |A|·Nₖ[m]/dₖ. Each term is split on its own:
     qₖ, rₖ = divmod(|A|·Nₖ[m], dₖ). The fractions rₖ/dₖ are added over the common denominator
-    D = Πₖ dₖ (`add`): F = Σₖ rₖ·(D/dₖ) < K·D. The share's floor is Σₖ qₖ + F // D and its
-    remainder (F mod D)/D. D is the same for every member of a scenario, so ranking remainders
-    needs only integer comparisons of F mod D. The cents left over go one each to the largest
-    remainders, ties to the earlier member (a stable sort); then the sign of A is put back.
+    D = Πₖ dₖ (`add`): F = Σₖ rₖ·(D/dₖ) < K·D, so the share's floor is Σₖ qₖ plus the (fewer
+    than K) whole units in F/D, and its remainder is what is left of F, over D. D is the same for
+    every member of a scenario, so ranking remainders needs only integer comparisons. The cents
+    left over go one each to the largest remainders, ties to the earlier member; then the sign
+    of A is put back.
     """
     amount = Rat.of(np.asarray(amount_cents).reshape(-1, 1))
     magnitude = amount.abs()
-    floor: np.ndarray | int = 0
+    floor: Any = 0
     fraction: Rat | None = None
     for term in key.terms:
         product = mul(magnitude, Rat(term.num, 1, term.nb, 1))
-        den = term.den if not product.exact_mode else _as_object(term.den)
-        floor = floor + product.num // den
-        part = Rat(product.num % den, den, term.db, term.db)
+        den = _as_object(term.den) if product.exact_mode else term.den
+        whole, rest = _divmod(product.num, den)
+        floor = floor + whole
+        part = _result(rest, den, term.db or 1, term.db or 1, product.exact_mode)
         fraction = part if fraction is None else add(fraction, part)
     assert fraction is not None
-    floor = floor + fraction.num // fraction.den
-    remainder = fraction.num % fraction.den
-    left_over = magnitude.num - np.sum(floor, axis=1, keepdims=True, dtype=np.asarray(floor).dtype)
+    rest = fraction.num
+    for _ in range(len(key.terms) - 1):  # carry the whole units of F/D (fewer than K)
+        carry = rest >= fraction.den
+        floor = floor + carry
+        rest = rest - np.where(carry, fraction.den, 0)
+    left_over = magnitude.num - np.sum(floor, axis=1, keepdims=True, dtype=floor.dtype)
+    parts = floor + _largest(rest, left_over, fraction.db)
+    return np.where(amount.num < 0, -parts, parts)
+
+
+def _divmod(a: np.ndarray, b: Den) -> tuple[np.ndarray, np.ndarray]:
+    if a.dtype == object:  # numpy has no divmod for Python integers
+        return a // b, a % b
+    return np.divmod(a, b)
+
+
+def _largest(remainder: np.ndarray, count: np.ndarray, bound: int | None) -> np.ndarray:
+    """Per row: is the member among the `count` largest remainders (ties to the earlier member)?
+
+    Fast path: one int64 key per member, remainder·2ᵇ + (M − 1 − position), unique and ordered as
+    the ranking is; a member is chosen when its key is at least the count-th largest of its row.
+    Otherwise a stable sort ranks the remainders.
+    """
+    members = remainder.shape[1]
+    if members == 0:
+        return np.zeros(remainder.shape, dtype=bool)
+    shift = max(1, (members - 1).bit_length())
+    if remainder.dtype != object and bound is not None and (bound << shift) <= LIMIT:
+        keys = (remainder << shift) + (members - 1 - np.arange(members))
+        ordered = np.sort(keys, axis=1)
+        kth = np.take_along_axis(ordered, np.clip(members - count, 0, members - 1), axis=1)
+        return (keys >= kth) & (count > 0)
     order = np.argsort(-remainder, axis=1, kind="stable")
     rank = np.empty(order.shape, dtype=np.int64)
-    np.put_along_axis(rank, order, np.arange(order.shape[1]), axis=1)
-    parts = floor + (rank < left_over)
-    return np.where(amount.num < 0, -parts, parts)
+    np.put_along_axis(rank, order, np.arange(members), axis=1)
+    return rank < count

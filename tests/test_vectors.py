@@ -7,7 +7,7 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from engine import money, report, vectors
@@ -48,6 +48,7 @@ def values(x: Rat) -> list[Fraction]:
 
 @settings(max_examples=300, deadline=None)
 @given(columns)
+@example([(Fraction(-1), Fraction(-(2**63))), (Fraction(2**63 - 1), Fraction(1, 2**63 - 1))])
 def test_arithmetic_and_comparisons_are_those_of_fractions(pairs):
     a, b = [p[0] for p in pairs], [p[1] for p in pairs]
     x, y = rat(a), rat(b)
