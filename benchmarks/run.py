@@ -154,8 +154,16 @@ def run_interpreter(rules: Any, chunk: Scenarios, sample: int) -> tuple[float, n
 
 
 def numpy_exact(columns: dict[str, np.ndarray]) -> np.ndarray:
-    """Art. 8 lid 5 by hand in int64 (bounds hold for the stated ranges): each half of the key
-    divided on its own, the fractional parts added over 4·Σinh·Σcost, remainders ranked."""
+    """Art. 8 lid 5 by hand in int64, in chunks of the size the batch path uses."""
+    n, size = len(columns["macrobudget_bw"]), batch_module.CHUNK
+    return np.concatenate(
+        [numpy_chunk({k: v[s : s + size] for k, v in columns.items()}) for s in range(0, n, size)]
+    )
+
+
+def numpy_chunk(columns: dict[str, np.ndarray]) -> np.ndarray:
+    """Each half of the key divided on its own, the fractional parts added over 4·Σinh·Σcost,
+    remainders ranked by a stable sort (int64 suffices for the stated ranges, unchecked)."""
     result = bw_result(columns)
     inhabitants, costs = stacked(columns, "inwoners"), stacked(columns, "uitvoeringskosten")
     magnitude = np.abs(result)[:, None]
@@ -304,7 +312,9 @@ def machine() -> dict[str, str]:
                 break
     except OSError:
         pass
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     return {
+        "load": f"{load:.2f}" if load is not None else "unknown",
         "date": datetime.date.today().isoformat(),
         "cores": str(os.cpu_count()),
         "cpu": cpu,
@@ -322,7 +332,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--sample", type=int, default=2_000, help="interpreter scenarios timed per N")
-    parser.add_argument("--repeats", type=int, default=3, help="timed runs after the first, per method")
+    parser.add_argument("--repeats", type=int, default=5, help="timed runs after the first, per method")
     parser.add_argument("--cold-runs", type=int, default=7)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "README.md")
     args = parser.parse_args()
@@ -383,7 +393,8 @@ def render(
         "rewritten). What each method is: see the docstring of `benchmarks/run.py`.",
         "",
         f"**Run of {info['date']}** on {info['cores']} cores, {info['cpu']}, Python {info['python']}, "
-        f"numpy {info['numpy']}, {openfisca_note}; {info['system']}.",
+        f"numpy {info['numpy']}, {openfisca_note}; {info['system']}; load average (1 min) at the end of "
+        f"the run {info['load']} (other processes share the machine: timings vary between runs).",
         "",
         "## Time and exactness",
         "",

@@ -117,6 +117,8 @@ class AtomicWriter:
 
     def __init__(self, path: Path, header: list[str]) -> None:
         self.path, self.kind = path, file_kind(path)
+        if not path.parent.is_dir():
+            raise _problem("file.not_found", path.parent)
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
         os.close(handle)
         self.temporary = Path(temporary)

@@ -422,3 +422,29 @@ def test_an_unknown_file_type_is_refused(run, tmp_path, name):
     (tmp_path / name).write_text("a,b\n", encoding="utf-8")
     result = run("batch", str(ASSEN), str(tmp_path / name), "--out", str(tmp_path / "o.csv"))
     assert result.exit_code == 1 and "wordt niet ondersteund" in result.stderr
+
+
+def test_semicolons_a_decimal_comma_and_a_missing_folder(run, tmp_path):
+    row = row_of(random_scenario(random.Random(23), "a"))
+    lines = [";".join(HEADER), ";".join(row)]
+    (tmp_path / "semi.csv").write_text("\ufeff" + "\n".join(lines) + "\n", encoding="utf-8")  # with BOM
+    result = run("batch", str(ASSEN), str(tmp_path / "semi.csv"), "--out", str(tmp_path / "a.csv"))
+    assert result.exit_code == 0, result.output
+    comma = [*row]
+    comma[2] = comma[2].replace(".", ",")  # 1234,50 in a comma-separated file: one cell too many
+    (tmp_path / "comma.csv").write_text(",".join(HEADER) + "\n" + ",".join(comma) + "\n", encoding="utf-8")
+    result = run("batch", str(ASSEN), str(tmp_path / "comma.csv"), "--out", str(tmp_path / "b.csv"))
+    assert result.exit_code == 1
+    assert read_csv(tmp_path / "b.csv")[0]["melding"].startswith(
+        "deze regel heeft meer cellen dan de kopregel"
+    )
+    result = run(
+        "batch", str(ASSEN), str(tmp_path / "semi.csv"), "--out", str(tmp_path / "nowhere" / "c.csv")
+    )
+    assert result.exit_code == 1 and "bestaat niet" in result.stderr
+
+
+def test_a_progress_bar_on_request(run, tmp_path):
+    source = write_csv(tmp_path / "s.csv", [row_of(random_scenario(random.Random(29), "a"))])
+    result = run("batch", str(ASSEN), str(source), "--out", str(tmp_path / "o.csv"), "--progress")
+    assert result.exit_code == 0 and "scenario's" in result.stderr

@@ -275,3 +275,40 @@ def test_compiled_rules_give_the_interpreters_values_or_its_message(scenarios):
             assert [p.code for p in result.failed[i]] == expected
         else:
             assert {k: cells[k] for k in expected} == expected
+
+
+def test_a_rule_the_compiler_leaves_to_the_interpreter_gives_the_same_rows():
+    """A rule that compares deadlines (dates) has no array form: every scenario then goes
+    through the interpreter, with the same columns and values."""
+    rule = """
+  afwikkeling_na_voorlopig:
+    label: De afwikkeling valt na het voorlopige aandeel
+    article: "8.6"
+    type: boolean
+    inputs: [afwikkeling_resultaat_bw, voorleggen_uitvoeringskosten]
+    expression: afwikkeling_resultaat_bw > voorleggen_uitvoeringskosten
+"""
+    rules = check_text(replace_once(assen_text(), "\ndeadlines:\n", rule + "\ndeadlines:\n"))
+    batch = Batch(rules)
+    assert set(batch.plan.unsupported) == {
+        "afwikkeling_na_voorlopig",
+        "afwikkeling_resultaat_bw",  # deadlines have no array form
+        "voorleggen_uitvoeringskosten",
+    }
+    s = {k: 100_00 for k in SCALARS} | {"inwoners": [20_000] * 9, "kosten": [1_000_00] * 9}
+    header = (
+        ["jaar", *SCALARS]
+        + [f"inwoners.{c}" for c in ASSEN_CODES]
+        + [f"uitvoeringskosten.{c}" for c in ASSEN_CODES]
+    )
+    row = ["2024", *(euros(s[k]) for k in SCALARS), *map(str, s["inwoners"]), *map(euros, s["kosten"])]
+    result = batch.evaluate(next(Reader(Table("s.csv", header, iter([(2, row)]), 1), rules).chunks(10)))
+    assert list(result.exact) == [0] and not result.vectorised.any()
+    cells = dict(zip(batch.header, result.rows()[0], strict=True))
+    assert cells["afwikkeling_na_voorlopig"] == "true"
+    # 100 − 100 − 100 = −€ 100,00 over nine equal shares: 10.000 cents / 9 = 1.111 rest 1, the cent
+    # left over goes to the first party (Aa en Hunze)
+    assert cells["resultaat_bw"] == "-100.00"
+    assert (
+        cells["aandeel_resultaat_bw.GM1680"] == "-11.12" and cells["aandeel_resultaat_bw.GM0106"] == "-11.11"
+    )
