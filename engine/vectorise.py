@@ -181,7 +181,12 @@ def _name(name: str, rules: RuleFile, known: set[str]) -> Step:
         return lambda ctx: value
     if name not in known:
         raise NotVectorised(f"{name} has no array form")
-    return lambda ctx: ctx.values[name]
+
+    def value(ctx: Context) -> Any:
+        found = ctx.values[name]
+        return found.as_rat() if isinstance(found, Terms) else found  # a weighted key in arithmetic
+
+    return value
 
 
 def _binary(op: str, left: Step, right: Step) -> Step:

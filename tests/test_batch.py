@@ -448,3 +448,44 @@ def test_a_progress_bar_on_request(run, tmp_path):
     source = write_csv(tmp_path / "s.csv", [row_of(random_scenario(random.Random(29), "a"))])
     result = run("batch", str(ASSEN), str(source), "--out", str(tmp_path / "o.csv"), "--progress")
     assert result.exit_code == 0 and "scenario's" in result.stderr
+
+
+def test_every_message_code_of_the_batch_modules_speaks_dutch_and_english():
+    import re
+
+    from engine import messages
+    from engine.paths import REPO_ROOT
+
+    codes = set()
+    for module in ("batch", "scenarios", "tables", "vectorise", "vectors"):
+        text = (REPO_ROOT / "engine" / f"{module}.py").read_text(encoding="utf-8")
+        codes |= set(re.findall(r'"((?:batch|facts|registry|file|value)\.[a-z0-9_]+)"', text))
+    assert "batch.unknown_column" in codes
+    for code in codes:
+        assert set(messages.CATALOGUE[code]) == {"nl", "en"}, code
+
+
+def test_scenarios_from_arrays_for_a_monte_carlo_run():
+    import numpy as np
+
+    from engine.scenarios import from_arrays
+
+    rng = random.Random(31)
+    scenarios = [random_scenario(rng, "") for _ in range(50)]
+    columns: dict[str, Any] = {k: np.array([s["cents"][k] for s in scenarios]) for k in SCALARS}
+    for j, code in enumerate(ASSEN_CODES):
+        columns[f"inwoners.{code}"] = np.array([s["inwoners"][j] for s in scenarios])
+        columns[f"uitvoeringskosten.{code}"] = np.array([s["kosten"][j] for s in scenarios])
+    columns["inwoners.GM0118"][7] = -1  # below the minimum: that scenario fails, the others not
+    result = Batch(assen_rules()).evaluate(from_arrays(assen_rules(), columns, 2024))
+    assert list(result.failed) == [7] and result.failed[7][0].code == "facts.below_minimum"
+    shares = result.cents("aandeel_resultaat_bw")
+    for i, s in enumerate(scenarios):
+        if i != 7:
+            expected = interpreted(s)
+            assert [euros(c) for c in shares[i]] == [
+                expected[f"aandeel_resultaat_bw.{c}"] for c in ASSEN_CODES
+            ]
+    with pytest.raises(ConvenantError) as caught:
+        from_arrays(assen_rules(), {**columns, "macrobudget": columns["macrobudget_bw"]}, 2024)
+    assert [p.code for p in caught.value.problems] == ["batch.unknown_column"]

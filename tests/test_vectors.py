@@ -182,6 +182,13 @@ EXTRA_RULES = """
       - when: inwoners < drempel_inwoners
         outcome: klein
         text: Klein.
+  sleutel_verschil:
+    label: Verschil tussen de verdeelsleutel en het aandeel in de inwoners
+    article: "8.5"
+    type: ratio
+    per: municipality
+    inputs: [verdeelsleutel_bw, sleutel_inwoners]
+    expression: verdeelsleutel_bw - sleutel_inwoners
   verhouding_mo:
     label: Uitgaven MO als deel van de rijksuitkering
     article: "8.7"
