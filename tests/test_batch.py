@@ -25,7 +25,7 @@ from engine.diagnostics import ConvenantError
 from engine.evaluate import evaluate
 from engine.scenarios import Reader
 from engine.tables import Table
-from tests.conftest import ASSEN, ASSEN_CODES, assen_rules, make_facts, write_facts
+from tests.conftest import ASSEN, ASSEN_CODES, ASSEN_FACTS, assen_rules, make_facts, write_facts
 
 SCALARS = [
     "macrobudget_bw",
@@ -489,3 +489,19 @@ def test_scenarios_from_arrays_for_a_monte_carlo_run():
     with pytest.raises(ConvenantError) as caught:
         from_arrays(assen_rules(), {**columns, "macrobudget": columns["macrobudget_bw"]}, 2024)
     assert [p.code for p in caught.value.problems] == ["batch.unknown_column"]
+
+
+def test_the_example_scenarios_start_from_the_example_facts(run, tmp_path):
+    from engine.paths import REPO_ROOT
+
+    source = REPO_ROOT / "examples" / "assen-2024-scenarios.csv"
+    result = run("batch", str(ASSEN), str(source), "--out", str(tmp_path / "o.csv"))
+    assert result.exit_code == 0, result.output
+    rows = {r["scenario"]: r for r in read_csv(tmp_path / "o.csv")}
+    evaluated = json.loads(run("evaluate", str(ASSEN_FACTS), "--format", "json").stdout)
+    assert rows["basis"]["resultaat_bw"] == evaluated["results"]["resultaat_bw"]["value"] == "461876.55"
+    for code, municipality in evaluated["municipalities"].items():
+        share = municipality["results"]["aandeel_resultaat_bw"]["value"]
+        assert rows["basis"][f"aandeel_resultaat_bw.{code}"] == share
+    # zorgkosten +10 %: 38.412.000,00 − 39.545.135,80 − 1.850.000,00 − 150.000,00 = −3.133.135,80
+    assert rows["zorgkosten +10%"]["resultaat_bw"] == "-3133135.80"

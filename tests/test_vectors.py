@@ -319,3 +319,46 @@ def test_a_rule_the_compiler_leaves_to_the_interpreter_gives_the_same_rows():
     assert (
         cells["aandeel_resultaat_bw.GM1680"] == "-11.12" and cells["aandeel_resultaat_bw.GM0106"] == "-11.11"
     )
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.integers(-(10**9), 10**9), min_size=9, max_size=9),
+    st.integers(-(10**9), 10**9),
+)
+def test_a_key_over_negative_values_gives_the_interpreters_shares(costs, result):
+    """Without a minimum, execution costs may be negative and their total too (a correction
+    year): the shares keep their sign, as in the interpreter."""
+    text = replace_once(
+        assen_text(),
+        '    minimum: 0\n    article: "8.5b"',
+        '    article: "8.5b"',
+    )
+    rules = check_text(text)
+    s = dict.fromkeys(SCALARS, 0) | {"macrobudget_bw": result, "inwoners": [10_000] * 9, "kosten": costs}
+    header = (
+        ["jaar", *SCALARS]
+        + [f"inwoners.{c}" for c in ASSEN_CODES]
+        + [f"uitvoeringskosten.{c}" for c in ASSEN_CODES]
+    )
+    row = ["2024", *(euros(s[k]) for k in SCALARS), *map(str, s["inwoners"]), *map(euros, s["kosten"])]
+    batch = Batch(rules)
+    got = batch.evaluate(next(Reader(Table("s.csv", header, iter([(2, row)]), 1), rules).chunks(10)))
+    scalars = {k: Fraction(s[k], 100) for k in SCALARS} | {"toegemoetkoming_regiogemeenten": Fraction(0)}
+    per = {
+        c: {"inwoners": 10_000, "uitvoeringskosten": Fraction(costs[i], 100)}
+        for i, c in enumerate(ASSEN_CODES)
+    }
+    try:
+        ev = evaluate(rules, make_facts(rules, 2024, scalars, per))
+    except ConvenantError as error:
+        assert [p.code for p in got.failed[0]] == [p.code for p in error.problems]
+        return
+    cells = dict(zip(batch.header, got.rows()[0], strict=True))
+    for c in ASSEN_CODES:
+        assert cells[f"aandeel_resultaat_bw.{c}"] == report.json_value(
+            ev.nodes["aandeel_resultaat_bw"].rule.kind, ev.nodes["aandeel_resultaat_bw"].value[c]
+        )
+        assert cells[f"verdeelsleutel_bw.{c}"] == report.json_value(
+            ev.nodes["verdeelsleutel_bw"].rule.kind, ev.nodes["verdeelsleutel_bw"].value[c]
+        )
