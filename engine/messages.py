@@ -829,10 +829,10 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
     },
     "batch.missing_column": {
         "nl": (
-            "de kolom ‘{column}’ ({label}) ontbreekt",
+            "kolom ontbreekt: {column} ({label})",
             "voeg de kolom toe: elk scenario heeft dit feit nodig.",
         ),
-        "en": ("the column ‘{column}’ ({label}) is missing", "add the column: every scenario needs it."),
+        "en": ("column missing: {column} ({label})", "add the column: every scenario needs it."),
     },
     "batch.long_columns": {
         "nl": (

@@ -263,9 +263,13 @@ class Reader:
             if missing:
                 self._file_problem("batch.long_columns", None, columns=", ".join(missing))
             return list(every.values())
+        missing: dict[str, list[str]] = {}  # per fact, so that nine municipalities make one message
         for slot in every.values():
             if slot.column not in self.index and slot.decl.required:
-                self._file_problem("batch.missing_column", None, column=slot.column, label=slot.decl.label)
+                missing.setdefault(slot.decl.name, []).append(slot.column)
+        for name, columns in missing.items():
+            label = self.rules.facts[name].label
+            self._file_problem("batch.missing_column", None, column=", ".join(columns), label=label)
         return [s for s in every.values() if s.column in self.index or s.decl.has_default]
 
     def _unknown(self, column: str, every: dict[str, Slot], row: int) -> None:
@@ -365,7 +369,7 @@ class Reader:
         """A place in the table; an Excel file is not text, so its place is given by row only."""
         if self.table.path.lower().endswith(".xlsx"):
             return Location(f"{self.table.path}, rij {row}")
-        return Location(self.table.path, row, column)
+        return Location(self.table.path, row, column or 1)
 
     def _years(self, batch: list[Row], problems: dict[int, list[Problem]]) -> np.ndarray:
         years = np.zeros(len(batch), dtype=np.int64)

@@ -244,7 +244,8 @@ def test_a_file_level_problem_stops_before_anything_is_written(run, tmp_path):
     )
     result = run("batch", str(ASSEN), str(missing), "--out", str(tmp_path / "new.csv"))
     assert result.exit_code == 1
-    assert "de kolom ‘uitvoeringskosten.GM1690’" in result.stderr
+    assert "fout: kolom ontbreekt: uitvoeringskosten.GM1690 (Uitvoeringskosten per gemeente" in result.stderr
+    assert result.stderr.count("fout:") == 1
     assert not (tmp_path / "new.csv").exists()
     assert run("batch", str(ASSEN), str(source), "--out", str(tmp_path / "ok.csv")).exit_code == 0
 
