@@ -46,6 +46,14 @@ HELP = {
         "letters_format": "Vorm van de brieven: md, html en/of pdf (herhaal de optie; standaard alle drie).",
         "date": "Datum van de brieven (JJJJ-MM-DD), als de feiten geen evaluation_date hebben of om die te "
         "vervangen; 'vandaag' gebruikt de datum van vandaag.",
+        "batch": "Reken veel scenario's door met één regelbestand: SCENARIOS is een .csv- of .xlsx-bestand "
+        "met één scenario per regel (zie docs/analysts.md); de uitkomsten gaan naar --out. Afsluitcode 1 "
+        "als een scenario mislukt (de andere staan dan wel in de uitvoer).",
+        "batch_out": "Het uitvoerbestand (.csv of .xlsx); het verschijnt pas als alles is geschreven.",
+        "year": "Het jaar van scenario's zonder kolom jaar (of met een lege cel).",
+        "sheet": "Het werkblad van een .xlsx-bestand (standaard het eerste).",
+        "rule": "Alleen deze regel in de uitvoer (mag vaker); standaard alle regels.",
+        "progress": "Toon een voortgangsbalk (standaard: vanaf 20.000 scenario's).",
     },
     "en": {
         "main": "Covenants on Beschermd Wonen and (Begeleiding) Maatschappelijke Opvang as rules: check, "
@@ -71,6 +79,14 @@ HELP = {
         "letters_format": "Form of the letters: md, html and/or pdf (repeat the option; default all three).",
         "date": "Date of the letters (YYYY-MM-DD) when the facts have no evaluation_date, or to replace it; "
         "'today' uses today's date.",
+        "batch": "Evaluate many scenarios with one rule file: SCENARIOS is a .csv or .xlsx file with one "
+        "scenario per row (see docs/analysts.md); results go to --out. Exit code 1 when a scenario "
+        "fails (the others are still written).",
+        "batch_out": "The output file (.csv or .xlsx); it appears only once everything is written.",
+        "year": "The year of scenarios without a jaar column (or with an empty cell).",
+        "sheet": "The sheet of an .xlsx file (default: the first).",
+        "rule": "Only this rule in the output (may be repeated); default: every rule.",
+        "progress": "Show a progress bar (default: from 20,000 scenarios on).",
     },
 }
 _H = HELP[messages.language()]
@@ -393,6 +409,73 @@ def verify(ctx: click.Context, rulefile: Path, fmt: str) -> None:
         click.echo("", err=True)
         click.echo(messages.render_all(problems, lang), err=True)
     if any(p.severity == "error" for p in problems):
+        sys.exit(EXIT_PROBLEM)
+
+
+def _output_file(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
+    if value.suffix.lower() not in (".csv", ".xlsx"):
+        raise click.BadParameter(".csv / .xlsx")
+    return value
+
+
+@cli.command(help=_H["batch"])
+@click.argument("rules_file", type=click.Path(path_type=Path))
+@click.argument("scenarios", type=click.Path(path_type=Path))
+@click.option(
+    "--out", required=True, type=click.Path(path_type=Path), callback=_output_file, help=_H["batch_out"]
+)
+@click.option("--jaar", "--year", "year", type=click.IntRange(1900, 2200), default=None, help=_H["year"])
+@click.option("--sheet", default=None, help=_H["sheet"])
+@click.option("--rule", "wanted", multiple=True, help=_H["rule"])
+@click.option("--progress/--no-progress", default=None, help=_H["progress"])
+@click.pass_context
+@handles_problems
+def batch(
+    ctx: click.Context,
+    rules_file: Path,
+    scenarios: Path,
+    out: Path,
+    year: int | None,
+    sheet: str | None,
+    wanted: tuple[str, ...],
+    progress: bool | None,
+) -> None:
+    from engine.batch import PROGRESS_FROM, WORDS, run_file
+
+    lang = ctx.obj["lang"]
+    words = WORDS[lang]
+    bars: list[Any] = []
+
+    def started(count: int | None) -> None:
+        if progress or (progress is None and (count or 0) >= PROGRESS_FROM):
+            bars.append(click.progressbar(length=count, label=words["progress"], file=sys.stderr).__enter__())
+
+    try:
+        summary = run_file(
+            rules_file,
+            scenarios,
+            out,
+            year=year,
+            sheet=sheet,
+            wanted=wanted or None,
+            lang=lang,
+            started=started,
+            progress=lambda done: [bar.update(done) for bar in bars],
+        )
+    finally:
+        for bar in bars:
+            bar.__exit__(None, None, None)
+    for row, name, text in summary.failures[:20]:
+        click.echo(
+            words["failed_row"].format(row=row, name=f" ({name})" if name else "", text=text), err=True
+        )
+    if len(summary.failures) > 20:
+        click.echo(words["more"].format(count=len(summary.failures) - 20), err=True)
+    click.echo(
+        words["summary"].format(total=summary.total, failed=len(summary.failures), out=summary.output),
+        err=True,
+    )
+    if summary.failures:
         sys.exit(EXIT_PROBLEM)
 
 

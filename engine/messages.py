@@ -1360,6 +1360,96 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
             "resolve the message(s) below and try again.",
         ),
     },
+    # --- batch evaluation of scenario files (convenant batch) ---
+    "batch.file_type": {
+        "nl": ("het bestandstype ‘{suffix}’ van {path} wordt niet ondersteund", "gebruik {allowed}."),
+        "en": ("the file type ‘{suffix}’ of {path} is not supported", "use {allowed}."),
+    },
+    "batch.no_header": {
+        "nl": (
+            "{path} heeft geen kopregel met kolomnamen",
+            "zet op de eerste regel de namen van de kolommen: scenario, jaar en de feiten.",
+        ),
+        "en": (
+            "{path} has no header row with column names",
+            "put the column names on the first row: scenario, jaar and the facts.",
+        ),
+    },
+    "batch.no_sheet": {
+        "nl": ("het werkblad ‘{sheet}’ bestaat niet in {path}", "kies een van: {sheets}."),
+        "en": ("the sheet ‘{sheet}’ does not exist in {path}", "choose one of: {sheets}."),
+    },
+    "batch.unknown_column": {
+        "nl": (
+            "onbekende kolom ‘{column}’",
+            "{suggestion}Een kolom heet naar een feit uit het regelbestand (macrobudget_bw), naar een "
+            "feit en een CBS-code (inwoners.GM0106), of is scenario of jaar.",
+        ),
+        "en": (
+            "unknown column ‘{column}’",
+            "{suggestion}A column is named after a fact of the rule file (macrobudget_bw), a fact and a "
+            "CBS code (inwoners.GM0106), or is scenario or jaar.",
+        ),
+    },
+    "batch.duplicate_column": {
+        "nl": ("de kolom ‘{column}’ staat twee keer in de kopregel", "laat één kolom staan."),
+        "en": ("the column ‘{column}’ appears twice in the header", "keep one column."),
+    },
+    "batch.missing_column": {
+        "nl": (
+            "kolom ontbreekt: {column} ({label})",
+            "voeg de kolom toe: elk scenario heeft dit feit nodig.",
+        ),
+        "en": ("column missing: {column} ({label})", "add the column: every scenario needs it."),
+    },
+    "batch.long_columns": {
+        "nl": (
+            "een scenariobestand in lange vorm mist de kolom(men) {columns}",
+            "gebruik de kolommen scenario, feit en waarde, en eventueel gemeente en jaar.",
+        ),
+        "en": (
+            "a scenario file in long layout lacks the column(s) {columns}",
+            "use the columns scenario, feit and waarde, and optionally gemeente and jaar.",
+        ),
+    },
+    "batch.duplicate_fact": {
+        "nl": ("het feit ‘{fact}’ staat twee keer in dit scenario", "laat één regel staan."),
+        "en": ("the fact ‘{fact}’ appears twice in this scenario", "keep one row."),
+    },
+    "batch.year_conflict": {
+        "nl": ("dit scenario noemt twee jaren: {first} en {second}", "geef één jaar per scenario."),
+        "en": ("this scenario names two years: {first} and {second}", "give one year per scenario."),
+    },
+    "batch.no_year": {
+        "nl": ("het jaar ontbreekt", "vul de kolom jaar in of geef het jaar met --jaar."),
+        "en": ("the year is missing", "fill in the column jaar or give the year with --jaar."),
+    },
+    "batch.bad_year": {
+        "nl": ("‘{value}’ is geen jaartal", "schrijf het jaar als vier cijfers, bijvoorbeeld 2024."),
+        "en": ("‘{value}’ is not a year", "write the year as four digits, e.g. 2024."),
+    },
+    "batch.too_many_cells": {
+        "nl": (
+            "deze regel heeft meer cellen dan de kopregel ({count} kolommen)",
+            "staat er een komma als decimaalteken? Schrijf bedragen met een punt: 1234.50.",
+        ),
+        "en": (
+            "this row has more cells than the header ({count} columns)",
+            "is there a decimal comma? Write amounts with a decimal point: 1234.50.",
+        ),
+    },
+    "batch.unknown_rule": {
+        "nl": ("het regelbestand heeft geen regel ‘{rule}’ die batch kan uitvoeren", "kies uit: {known}."),
+        "en": ("the rule file has no rule ‘{rule}’ that batch can output", "choose from: {known}."),
+    },
+    "batch.same_file": {
+        "nl": ("het uitvoerbestand {path} is het scenariobestand zelf", "kies een ander uitvoerbestand."),
+        "en": ("the output file {path} is the scenario file itself", "choose another output file."),
+    },
+    "batch.empty": {
+        "nl": ("{path} bevat geen scenario's", "zet onder de kopregel één regel per scenario."),
+        "en": ("{path} holds no scenarios", "put one row per scenario below the header."),
+    },
 }
 
 LABELS = {

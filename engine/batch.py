@@ -1,0 +1,378 @@
+"""`convenant batch`: one rule file, many scenarios; compiled once, evaluated exactly in chunks.
+
+For each chunk of scenarios (`engine.scenarios`) the compiled plan (`engine.vectorise`) computes
+every output rule for all scenarios at once. Scenarios the plan marks, and every scenario when a
+rule could not be compiled, are evaluated one by one by the interpreter (`engine.evaluate`),
+which gives the same values or the same message as `convenant evaluate`. A scenario whose facts
+are wrong is reported with its row; the others go on.
+
+Output: one row per scenario with the columns `rij`, `scenario`, `jaar`, `status` (ok / fout),
+`melding`, `waarschuwingen`, then one column per rule (`resultaat_bw`) or per rule and member
+of its set (`aandeel_resultaat_bw.GM0106`). Values are written as `convenant evaluate --format
+json` writes them: money "-1234.50", ratios as exact fractions "1234/5678", yes/no as
+true/false, outcomes by name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from engine import messages, vectors
+from engine.checking import load_rule_file
+from engine.diagnostics import ConvenantError, Location, Problem
+from engine.evaluate import Evaluation, evaluate
+from engine.facts import Facts, FactValue
+from engine.model import CASE, YEAR, Rule, RuleFile
+from engine.paths import display_path
+from engine.scenarios import Reader, Scenarios, scenario_sets
+from engine.spreadsheets import AtomicWriter, read_table
+from engine.units import Kind
+from engine.vectorise import ARRAY_FACTS, Context, compile_rules, run
+from engine.vectors import Rat, Terms
+
+CHUNK = 25_000
+PROGRESS_FROM = 20_000  # scenarios from which the command shows a progress bar by default
+WORDS = {
+    "nl": {
+        "progress": "scenario's",
+        "failed_row": "rij {row}{name}: {text}",
+        "more": "… en nog {count} mislukte scenario's (zie de kolom melding)",
+        "summary": "{total} scenario's doorgerekend, {failed} mislukt; uitkomsten in {out}",
+    },
+    "en": {
+        "progress": "scenarios",
+        "failed_row": "row {row}{name}: {text}",
+        "more": "… and {count} more failed scenarios (see the column melding)",
+        "summary": "{total} scenarios evaluated, {failed} failed; results in {out}",
+    },
+}
+META = ["rij", "scenario", "jaar", "status", "melding", "waarschuwingen"]
+OK, FAILED = "ok", "fout"
+
+
+@dataclass(frozen=True)
+class Output:
+    """A rule in the results: one column, or one per member of its set."""
+
+    rule: Rule
+    members: tuple[str, ...] | None
+
+    @property
+    def columns(self) -> list[str]:
+        if self.members is None:
+            return [self.rule.name]
+        return [f"{self.rule.name}.{m}" for m in self.members]
+
+
+class Batch:
+    """A rule file compiled once for the rules it should output."""
+
+    def __init__(self, rules: RuleFile, wanted: Sequence[str] | None = None) -> None:
+        self.rules = rules
+        self.members = {**scenario_sets(rules), CASE: []}
+        self.outputs = [self._output(name) for name in (wanted or self._default_outputs())]
+        self.plan = compile_rules(rules, [o.rule.name for o in self.outputs])
+        self.needed = {rule.name for rule, _, _ in self.plan.steps} | set(self.plan.unsupported)
+        self.chosen = {k: v.chosen or "" for k, v in rules.interpretations.items() if v.switchable}
+
+    def _default_outputs(self) -> list[str]:
+        return [
+            name
+            for name, rule in self.rules.rules.items()
+            if rule.section == "rules" and (rule.per is None or self.members.get(rule.per))
+        ]
+
+    def _output(self, name: str) -> Output:
+        rule = self.rules.rules.get(name)
+        if rule is None or rule.section != "rules" or (rule.per and rule.per not in self.members):
+            known = ", ".join(self._default_outputs())
+            raise ConvenantError([Problem("batch.unknown_rule", {"rule": name, "known": known})])
+        return Output(rule, tuple(self.members[rule.per]) if rule.per else None)
+
+    @property
+    def header(self) -> list[str]:
+        return META + [c for o in self.outputs for c in o.columns]
+
+    def evaluate(self, scenarios: Scenarios) -> Result:
+        """Evaluate a chunk: the compiled plan for all, the interpreter where it is needed."""
+        n = len(scenarios)
+        failed = {i: list(p) for i, p in scenarios.problems.items()}
+        bad = np.zeros(n, dtype=bool)
+        bad[list(failed)] = True
+        context = None
+        interpret = ~bad
+        if self.plan.complete and n:
+            context = run(self.plan, Context(n, self.members, self._inputs(scenarios), self.chosen))
+            interpret = context.flagged & ~bad
+        exact: dict[int, Evaluation] = {}
+        for i in np.flatnonzero(interpret).tolist():
+            try:
+                exact[i] = evaluate(self.rules, facts_of(self.rules, scenarios, i))
+            except ConvenantError as error:
+                failed[i] = list(error.problems)
+        return Result(self, scenarios, context, ~bad & ~interpret, exact, failed)
+
+    def _inputs(self, scenarios: Scenarios) -> dict[str, Any]:
+        """Every fact with an array form, shaped (n, 1) or (n, members)."""
+        n = len(scenarios)
+        values: dict[str, Any] = {YEAR: Rat.of(scenarios.years.reshape(-1, 1))}
+        for name, decl in self.rules.facts.items():
+            if decl.kind not in ARRAY_FACTS:
+                continue
+            if decl.per is None:
+                columns = [name]
+            else:
+                columns = [f"{name}.{m}" for m in self.members.get(decl.per, [])]
+            if not all(c in scenarios.values for c in columns):
+                continue  # an optional fact that is not given: only duties may use it
+            width = len(columns)
+            stacked = (
+                np.stack([scenarios.values[c] for c in columns], axis=1)
+                if width
+                else np.zeros((n, 0), dtype=np.int64)
+            )
+            values[name] = _array_value(decl.kind, stacked)
+        return values
+
+
+def _array_value(kind: Kind, array: np.ndarray) -> Any:
+    if kind is Kind.MONEY:
+        return Rat.of(array, 100)
+    if kind is Kind.COUNT:
+        return Rat.of(array)
+    if kind is Kind.BOOLEAN:
+        return array
+    fractions = [Fraction(v) for v in array.ravel().tolist()]
+    num = _integers([f.numerator for f in fractions]).reshape(array.shape)
+    den = _integers([f.denominator for f in fractions]).reshape(array.shape)
+    return Rat.of(num, den)
+
+
+def _integers(values: list[int]) -> np.ndarray:
+    try:
+        return np.array(values, dtype=np.int64)
+    except OverflowError:
+        array = np.empty(len(values), dtype=object)
+        array[:] = values
+        return array
+
+
+def facts_of(rules: RuleFile, scenarios: Scenarios, i: int) -> Facts:
+    """One scenario's facts, as the interpreter takes them from a fact file."""
+    location = Location(scenarios.path, scenarios.rows[i])
+    facts = Facts(
+        path=scenarios.path,
+        sha256="",
+        covenant=rules.covenant.id,
+        year=int(scenarios.years[i]),
+        illustrative=False,
+        description=scenarios.names[i] or None,
+        evaluation_date=None,
+        per_municipality={p.code: {} for p in rules.parties},
+    )
+    for slot in scenarios.slots:
+        if not scenarios.given[slot.column][i]:
+            continue
+        raw = scenarios.values[slot.column][i]
+        kind = slot.decl.kind
+        value = (
+            Fraction(int(raw), 100)
+            if kind is Kind.MONEY
+            else int(raw)
+            if kind is Kind.COUNT
+            else bool(raw)
+            if kind is Kind.BOOLEAN
+            else raw
+        )
+        target = facts.scalars if slot.member is None else facts.per_municipality[slot.member]
+        target[slot.decl.name] = FactValue(value, location)
+    return facts
+
+
+# --- results -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    """The outcome of one chunk: vectorised values, interpreted scenarios and failures."""
+
+    batch: Batch
+    scenarios: Scenarios
+    context: Context | None
+    vectorised: np.ndarray  # the scenarios whose values come from `context`
+    exact: dict[int, Evaluation]
+    failed: dict[int, list[Problem]]
+
+    def cents(self, rule: str) -> np.ndarray:
+        """A money rule's whole cents per scenario (and member); 0 for a failed scenario."""
+        output = next(o for o in self.batch.outputs if o.rule.name == rule)
+        shape = (len(self.scenarios), len(output.columns))
+        out = np.zeros(shape, dtype=np.int64)
+        if self.context is not None:
+            out = np.where(self.vectorised.reshape(-1, 1), vectors.cents(self.context.values[rule]), 0)
+        for i, ev in self.exact.items():
+            value = ev.nodes[rule].value
+            members = output.members or (None,)
+            cents = [int((value[m] if m else value) * 100) for m in members]
+            if out.dtype != object and max(abs(c) for c in cents) > vectors.LIMIT:
+                out = out.astype(object)
+            out[i] = cents
+        return out
+
+    def rows(self, lang: str = "nl") -> list[list[str]]:
+        columns = [c for o in self.batch.outputs for c in self._texts(o)]
+        warnings = self._warnings()
+        years = [str(y) if y else "" for y in self.scenarios.years.tolist()]
+        rows = []
+        for i, values in enumerate(zip(*columns, strict=True) if columns else [()] * len(years)):
+            meta = [str(self.scenarios.rows[i]), self.scenarios.names[i], years[i]]
+            problems = self.failed.get(i)
+            if problems:
+                rows.append([*meta, FAILED, describe(problems, lang), "", *values])
+            else:
+                rows.append([*meta, OK, "", warnings[i], *values])
+        return rows
+
+    def _texts(self, output: Output) -> list[list[str]]:
+        """Each column of an output rule as text, for every scenario ('' where it failed)."""
+        n, width = len(self.scenarios), len(output.columns)
+        texts = [[""] * n for _ in range(width)]
+        if self.context is not None and self.vectorised.any():
+            rows = np.flatnonzero(self.vectorised)
+            shown = vector_texts(output.rule.kind, self.context.values[output.rule.name], rows)
+            if len(rows) == n:
+                texts = shown
+            else:
+                for j in range(width):
+                    for i, text in zip(rows.tolist(), shown[j], strict=True):
+                        texts[j][i] = text
+        for i, ev in self.exact.items():
+            value = ev.nodes[output.rule.name].value
+            for j, member in enumerate(output.members or (None,)):
+                texts[j][i] = cell_text(output.rule.kind, value[member] if member else value)
+        return texts
+
+    def _warnings(self) -> list[str]:
+        found: list[list[str]] = [[] for _ in range(len(self.scenarios))]
+        if self.context is not None:
+            for (name, _), holds in self.context.warnings.items():
+                rule = self.batch.rules.rules[name]
+                members = self.batch.members[rule.per] if rule.per else [None]
+                hit = holds & self.vectorised.reshape(-1, 1)
+                for i, j in zip(*np.nonzero(hit), strict=True):
+                    found[i].append(_warning_name(name, members[j]))
+        for i, ev in self.exact.items():
+            for name, node in ev.nodes.items():
+                if name in self.batch.needed:
+                    found[i] += [_warning_name(name, member) for member, _ in node.warnings]
+        return ["; ".join(dict.fromkeys(names)) for names in found]
+
+
+def _warning_name(rule: str, member: str | None) -> str:
+    return f"{rule}.{member}" if member else rule
+
+
+def describe(problems: Iterable[Problem], lang: str) -> str:
+    """A scenario's problems on one line: field, what is wrong (in the reader's language)."""
+    parts = []
+    for problem in problems:
+        what, _ = messages.message(problem, lang)
+        parts.append(f"{problem.field}: {what}" if problem.field else what)
+    return "; ".join(parts)
+
+
+def cell_text(kind: Kind, value: Any) -> str:
+    """One value as `convenant evaluate --format json` writes it, as text for a cell."""
+    from engine.report import json_value
+
+    shown = json_value(kind, value)
+    if shown is None:
+        return ""
+    if isinstance(shown, bool):
+        return "true" if shown else "false"
+    if isinstance(shown, dict):
+        return f"{shown['from']}/{shown['until']}"
+    return str(shown)
+
+
+def vector_texts(kind: Kind, value: Any, rows: np.ndarray) -> list[list[str]]:
+    """The texts of a vectorised value for the given scenarios, column by column."""
+    if kind is Kind.MONEY:  # as money.plain writes them; inline, as this is the hot loop of the output
+        cents = vectors.cents(value)[rows]
+        return [
+            [f"{'-' if c < 0 else ''}{abs(c) // 100}.{abs(c) % 100:02d}" for c in cents[:, j].tolist()]
+            for j in range(cents.shape[1])
+        ]
+    if kind is Kind.COUNT:
+        whole = vectors.whole(value)[rows]
+        return [[str(c) for c in whole[:, j].tolist()] for j in range(whole.shape[1])]
+    if kind in (Kind.RATIO, Kind.PERCENTAGE):
+        rat = value.as_rat() if isinstance(value, Terms) else value
+        num, den = vectors.reduced(rat)
+        num, den = num[rows], den[rows]
+        return [
+            [
+                f"{a}/{b}" if b != 1 else str(a)
+                for a, b in zip(num[:, j].tolist(), den[:, j].tolist(), strict=True)
+            ]
+            for j in range(num.shape[1])
+        ]
+    array = np.asarray(value)[rows]
+    if kind is Kind.BOOLEAN:
+        return [["true" if v else "false" for v in array[:, j].tolist()] for j in range(array.shape[1])]
+    return [[str(v) for v in array[:, j].tolist()] for j in range(array.shape[1])]
+
+
+# --- the command ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Summary:
+    """What a batch run did: how many scenarios, and each failed one (row, name, message)."""
+
+    output: str
+    total: int = 0
+    failures: list[tuple[int, str, str]] = field(default_factory=list)
+    interpreted: int = 0
+
+
+def run_file(
+    rules_path: Path,
+    scenarios_path: Path,
+    out_path: Path,
+    *,
+    year: int | None = None,
+    sheet: str | None = None,
+    wanted: Sequence[str] | None = None,
+    lang: str = "nl",
+    started: Callable[[int | None], None] = lambda count: None,
+    progress: Callable[[int], None] = lambda done: None,
+) -> Summary:
+    """Evaluate every scenario of a file and write the results atomically."""
+    if out_path.resolve() == scenarios_path.resolve():
+        raise ConvenantError([Problem("batch.same_file", {"path": display_path(out_path)})])
+    rules = load_rule_file(rules_path)
+    reader = Reader(read_table(scenarios_path, sheet), rules, year)
+    batch = Batch(rules, wanted)
+    summary = Summary(display_path(out_path))
+    started(reader.count)
+    with AtomicWriter(out_path, batch.header) as writer:
+        for chunk in reader.chunks(CHUNK):
+            result = batch.evaluate(chunk)
+            writer.write(result.rows(lang))
+            summary.total += len(chunk)
+            summary.interpreted += len(result.exact)
+            summary.failures += [
+                (chunk.rows[i], chunk.names[i], describe(problems, lang))
+                for i, problems in sorted(result.failed.items())
+            ]
+            progress(len(chunk))
+        if summary.total == 0:
+            raise ConvenantError([Problem("batch.empty", {"path": reader.table.path})])
+    return summary

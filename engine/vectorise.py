@@ -1,0 +1,335 @@
+"""Compile a checked rule file once into steps that evaluate many scenarios at a time, exactly.
+
+`compile_rules` turns each rule of the model (`engine.model`) into a step over arrays of
+`engine.vectors` values: `Rat` (exact rationals), numpy bool arrays, `Terms` (keys) and arrays
+of outcome names. Expressions are compiled from their checked tree (`engine.expr`) into
+closures. A rule the compiler cannot vectorise (a deadline, a fact of a kind with no array
+form, or a rule that needs one) is left to the exact interpreter, which then runs per scenario.
+
+At run time a step may meet what the interpreter would refuse for some scenarios (a division
+by zero, a key whose total is zero, a decision where no case or several cases hold). It marks
+those scenarios (`Context.flag`); the caller evaluates them with the interpreter, which gives
+the same result or the same message as `convenant evaluate`.
+
+To vectorise a new primitive: write a `_compile_…` function and add it to `PRIMITIVES`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from engine import expr, vectors
+from engine.model import YEAR, Decision, Distribute, Expression, Rule, RuleFile, WeightedKey
+from engine.units import Kind
+from engine.vectors import Rat, Terms
+
+NUMERIC_FACTS = (Kind.MONEY, Kind.COUNT, Kind.PERCENTAGE, Kind.RATIO)
+ARRAY_FACTS = (*NUMERIC_FACTS, Kind.BOOLEAN)
+CONSTANT_KINDS = (*ARRAY_FACTS, Kind.TEXT)
+
+
+@dataclass
+class Context:
+    """One chunk of scenarios: every name's array value and the scenarios the interpreter needs."""
+
+    rows: int
+    members: dict[str, list[str]]  # each set's members in order (municipalities: preamble order)
+    values: dict[str, Any]
+    chosen: dict[str, str]  # switchable interpretation → chosen option
+    flagged: np.ndarray = field(init=False)
+    warnings: dict[tuple[str, int], np.ndarray] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.flagged = np.zeros(self.rows, dtype=bool)
+
+    def flag(self, mask: Any) -> None:
+        """Leave the scenarios where `mask` holds (anywhere in the row) to the interpreter."""
+        mask = np.asarray(mask)
+        if mask.ndim:
+            self.flagged |= np.broadcast_to(mask, (self.rows, mask.shape[-1])).any(axis=-1)
+        elif mask:
+            self.flagged[:] = True
+
+    def width(self, per: str | None) -> int:
+        return 1 if per is None else len(self.members[per])
+
+
+Step = Callable[[Context], Any]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A rule file compiled once: steps in dependency order and the rules left to the interpreter."""
+
+    rules: RuleFile
+    steps: tuple[tuple[Rule, Step, tuple[Step, ...]], ...]  # rule, its step, its warnings' steps
+    unsupported: dict[str, str]  # rule name → why it is left to the interpreter
+
+    @property
+    def complete(self) -> bool:
+        return not self.unsupported
+
+
+class NotVectorised(Exception):
+    """A rule the compiler leaves to the interpreter; the message says why."""
+
+
+def compile_rules(rules: RuleFile, wanted: Iterable[str]) -> Plan:
+    """Compile the rules that `wanted` needs, in dependency order."""
+    needed = _needed(rules, wanted)
+    known = {n for n, d in rules.facts.items() if d.kind in ARRAY_FACTS} | {YEAR}
+    steps, unsupported = [], {}
+    for name in rules.order:
+        if name not in needed:
+            continue
+        rule = rules.rules[name]
+        try:
+            compiler = PRIMITIVES.get(type(rule.spec))
+            if compiler is None:
+                raise NotVectorised(type(rule.spec).__name__)
+            step = compiler(rule, rules, known)
+            warnings = tuple(_expression(w.when.tree, rules, known | {name}) for w in rule.warnings)
+        except NotVectorised as reason:
+            unsupported[name] = str(reason)
+            continue
+        known.add(name)
+        steps.append((rule, step, warnings))
+    return Plan(rules, tuple(steps), unsupported)
+
+
+def _needed(rules: RuleFile, wanted: Iterable[str]) -> set[str]:
+    needed: set[str] = set()
+    stack = list(wanted)
+    while stack:
+        name = stack.pop()
+        if name in rules.rules and name not in needed:
+            needed.add(name)
+            stack.extend(rules.rules[name].inputs)
+    return needed
+
+
+def run(plan: Plan, context: Context) -> Context:
+    """Evaluate every compiled rule for a chunk of scenarios; values land in `context.values`."""
+    for rule, step, warnings in plan.steps:
+        value = step(context)
+        context.values[rule.name] = _shaped(value, context, rule.per)
+        for i, condition in enumerate(warnings):
+            context.warnings[(rule.name, i)] = _shaped(condition(context), context, rule.per)
+    return context
+
+
+def _shaped(value: Any, context: Context, per: str | None) -> Any:
+    width = context.width(per)
+    if isinstance(value, Rat):
+        return vectors.broadcast(value, context.rows, width)
+    if isinstance(value, Terms):
+        return value
+    return np.broadcast_to(np.asarray(value), (context.rows, width))
+
+
+# --- expressions -----------------------------------------------------------------------------
+
+
+def _compile_expression(rule: Rule, rules: RuleFile, known: set[str]) -> Step:
+    assert isinstance(rule.spec, Expression)
+    return _expression(rule.spec.tree, rules, known)
+
+
+def _constant(rules: RuleFile, name: str) -> Any:
+    parameter = rules.parameters[name]
+    if parameter.kind not in CONSTANT_KINDS:
+        raise NotVectorised(f"{name}: {parameter.kind}")
+    if parameter.kind is Kind.BOOLEAN:
+        return np.bool_(parameter.value)
+    if parameter.kind is Kind.TEXT:
+        return parameter.value
+    return Rat.constant(Fraction(parameter.value))
+
+
+def _expression(node: expr.Node, rules: RuleFile, known: set[str]) -> Step:
+    """A closure that evaluates the checked tree `node` over a chunk, as `expr.Evaluator` would."""
+    if isinstance(node, expr.Number):
+        value = Rat.constant(node.value)
+        return lambda ctx: value
+    if isinstance(node, expr.String | expr.Boolean):
+        constant = node.value if isinstance(node, expr.String) else np.bool_(node.value)
+        return lambda ctx: constant
+    if isinstance(node, expr.Name):
+        return _name(node.name, rules, known)
+    if isinstance(node, expr.Unary):
+        assert node.operand is not None
+        operand = _expression(node.operand, rules, known)
+        if node.op == "not":
+            return lambda ctx: np.logical_not(operand(ctx))
+        return lambda ctx: operand(ctx).neg()
+    if isinstance(node, expr.If):
+        return _if(node, rules, known)
+    if isinstance(node, expr.Call):
+        return _call(node, rules, known)
+    assert isinstance(node, expr.Binary) and node.left and node.right
+    return _binary(node.op, _expression(node.left, rules, known), _expression(node.right, rules, known))
+
+
+def _name(name: str, rules: RuleFile, known: set[str]) -> Step:
+    if name in rules.parameters:
+        value = _constant(rules, name)
+        return lambda ctx: value
+    if name not in known:
+        raise NotVectorised(f"{name} has no array form")
+
+    def value(ctx: Context) -> Any:
+        found = ctx.values[name]
+        return found.as_rat() if isinstance(found, Terms) else found  # a weighted key in arithmetic
+
+    return value
+
+
+def _binary(op: str, left: Step, right: Step) -> Step:
+    if op in expr.LOGICAL:
+        combine = np.logical_and if op == "and" else np.logical_or
+        return lambda ctx: combine(left(ctx), right(ctx))
+    if op in expr.COMPARISON:
+        return lambda ctx: _compare(op, left(ctx), right(ctx))
+    if op == "/":
+
+        def divide(ctx: Context) -> Rat:
+            value, zero = vectors.div(left(ctx), right(ctx))
+            ctx.flag(zero)
+            return value
+
+        return divide
+    arithmetic = {"+": vectors.add, "-": vectors.sub, "*": vectors.mul}[op]
+    return lambda ctx: arithmetic(left(ctx), right(ctx))
+
+
+def _compare(op: str, a: Any, b: Any) -> Any:
+    if isinstance(a, Rat):
+        return vectors.compare(op, a, b)
+    if op == "=":
+        return np.equal(a, b)
+    return np.not_equal(a, b)
+
+
+def _if(node: expr.If, rules: RuleFile, known: set[str]) -> Step:
+    assert node.condition and node.then and node.otherwise
+    condition = _expression(node.condition, rules, known)
+    then = _expression(node.then, rules, known)
+    otherwise = _expression(node.otherwise, rules, known)
+
+    def choose(ctx: Context) -> Any:
+        holds = condition(ctx)
+        if np.ndim(holds) == 0:  # decided by constants (an interpretation): one branch only
+            return then(ctx) if holds else otherwise(ctx)
+        a, b = then(ctx), otherwise(ctx)
+        if isinstance(a, Rat):
+            return vectors.where(holds, a, b)
+        return np.where(holds, a, b)
+
+    return choose
+
+
+def _call(node: expr.Call, rules: RuleFile, known: set[str]) -> Step:
+    fn = node.function
+    if fn == "interpretation":
+        ident = node.args[0].value  # type: ignore[attr-defined]
+        return lambda ctx: ctx.chosen[ident]
+    args = [_expression(arg, rules, known) for arg in node.args]
+    if fn == "sum":
+        return lambda ctx: vectors.total(args[0](ctx))
+    if fn == "abs":
+        return lambda ctx: args[0](ctx).abs()
+    if fn == "round":
+        return lambda ctx: vectors.round_half_up(args[0](ctx))
+    pick = vectors.smallest if fn == "min" else vectors.largest
+
+    def extreme(ctx: Context) -> Rat:
+        values = [arg(ctx) for arg in args]
+        result = values[0]
+        for value in values[1:]:
+            result = pick(result, value)
+        return result
+
+    return extreme
+
+
+# --- keys, distribution, decisions -----------------------------------------------------------
+
+
+def _compile_weighted_key(rule: Rule, rules: RuleFile, known: set[str]) -> Step:
+    """Σₖ wₖ·by_k[m] / Σ by_k, as `Terms`: term k is pₖ·num[m] / (qₖ·Σ num) for wₖ = pₖ/qₖ."""
+    assert isinstance(rule.spec, WeightedKey)
+    components = []
+    for component in rule.spec.components:
+        if component.by not in known:
+            raise NotVectorised(f"{component.by} has no array form")
+        components.append((component.by, Fraction(rules.parameters[component.weight].value)))
+
+    def key(ctx: Context) -> Terms:
+        terms = []
+        for by, weight in components:
+            shares = vectors.common_den(ctx.values[by])
+            counts = Rat(shares.num, 1, shares.nb, 1)
+            summed = vectors.total(counts)
+            ctx.flag(summed.num == 0)
+            if np.any(summed.num < 0):  # a negative total: the share keeps its sign, the den turns positive
+                counts = vectors.mul(counts, Rat.of(np.where(summed.num < 0, -1, 1)))
+            numerator = vectors.mul(counts, Rat.constant(weight.numerator))
+            total = vectors.mul(summed.abs(), Rat.constant(weight.denominator))
+            den = np.where(total.num == 0, 1, total.num)
+            exact = numerator.exact_mode or total.exact_mode
+            terms.append(
+                Rat(numerator.num, den, None, None)
+                if exact
+                else Rat(numerator.num, den, numerator.nb, total.nb)
+            )
+        return Terms(tuple(terms), one=True)
+
+    return key
+
+
+def _compile_distribute(rule: Rule, rules: RuleFile, known: set[str]) -> Step:
+    assert isinstance(rule.spec, Distribute)
+    amount_name, key_name = rule.spec.amount, rule.spec.key
+    for name in (amount_name, key_name):
+        if name not in known:
+            raise NotVectorised(f"{name} has no array form")
+
+    def distribute(ctx: Context) -> Rat:
+        key = ctx.values[key_name]
+        if isinstance(key, Rat):
+            key = Terms((vectors.common_den(key),))
+        if not key.one:
+            ctx.flag(vectors.not_one(key))
+        amount = vectors.cents(vectors.broadcast(ctx.values[amount_name], ctx.rows, 1))
+        parts = vectors.largest_remainder(amount, key)
+        bound = None if parts.dtype == object else vectors.max_abs(amount)  # no part exceeds the amount
+        return Rat(parts, 100, bound, 100) if bound is not None else Rat.of(parts, 100)
+
+    return distribute
+
+
+def _compile_decision(rule: Rule, rules: RuleFile, known: set[str]) -> Step:
+    assert isinstance(rule.spec, Decision)
+    conditions = [_expression(case.when.tree, rules, known) for case in rule.spec.cases]
+    outcomes = np.array([case.outcome for case in rule.spec.cases], dtype=object)
+
+    def decide(ctx: Context) -> np.ndarray:
+        shape = (ctx.rows, ctx.width(rule.per))
+        holds = np.stack([np.broadcast_to(np.asarray(c(ctx)), shape) for c in conditions])
+        ctx.flag(holds.sum(axis=0) != 1)
+        return outcomes[np.argmax(holds, axis=0)]
+
+    return decide
+
+
+PRIMITIVES: dict[type, Callable[[Rule, RuleFile, set[str]], Step]] = {
+    Expression: _compile_expression,
+    WeightedKey: _compile_weighted_key,
+    Distribute: _compile_distribute,
+    Decision: _compile_decision,
+}

@@ -1,0 +1,51 @@
+"""The benchmark runs with one command and writes its table (here on a few scenarios, quickly),
+and `convenant evaluate` does not pay for the heavy imports the batch path needs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from engine.paths import REPO_ROOT
+from tests.conftest import ASSEN_FACTS
+
+
+def test_the_benchmark_writes_its_table(tmp_path):
+    out = tmp_path / "README.md"
+    args = ["--sizes", "120", "--sample", "20", "--repeats", "1", "--cold-runs", "1", "--out", str(out)]
+    done = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "benchmarks" / "run.py"), *args],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "cores" in text and "Python" in text  # the machine and the date of the run
+    rows = {line.split(" | ")[0]: line for line in text.splitlines() if line.startswith("| ")}
+    batch = rows["| batch (`engine.batch`, compiled once)"]
+    numpy = rows["| plain numpy int64 by hand (the limit)"]
+    assert batch.endswith("| 0 |") and numpy.endswith("| 0 |")  # exact in every scenario
+    assert "| interpreter (`engine.evaluate` per scenario)" in rows
+    openfisca = rows["| OpenFisca (idiomatic, float32)"]
+    assert "not installed" in openfisca or openfisca.split(" | ")[1].split()[0].replace(".", "").isdigit()
+    assert "`convenant evaluate` on the Assen example, cold" in text
+    assert "Groningen evaluate with explanation" in text
+
+
+def test_evaluate_imports_no_numpy_sympy_or_spreadsheets():
+    probe = (
+        "import sys\n"
+        "from engine.cli import main\n"
+        f"sys.argv = ['convenant', 'evaluate', {str(ASSEN_FACTS)!r}]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ['numpy', 'sympy', 'openpyxl', 'jinja2', 'openfisca_core']\n"
+        "print(','.join(m for m in heavy if m in sys.modules), file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip() == "", f"evaluate imported {done.stderr.strip()}"
