@@ -64,7 +64,7 @@ from engine.model import (
 )
 from engine.municipalities import TABLE_NAME, load_table
 from engine.paths import display_path, rules_dir
-from engine.units import Kind, ValueProblem, parse_value
+from engine.units import Kind, ValueProblem, display, parse_value
 
 SCHEMA_LINE = re.compile(r"^#\s*yaml-language-server:\s*\$schema=(\S+)\s*$")
 RULE_PRIMITIVES = (
@@ -1118,5 +1118,5 @@ def parse_fact_value(decl: FactDecl, raw: Any) -> Any:
     """A fact's exact value in its declared unit (raises ValueProblem)."""
     value = parse_value(decl.kind, raw)
     if decl.minimum is not None and value < decl.minimum:
-        raise ValueProblem("facts.below_minimum", value=raw, minimum=decl.minimum)
+        raise ValueProblem("facts.below_minimum", value=raw, minimum=display(decl.kind, decl.minimum))
     return value

@@ -153,8 +153,17 @@ def handles_problems(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.pass_context
 def cli(ctx: click.Context, lang: str | None, rules_dir: Path | None) -> None:
     ctx.obj = {"lang": messages.language(lang)}
-    if rules_dir is not None:
+    if rules_dir is not None:  # for this command only: restored when it ends (tests run many in one process)
+        before = os.environ.get("CONVENANT_RULES_DIR")
         os.environ["CONVENANT_RULES_DIR"] = str(rules_dir)
+        ctx.call_on_close(lambda: _restore("CONVENANT_RULES_DIR", before))
+
+
+def _restore(name: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
 
 
 @cli.command(help=_H["validate"])

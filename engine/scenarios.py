@@ -37,7 +37,7 @@ from engine.checking import parse_fact_value
 from engine.diagnostics import ConvenantError, Location, Problem
 from engine.model import MUNICIPALITY, FactDecl, RuleFile
 from engine.spreadsheets import Table
-from engine.units import Kind, ValueProblem
+from engine.units import Kind, ValueProblem, display
 
 SCENARIO, YEAR, FACT, MEMBER, VALUE = "scenario", "jaar", "feit", "gemeente", "waarde"
 INTEGERS = (Kind.MONEY, Kind.COUNT)  # kept as int64 arrays: money in cents, counts as they are
@@ -133,7 +133,7 @@ def from_arrays(rules: RuleFile, columns: dict[str, Any], year: int, label: str 
                 shown = money.plain(Fraction(int(values[i]), 100)) if decl.kind is Kind.MONEY else values[i]
                 problem = Problem(
                     "facts.below_minimum",
-                    {"fact": decl.name, "value": shown, "minimum": decl.minimum},
+                    {"fact": decl.name, "value": shown, "minimum": display(decl.kind, decl.minimum)},
                     Location(label, i + 1),
                     slot.column,
                     decl.article,

@@ -158,7 +158,8 @@ def display(kind: Kind, value: Any, lang: str = "nl") -> str:
     if kind in (Kind.PERCENTAGE, Kind.RATIO):
         return percent_text(value, lang=lang)
     if kind is Kind.COUNT:
-        return f"{value:,}".replace(",", "." if lang != "en" else ",")
+        whole = int(value) if isinstance(value, Fraction) and value.denominator == 1 else value
+        return f"{whole:,}".replace(",", "." if lang != "en" else ",")
     if kind is Kind.BOOLEAN:
         return ("ja" if value else "nee") if lang != "en" else ("yes" if value else "no")
     if kind is Kind.DATE:
