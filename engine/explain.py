@@ -396,7 +396,9 @@ def sentence_context(scope: Scope, node: TraceNode, member: str | None) -> dict[
         context["termijn"] = context["termijn_artikel"] = "—"
     if due is not None:
         deadline = scope.ev.nodes[due]
-        context["termijn"] = show(deadline.rule.kind, deadline.value, lang) if deadline.value else "—"
+        context["termijn"] = (
+            show(deadline.rule.kind, deadline.value, lang) if deadline.value else WORDS[lang]["unknown_value"]
+        )
         context["termijn_artikel"] = deadline.rule.article.formal(lang)
     context["artikel"] = rule.article.formal(lang)
     context["interpretaties"] = {

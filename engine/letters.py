@@ -174,7 +174,8 @@ class _Composer:
     def letter(self, party: YearParty) -> Letter:
         own = party.code == self.centrum.code
         c, w = self.ev.rules.covenant, self.words
-        subjects = ", ".join(r.label.lower() if self.lang == "nl" else r.label for r in self.settled)
+        short = [re.sub(r"\s*\([^)]*\)", "", r.label) for r in self.settled]  # without notes in brackets
+        subjects = ", ".join(label.lower() if self.lang == "nl" else label for label in short)
         subject = w["letter_own_subject" if own else "letter_subject"].format(
             year=self.ev.facts.year, subjects=subjects
         )

@@ -100,7 +100,12 @@ def html_to_pdf(fragment: str, title: str, author: str, made: date, lang: str) -
         def footer(self) -> None:
             self.set_y(-12)
             self.set_font(FAMILY, size=7.5)
-            self.cell(0, 6, f"{title} — {PAGE_WORD[lang]} {self.page_no()}/{{nb}}", align="C")
+            page = f" — {PAGE_WORD[lang]} {self.page_no()}/{{nb}}"
+            room = self.epw - self.get_string_width(page + "…")
+            text = title
+            while self.get_string_width(text) > room:  # a long subject is shortened, never off the page
+                text = text[: max(1, len(text) - 8)].rstrip() + "…"
+            self.cell(0, 6, text + page, align="C")
 
     pdf = Letter(format="A4")
     pdf.set_creation_date(datetime(made.year, made.month, made.day, tzinfo=UTC))
