@@ -81,17 +81,33 @@ def _rules(old: RuleFile, new: RuleFile) -> list[Rule]:
 
 
 def _value(ev: Evaluation, name: str, member: str | None) -> Any:
+    """A result for a member (None where a version lacks it, it does not apply, or is not yet known)."""
     node = ev.nodes.get(name)
-    if node is None:
+    if node is None or node.value is None:
         return None
     return node.value.get(member) if node.rule.per else node.value
+
+
+def _members(before: Evaluation, after: Evaluation, per: str) -> dict[str, str]:
+    """The members of a set under both versions, in order, with their names: the municipalities of
+    the facts' year (after mergers) and, for a sheet's rows, the other rows."""
+    found: dict[str, str] = {}
+    for ev in (before, after):
+        for member in ev.members.get(per, []):
+            found.setdefault(member, ev.label(member))
+    return found
+
+
+def _per_municipality(ev: Evaluation, rule: Rule) -> bool:
+    """A rule per municipality, or per a set that includes the municipalities (a sheet's rows)."""
+    declared = ev.rules.sets.get(rule.per or "")
+    return rule.per == MUNICIPALITY or bool(declared and declared.parties)
 
 
 def effect(facts: Path, old: RuleFile, new: RuleFile) -> Effect:
     before, after = _evaluate(facts, old, OLD), _evaluate(facts, new, NEW)
     year = before.facts.year
     outside = [(w, r) for w, r in ((OLD, old), (NEW, new)) if not r.covenant.covers(year)]
-    names = {p.code: p.name for p in (*old.parties, *new.parties)}
     region, tables, cases = [], [], []
     for rule in _rules(old, new):
         if rule.per is None and rule.kind is Kind.MONEY:
@@ -99,11 +115,20 @@ def effect(facts: Path, old: RuleFile, new: RuleFile) -> Effect:
             region.append(
                 Row(rule.name, label, _value(before, rule.name, None), _value(after, rule.name, None))
             )
-        elif rule.per == MUNICIPALITY and rule.kind in (Kind.MONEY, Kind.RATIO):
+        elif (
+            rule.per
+            and _per_municipality(after if rule.name in new.rules else before, rule)
+            and rule.kind
+            in (
+                Kind.MONEY,
+                Kind.RATIO,
+            )
+        ):
+            names = _members(before, after, rule.per)
             rows = [
                 Row(c, names[c], _value(before, rule.name, c), _value(after, rule.name, c)) for c in names
             ]
-            settles = bool(rule.settlement_deadline)
+            settles = rule.settlement is not None
             tables.append(Table(rule.name, rule.label, rule.article, rule.kind, settles, rows))
         elif rule.per == CASE:
             for case in after.members[CASE]:
