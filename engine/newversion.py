@@ -206,14 +206,20 @@ def _replace(path: Path, text: str) -> None:
 
 
 def write(plan: Plan) -> None:
-    """Write the new file, then close the old one; if closing fails, the new file is removed."""
+    """Write the new file with a copy of the old one's sentence templates (legal staff's sentences
+    carry over to the new version), then close the old one; if anything fails, nothing new stays."""
+    from engine.templating import sentence_dir
+
     _write_new(plan.new_path, plan.new_text, plan.old_path)
-    if plan.closed_text is None:
-        return
+    sentences, new_sentences = sentence_dir(plan.old_path), sentence_dir(plan.new_path)
     try:
-        _replace(plan.old_path, plan.closed_text)
+        if sentences.is_dir() and not new_sentences.exists():
+            shutil.copytree(sentences, new_sentences)
+        if plan.closed_text is not None:
+            _replace(plan.old_path, plan.closed_text)
     except BaseException:
         plan.new_path.unlink()
+        shutil.rmtree(new_sentences, ignore_errors=True)
         raise
 
 
@@ -224,8 +230,8 @@ _WORDS = {
         "kept": "Oude versie ongewijzigd: {path} geldt t/m {until}.",
         "gap": "Let op: van {start} t/m {end} geldt geen versie.",
         "stale": "Let op: deze opmerkingen in {path} noemen nog versie {old}: regel {lines}.",
-        "next": "Beide bestanden zijn gecontroleerd. Wijzig nu het nieuwe bestand en bekijk het "
-        "verschil met:",
+        "next": "Beide bestanden zijn gecontroleerd; de zinnen (sjablonen) zijn meegekopieerd. Wijzig nu "
+        "het nieuwe bestand en bekijk het verschil met:",
         "until": "t/m",
     },
     "en": {
@@ -234,7 +240,8 @@ _WORDS = {
         "kept": "Old version unchanged: {path} is in force until {until}.",
         "gap": "Note: no version is in force from {start} to {end}.",
         "stale": "Note: these comments in {path} still name version {old}: line {lines}.",
-        "next": "Both files were checked. Now edit the new file and see the difference with:",
+        "next": "Both files were checked; the sentences (templates) were copied along. Now edit the new file "
+        "and see the difference with:",
         "until": "to",
     },
 }
