@@ -45,10 +45,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from engine import batch as batch_module  # noqa: E402
-from engine.batch import Batch, facts_of  # noqa: E402
+from engine.batch import Batch  # noqa: E402
 from engine.checking import load_rule_file  # noqa: E402
 from engine.evaluate import evaluate  # noqa: E402
-from engine.scenarios import Scenarios, from_arrays  # noqa: E402
+from engine.scenarios import Scenarios, facts_of, from_arrays  # noqa: E402
 
 RULES = ROOT / "rules" / "assen" / "2024-v1.6.yaml"
 EXAMPLE = ROOT / "examples" / "assen-2024.yaml"
