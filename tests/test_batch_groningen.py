@@ -34,7 +34,7 @@ from engine.model import RuleFile
 from engine.paths import REPO_ROOT
 from engine.scenarios import Reader
 from engine.spreadsheets import Table
-from tests.conftest import facts_text
+from tests.conftest import assen_text, check_text, facts_text, replace_once
 
 RULES = REPO_ROOT / "rules" / "groningen" / "2021.yaml"
 COLUMNS = ["bw_intramuraal", "bw_extramuraal", "bw_lokaal", "begeleiding_mo", "mo_opvang", "mo_toegang"]
@@ -134,7 +134,7 @@ def cells(data: dict[str, Any]) -> dict[str, str]:
             out.update({f"{fact}.{c}": text(v) for c, v in value.items()})
         else:
             out[fact] = text(value)
-    for member, values in {**data["municipalities"], **data["rows"]}.items():
+    for member, values in {**data["municipalities"], **data.get("rows", {})}.items():
         for fact, value in values.items():
             if isinstance(value, dict):
                 out.update({f"{fact}.{member}.{c}": text(v) for c, v in value.items()})
@@ -168,11 +168,12 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 # --- the reference: the equivalent fact file, checked and evaluated -----------------------------
 
 
-def evaluated(data: dict[str, Any]) -> dict[str, Any]:
+def evaluated(data: dict[str, Any], rules: RuleFile | None = None) -> dict[str, Any]:
     """`convenant evaluate --format json` on the scenario as a fact file (raises its problems)."""
+    rules = rules or groningen()
     document = parse_document(facts_text(data), "scenario.yaml")
-    facts = check_facts(FactHeader(document, data["covenant"], data["year"]), groningen())
-    return report.to_json(evaluate(groningen(), facts))
+    facts = check_facts(FactHeader(document, data["covenant"], data["year"]), rules)
+    return report.to_json(evaluate(rules, facts))
 
 
 def expected_cells(result: dict[str, Any]) -> tuple[dict[str, str], set[str]]:
@@ -190,8 +191,8 @@ def expected_cells(result: dict[str, Any]) -> tuple[dict[str, str], set[str]]:
     return out, unknown
 
 
-def assert_same(row: dict[str, str], data: dict[str, Any]) -> None:
-    expected, unknown = expected_cells(evaluated(data))
+def assert_same(row: dict[str, str], data: dict[str, Any], rules: RuleFile | None = None) -> None:
+    expected, unknown = expected_cells(evaluated(data, rules))
     assert row["status"] == "ok", row["melding"]
     outputs = list(row)[len(META) :]
     assert {c: row[c] for c in outputs} == {c: expected.get(c, "") for c in outputs}
@@ -275,12 +276,15 @@ def edge_scenarios(draw: st.DrawFn) -> dict[str, Any]:
     return data
 
 
-def batch_rows(scenarios: list[dict[str, Any]]) -> tuple[list[dict[str, str]], Any]:
+def batch_rows(
+    scenarios: list[dict[str, Any]], rules: RuleFile | None = None
+) -> tuple[list[dict[str, str]], Any]:
+    rules = rules or groningen()
     rows = [cells(s) for s in scenarios]
     header = list(dict.fromkeys(c for row in rows for c in row))
     table = Table("s.csv", header, iter(enumerate([[r.get(c, "") for c in header] for r in rows], 2)), None)
-    batch = Batch(groningen())
-    result = batch.evaluate(next(Reader(table, groningen()).chunks(100)))
+    batch = Batch(rules)
+    result = batch.evaluate(next(Reader(table, rules).chunks(100)))
     return [dict(zip(batch.header, row, strict=True)) for row in result.rows()], result
 
 
@@ -412,3 +416,63 @@ def test_rules_with_a_compiled_form_run_compiled_and_predecessors_through_the_ch
         assert row["budget"] == expected["budget"]["value"]
         assert row["uitvoeringskosten_budget"] == expected["uitvoeringskosten_budget"]["value"]
     assert Batch(groningen()).plan.unsupported  # the sheet has no compiled form: the interpreter
+
+
+# --- each scenario with the municipalities of its own year ---------------------------------------
+
+
+def merging_rules() -> RuleFile:
+    """The Assen rules with Appingedam, Delfzijl and Loppersum as parties, for 2020–2021: three
+    municipalities in 2020, one (Eemsdelta) in 2021."""
+    text = assen_text()
+    for old, new in (("Aa en Hunze", "Appingedam"), ("Hoogeveen", "Delfzijl"), ("Meppel", "Loppersum")):
+        text = replace_once(
+            text, f"{{name: {old}, role: regiogemeente", f"{{name: {new}, role: regiogemeente"
+        )
+    text = replace_once(text, "valid_from: 2024-01-01", "valid_from: 2020-01-01")
+    text = replace_once(text, "valid_until: 2025-12-31", "valid_until: 2021-12-31")
+    return check_text(text, "rules/test/merged.yaml")
+
+
+def test_scenarios_of_different_years_each_use_that_years_municipalities():
+    rules = merging_rules()
+    rng = random.Random(17)
+    others = ["GM0106", "GM1731", "GM1699", "GM1730", "GM1701", "GM1690"]
+
+    def scenario(name: str, year: int, codes: list[str]) -> dict[str, Any]:
+        money = [
+            "macrobudget_bw",
+            "zorgkosten_bw",
+            "uitvoeringsbudget_bw",
+            "rijksuitkering_mo",
+            "uitgaven_mo",
+        ]
+        return {
+            "covenant": "assen",
+            "year": year,
+            "description": name,
+            "facts": {k: euros(rng.randint(0, 10**9)) for k in [*money, "reserve_mo_begin"]},
+            "municipalities": {
+                c: {
+                    "inwoners": rng.randint(10_000, 120_000),
+                    "uitvoeringskosten": euros(rng.randint(1, 10**9)),
+                }
+                for c in codes + others
+            },
+        }
+
+    scenarios = [
+        scenario("2020", 2020, PREDECESSORS),
+        scenario("2021", 2021, ["GM1979"]),
+        scenario("2021 voorgangers", 2021, PREDECESSORS),
+        scenario("2020 te vroeg", 2020, ["GM1979"]),
+    ]
+    rows, _ = batch_rows(scenarios, rules)
+    assert [r["status"] for r in rows] == ["ok", "ok", "ok", "fout"]
+    assert rows[3]["melding"].startswith("GM1979: Eemsdelta (GM1979) bestond op 1 januari 2020 nog niet")
+    for s, row in zip(scenarios[:3], rows[:3], strict=True):
+        assert_same(row, s, rules)
+    assert rows[0]["aandeel_resultaat_bw.GM0003"] != "" and rows[0]["aandeel_resultaat_bw.GM1979"] == ""
+    assert rows[1]["aandeel_resultaat_bw.GM0003"] == "" and rows[1]["aandeel_resultaat_bw.GM1979"] != ""
+    shares = [rows[2][f"aandeel_resultaat_bw.{c}"] for c in ["GM1979", *PREDECESSORS]]
+    assert shares[0] != "" and shares[1:] == ["", "", ""]  # predecessors added up for Eemsdelta
