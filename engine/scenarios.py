@@ -132,7 +132,6 @@ class Slot:
 
     column: str
     decl: FactDecl
-    member: str | None  # a CBS code, a row's or a column's id; None for a fact for the year
     path: tuple[str, ...]  # where a fact file holds the value: ("municipalities", code, fact, column)
 
 
@@ -447,7 +446,7 @@ class Reader:
             if decl.per == CASE:
                 continue
             if decl.per is None:
-                slots[name] = Slot(name, decl, None, ("facts", name))
+                slots[name] = Slot(name, decl, ("facts", name))
                 continue
             for member in self._members(decl.per):
                 if not _includes_parties(self.rules, decl.per):
@@ -455,9 +454,9 @@ class Reader:
                 else:
                     path = ("municipalities" if member in self.codes else "rows", member, name)
                 if decl.by is None:
-                    slots[f"{name}.{member}"] = Slot(f"{name}.{member}", decl, member, path)
+                    slots[f"{name}.{member}"] = Slot(f"{name}.{member}", decl, path)
                 for by in self._members(decl.by) if decl.by else ():
-                    slots[f"{name}.{member}.{by}"] = Slot(f"{name}.{member}.{by}", decl, member, (*path, by))
+                    slots[f"{name}.{member}.{by}"] = Slot(f"{name}.{member}.{by}", decl, (*path, by))
         return slots
 
     # --- the header ----------------------------------------------------------------------
