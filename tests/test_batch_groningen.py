@@ -395,6 +395,18 @@ def test_a_file_without_a_column_for_a_member_stops(run, tmp_path):
     assert "onbekende kolom of rij ‘bw_intramurall’ bij aantal_indicaties" in result.stderr
 
 
+def test_a_file_that_names_only_the_predecessors_needs_no_column_for_eemsdelta():
+    rng = random.Random(19)
+    scenarios = [random_scenario(rng, f"s{i}") for i in range(4)]
+    for s in scenarios:
+        if "GM1979" in s["municipalities"]:
+            s["municipalities"].update(split_eemsdelta(rng, s["municipalities"].pop("GM1979")))
+    rows, _ = batch_rows(scenarios)
+    assert not any(".GM1979" in c for s in scenarios for c in cells(s))
+    for s, row in zip(scenarios, rows, strict=True):
+        assert_same(row, s)
+
+
 # --- the compiled plan where it applies ------------------------------------------------------------
 
 
