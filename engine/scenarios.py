@@ -42,6 +42,7 @@ import numpy as np
 
 from engine import money
 from engine.checking import parse_fact_value
+from engine.citation import Citation
 from engine.diagnostics import ConvenantError, Location, Problem
 from engine.facts import FactChecker, Facts
 from engine.loading import Document, MappingNode
@@ -71,6 +72,9 @@ _CENTS_COLUMN = re.compile(r"(?:-?(?:0|[1-9][0-9]{0,15})\.[0-9]{2}\n)*-?(?:0|[1-
 _COUNT_COLUMN = re.compile(r"(?:-?(?:0|[1-9][0-9]{0,17})\n)*-?(?:0|[1-9][0-9]{0,17})")
 
 Sets = dict[str, list[str]]  # set → its members in order
+FieldPath = tuple[
+    str | int, ...
+]  # a field of a fact file: ("municipalities", "GM0014", "individuele_uitkering")
 
 
 # --- the sets of a year, and of every year a rule file covers -----------------------------------
@@ -237,10 +241,12 @@ class _ScenarioChecker(FactChecker):
         super().__init__(Document(scenarios.path, "", "", _EMPTY, data), rules)
         self.scenarios, self.i = scenarios, i
 
-    def error(self, code: str, path: Any, article: Any, at_key: str | None = None, /, **args: Any) -> None:
+    def error(
+        self, code: str, path: FieldPath, article: Citation | None, at_key: str | None = None, /, **args: Any
+    ) -> None:
         super().error(_SCENARIO_CODES.get(code, code), path, article, at_key, **args)
 
-    def where(self, path: Any, at_key: str | None, args: dict[str, Any]) -> tuple[Location, str | None]:
+    def where(self, path: FieldPath, at_key: str | None, args: dict[str, Any]) -> tuple[Location, str | None]:
         column = column_of(path, at_key, args)
         return self.scenarios.at(self.i, column), column
 
@@ -248,7 +254,7 @@ class _ScenarioChecker(FactChecker):
         return raw  # already read exactly, and checked, by Reader.parse
 
 
-def column_of(path: tuple[str | int, ...], at_key: str | None, args: dict[str, Any]) -> str | None:
+def column_of(path: FieldPath, at_key: str | None, args: dict[str, Any]) -> str | None:
     """The scenario column of a field of a fact file (None: the scenario as a whole).
 
     >>> column_of(("municipalities", "GM0014", "aantal_indicaties"), None, {"member": "mo_opvang"})
