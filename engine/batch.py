@@ -1,16 +1,21 @@
 """`convenant batch`: one rule file, many scenarios; compiled once, evaluated exactly in chunks.
 
 For each chunk of scenarios (`engine.scenarios`) the compiled plan (`engine.vectorise`) computes
-every output rule for all scenarios at once. Scenarios the plan marks, and every scenario when a
-rule could not be compiled, are evaluated one by one by the interpreter (`engine.evaluate`),
-which gives the same values or the same message as `convenant evaluate`. A scenario whose facts
-are wrong is reported with its row; the others go on.
+every output rule at once for the scenarios that give every fact for the municipalities of their
+year as they are (`Batch.direct`). The others (a predecessor named instead of a merged
+municipality, an optional fact left empty, a year with other municipalities), the scenarios the
+plan marks, and every scenario when a rule could not be compiled, are checked as a fact file
+(`scenarios.facts_of`) and evaluated one by one by the interpreter (`engine.evaluate`), which
+gives the same values, unknowns or message as `convenant evaluate`. A scenario whose facts are
+wrong is reported with its row; the others go on.
 
 Output: one row per scenario with the columns `rij`, `scenario`, `jaar`, `status` (ok / fout),
-`melding`, `waarschuwingen`, then one column per rule (`resultaat_bw`) or per rule and member
-of its set (`aandeel_resultaat_bw.GM0106`). Values are written as `convenant evaluate --format
-json` writes them: money "-1234.50", ratios as exact fractions "1234/5678", yes/no as
-true/false, outcomes by name.
+`melding`, `waarschuwingen`, `onbekend`, then one column per rule (`resultaat_bw`) or per rule
+and member of its set (`aandeel_resultaat_bw.GM0106`, `budgetdeel.centraal`). Values are written
+as `convenant evaluate --format json` writes them: money "-1234.50", ratios as exact fractions
+"1234/5678", yes/no as true/false, outcomes by name. A result that is not yet known (it needs an
+optional fact the scenario leaves empty) is an empty cell, named in `onbekend` with what it
+waits for; never zero.
 """
 
 from __future__ import annotations
@@ -25,12 +30,11 @@ import numpy as np
 
 from engine import messages, vectors
 from engine.checking import load_rule_file
-from engine.diagnostics import ConvenantError, Location, Problem
+from engine.diagnostics import ConvenantError, Problem
 from engine.evaluate import Evaluation, evaluate
-from engine.facts import Facts, FactValue
 from engine.model import CASE, YEAR, Rule, RuleFile
 from engine.paths import display_path
-from engine.scenarios import Reader, Scenarios, scenario_sets
+from engine.scenarios import Reader, Scenarios, columns_of, facts_of, scenario_sets, year_sets, years_covered
 from engine.spreadsheets import AtomicWriter, read_table
 from engine.units import Kind
 from engine.vectorise import ARRAY_FACTS, Context, compile_rules, run
@@ -44,15 +48,17 @@ WORDS = {
         "failed_row": "rij {row}{name}: {text}",
         "more": "… en nog {count} mislukte scenario's (zie de kolom melding)",
         "summary": "{total} scenario's doorgerekend, {failed} mislukt; uitkomsten in {out}",
+        "unknown": "{rule} (wacht op {names})",
     },
     "en": {
         "progress": "scenarios",
         "failed_row": "row {row}{name}: {text}",
         "more": "… and {count} more failed scenarios (see the column melding)",
         "summary": "{total} scenarios evaluated, {failed} failed; results in {out}",
+        "unknown": "{rule} (waiting for {names})",
     },
 }
-META = ["rij", "scenario", "jaar", "status", "melding", "waarschuwingen"]
+META = ["rij", "scenario", "jaar", "status", "melding", "waarschuwingen", "onbekend"]
 OK, FAILED = "ok", "fout"
 
 
@@ -79,7 +85,15 @@ class Batch:
         self.outputs = [self._output(name) for name in (wanted or self._default_outputs())]
         self.plan = compile_rules(rules, [o.rule.name for o in self.outputs])
         self.needed = {rule.name for rule, _, _ in self.plan.steps} | set(self.plan.unsupported)
+        self.read = {n for rule, _, _ in self.plan.steps for n in rule.inputs if n in rules.facts}
         self.chosen = {k: v.chosen or "" for k, v in rules.interpretations.items() if v.switchable}
+        self.same_sets = {y for y in years_covered(rules) if self._same_sets(y)}
+
+    def _same_sets(self, year: int) -> bool:
+        try:
+            return {**year_sets(self.rules, year), CASE: []} == self.members
+        except ConvenantError:  # parties that merged with different roles: the interpreter says so
+            return False
 
     def _default_outputs(self) -> list[str]:
         return [
@@ -100,41 +114,65 @@ class Batch:
         return META + [c for o in self.outputs for c in o.columns]
 
     def evaluate(self, scenarios: Scenarios) -> Result:
-        """Evaluate a chunk: the compiled plan for all, the interpreter where it is needed."""
-        n = len(scenarios)
+        """Evaluate a chunk: the compiled plan where it applies, the interpreter for the others."""
         failed = {i: list(p) for i, p in scenarios.problems.items()}
-        bad = np.zeros(n, dtype=bool)
+        bad = np.zeros(len(scenarios), dtype=bool)
         bad[list(failed)] = True
+        direct = self.direct(scenarios) & ~bad
         context = None
-        interpret = ~bad
-        if self.plan.complete and n:
-            context = run(self.plan, Context(n, self.members, self._inputs(scenarios), self.chosen))
-            interpret = context.flagged & ~bad
+        if direct.any():
+            context = run(
+                self.plan, Context(len(scenarios), self.members, self._inputs(scenarios), self.chosen)
+            )
+            direct &= ~context.flagged
         exact: dict[int, Evaluation] = {}
-        for i in np.flatnonzero(interpret).tolist():
+        for i in np.flatnonzero(~bad & ~direct).tolist():
             try:
                 exact[i] = evaluate(self.rules, facts_of(self.rules, scenarios, i))
             except ConvenantError as error:
                 failed[i] = list(error.problems)
-        return Result(self, scenarios, context, ~bad & ~interpret, exact, failed)
+        return Result(self, scenarios, context, direct, exact, failed)
+
+    def direct(self, scenarios: Scenarios) -> np.ndarray:
+        """The scenarios the compiled plan can compute as they are: of a year with the sets of the
+        results, every fact given for every member (or an optional fact the plan does not read
+        given for none), and nothing given for another municipality (a predecessor: the fact-file
+        checker adds those up)."""
+        n = len(scenarios)
+        if not self.plan.complete:
+            return np.zeros(n, dtype=bool)
+        ok = np.isin(scenarios.years, list(self.same_sets))
+        expected = set()
+        for decl in self.rules.facts.values():
+            columns = columns_of(decl, self.members)
+            expected.update(columns)
+            if not all(c in scenarios.values for c in columns):
+                if decl.name in self.read:
+                    return np.zeros(n, dtype=bool)
+                continue
+            written = np.array([scenarios.written[c] for c in columns], dtype=bool).reshape(-1, n)
+            every = written.all(axis=0) | decl.has_default
+            if not decl.required and not decl.has_default and decl.name not in self.read:
+                every |= ~written.any(axis=0)  # an optional fact given for no member
+            ok &= every
+        for slot in scenarios.slots:
+            if slot.column not in expected:
+                ok &= ~scenarios.written[slot.column]
+        return ok
 
     def _inputs(self, scenarios: Scenarios) -> dict[str, Any]:
         """Every fact with an array form, shaped (n, 1) or (n, members)."""
         n = len(scenarios)
         values: dict[str, Any] = {YEAR: Rat.of(scenarios.years.reshape(-1, 1))}
         for name, decl in self.rules.facts.items():
-            if decl.kind not in ARRAY_FACTS:
+            if decl.kind not in ARRAY_FACTS or decl.by is not None:
                 continue
-            if decl.per is None:
-                columns = [name]
-            else:
-                columns = [f"{name}.{m}" for m in self.members.get(decl.per, [])]
+            columns = columns_of(decl, self.members)
             if not all(c in scenarios.values for c in columns):
-                continue  # an optional fact that is not given: only duties may use it
-            width = len(columns)
+                continue  # an optional fact that is not given: the plan does not read it
             stacked = (
                 np.stack([scenarios.values[c] for c in columns], axis=1)
-                if width
+                if columns
                 else np.zeros((n, 0), dtype=np.int64)
             )
             values[name] = _array_value(decl.kind, stacked)
@@ -163,38 +201,6 @@ def _integers(values: list[int]) -> np.ndarray:
         return array
 
 
-def facts_of(rules: RuleFile, scenarios: Scenarios, i: int) -> Facts:
-    """One scenario's facts, as the interpreter takes them from a fact file."""
-    location = Location(scenarios.path, scenarios.rows[i])
-    facts = Facts(
-        path=scenarios.path,
-        sha256="",
-        covenant=rules.covenant.id,
-        year=int(scenarios.years[i]),
-        illustrative=False,
-        description=scenarios.names[i] or None,
-        evaluation_date=None,
-        per_municipality={p.code: {} for p in rules.parties},
-    )
-    for slot in scenarios.slots:
-        if not scenarios.given[slot.column][i]:
-            continue
-        raw = scenarios.values[slot.column][i]
-        kind = slot.decl.kind
-        value = (
-            Fraction(int(raw), 100)
-            if kind is Kind.MONEY
-            else int(raw)
-            if kind is Kind.COUNT
-            else bool(raw)
-            if kind is Kind.BOOLEAN
-            else raw
-        )
-        target = facts.scalars if slot.member is None else facts.per_municipality[slot.member]
-        target[slot.decl.name] = FactValue(value, location)
-    return facts
-
-
 # --- results -------------------------------------------------------------------------------------
 
 
@@ -210,37 +216,37 @@ class Result:
     failed: dict[int, list[Problem]]
 
     def cents(self, rule: str) -> np.ndarray:
-        """A money rule's whole cents per scenario (and member); 0 for a failed scenario."""
+        """A money rule's whole cents per scenario (and member); 0 for a failed scenario, None (in
+        an object array) where the value is not yet known or does not apply to the member."""
         output = next(o for o in self.batch.outputs if o.rule.name == rule)
         shape = (len(self.scenarios), len(output.columns))
         out = np.zeros(shape, dtype=np.int64)
         if self.context is not None:
             out = np.where(self.vectorised.reshape(-1, 1), vectors.cents(self.context.values[rule]), 0)
         for i, ev in self.exact.items():
-            value = ev.nodes[rule].value
-            members = output.members or (None,)
-            cents = [int((value[m] if m else value) * 100) for m in members]
-            if out.dtype != object and max(abs(c) for c in cents) > vectors.LIMIT:
+            cents = [None if v is None else int(v * 100) for v in _per_column(output, ev.nodes[rule].value)]
+            if out.dtype != object and any(c is None or abs(c) > vectors.LIMIT for c in cents):
                 out = out.astype(object)
             out[i] = cents
         return out
 
     def rows(self, lang: str = "nl") -> list[list[str]]:
         columns = [c for o in self.batch.outputs for c in self._texts(o)]
-        warnings = self._warnings()
+        warnings, unknown = self._warnings(), self._unknown(lang)
         years = [str(y) if y else "" for y in self.scenarios.years.tolist()]
         rows = []
         for i, values in enumerate(zip(*columns, strict=True) if columns else [()] * len(years)):
             meta = [str(self.scenarios.rows[i]), self.scenarios.names[i], years[i]]
             problems = self.failed.get(i)
             if problems:
-                rows.append([*meta, FAILED, describe(problems, lang), "", *values])
+                rows.append([*meta, FAILED, describe(problems, lang), "", "", *values])
             else:
-                rows.append([*meta, OK, "", warnings[i], *values])
+                rows.append([*meta, OK, "", warnings[i], unknown[i], *values])
         return rows
 
     def _texts(self, output: Output) -> list[list[str]]:
-        """Each column of an output rule as text, for every scenario ('' where it failed)."""
+        """Each column of an output rule as text, for every scenario ('' where it failed, is not yet
+        known, or does not apply: the centrumgemeente has no settlement of its own)."""
         n, width = len(self.scenarios), len(output.columns)
         texts = [[""] * n for _ in range(width)]
         if self.context is not None and self.vectorised.any():
@@ -253,10 +259,21 @@ class Result:
                     for i, text in zip(rows.tolist(), shown[j], strict=True):
                         texts[j][i] = text
         for i, ev in self.exact.items():
-            value = ev.nodes[output.rule.name].value
-            for j, member in enumerate(output.members or (None,)):
-                texts[j][i] = cell_text(output.rule.kind, value[member] if member else value)
+            for j, value in enumerate(_per_column(output, ev.nodes[output.rule.name].value)):
+                texts[j][i] = cell_text(output.rule.kind, value)
         return texts
+
+    def _unknown(self, lang: str) -> list[str]:
+        """Per scenario: the output rules that are not yet known, each with the facts it waits for."""
+        found = [""] * len(self.scenarios)
+        words = WORDS[lang]["unknown"]
+        for i, ev in self.exact.items():
+            found[i] = "; ".join(
+                words.format(rule=o.rule.name, names=", ".join(ev.waiting_for(o.rule.name)))
+                for o in self.batch.outputs
+                if ev.nodes[o.rule.name].value is None
+            )
+        return found
 
     def _warnings(self) -> list[str]:
         found: list[list[str]] = [[] for _ in range(len(self.scenarios))]
@@ -272,6 +289,13 @@ class Result:
                 if name in self.batch.needed:
                     found[i] += [_warning_name(name, member) for member, _ in node.warnings]
         return ["; ".join(dict.fromkeys(names)) for names in found]
+
+
+def _per_column(output: Output, value: Any) -> list[Any]:
+    """An interpreted value per column of an output; None where it is unknown or does not apply."""
+    if output.members is None:
+        return [value]
+    return [None if value is None else value.get(member) for member in output.members]
 
 
 def _warning_name(rule: str, member: str | None) -> str:

@@ -28,7 +28,7 @@ from engine.citation import Citation
 from engine.diagnostics import ConvenantError, Location, Problem
 from engine.loading import Document, load_document
 from engine.model import CASE, MUNICIPALITY, FactDecl, RuleFile
-from engine.parties import YearParties, existing_on, in_year
+from engine.parties import YearParties, existing_on, in_year, predecessors_on
 from engine.paths import display_path
 from engine.units import Kind, ValueProblem
 
@@ -107,13 +107,19 @@ def read_header(path: Path | str) -> FactHeader:
 
 
 def check_facts(header: FactHeader, rules: RuleFile) -> Facts:
-    return _FactChecker(header.document, rules).build()
+    return FactChecker(header.document, rules).build()
 
 
 Path_ = tuple[str | int, ...]
 
 
-class _FactChecker:
+class FactChecker:
+    """Checks the plain data of a fact file against a rule file and builds its `Facts`.
+
+    `convenant batch` checks each scenario with the same rules through a subclass that reads
+    values already parsed cell by cell (`leaf`) and places problems at cells (`where`).
+    """
+
     def __init__(self, doc: Document, rules: RuleFile) -> None:
         self.doc, self.rules, self.table = doc, rules, rules.municipalities
         self.problems: list[Problem] = []
@@ -124,9 +130,17 @@ class _FactChecker:
     def error(
         self, code: str, path: Path_, article: Citation | None, at_key: str | None = None, /, **args: Any
     ) -> None:
-        location = self.doc.locate_key(path, at_key) if at_key else self.doc.locate(path)
-        shown = schemas.field_name((*path, at_key) if at_key else path)
+        location, shown = self.where(path, at_key, args)
         self.problems.append(Problem(code, args, location, shown, article))
+
+    def where(self, path: Path_, at_key: str | None, args: dict[str, Any]) -> tuple[Location, str | None]:
+        """The place of a field (at its key `at_key`, if given) and its name as a reader writes it."""
+        location = self.doc.locate_key(path, at_key) if at_key else self.doc.locate(path)
+        return location, schemas.field_name((*path, at_key) if at_key else path)
+
+    def leaf(self, decl: FactDecl, raw: Any) -> Any:
+        """One value as written → its exact value in the fact's unit (raises ValueProblem)."""
+        return parse_fact_value(decl, raw)
 
     # --- sets ------------------------------------------------------------------------------
 
@@ -184,7 +198,7 @@ class _FactChecker:
         """A fact's value; a fact over a set of columns (or per column) is a mapping member → value."""
         over = decl.by if decl.by else (decl.per if self.place(decl) == "facts" and decl.per else None)
         if over is None:
-            return parse_fact_value(decl, raw)
+            return self.leaf(decl, raw)
         if not isinstance(raw, dict):
             raise ValueProblem("facts.mapping_expected", members=", ".join(self.members(over)))
         wanted = self.members(over)
@@ -203,7 +217,7 @@ class _FactChecker:
                 )
                 continue
             try:
-                value[member] = parse_fact_value(decl, item)
+                value[member] = self.leaf(decl, item)
             except ValueProblem as problem:
                 self.error(
                     problem.code,
@@ -235,7 +249,8 @@ class _FactChecker:
                 self.unknown(name, path, wanted)
                 continue
             try:
-                found[name] = FactValue(self.parse(decl, raw, (*path, name)), self.doc.locate((*path, name)))
+                value = self.parse(decl, raw, (*path, name))
+                found[name] = FactValue(value, self.where((*path, name), None, {})[0])
             except ValueProblem as problem:
                 self.error(
                     problem.code, (*path, name), decl.article, unit=decl.kind, fact=name, **problem.args_
@@ -334,12 +349,7 @@ class _FactChecker:
         self, member: str, codes: list[str], parsed: list[dict[str, FactValue]]
     ) -> dict[str, FactValue] | None:
         """Add up the facts of the municipalities that merged into `member` (all must be given)."""
-        day = date(self.year, 1, 1)
-        parts = sorted(
-            m.code
-            for m in self.table.municipalities
-            if m.code != member and existing_on(self.table, m.code, day) == member
-        )
+        parts = predecessors_on(self.table, member, date(self.year, 1, 1))
         name = self.name(member)
         if member in codes or sorted(codes) != parts:
             self.reported.add(member)  # one clear message; no cascade of missing facts after it

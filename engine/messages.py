@@ -1450,6 +1450,22 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
         "nl": ("{path} bevat geen scenario's", "zet onder de kopregel één regel per scenario."),
         "en": ("{path} holds no scenarios", "put one row per scenario below the header."),
     },
+    # batch: a scenario checked as a fact file (engine.scenarios.facts_of) gives no values for a
+    # municipality of its year, or for a row of a sheet (the fact-file words name sections)
+    "batch.municipality_missing": {
+        "nl": (
+            "het scenario geeft geen waarden voor {name} ({code})",
+            "vul de kolommen van {code} ({facts}), of die van al haar voorgangers.",
+        ),
+        "en": (
+            "the scenario gives no values for {name} ({code})",
+            "fill in the columns of {code} ({facts}), or those of all its predecessors.",
+        ),
+    },
+    "batch.row_missing": {
+        "nl": ("het scenario geeft geen waarden voor de rij ‘{row}’", "vul de kolommen {fact}.{row}.…"),
+        "en": ("the scenario gives no values for the row ‘{row}’", "fill in the columns {fact}.{row}.…"),
+    },
 }
 
 LABELS = {

@@ -65,6 +65,19 @@ def existing_on(table: MunicipalityTable, code: str, day: date) -> str | None:
     return None
 
 
+def predecessors_on(table: MunicipalityTable, member: str, day: date) -> list[str]:
+    """Every code that merged into `member` by `day` (sorted): what a fact file may name instead of it.
+
+    >>> from engine.municipalities import load_table
+    >>> from engine.paths import rules_dir
+    >>> predecessors_on(load_table(rules_dir() / "municipalities.yaml"), "GM1979", date(2022, 1, 1))
+    ['GM0003', 'GM0010', 'GM0024']
+    """
+    return sorted(
+        m.code for m in table.municipalities if m.code != member and existing_on(table, m.code, day) == member
+    )
+
+
 def in_year(rules: RuleFile, year: int) -> YearParties:
     """The members of the municipality set in `year`, in preamble order."""
     day = date(year, 1, 1)

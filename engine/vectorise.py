@@ -4,7 +4,8 @@
 `engine.vectors` values: `Rat` (exact rationals), numpy bool arrays, `Terms` (keys) and arrays
 of outcome names. Expressions are compiled from their checked tree (`engine.expr`) into
 closures. A rule the compiler cannot vectorise (a deadline, a fact of a kind with no array
-form, or a rule that needs one) is left to the exact interpreter, which then runs per scenario.
+form, a rule over a set other than the municipalities or for some roles only, or a rule that
+needs one) is left to the exact interpreter, which then runs per scenario.
 
 At run time a step may meet what the interpreter would refuse for some scenarios (a division
 by zero, a key whose total is zero, a decision where no case or several cases hold). It marks
@@ -24,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from engine import expr, vectors
-from engine.model import YEAR, Decision, Distribute, Expression, Rule, RuleFile, WeightedKey
+from engine.model import MUNICIPALITY, YEAR, Decision, Distribute, Expression, Rule, RuleFile, WeightedKey
 from engine.units import Kind
 from engine.vectors import Rat, Terms
 
@@ -82,13 +83,14 @@ class NotVectorised(Exception):
 def compile_rules(rules: RuleFile, wanted: Iterable[str]) -> Plan:
     """Compile the rules that `wanted` needs, in dependency order."""
     needed = _needed(rules, wanted)
-    known = {n for n, d in rules.facts.items() if d.kind in ARRAY_FACTS} | {YEAR}
+    known = {n for n, d in rules.facts.items() if d.kind in ARRAY_FACTS and d.by is None} | {YEAR}
     steps, unsupported = [], {}
     for name in rules.order:
         if name not in needed:
             continue
         rule = rules.rules[name]
         try:
+            _check_sets(rule, rules)
             compiler = PRIMITIVES.get(type(rule.spec))
             if compiler is None:
                 raise NotVectorised(type(rule.spec).__name__)
@@ -100,6 +102,18 @@ def compile_rules(rules: RuleFile, wanted: Iterable[str]) -> Plan:
         known.add(name)
         steps.append((rule, step, warnings))
     return Plan(rules, tuple(steps), unsupported)
+
+
+def _check_sets(rule: Rule, rules: RuleFile) -> None:
+    """Arrays are one value per scenario or per municipality: a rule for some roles only, or over
+    or reading another set (a sheet's rows, a parameter per member), is left to the interpreter."""
+    if rule.roles:
+        raise NotVectorised(f"{rule.name}: only for {', '.join(rule.roles)}")
+    for name in (rule.name, *rule.inputs):
+        entry = rules.rules.get(name) or rules.facts.get(name) or rules.parameters.get(name)
+        per = entry.per if entry is not None else None
+        if per not in (None, MUNICIPALITY) or (name in rules.parameters and per is not None):
+            raise NotVectorised(f"{name}: per {per}")
 
 
 def _needed(rules: RuleFile, wanted: Iterable[str]) -> set[str]:

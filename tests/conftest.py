@@ -88,13 +88,18 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def write_facts(directory: Path, data: dict[str, Any], name: str = "facts.yaml") -> Path:
-    """A fact file from a dict; decimals are written as plain numbers, exactly."""
-    path = directory / name
+def facts_text(data: dict[str, Any]) -> str:
+    """The text of a fact file from a dict; decimals are written as plain numbers, exactly."""
     text = yaml.safe_dump(_plain(data), allow_unicode=True, sort_keys=False)
     # safe_dump quotes strings that look like numbers; money written as numbers, unquoted
     text = re.sub(r"'(-?[0-9]+\.[0-9]+)'", r"\1", text)
-    path.write_text("# yaml-language-server: $schema=../schemas/facts.schema.json\n" + text, encoding="utf-8")
+    return "# yaml-language-server: $schema=../schemas/facts.schema.json\n" + text
+
+
+def write_facts(directory: Path, data: dict[str, Any], name: str = "facts.yaml") -> Path:
+    """A fact file from a dict; decimals are written as plain numbers, exactly."""
+    path = directory / name
+    path.write_text(facts_text(data), encoding="utf-8")
     return path
 
 

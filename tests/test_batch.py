@@ -38,7 +38,7 @@ SCALARS = [
 ]
 HEADER = ["scenario", "jaar", *SCALARS]
 HEADER += [f"inwoners.{c}" for c in ASSEN_CODES] + [f"uitvoeringskosten.{c}" for c in ASSEN_CODES]
-META = 6  # rij, scenario, jaar, status, melding, waarschuwingen
+META = 7  # rij, scenario, jaar, status, melding, waarschuwingen, onbekend
 
 
 def euros(cents: int) -> str:
