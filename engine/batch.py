@@ -187,18 +187,9 @@ def _array_value(kind: Kind, array: np.ndarray) -> Any:
     if kind is Kind.BOOLEAN:
         return array
     fractions = [Fraction(v) for v in array.ravel().tolist()]
-    num = _integers([f.numerator for f in fractions]).reshape(array.shape)
-    den = _integers([f.denominator for f in fractions]).reshape(array.shape)
+    num = vectors.integers([f.numerator for f in fractions]).reshape(array.shape)
+    den = vectors.integers([f.denominator for f in fractions]).reshape(array.shape)
     return Rat.of(num, den)
-
-
-def _integers(values: list[int]) -> np.ndarray:
-    try:
-        return np.array(values, dtype=np.int64)
-    except OverflowError:
-        array = np.empty(len(values), dtype=object)
-        array[:] = values
-        return array
 
 
 # --- results -------------------------------------------------------------------------------------

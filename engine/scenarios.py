@@ -40,7 +40,7 @@ from typing import Any
 
 import numpy as np
 
-from engine import money
+from engine import money, vectors
 from engine.checking import parse_fact_value
 from engine.citation import Citation
 from engine.diagnostics import ConvenantError, Location, Problem
@@ -366,12 +366,7 @@ def _exact(decl: FactDecl, value: Any) -> Any:
 
 def _array(kind: Kind, values: list[Any]) -> np.ndarray:
     if kind in INTEGERS:
-        try:
-            return np.array(values, dtype=np.int64)
-        except OverflowError:
-            array = np.empty(len(values), dtype=object)
-            array[:] = values
-            return array
+        return vectors.integers(values)
     if kind is Kind.BOOLEAN:
         return np.array(values, dtype=bool)
     array = np.empty(len(values), dtype=object)

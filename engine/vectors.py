@@ -36,6 +36,16 @@ def max_abs(array: np.ndarray) -> int:
     return max(int(array.max()), -int(array.min())) if array.size else 0
 
 
+def integers(values: list[int]) -> np.ndarray:
+    """Python integers as an int64 array, or as an object array when one does not fit."""
+    try:
+        return np.array(values, dtype=np.int64)
+    except OverflowError:
+        array = np.empty(len(values), dtype=object)
+        array[:] = values
+        return array
+
+
 def _as_object(den: Den) -> Den:
     return den.astype(object) if isinstance(den, np.ndarray) else den
 
