@@ -44,18 +44,28 @@ TODAY_WORDS = ("vandaag", "today")
 @dataclass(frozen=True)
 class Settlement:
     label: str
+    title: str  # the label without its notes in brackets: the heading of the settlement in the letter
     citation: str
     direction: str  # ontvangt | betaalt | nihil | onbekend
     amount: str  # without sign: the direction says it
     sentence: str  # "U ontvangt € 32.801,38 van de gemeente Assen"
     deadline: str  # "uiterlijk 30 juni 2025 (artikel 8, zesde lid)"
+    dated: bool = True  # False: the covenant sets no deadline (the sentence says so after a semicolon)
 
     @property
     def line(self) -> str:
         """The sentence as the letter states it: with its deadline when money moves."""
         if self.direction in ("ontvangt", "betaalt"):
-            return f"{self.sentence}, {self.deadline}."
+            return f"{self.sentence}{', ' if self.dated else '; '}{self.deadline}."
         return f"{self.sentence.rstrip('.')}."
+
+    def own_deadline(self, words: dict[str, str]) -> str:
+        """For the centrumgemeente's own record: when the settlement with the regiogemeenten is due."""
+        if self.direction == "onbekend":
+            return ""
+        if not self.dated:
+            return words["own_no_deadline"]
+        return words["own_deadline"].format(deadline=self.deadline)
 
 
 @dataclass
@@ -82,6 +92,11 @@ def evaluation_date(ev: Evaluation, option: str | None) -> tuple[date, str]:
     if ev.facts.evaluation_date is not None:
         return ev.facts.evaluation_date, "repro_date_from_facts"
     raise ConvenantError([Problem("letters.no_date", {}, Location(ev.facts.path), "evaluation_date")])
+
+
+def _title(label: str) -> str:
+    """A rule's label without its notes in brackets."""
+    return re.sub(r"\s*\([^)]*\)", "", label)
 
 
 def _slug(text: str) -> str:
@@ -120,15 +135,17 @@ class _Composer:
     def settlement(self, rule_name: str, code: str, own: bool) -> Settlement:
         node, w = self.ev.nodes[rule_name], self.words
         rule = node.rule
+        title = _title(rule.label)
         if node.value is None:  # not yet computable: say so, with what it waits for
-            missing = ", ".join(self.ev.waiting_for(rule_name))
             return Settlement(
                 rule.label,
+                title,
                 rule.article.formal(self.lang),
                 "onbekend",
                 "",
-                w["unknown_settlement"].format(missing=missing),
+                w["unknown_settlement"].format(missing=self.missing(rule_name)),
                 w["no_deadline"],
+                dated=False,
             )
         value = node.value[code]
         direction = "ontvangt" if value > 0 else "betaalt" if value < 0 else "nihil"
@@ -141,8 +158,25 @@ class _Composer:
         else:
             key, place = ("receives", "receives_from") if direction == "ontvangt" else ("pays", "pays_to")
             sentence = f"{w[key].format(amount=amount)} {w[place].format(centrum=self.centrum.name)}"
-        deadline = self.deadline(rule.settlement.deadline(value) if rule.settlement else None)
-        return Settlement(rule.label, rule.article.formal(self.lang), direction, amount, sentence, deadline)
+        deadline_rule = rule.settlement.deadline(value) if rule.settlement else None
+        return Settlement(
+            rule.label,
+            title,
+            rule.article.formal(self.lang),
+            direction,
+            amount,
+            sentence,
+            self.deadline(deadline_rule),
+            dated=deadline_rule is not None,
+        )
+
+    def missing(self, rule_name: str) -> str:
+        """The facts an unknown settlement waits for, as a reader knows them: label and field name."""
+        facts = self.ev.rules.facts
+        return "; ".join(
+            f"‘{facts[name].label}’ ({name})" if name in facts else name
+            for name in self.ev.waiting_for(rule_name)
+        )
 
     def overview(self) -> list[list[str]]:
         w, rows = self.words, []
@@ -154,7 +188,7 @@ class _Composer:
                     continue
                 s = self.settlement(rule.name, party.code, own=False)
                 direction = w[f"overview_{_DIRECTION_KEYS[s.direction]}"]
-                rows.append([party.name, rule.label, direction, s.amount, s.deadline])
+                rows.append([party.name, s.title, direction, s.amount, s.deadline])
         return rows
 
     def others(self, explained: set[str]) -> list[tuple[str, str]]:
@@ -174,7 +208,7 @@ class _Composer:
     def letter(self, party: YearParty) -> Letter:
         own = party.code == self.centrum.code
         c, w = self.ev.rules.covenant, self.words
-        short = [re.sub(r"\s*\([^)]*\)", "", r.label) for r in self.settled]  # without notes in brackets
+        short = [_title(r.label) for r in self.settled]
         subjects = ", ".join(label.lower() if self.lang == "nl" else label for label in short)
         subject = w["letter_own_subject" if own else "letter_subject"].format(
             year=self.ev.facts.year, subjects=subjects

@@ -5,6 +5,7 @@ come from `convenant evaluate --format json` or from the fact file (read indepen
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from engine.checking import load_rule_file
 from engine.cli import cli
 from engine.loading import load_document
 from engine.paths import REPO_ROOT
@@ -251,3 +253,65 @@ def test_every_interpretation_used_appears_in_the_explanation():
     assert used >= {"I-G-4.2a", "I-G-rows", "I-G-numbering", "I-months", "I-ATW"}
     for ident in used:
         assert f"**{ident}**" in result.stdout
+
+
+def letter_body(path: Path) -> str:
+    """The letter itself, without the explanation attached to it."""
+    return path.read_text(encoding="utf-8").split("## Uitleg bij de berekening")[0]
+
+
+def missing_facts(rule: str, own: dict, shared: dict, facts: set[str]) -> set[str]:
+    """The facts an unknown result waits for, traced back through the unknown results it uses."""
+    found, todo, seen = set(), [rule], set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        if name in facts:
+            found.add(name)
+        elif (result := own.get(name) or shared.get(name)) is not None:
+            todo += result.get("unknown_because") or []
+    return found
+
+
+def test_each_settlement_is_headed_by_its_subject_and_article_and_states_its_outcome(example):
+    """A reader must not have to guess which amount belongs to which subject: every settlement is a
+    section of its own, its heading naming the subject and the article, its first paragraph the
+    outcome; a settlement not yet known names the missing facts as the rule file describes them."""
+    _, out, data = example
+    rules = load_rule_file(REPO_ROOT / "rules" / "groningen" / "2021.yaml")
+    for code in MEMBERS:
+        entry = data["municipalities"][code]
+        if entry["role"] == "centrumgemeente":
+            continue
+        sections = re.split(r"^## ", letter_body(letters_of(out, code)["md"]), flags=re.M)[1:]
+        settled = [r for r in ("afrekening", "buffer_betaling", "bijstelling") if r in entry["results"]]
+        assert len(sections) == len(settled), code
+        for rule, section in zip(settled, sections, strict=True):
+            result = entry["results"][rule]
+            heading, first = (p.strip() for p in section.split("\n\n")[:2])
+            title = re.sub(r"\s*\([^)]*\)", "", result["label"])
+            assert heading == f"{title} ({result['citation']['text']})"
+            if result["value"] is None:
+                assert first.startswith("**Dit bedrag is nog niet te berekenen: in de gegevens ontbreekt")
+                facts = missing_facts(rule, entry["results"], data["results"], set(rules.facts))
+                assert facts, "an unknown settlement waits for at least one fact"
+                for name in facts:
+                    assert f"‘{rules.facts[name].label}’ ({name})" in first
+            else:
+                verbs = {"ontvangt": "U ontvangt €", "betaalt": "U betaalt €"}
+                assert first.startswith(f"**{verbs.get(result['direction'], 'U ontvangt niets')}")
+
+
+def test_the_centrumgemeente_record_reads_as_whole_sentences(example):
+    _, out, _ = example
+    body = letter_body(letters_of(out, "GM0014")["md"])
+    paragraphs = [p.strip() for p in body.split("\n\n") if p.strip()]
+    prose = [p for p in paragraphs if not p.startswith(("#", "|", "-", ">"))]
+    assert any(p.startswith("**Het aandeel van de gemeente Groningen") for p in prose)
+    for paragraph in prose:
+        if paragraph.startswith("het college van"):  # the signature
+            continue
+        assert paragraph.rstrip("*").endswith((".", ","))  # the salutation ends with a comma
+        assert ".." not in paragraph and "gebeurt het convenant" not in paragraph
