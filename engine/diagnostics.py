@@ -39,23 +39,6 @@ class Problem:
     related: Location | None = None
     severity: str = "error"
 
-    def with_context(
-        self,
-        location: Location | None = None,
-        field: str | None = None,
-        article: Citation | None = None,
-    ) -> Problem:
-        """Fill in what the raiser did not know; keep what it did know."""
-        return Problem(
-            self.code,
-            self.args,
-            self.location or location,
-            self.field or field,
-            self.article or article,
-            self.related,
-            self.severity,
-        )
-
 
 class Fault(ValueError):
     """A fault found deep inside a helper (a value, a date, an expression), named by a message code;

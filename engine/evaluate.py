@@ -160,9 +160,6 @@ class Evaluation:
     def node(self, name: str) -> TraceNode:
         return self.nodes[name]
 
-    def interpretation_choices(self) -> dict[str, str]:
-        return {k: v.chosen or "" for k, v in self.rules.interpretations.items()}
-
 
 def evaluate(rules: RuleFile, facts: Facts) -> Evaluation:
     return _Run(rules, facts).run()

@@ -261,10 +261,6 @@ def deadline(scope: Scope, node: TraceNode, member: str | None) -> dict[str, Any
     return {"lines": lines}
 
 
-def _percent_list(scope: Scope, values: dict[str, Fraction]) -> str:
-    return ", ".join(f"{scope.ev.label(k)} {scope.percent(v)}" for k, v in values.items()) or "—"
-
-
 def sheet(scope: Scope, node: TraceNode, member: str | None) -> dict[str, Any]:
     """Art. 4: the member's row of the spreadsheet, cell by cell, and how the cells were scaled."""
     assert member is not None

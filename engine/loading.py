@@ -128,10 +128,6 @@ class Document:
                 return Location(self.path, k.line + 1, k.column + 1, max(1, len(k.text)))
         return self.locate(field_path)
 
-    def line_text(self, line: int) -> str:
-        lines = self.text.splitlines()
-        return lines[line - 1] if 0 < line <= len(lines) else ""
-
 
 def _read_text(path: Path, display: str) -> tuple[bytes, str]:
     try:
