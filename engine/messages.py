@@ -143,6 +143,16 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
             'write true or false for yes/no, or quote the text: "{text}".',
         ),
     },
+    "yaml.thousands_separator": {
+        "nl": (
+            "‘{text}’ heeft punten tussen duizendtallen; in dit bestand is een punt het decimaalteken",
+            "schrijf {plain} (zonder punten), of {plain}.00 voor een bedrag met centen.",
+        ),
+        "en": (
+            "‘{text}’ has points between thousands; in this file a point is the decimal point",
+            "write {plain} (without points), or {plain}.00 for an amount with cents.",
+        ),
+    },
     "yaml.ambiguous_number": {
         "nl": (
             "‘{text}’ is geen eenduidig getal: YAML kan dit als tijd, octaal, exponent of tekst lezen",
@@ -219,9 +229,49 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
             "write a number with a decimal point and no thousands separators: 1234567.89.",
         ),
     },
-    "value.money_cents": {
-        "nl": ("‘{value}’ is geen bedrag in hele centen", "een geldbedrag heeft hoogstens twee decimalen."),
-        "en": ("‘{value}’ is not an amount in whole cents", "an amount of money has at most two decimals."),
+    "value.money_thousands": {
+        "nl": (
+            "‘{value}’ heeft drie decimalen; een punt als duizendtalscheiding?",
+            "een geldbedrag heeft hoogstens twee decimalen en geen punten tussen duizendtallen. "
+            "Schrijf {whole} (of {whole}.00) als u dat bedrag bedoelt.",
+        ),
+        "en": (
+            "‘{value}’ has three decimals; a point as thousands separator?",
+            "an amount of money has at most two decimals and no thousands separators. "
+            "Write {whole} (or {whole}.00) if that is the amount you mean.",
+        ),
+    },
+    "value.money_decimals": {
+        "nl": (
+            "‘{value}’ heeft {decimals} decimalen; een geldbedrag heeft er hoogstens twee",
+            "schrijf het bedrag in hele centen met een punt als decimaalteken: 1234.50.",
+        ),
+        "en": (
+            "‘{value}’ has {decimals} decimals; an amount of money has at most two",
+            "write the amount in whole cents with a decimal point: 1234.50.",
+        ),
+    },
+    "value.dutch_notation": {
+        "nl": (
+            "‘{value}’ is in Nederlandse schrijfwijze (punt tussen duizendtallen of komma als decimaalteken)",
+            "schrijf {plain}: een punt als decimaalteken en geen scheiding tussen duizendtallen. "
+            "Het programma leest zo'n getal nooit om.",
+        ),
+        "en": (
+            "‘{value}’ is written in Dutch notation (points between thousands or a decimal comma)",
+            "write {plain}: a decimal point and no thousands separators. The program never reinterprets "
+            "such a number.",
+        ),
+    },
+    "value.count_thousands": {
+        "nl": (
+            "‘{value}’ is geen aantal: een aantal heeft geen decimalen; een punt als duizendtalscheiding?",
+            "schrijf {whole} als u dat aantal bedoelt.",
+        ),
+        "en": (
+            "‘{value}’ is not a count: a count has no decimals; a point as thousands separator?",
+            "write {whole} if that is the count you mean.",
+        ),
     },
     "value.not_a_percentage": {
         "nl": ("‘{value}’ is geen percentage", 'schrijf 5 (betekent 5 %) of "0,25 %".'),

@@ -385,8 +385,12 @@ def test_excel_number_cells_are_read_as_the_decimal_excel_shows(run, tmp_path):
     s["cents"]["zorgkosten_bw"] = 123450
     s["inwoners"][1] = 25812
     assert first["status"] == "ok" and first["resultaat_bw"] == interpreted(s)["resultaat_bw"]
-    assert second["melding"] == "zorgkosten_bw: ‘1234.567’ is geen bedrag in hele centen"
-    assert third["melding"] == "zorgkosten_bw: ‘0.30000000000000004’ is geen bedrag in hele centen"
+    assert second["melding"] == (
+        "zorgkosten_bw: ‘1234.567’ heeft 3 decimalen; een geldbedrag heeft er hoogstens twee"
+    )
+    assert third["melding"] == (
+        "zorgkosten_bw: ‘0.30000000000000004’ heeft 17 decimalen; een geldbedrag heeft er hoogstens twee"
+    )
 
 
 # --- against the command itself ------------------------------------------------------------------

@@ -1,0 +1,209 @@
+"""Never a silently wrong number (issue 9): every amount is read as written, or refused in Dutch.
+
+`150.000` is whole cents, but a Dutch reader means one hundred and fifty thousand: an amount has
+at most two decimals as written, a count none, and Dutch notation (`1.234,56`) is never read.
+"""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from engine.units import Kind, ValueProblem, parse_value
+from tests.conftest import ASSEN, ASSEN_FACTS, REPO_ROOT, assen_text, line_of, problems_of, replace_once
+
+GRONINGEN_FACTS = REPO_ROOT / "examples" / "groningen-2022.yaml"
+ASSEN_SCENARIOS = REPO_ROOT / "examples" / "assen-2024-scenarios.csv"
+
+
+# --- one value ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        (Decimal("150.000"), "value.money_thousands"),
+        (Decimal("9.600"), "value.money_thousands"),
+        (Decimal("-1.500"), "value.money_thousands"),
+        (Decimal("1412.300"), "value.money_decimals"),
+        (Decimal("0.125"), "value.money_decimals"),
+        (Decimal("12.3456"), "value.money_decimals"),
+        ("150.000", "value.dutch_notation"),
+        ("1412.300", "value.money_decimals"),
+        ("1.234,56", "value.dutch_notation"),
+        ("150.000,00", "value.dutch_notation"),
+        ("1234,5", "value.dutch_notation"),
+        ("1.234.567", "value.dutch_notation"),
+    ],
+)
+def test_money_with_three_or_more_decimals_or_in_dutch_notation_is_refused(raw, code):
+    with pytest.raises(ValueProblem) as caught:
+        parse_value(Kind.MONEY, raw)
+    assert caught.value.code == code
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (150000, Fraction(150000)),
+        (Decimal("150000.00"), Fraction(150000)),
+        (Decimal("9600.0"), Fraction(9600)),
+        (Decimal("-0.01"), Fraction(-1, 100)),
+        ("1412300.00", Fraction(1412300)),
+        (" 12.5 ", Fraction(25, 2)),
+    ],
+)
+def test_money_with_at_most_two_decimals_is_read_exactly(raw, expected):
+    assert parse_value(Kind.MONEY, raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        (Decimal("9.600"), "value.count_thousands"),
+        (Decimal("9.6"), "value.not_a_count"),
+        ("9.600.000", "value.dutch_notation"),
+        ("12,0", "value.dutch_notation"),
+    ],
+)
+def test_a_count_with_a_point_is_refused_never_read_as_a_fraction(raw, code):
+    with pytest.raises(ValueProblem) as caught:
+        parse_value(Kind.COUNT, raw)
+    assert caught.value.code == code
+
+
+def test_percentages_keep_their_many_decimals():
+    assert parse_value(Kind.PERCENTAGE, Decimal("12.345")) == Fraction(12345, 100000)
+    assert parse_value(Kind.PERCENTAGE, "0,125 %") == Fraction(1, 800)
+
+
+# --- as a user meets it: the command line ------------------------------------------------------
+
+
+def _write(tmp_path: Path, source: Path, old: str, new: str, name: str = "facts.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(replace_once(source.read_text(encoding="utf-8"), old, new), encoding="utf-8")
+    return path
+
+
+def test_a_thousands_point_in_a_fact_file_is_refused_at_its_line(run, tmp_path):
+    path = _write(
+        tmp_path,
+        ASSEN_FACTS,
+        "toegemoetkoming_regiogemeenten: 150000.00",
+        "toegemoetkoming_regiogemeenten: 150.000",
+    )
+    result = run("evaluate", str(path))
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "fout: ‘150.000’ heeft drie decimalen; een punt als duizendtalscheiding?" in result.stderr
+    assert f"--> {path}:17:35" in result.stderr
+    assert "= veld: facts.toegemoetkoming_regiogemeenten" in result.stderr
+    assert "= artikel: artikel 8, negende lid" in result.stderr
+    assert "Schrijf 150000 (of 150000.00) als u dat bedrag bedoelt." in result.stderr
+    english = run("--lang", "en", "evaluate", str(path))
+    assert "‘150.000’ has three decimals; a point as thousands separator?" in english.stderr
+
+
+def test_uitvoeringskosten_with_three_decimals_is_refused(run, tmp_path):
+    path = _write(tmp_path, ASSEN_FACTS, "uitvoeringskosten: 1412300.00", "uitvoeringskosten: 1412.300")
+    result = run("evaluate", str(path))
+    assert result.exit_code == 1
+    assert "fout: ‘1412.300’ heeft 3 decimalen; een geldbedrag heeft er hoogstens twee" in result.stderr
+    assert "= veld: municipalities.GM1701.uitvoeringskosten" in result.stderr
+
+
+def test_groningen_indicatiewaarde_and_a_count_with_a_thousands_point(run, tmp_path):
+    path = _write(tmp_path, GRONINGEN_FACTS, "bw_lokaal: 9600.00", "bw_lokaal: 9.600")
+    result = run("evaluate", str(path))
+    assert result.exit_code == 1
+    assert "fout: ‘9.600’ heeft drie decimalen; een punt als duizendtalscheiding?" in result.stderr
+    assert f"--> {path}:18:16" in result.stderr
+    assert "= veld: facts.indicatiewaarde.bw_lokaal" in result.stderr
+    path = _write(tmp_path, GRONINGEN_FACTS, "bw_intramuraal: 68,", "bw_intramuraal: 9.600,")
+    result = run("evaluate", str(path))
+    assert result.exit_code == 1
+    assert "fout: ‘9.600’ is geen aantal: een aantal heeft geen decimalen" in result.stderr
+    assert "= veld: municipalities.GM1979.aantal_indicaties.bw_intramuraal" in result.stderr
+    assert "schrijf 9600 als u dat aantal bedoelt." in result.stderr
+
+
+def test_points_between_thousands_are_refused_by_the_loader(run, tmp_path):
+    path = _write(
+        tmp_path,
+        ASSEN_FACTS,
+        "toegemoetkoming_regiogemeenten: 150000.00",
+        "toegemoetkoming_regiogemeenten: 1.150.000",
+    )
+    result = run("evaluate", str(path))
+    assert result.exit_code == 1
+    assert "fout: ‘1.150.000’ heeft punten tussen duizendtallen" in result.stderr
+    assert f"--> {path}:17:35" in result.stderr
+    assert "schrijf 1150000 (zonder punten), of 1150000.00" in result.stderr
+
+
+def test_dutch_notation_is_refused_with_the_plain_form(run, tmp_path):
+    path = _write(
+        tmp_path,
+        ASSEN_FACTS,
+        "toegemoetkoming_regiogemeenten: 150000.00",
+        "toegemoetkoming_regiogemeenten: 150.000,00",
+    )
+    result = run("evaluate", str(path))
+    assert result.exit_code == 1
+    assert "fout: ‘150.000,00’ is in Nederlandse schrijfwijze" in result.stderr
+    assert "schrijf 150000.00: een punt als decimaalteken" in result.stderr
+
+
+def test_a_default_in_a_rule_file_with_three_decimals_is_refused():
+    text = assen_text()
+    old = "    default: 0\n"
+    problems = problems_of(replace_once(text, old, "    default: 150.000\n"))
+    assert [p.code for p in problems] == ["value.money_thousands"]
+    assert problems[0].location.line == line_of(text, old.strip())
+
+
+def test_batch_cells_with_a_thousands_point_fail_their_row(run, tmp_path):
+    with ASSEN_SCENARIOS.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header = rows[0]
+    rows[1][header.index("toegemoetkoming_regiogemeenten")] = "150.000"
+    rows[2][header.index("reserve_mo_begin")] = "250.000"
+    rows[3][header.index("inwoners.GM0106")] = "69.535"
+    source = tmp_path / "s.csv"
+    with source.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    result = run("batch", str(ASSEN), str(source), "--out", str(tmp_path / "o.csv"))
+    assert result.exit_code == 1
+    with (tmp_path / "o.csv").open(encoding="utf-8", newline="") as handle:
+        out = list(csv.DictReader(handle))
+    assert [r["status"] for r in out[:3]] == ["fout", "fout", "fout"]
+    assert out[0]["melding"] == (
+        "toegemoetkoming_regiogemeenten: ‘150.000’ heeft drie decimalen; een punt als duizendtalscheiding?"
+    )
+    assert out[1]["melding"] == (
+        "reserve_mo_begin: ‘250.000’ heeft drie decimalen; een punt als duizendtalscheiding?"
+    )
+    assert out[2]["melding"].startswith("inwoners.GM0106: ‘69.535’ is geen aantal")
+    assert all(r["status"] == "ok" for r in out[3:])
+
+
+def test_a_whole_batch_column_with_thousands_points_is_refused_row_by_row(run, tmp_path):
+    """Every cell of the column in one form: the fast column readers must not take it."""
+    with ASSEN_SCENARIOS.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    at = rows[0].index("reserve_mo_begin")
+    for row in rows[1:]:
+        row[at] = "250.000"
+    source = tmp_path / "s.csv"
+    with source.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    result = run("batch", str(ASSEN), str(source), "--out", str(tmp_path / "o.csv"))
+    assert result.exit_code == 1
+    with (tmp_path / "o.csv").open(encoding="utf-8", newline="") as handle:
+        out = list(csv.DictReader(handle))
+    assert {r["status"] for r in out} == {"fout"}
+    assert {r["melding"].split(":")[0] for r in out} == {"reserve_mo_begin"}
