@@ -231,46 +231,49 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
     },
     "value.money_thousands": {
         "nl": (
-            "‘{value}’ heeft drie decimalen; een punt als duizendtalscheiding?",
-            "een geldbedrag heeft hoogstens twee decimalen en geen punten tussen duizendtallen. "
-            "Schrijf {whole} (of {whole}.00) als u dat bedrag bedoelt.",
+            "‘{value}’ heeft drie decimalen; een punt als duizendtalscheiding? "
+            "Schrijf {whole} (of {whole}.00)",
+            "een geldbedrag heeft hoogstens twee decimalen en geen punten tussen duizendtallen; het "
+            "programma leest zo'n getal nooit om.",
         ),
         "en": (
-            "‘{value}’ has three decimals; a point as thousands separator?",
-            "an amount of money has at most two decimals and no thousands separators. "
-            "Write {whole} (or {whole}.00) if that is the amount you mean.",
+            "‘{value}’ has three decimals; a point as thousands separator? Write {whole} (or {whole}.00)",
+            "an amount of money has at most two decimals and no thousands separators; the program never "
+            "reinterprets such a number.",
         ),
     },
     "value.money_decimals": {
         "nl": (
             "‘{value}’ heeft {decimals} decimalen; een geldbedrag heeft er hoogstens twee",
-            "schrijf het bedrag in hele centen met een punt als decimaalteken: 1234.50.",
+            "schrijf het bedrag in hele centen met een punt als decimaalteken, zonder punten tussen "
+            "duizendtallen: 1234567.89.",
         ),
         "en": (
             "‘{value}’ has {decimals} decimals; an amount of money has at most two",
-            "write the amount in whole cents with a decimal point: 1234.50.",
+            "write the amount in whole cents with a decimal point and no thousands separators: 1234567.89.",
         ),
     },
     "value.dutch_notation": {
         "nl": (
-            "‘{value}’ is in Nederlandse schrijfwijze (punt tussen duizendtallen of komma als decimaalteken)",
-            "schrijf {plain}: een punt als decimaalteken en geen scheiding tussen duizendtallen. "
-            "Het programma leest zo'n getal nooit om.",
+            "‘{value}’ is Nederlandse schrijfwijze (punt tussen duizendtallen of komma als decimaalteken); "
+            "schrijf {plain}",
+            "schrijf een getal met een punt als decimaalteken en zonder scheiding tussen duizendtallen; "
+            "het programma leest zo'n getal nooit om.",
         ),
         "en": (
-            "‘{value}’ is written in Dutch notation (points between thousands or a decimal comma)",
-            "write {plain}: a decimal point and no thousands separators. The program never reinterprets "
-            "such a number.",
+            "‘{value}’ is Dutch notation (points between thousands or a decimal comma); write {plain}",
+            "write a number with a decimal point and no thousands separators; the program never "
+            "reinterprets such a number.",
         ),
     },
     "value.count_thousands": {
         "nl": (
-            "‘{value}’ is geen aantal: een aantal heeft geen decimalen; een punt als duizendtalscheiding?",
-            "schrijf {whole} als u dat aantal bedoelt.",
+            "‘{value}’ is geen aantal; een punt als duizendtalscheiding? Schrijf {whole}",
+            "een aantal is een geheel getal, zonder decimalen en zonder punten tussen duizendtallen.",
         ),
         "en": (
-            "‘{value}’ is not a count: a count has no decimals; a point as thousands separator?",
-            "write {whole} if that is the count you mean.",
+            "‘{value}’ is not a count; a point as thousands separator? Write {whole}",
+            "a count is a whole number, without decimals or thousands separators.",
         ),
     },
     "value.not_a_percentage": {
@@ -1486,6 +1489,42 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
         "en": (
             "this row has more cells than the header ({count} columns)",
             "is there a decimal comma? Write amounts with a decimal point: 1234.50.",
+        ),
+    },
+    "batch.too_few_cells": {
+        "nl": (
+            "deze regel heeft {found} cellen, de kopregel {count} kolommen",
+            "een ontbrekende cel is niet hetzelfde als een lege cel: vul de regel aan "
+            "(een lege cel schrijft u als twee scheidingstekens achter elkaar, ;; of ,,).",
+        ),
+        "en": (
+            "this row has {found} cells, the header {count} columns",
+            "a missing cell is not an empty cell: complete the row "
+            "(an empty cell is two separators in a row, ;; or ,,).",
+        ),
+    },
+    "batch.percent_cell": {
+        "nl": (
+            "de cel is opgemaakt als percentage (Excel toont {shown}), maar dit feit is een {unit}",
+            "geef de cel de opmaak Getal of Standaard en vul het bedoelde getal in.",
+        ),
+        "en": (
+            "the cell is formatted as a percentage (Excel shows {shown}), but this fact is a {unit}",
+            "give the cell the Number or General format and enter the number you mean.",
+        ),
+    },
+    "batch.formula_without_value": {
+        "nl": (
+            "de formule {formula} heeft geen opgeslagen uitkomst: open het bestand in Excel en sla het op",
+            "het bestand is nooit in Excel (of LibreOffice) doorgerekend en opgeslagen; na opslaan staat de "
+            "uitkomst van elke formule erin. Het programma rekent zelf geen formules uit en leest zo'n "
+            "cel nooit als leeg.",
+        ),
+        "en": (
+            "the formula {formula} has no saved result: open the file in Excel and save it",
+            "the file was never calculated and saved in Excel (or LibreOffice); once saved, every "
+            "formula's result is stored. The program does not calculate formulas and never reads such a "
+            "cell as empty.",
         ),
     },
     "batch.unknown_rule": {

@@ -99,11 +99,13 @@ def test_a_thousands_point_in_a_fact_file_is_refused_at_its_line(run, tmp_path):
     )
     result = run("evaluate", str(path))
     assert result.exit_code == 1 and result.stdout == ""
-    assert "fout: ‘150.000’ heeft drie decimalen; een punt als duizendtalscheiding?" in result.stderr
+    assert (
+        "fout: ‘150.000’ heeft drie decimalen; een punt als duizendtalscheiding? "
+        "Schrijf 150000 (of 150000.00)"
+    ) in result.stderr
     assert f"--> {path}:17:35" in result.stderr
     assert "= veld: facts.toegemoetkoming_regiogemeenten" in result.stderr
     assert "= artikel: artikel 8, negende lid" in result.stderr
-    assert "Schrijf 150000 (of 150000.00) als u dat bedrag bedoelt." in result.stderr
     english = run("--lang", "en", "evaluate", str(path))
     assert "‘150.000’ has three decimals; a point as thousands separator?" in english.stderr
 
@@ -120,15 +122,16 @@ def test_groningen_indicatiewaarde_and_a_count_with_a_thousands_point(run, tmp_p
     path = _write(tmp_path, GRONINGEN_FACTS, "bw_lokaal: 9600.00", "bw_lokaal: 9.600")
     result = run("evaluate", str(path))
     assert result.exit_code == 1
-    assert "fout: ‘9.600’ heeft drie decimalen; een punt als duizendtalscheiding?" in result.stderr
+    assert (
+        "fout: ‘9.600’ heeft drie decimalen; een punt als duizendtalscheiding? Schrijf 9600" in result.stderr
+    )
     assert f"--> {path}:18:16" in result.stderr
     assert "= veld: facts.indicatiewaarde.bw_lokaal" in result.stderr
     path = _write(tmp_path, GRONINGEN_FACTS, "bw_intramuraal: 68,", "bw_intramuraal: 9.600,")
     result = run("evaluate", str(path))
     assert result.exit_code == 1
-    assert "fout: ‘9.600’ is geen aantal: een aantal heeft geen decimalen" in result.stderr
+    assert "fout: ‘9.600’ is geen aantal; een punt als duizendtalscheiding? Schrijf 9600" in result.stderr
     assert "= veld: municipalities.GM1979.aantal_indicaties.bw_intramuraal" in result.stderr
-    assert "schrijf 9600 als u dat aantal bedoelt." in result.stderr
 
 
 def test_points_between_thousands_are_refused_by_the_loader(run, tmp_path):
@@ -154,8 +157,8 @@ def test_dutch_notation_is_refused_with_the_plain_form(run, tmp_path):
     )
     result = run("evaluate", str(path))
     assert result.exit_code == 1
-    assert "fout: ‘150.000,00’ is in Nederlandse schrijfwijze" in result.stderr
-    assert "schrijf 150000.00: een punt als decimaalteken" in result.stderr
+    assert "fout: ‘150.000,00’ is Nederlandse schrijfwijze" in result.stderr
+    assert "decimaalteken); schrijf 150000.00" in result.stderr
 
 
 def test_a_default_in_a_rule_file_with_three_decimals_is_refused():
@@ -182,10 +185,12 @@ def test_batch_cells_with_a_thousands_point_fail_their_row(run, tmp_path):
         out = list(csv.DictReader(handle))
     assert [r["status"] for r in out[:3]] == ["fout", "fout", "fout"]
     assert out[0]["melding"] == (
-        "toegemoetkoming_regiogemeenten: ‘150.000’ heeft drie decimalen; een punt als duizendtalscheiding?"
+        "toegemoetkoming_regiogemeenten: ‘150.000’ heeft drie decimalen; een punt als duizendtalscheiding? "
+        "Schrijf 150000 (of 150000.00)"
     )
     assert out[1]["melding"] == (
-        "reserve_mo_begin: ‘250.000’ heeft drie decimalen; een punt als duizendtalscheiding?"
+        "reserve_mo_begin: ‘250.000’ heeft drie decimalen; een punt als duizendtalscheiding? "
+        "Schrijf 250000 (of 250000.00)"
     )
     assert out[2]["melding"].startswith("inwoners.GM0106: ‘69.535’ is geen aantal")
     assert all(r["status"] == "ok" for r in out[3:])
@@ -207,3 +212,104 @@ def test_a_whole_batch_column_with_thousands_points_is_refused_row_by_row(run, t
         out = list(csv.DictReader(handle))
     assert {r["status"] for r in out} == {"fout"}
     assert {r["melding"].split(":")[0] for r in out} == {"reserve_mo_begin"}
+
+
+# --- Excel cells: the number format decides the meaning; a formula needs its saved value ------
+
+GRONINGEN = REPO_ROOT / "rules" / "groningen" / "2021.yaml"
+GRONINGEN_SCENARIOS = REPO_ROOT / "examples" / "groningen-2022-scenarios.csv"
+
+
+def _xlsx_from_csv(source: Path, target: Path, edit) -> Path:
+    """The first scenario of a CSV file as an .xlsx sheet of text cells, with `edit(sheet, header)`."""
+    import openpyxl
+
+    with source.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))[:2]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    edit(sheet, rows[0])
+    book.save(target)
+    return target
+
+
+def _cell(sheet, header, column):
+    return sheet.cell(row=2, column=header.index(column) + 1)
+
+
+def _run_batch(run, tmp_path, rules, scenarios):
+    result = run("batch", str(rules), str(scenarios), "--out", str(tmp_path / "o.csv"))
+    with (tmp_path / "o.csv").open(encoding="utf-8", newline="") as handle:
+        return result, list(csv.DictReader(handle))
+
+
+def test_a_percent_formatted_excel_cell_is_that_many_percent(run, tmp_path):
+    def percent(sheet, header):
+        cell = _cell(sheet, header, "percentage_innovatiebudget")
+        cell.value, cell.number_format = 0.005, "0.0%"  # typed as 0,5% in Excel
+
+    def written(sheet, header):
+        _cell(sheet, header, "percentage_innovatiebudget").value = "0.5"  # 0.5 in percent
+
+    a = _xlsx_from_csv(GRONINGEN_SCENARIOS, tmp_path / "a.xlsx", percent)
+    b = _xlsx_from_csv(GRONINGEN_SCENARIOS, tmp_path / "b.xlsx", written)
+    result_a, [row_a] = _run_batch(run, tmp_path, GRONINGEN, a)
+    result_b, [row_b] = _run_batch(run, tmp_path, GRONINGEN, b)
+    assert result_a.exit_code == result_b.exit_code == 0, result_a.output
+    assert row_a == row_b
+    assert row_a["status"] == "ok"
+
+
+def test_a_percent_formatted_cell_for_an_amount_is_refused(run, tmp_path):
+    def percent(sheet, header):
+        cell = _cell(sheet, header, "buffer_beschikbaar")
+        cell.value, cell.number_format = 0.45, "0%"
+
+    source = _xlsx_from_csv(GRONINGEN_SCENARIOS, tmp_path / "a.xlsx", percent)
+    result, [row] = _run_batch(run, tmp_path, GRONINGEN, source)
+    assert result.exit_code == 1
+    assert row["status"] == "fout"
+    assert row["melding"] == (
+        "buffer_beschikbaar: de cel is opgemaakt als percentage (Excel toont 45 %), maar dit feit is een "
+        "geldbedrag"
+    )
+
+
+def test_a_formula_without_a_saved_value_is_refused_not_read_as_empty(run, tmp_path):
+    def formula(sheet, header):
+        _cell(sheet, header, "percentage_innovatiebudget").value = "=1+1"  # openpyxl saves no value
+
+    source = _xlsx_from_csv(GRONINGEN_SCENARIOS, tmp_path / "a.xlsx", formula)
+    result, [row] = _run_batch(run, tmp_path, GRONINGEN, source)
+    assert result.exit_code == 1
+    assert row["status"] == "fout"
+    assert row["melding"] == (
+        "percentage_innovatiebudget: de formule =1+1 heeft geen opgeslagen uitkomst: open het bestand in "
+        "Excel en sla het op"
+    )
+
+
+def test_a_short_csv_row_is_refused_not_padded_with_defaults(run, tmp_path):
+    with ASSEN_SCENARIOS.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))[:3]
+    assert rows[0].index("toegemoetkoming_regiogemeenten") < len(rows[0]) - 1
+    rows[1] = rows[1][:-1]  # the last cell forgotten
+    source = tmp_path / "s.csv"
+    with source.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    result, out = _run_batch(run, tmp_path, ASSEN, source)
+    assert result.exit_code == 1
+    width = len(rows[0])
+    assert out[0]["status"] == "fout"
+    assert out[0]["melding"] == f"deze regel heeft {width - 1} cellen, de kopregel {width} kolommen"
+    assert out[1]["status"] == "ok"
+
+
+def test_a_short_row_in_the_long_layout_is_refused(run, tmp_path):
+    source = tmp_path / "long.csv"
+    source.write_text("scenario,feit,gemeente,waarde\na,macrobudget_bw,\nb,macrobudget_bw,,1.00\n")
+    result, out = _run_batch(run, tmp_path, ASSEN, source)
+    assert result.exit_code == 1
+    assert out[0]["melding"].startswith("deze regel heeft 3 cellen, de kopregel 4 kolommen")
