@@ -346,6 +346,20 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
         "nl": ("de gemeente ‘{name}’ staat twee keer onder parties", "noem elke partij één keer."),
         "en": ("the municipality ‘{name}’ is listed twice under parties", "list each party once."),
     },
+    "rules.merger_incomplete": {
+        "nl": (
+            "{missing} ontbreekt onder parties: {merged} zijn op {day} samengegaan in {successor}",
+            "noem de partijen zoals het convenant ze noemt: voeg {missing} toe. Zonder {missing} rekent "
+            "het programma {successor} als maar een deel van de gemeenten waaruit het bestaat. Noemt het "
+            "convenant {missing} niet, dan klopt de tabel van gemeenten ({table}) niet.",
+        ),
+        "en": (
+            "{missing} is missing under parties: {merged} merged into {successor} on {day}",
+            "list the parties as the covenant does: add {missing}. Without {missing} the program computes "
+            "{successor} from only some of the municipalities it is made of. If the covenant does not name "
+            "{missing}, the table of municipalities ({table}) is wrong.",
+        ),
+    },
     "rules.centrumgemeente_count": {
         "nl": (
             "er moet precies één centrumgemeente zijn (nu: {count})",

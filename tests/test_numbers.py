@@ -313,3 +313,42 @@ def test_a_short_row_in_the_long_layout_is_refused(run, tmp_path):
     result, out = _run_batch(run, tmp_path, ASSEN, source)
     assert result.exit_code == 1
     assert out[0]["melding"].startswith("deze regel heeft 3 cellen, de kopregel 4 kolommen")
+
+
+# --- the parties agree with the mergers of the municipalities table ---------------------------
+
+
+def test_deleting_a_merged_party_is_refused(run, tmp_path):
+    import shutil
+
+    shutil.copytree(REPO_ROOT / "rules", tmp_path / "rules")
+    path = tmp_path / "rules" / "groningen" / "2021.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(replace_once(text, '  - {name: Appingedam, role: deelnemer, article: "1h"}\n', ""))
+    result = run("validate", str(tmp_path / "rules"))
+    assert result.exit_code == 1
+    assert (
+        "fout: Appingedam ontbreekt onder parties: Appingedam, Delfzijl en Loppersum zijn op 1 januari 2021 "
+        "samengegaan in Eemsdelta"
+    ) in result.stderr
+    assert f"--> {path}:40:5" in result.stderr  # Delfzijl, now the first of them in the list
+    assert "voeg Appingedam toe" in result.stderr
+
+
+def test_a_municipality_that_grew_during_the_period_needs_its_predecessors():
+    from datetime import date
+
+    from engine.municipalities import load_table
+    from engine.parties import incomplete_mergers
+
+    table = load_table(REPO_ROOT / "rules" / "municipalities.yaml")
+    groningen = {"GM0014"}
+    found = incomplete_mergers(table, groningen, date(2018, 1, 1), date(2020, 12, 31))
+    assert [(m.successor.name, [p.name for p in missing]) for m, missing in found] == [
+        ("Groningen", ["Haren", "Ten Boer"])
+    ]
+    assert incomplete_mergers(table, groningen, date(2021, 1, 1), date(2030, 12, 31)) == []
+    eemsdelta = {"GM0003", "GM0010", "GM0024"}
+    assert incomplete_mergers(table, eemsdelta, date(2021, 1, 1), date(2030, 12, 31)) == []
+    assert incomplete_mergers(table, {"GM0003"}, date(2019, 1, 1), date(2020, 12, 31)) == []
+
