@@ -10,6 +10,8 @@ read by our rules instead of YAML 1.1's:
   `.inf` are refused: YAML 1.1 would read them as something the writer rarely means;
 - `true`/`false` are booleans, `null`/`~`/empty are null, a date stays text (`2024-01-01`);
 - anything quoted is text.
+
+A file may start with a UTF-8 byte-order mark, as Notepad saves it: it is read as if it had none.
 """
 
 from __future__ import annotations
@@ -148,7 +150,9 @@ def _read_text(path: Path, display: str) -> tuple[bytes, str]:
             [Problem("file.too_large", {"size": len(raw), "limit": MAX_FILE_BYTES}, Location(display))]
         )
     try:
-        return raw, raw.decode("utf-8")
+        # a byte-order mark (Notepad saves one) is not part of the text; the hash stays that of
+        # the bytes on disk, so it matches `sha256sum` of the file
+        return raw, raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ConvenantError([Problem("file.not_utf8", {}, Location(display, line, 1))]) from None

@@ -1701,7 +1701,7 @@ class _Default(dict[str, str]):
 
 def _source_line(path: str, line: int) -> str | None:
     try:
-        lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+        lines = Path(path).read_text(encoding="utf-8-sig", errors="replace").splitlines()
     except OSError:
         return None
     return lines[line - 1] if 0 < line <= len(lines) else None

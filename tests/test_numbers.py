@@ -352,3 +352,61 @@ def test_a_municipality_that_grew_during_the_period_needs_its_predecessors():
     assert incomplete_mergers(table, eemsdelta, date(2021, 1, 1), date(2030, 12, 31)) == []
     assert incomplete_mergers(table, {"GM0003"}, date(2019, 1, 1), date(2020, 12, 31)) == []
 
+
+# --- a UTF-8 byte-order mark (as Notepad saves) is read as if it were not there ---------------
+
+BOM = b"\xef\xbb\xbf"
+
+
+def _rules_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    shutil.copytree(REPO_ROOT / "rules", tmp_path / "rules")
+    return tmp_path / "rules"
+
+
+def _with_bom(source: Path, target: Path | None = None) -> Path:
+    target = target or source
+    target.write_bytes(BOM + source.read_bytes())
+    return target
+
+
+def test_a_rule_file_and_a_fact_file_with_a_bom_are_valid(run, tmp_path):
+    import hashlib
+    import json
+
+    rules = _rules_copy(tmp_path)
+    assen = _with_bom(rules / "assen" / "2024-v1.6.yaml")
+    result = run("validate", str(rules))
+    assert result.exit_code == 0, result.output
+    facts = _with_bom(ASSEN_FACTS, tmp_path / "facts.yaml")
+    plain = run("evaluate", "--rules", str(ASSEN), str(ASSEN_FACTS), "--format", "json")
+    marked = run("evaluate", "--rules", str(assen), str(facts), "--format", "json")
+    assert marked.exit_code == plain.exit_code == 0, marked.output
+    a, b = json.loads(plain.stdout), json.loads(marked.stdout)
+    assert a["results"] == b["results"]
+    # the hash is that of the bytes on disk, BOM included: it matches `sha256sum`
+    assert b["facts"]["sha256"] == hashlib.sha256(facts.read_bytes()).hexdigest()
+
+
+def test_a_second_version_with_a_bom_is_seen_by_the_overlap_check(run, tmp_path):
+    from engine.registry import versions
+
+    rules = _rules_copy(tmp_path)
+    _with_bom(rules / "assen" / "2024-v1.6.yaml", rules / "assen" / "2024-v1.6-kopie.yaml")
+    assert len(versions("assen", rules)) == 2
+    result = run("validate", str(rules))
+    assert result.exit_code == 1
+    assert "fout: de looptijden van twee versies van convenant ‘assen’ overlappen" in result.stderr
+
+
+def test_a_template_with_a_bom_leaves_no_bom_in_the_sentence(run, tmp_path):
+    rules = _rules_copy(tmp_path)
+    for template in (rules / "assen" / "2024-v1.6.templates").glob("*.j2"):
+        _with_bom(template)
+    assert run("validate", str(rules)).exit_code == 0
+    args = ("explain", "--rules", str(rules / "assen" / "2024-v1.6.yaml"), str(ASSEN_FACTS))
+    result = run(*args, "--municipality", "GM1701")
+    assert result.exit_code == 0, result.output
+    assert "Westerveld deelt voor" in result.stdout
+    assert "\ufeff" not in result.stdout
