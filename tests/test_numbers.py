@@ -12,7 +12,11 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from engine.diagnostics import ConvenantError
+from engine.loading import parse_document
 from engine.units import Kind, ValueProblem, parse_value
 from tests.conftest import ASSEN, ASSEN_FACTS, REPO_ROOT, assen_text, line_of, problems_of, replace_once
 
@@ -410,3 +414,109 @@ def test_a_template_with_a_bom_leaves_no_bom_in_the_sentence(run, tmp_path):
     assert result.exit_code == 0, result.output
     assert "Westerveld deelt voor" in result.stdout
     assert "\ufeff" not in result.stdout
+
+
+# --- property: every accepted amount is the amount meant; a thousands point is never accepted --
+
+
+CENTS = st.integers(-(10**13), 10**13)  # up to € 100 miljard: within a float's exact decimals
+
+
+def _written_forms(cents: int) -> list[str]:
+    """Every way a file may write `cents` as a plain number: whole euros, one or two decimals."""
+    sign, whole, rest = "-" if cents < 0 else "", abs(cents) // 100, abs(cents) % 100
+    forms = [f"{sign}{whole}.{rest:02d}"]
+    if rest % 10 == 0:
+        forms.append(f"{sign}{whole}.{rest // 10}")
+    if rest == 0:
+        forms.append(f"{sign}{whole}")
+    return forms
+
+
+@st.composite
+def thousands_forms(draw: st.DrawFn) -> str:
+    """An amount as a Dutch reader writes it: points between thousands, perhaps a decimal comma."""
+    sign = draw(st.sampled_from(["", "-"]))
+    groups = draw(st.lists(st.integers(0, 999), min_size=1, max_size=4))
+    text = f"{sign}{draw(st.integers(1, 999))}" + "".join(f".{g:03d}" for g in groups)
+    if draw(st.booleans()):
+        text += f",{draw(st.integers(0, 99)):02d}"
+    return text
+
+
+def _yaml_amount(text: str) -> Fraction:
+    """`text` as the value of a fact in a YAML file, read as money."""
+    return parse_value(Kind.MONEY, parse_document(f"bedrag: {text}\n", "facts.yaml").data["bedrag"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(CENTS)
+def test_every_amount_a_yaml_file_may_write_is_read_as_meant(cents):
+    for text in _written_forms(cents):
+        assert _yaml_amount(text) == Fraction(cents, 100), text
+        assert _yaml_amount(f'"{text}"') == Fraction(cents, 100), text  # quoted: read the same
+
+
+@settings(max_examples=300, deadline=None)
+@given(thousands_forms())
+def test_a_thousands_point_in_a_yaml_file_is_never_accepted(text):
+    for written in (text, f'"{text}"'):
+        with pytest.raises((ValueProblem, ConvenantError)):
+            _yaml_amount(written)
+
+
+def _batch_column(cells: list[str], column: str = "reserve_mo_begin") -> tuple[list[int], dict]:
+    """The cents the batch reader takes from `cells` in one column (one scenario per cell)."""
+    from engine.scenarios import Reader
+    from engine.spreadsheets import Table
+    from tests.conftest import assen_rules
+
+    with ASSEN_SCENARIOS.open(encoding="utf-8", newline="") as handle:
+        header, row = list(csv.reader(handle))[:2]
+    rows = []
+    for cell in cells:
+        rows.append([cell if name == column else value for name, value in zip(header, row, strict=True)])
+    table = Table("s.csv", header, iter(enumerate(rows, start=2)), len(rows))
+    scenarios = next(Reader(table, assen_rules()).chunks(10**6))
+    return [int(v) for v in scenarios.values[column]], scenarios.problems
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(CENTS, min_size=1, max_size=8), st.integers(0, 2))
+def test_every_amount_a_csv_cell_may_hold_is_read_as_meant(cents, form):
+    """One form for the whole column (the fast column reader) or mixed forms (cell by cell)."""
+    cells = [_written_forms(c)[min(form, len(_written_forms(c)) - 1)] for c in cents]
+    values, problems = _batch_column(cells)
+    assert problems == {} and values == cents
+    mixed = [_written_forms(c)[-1] for c in cents]
+    values, problems = _batch_column(mixed)
+    assert problems == {} and values == cents
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(thousands_forms(), min_size=1, max_size=8))
+def test_a_thousands_point_in_a_csv_cell_is_never_accepted(cells):
+    _, problems = _batch_column(cells)
+    assert sorted(problems) == list(range(len(cells)))  # every scenario refused
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.lists(CENTS, min_size=1, max_size=30))
+def test_every_amount_an_excel_number_cell_holds_is_read_as_meant(tmp_path_factory, cents):
+    import openpyxl
+
+    from engine.checking import parse_fact_value
+    from engine.scenarios import _meaning, typed
+    from engine.spreadsheets import read_table
+    from tests.conftest import assen_rules
+
+    path = tmp_path_factory.mktemp("xlsx") / "s.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["reserve_mo_begin"])
+    for c in cents:
+        sheet.append([float(Decimal(c) / 100)])  # what Excel stores for the amount typed
+    book.save(path)
+    decl = assen_rules().facts["reserve_mo_begin"]
+    read = [parse_fact_value(decl, _meaning(decl, typed(cells[0]))) for _, cells in read_table(path).rows]
+    assert read == [Fraction(c, 100) for c in cents]
