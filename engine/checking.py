@@ -63,6 +63,7 @@ from engine.model import (
     WeightedKey,
 )
 from engine.municipalities import TABLE_NAME, load_table
+from engine.parties import incomplete_mergers
 from engine.paths import display_path, rules_dir
 from engine.units import Kind, ValueProblem, display, parse_value
 
@@ -296,7 +297,30 @@ class _Checker:
         centres = [p for p in parties if p.role == "centrumgemeente"]
         if len(centres) != 1 and len(parties) == len(self.data["parties"]):
             self.error("rules.centrumgemeente_count", ("parties",), count=len(centres))
+        if len(parties) == len(self.data["parties"]):
+            self.mergers(parties)
         return tuple(parties)
+
+    def mergers(self, parties: list[Party]) -> None:
+        """Every predecessor of a merger during the covenant's period is a party if one of them is
+        (or if the municipality they merged into is): else the merged municipality is computed
+        from only some of the municipalities it is made of."""
+        c = self.data["covenant"]
+        valid_from, valid_until = date.fromisoformat(c["valid_from"]), date.fromisoformat(c["valid_until"])
+        codes = {p.code for p in parties}
+        for merger, missing in incomplete_mergers(self.table, codes, valid_from, valid_until):
+            members = {merger.successor.code, *(m.code for m in merger.predecessors)}
+            first = next(p.order for p in parties if p.code in members)
+            for municipality in missing:
+                self.error(
+                    "rules.merger_incomplete",
+                    ("parties", first),
+                    missing=municipality.name,
+                    merged=[m.name for m in merger.predecessors],
+                    successor=merger.successor.name,
+                    day=merger.day,
+                    table=self.table.path,
+                )
 
     def interpretations(self) -> dict[str, Interpretation]:
         found: dict[str, Interpretation] = {}

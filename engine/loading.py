@@ -5,10 +5,13 @@ build an object, anchors and aliases are refused, duplicate keys are refused, an
 read by our rules instead of YAML 1.1's:
 
 - a plain number is read exactly (int or Decimal, never float);
+- `1.234.567` (points between thousands, as Dutch writes it) is refused, never read as a number;
 - `yes`/`no`/`on`/`off`, `1:30` (sexagesimal), `012` (octal), `0x1F`, `1e3`, `.5`, `1_000` and
   `.inf` are refused: YAML 1.1 would read them as something the writer rarely means;
 - `true`/`false` are booleans, `null`/`~`/empty are null, a date stays text (`2024-01-01`);
 - anything quoted is text.
+
+A file may start with a UTF-8 byte-order mark, as Notepad saves it: it is read as if it had none.
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 # What YAML 1.1, YAML 1.2 or an editor may read as a number although we do not:
 # 012, 0x1F, 0o17, 1_000, 1:30, 1e3, .5, 5., 1.6.2, .inf, .nan.
 _NUMBERISH = re.compile(r"^[-+]?(\.?[0-9][0-9_.:eE+-]*|0[xo][0-9a-fA-F_]+|\.(inf|Inf|INF|nan|NaN|NAN))$")
+# 1.234.567: points between groups of thousands, as Dutch writes a number (never read as one)
+_THOUSANDS = re.compile(r"^-?[0-9]{1,3}(\.[0-9]{3}){2,}$")
 _NULL = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
@@ -145,7 +150,9 @@ def _read_text(path: Path, display: str) -> tuple[bytes, str]:
             [Problem("file.too_large", {"size": len(raw), "limit": MAX_FILE_BYTES}, Location(display))]
         )
     try:
-        return raw, raw.decode("utf-8")
+        # a byte-order mark (Notepad saves one) is not part of the text; the hash stays that of
+        # the bytes on disk, so it matches `sha256sum` of the file
+        return raw, raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ConvenantError([Problem("file.not_utf8", {}, Location(display, line, 1))]) from None
@@ -291,6 +298,12 @@ class _Builder:
             self.problems.add("yaml.ambiguous_bool", text=text, location=self._loc(event, len(text)))
             return text
         if _DATE.match(text):
+            return text
+        if _THOUSANDS.match(text):
+            plain = text.replace(".", "")
+            self.problems.add(
+                "yaml.thousands_separator", text=text, plain=plain, location=self._loc(event, len(text))
+            )
             return text
         if _NUMBERISH.match(text) or (
             self._resolver.resolve(yaml.ScalarNode, text, (True, False)) in _YAML11_TAGS

@@ -143,6 +143,16 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
             'write true or false for yes/no, or quote the text: "{text}".',
         ),
     },
+    "yaml.thousands_separator": {
+        "nl": (
+            "‘{text}’ heeft punten tussen duizendtallen; in dit bestand is een punt het decimaalteken",
+            "schrijf {plain} (zonder punten), of {plain}.00 voor een bedrag met centen.",
+        ),
+        "en": (
+            "‘{text}’ has points between thousands; in this file a point is the decimal point",
+            "write {plain} (without points), or {plain}.00 for an amount with cents.",
+        ),
+    },
     "yaml.ambiguous_number": {
         "nl": (
             "‘{text}’ is geen eenduidig getal: YAML kan dit als tijd, octaal, exponent of tekst lezen",
@@ -219,9 +229,52 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
             "write a number with a decimal point and no thousands separators: 1234567.89.",
         ),
     },
-    "value.money_cents": {
-        "nl": ("‘{value}’ is geen bedrag in hele centen", "een geldbedrag heeft hoogstens twee decimalen."),
-        "en": ("‘{value}’ is not an amount in whole cents", "an amount of money has at most two decimals."),
+    "value.money_thousands": {
+        "nl": (
+            "‘{value}’ heeft drie decimalen; een punt als duizendtalscheiding? "
+            "Schrijf {whole} (of {whole}.00)",
+            "een geldbedrag heeft hoogstens twee decimalen en geen punten tussen duizendtallen; het "
+            "programma leest zo'n getal nooit om.",
+        ),
+        "en": (
+            "‘{value}’ has three decimals; a point as thousands separator? Write {whole} (or {whole}.00)",
+            "an amount of money has at most two decimals and no thousands separators; the program never "
+            "reinterprets such a number.",
+        ),
+    },
+    "value.money_decimals": {
+        "nl": (
+            "‘{value}’ heeft {decimals} decimalen; een geldbedrag heeft er hoogstens twee",
+            "schrijf het bedrag in hele centen met een punt als decimaalteken, zonder punten tussen "
+            "duizendtallen: 1234567.89.",
+        ),
+        "en": (
+            "‘{value}’ has {decimals} decimals; an amount of money has at most two",
+            "write the amount in whole cents with a decimal point and no thousands separators: 1234567.89.",
+        ),
+    },
+    "value.dutch_notation": {
+        "nl": (
+            "‘{value}’ is Nederlandse schrijfwijze (punt tussen duizendtallen of komma als decimaalteken); "
+            "schrijf {plain}",
+            "schrijf een getal met een punt als decimaalteken en zonder scheiding tussen duizendtallen; "
+            "het programma leest zo'n getal nooit om.",
+        ),
+        "en": (
+            "‘{value}’ is Dutch notation (points between thousands or a decimal comma); write {plain}",
+            "write a number with a decimal point and no thousands separators; the program never "
+            "reinterprets such a number.",
+        ),
+    },
+    "value.count_thousands": {
+        "nl": (
+            "‘{value}’ is geen aantal; een punt als duizendtalscheiding? Schrijf {whole}",
+            "een aantal is een geheel getal, zonder decimalen en zonder punten tussen duizendtallen.",
+        ),
+        "en": (
+            "‘{value}’ is not a count; a point as thousands separator? Write {whole}",
+            "a count is a whole number, without decimals or thousands separators.",
+        ),
     },
     "value.not_a_percentage": {
         "nl": ("‘{value}’ is geen percentage", 'schrijf 5 (betekent 5 %) of "0,25 %".'),
@@ -292,6 +345,20 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
     "rules.duplicate_party": {
         "nl": ("de gemeente ‘{name}’ staat twee keer onder parties", "noem elke partij één keer."),
         "en": ("the municipality ‘{name}’ is listed twice under parties", "list each party once."),
+    },
+    "rules.merger_incomplete": {
+        "nl": (
+            "{missing} ontbreekt onder parties: {merged} zijn op {day} samengegaan in {successor}",
+            "noem de partijen zoals het convenant ze noemt: voeg {missing} toe. Zonder {missing} rekent "
+            "het programma {successor} als maar een deel van de gemeenten waaruit het bestaat. Noemt het "
+            "convenant {missing} niet, dan klopt de tabel van gemeenten ({table}) niet.",
+        ),
+        "en": (
+            "{missing} is missing under parties: {merged} merged into {successor} on {day}",
+            "list the parties as the covenant does: add {missing}. Without {missing} the program computes "
+            "{successor} from only some of the municipalities it is made of. If the covenant does not name "
+            "{missing}, the table of municipalities ({table}) is wrong.",
+        ),
     },
     "rules.centrumgemeente_count": {
         "nl": (
@@ -1438,6 +1505,42 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
             "is there a decimal comma? Write amounts with a decimal point: 1234.50.",
         ),
     },
+    "batch.too_few_cells": {
+        "nl": (
+            "deze regel heeft {found} cellen, de kopregel {count} kolommen",
+            "een ontbrekende cel is niet hetzelfde als een lege cel: vul de regel aan "
+            "(een lege cel schrijft u als twee scheidingstekens achter elkaar, ;; of ,,).",
+        ),
+        "en": (
+            "this row has {found} cells, the header {count} columns",
+            "a missing cell is not an empty cell: complete the row "
+            "(an empty cell is two separators in a row, ;; or ,,).",
+        ),
+    },
+    "batch.percent_cell": {
+        "nl": (
+            "de cel is opgemaakt als percentage (Excel toont {shown}), maar dit feit is een {unit}",
+            "geef de cel de opmaak Getal of Standaard en vul het bedoelde getal in.",
+        ),
+        "en": (
+            "the cell is formatted as a percentage (Excel shows {shown}), but this fact is a {unit}",
+            "give the cell the Number or General format and enter the number you mean.",
+        ),
+    },
+    "batch.formula_without_value": {
+        "nl": (
+            "de formule {formula} heeft geen opgeslagen uitkomst: open het bestand in Excel en sla het op",
+            "het bestand is nooit in Excel (of LibreOffice) doorgerekend en opgeslagen; na opslaan staat de "
+            "uitkomst van elke formule erin. Het programma rekent zelf geen formules uit en leest zo'n "
+            "cel nooit als leeg.",
+        ),
+        "en": (
+            "the formula {formula} has no saved result: open the file in Excel and save it",
+            "the file was never calculated and saved in Excel (or LibreOffice); once saved, every "
+            "formula's result is stored. The program does not calculate formulas and never reads such a "
+            "cell as empty.",
+        ),
+    },
     "batch.unknown_rule": {
         "nl": ("het regelbestand heeft geen regel ‘{rule}’ die batch kan uitvoeren", "kies uit: {known}."),
         "en": ("the rule file has no rule ‘{rule}’ that batch can output", "choose from: {known}."),
@@ -1598,7 +1701,7 @@ class _Default(dict[str, str]):
 
 def _source_line(path: str, line: int) -> str | None:
     try:
-        lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+        lines = Path(path).read_text(encoding="utf-8-sig", errors="replace").splitlines()
     except OSError:
         return None
     return lines[line - 1] if 0 < line <= len(lines) else None

@@ -5,6 +5,10 @@ municipalities that exist on 1 January of that year. Appingedam, Delfzijl and Lo
 the Groningen covenant, merged into Eemsdelta on 1 January 2021: for 2022 they are one member,
 Eemsdelta, at the place of the first of them in the preamble. The mergers and their dates come from
 the one table of municipalities (`rules/municipalities.yaml`).
+
+The parties must agree with that table's mergers: a covenant that names one of the municipalities
+that merge during its period names them all (`incomplete_mergers`), else the merged municipality
+would be computed from only some of the municipalities it is made of.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from engine.diagnostics import ConvenantError, Problem
-from engine.model import MunicipalityTable, Party, RuleFile
+from engine.model import Municipality, MunicipalityTable, Party, RuleFile
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,60 @@ def predecessors_on(table: MunicipalityTable, member: str, day: date) -> list[st
     return sorted(
         m.code for m in table.municipalities if m.code != member and existing_on(table, m.code, day) == member
     )
+
+
+@dataclass(frozen=True)
+class Merger:
+    """Municipalities that merged into `successor` on `day` (a new one, or one that grew)."""
+
+    successor: Municipality
+    day: date  # the first day of the merged municipality
+    predecessors: tuple[Municipality, ...]  # in the table's order
+
+    @property
+    def grew(self) -> bool:
+        """True when the successor existed before (Groningen took in Haren and Ten Boer)."""
+        return self.successor.valid_from is None or self.successor.valid_from < self.day
+
+
+def mergers(table: MunicipalityTable) -> list[Merger]:
+    """Every merger in the table, grouped by successor and day.
+
+    >>> from engine.municipalities import load_table
+    >>> from engine.paths import rules_dir
+    >>> eemsdelta = next(m for m in mergers(load_table(rules_dir() / "municipalities.yaml"))
+    ...                  if m.successor.name == "Eemsdelta")
+    >>> eemsdelta.day, [p.name for p in eemsdelta.predecessors], eemsdelta.grew
+    (datetime.date(2021, 1, 1), ['Appingedam', 'Delfzijl', 'Loppersum'], False)
+    """
+    grouped: dict[tuple[str, date], list[Municipality]] = {}
+    for m in table.municipalities:
+        if m.successor is not None and m.valid_until is not None:
+            grouped.setdefault((m.successor, date.fromordinal(m.valid_until.toordinal() + 1)), []).append(m)
+    found = []
+    for (code, day), predecessors in grouped.items():
+        successor = table.by_code(code)
+        if successor is not None:
+            found.append(Merger(successor, day, tuple(predecessors)))
+    return found
+
+
+def incomplete_mergers(
+    table: MunicipalityTable, codes: set[str], valid_from: date, valid_until: date
+) -> list[tuple[Merger, list[Municipality]]]:
+    """Mergers up to the end of a covenant's period of which the parties (`codes`) name some
+    predecessors, or the successor that grew during the period, but not every predecessor; with
+    the predecessors missing."""
+    found = []
+    for merger in mergers(table):
+        if merger.day > valid_until:
+            continue  # after the covenant: its parties are separate municipalities throughout
+        named = any(p.code in codes for p in merger.predecessors)
+        grew = merger.grew and merger.successor.code in codes and valid_from < merger.day
+        missing = [p for p in merger.predecessors if p.code not in codes]
+        if (named or grew) and missing:
+            found.append((merger, missing))
+    return found
 
 
 def in_year(rules: RuleFile, year: int) -> YearParties:

@@ -22,7 +22,7 @@ class Version:
 def is_rule_file(path: Path) -> bool:
     """True when the first line names the rule-file schema."""
     try:
-        with path.open(encoding="utf-8") as handle:
+        with path.open(encoding="utf-8-sig") as handle:  # with or without a byte-order mark
             match = SCHEMA_LINE.match(handle.readline().rstrip("\n"))
     except (OSError, UnicodeDecodeError):
         return False

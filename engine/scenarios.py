@@ -48,7 +48,7 @@ from engine.facts import FactChecker, Facts
 from engine.loading import Document, MappingNode
 from engine.model import CASE, MUNICIPALITY, FactDecl, RuleFile
 from engine.parties import existing_on, in_year, predecessors_on
-from engine.spreadsheets import Table
+from engine.spreadsheets import FormulaCell, PercentCell, Table
 from engine.units import Kind, ValueProblem, display
 
 SCENARIO, YEAR, FACT, MEMBER, COLUMN, VALUE = "scenario", "jaar", "feit", "gemeente", "kolom", "waarde"
@@ -329,8 +329,8 @@ def typed(cell: Any) -> Any:
     >>> [typed(c) for c in ("1234.50", " 12 ", "TRUE", "", "1.234,50", 1234.5, 25812.0)]
     [Decimal('1234.50'), 12, True, None, '1.234,50', Decimal('1234.5'), 25812]
     """
-    if cell is None or isinstance(cell, bool | int | Decimal):
-        return cell
+    if cell is None or isinstance(cell, bool | int | Decimal | PercentCell | FormulaCell):
+        return cell  # an Excel cell whose meaning depends on the fact: see `_meaning`
     if isinstance(cell, datetime | date):
         return (cell.date() if isinstance(cell, datetime) else cell).isoformat()
     if not isinstance(cell, str):  # an Excel number: the shortest decimal that is the same number
@@ -344,6 +344,19 @@ def typed(cell: Any) -> Any:
     if _INT.match(text):
         return int(text)
     return Decimal(text) if _DECIMAL.match(text) else text
+
+
+def _meaning(decl: FactDecl, raw: Any) -> Any:
+    """What a typed cell says for this fact. Excel shows a percent-formatted number × 100 %: for a
+    percentage it means that many percent (0.005 shown as 0,5 % is 0.5, exactly); for any other
+    fact it is refused, as is a formula whose value was never saved."""
+    if isinstance(raw, FormulaCell):
+        raise ValueProblem("batch.formula_without_value", formula=raw.formula)
+    if isinstance(raw, PercentCell):
+        if decl.kind is not Kind.PERCENTAGE:
+            raise ValueProblem("batch.percent_cell", shown=Fraction(typed(raw.value)))  # shown as %
+        return typed(raw.value) * 100  # the shortest decimal of the stored number, in percent
+    return raw
 
 
 def _quick(kind: Kind, cell: Any) -> int | None:
@@ -544,7 +557,10 @@ class Reader:
         columns = [SCENARIO, YEAR, *self.every]
         position = {c: i for i, c in enumerate(columns)}
         groups: dict[str, Row] = {}
+        width = len(self.table.header)
         for number, cells in self.table.rows:
+            given = len(cells)  # a missing cell is not an empty one
+            cells = cells + [None] * (width - given)
             name = _text(cells[self.index[SCENARIO]])
             parts = [_text(cells[self.index[c]]) if c in self.index else "" for c in (FACT, MEMBER, COLUMN)]
             column = ".".join(p for p in parts if p)
@@ -552,6 +568,9 @@ class Reader:
                 name, (number, [name] + [None] * (len(columns) - 1), [number] * len(columns), [])
             )
             _, values, rows, problems = row
+            if given < width:
+                problems.append(self._short_row((number, cells, None, []), given))
+                continue
             if column not in self.every:
                 code, args = self._unknown(column)
                 if code == "batch.unknown_column":
@@ -582,12 +601,16 @@ class Reader:
     def parse(self, batch: list[Row]) -> Scenarios:
         """One chunk of rows → scenarios, with each scenario's problems."""
         problems: dict[int, list[Problem]] = {}
-        for i, (_, cells, _, found) in enumerate(batch):
+        width = len(self.table.header)
+        for i, (number, cells, cell_rows, found) in enumerate(batch):
             problems.setdefault(i, []).extend(found)
             if len(cells) > len(self.index) and any(_text(c) for c in cells[len(self.index) :]):
                 problems[i].append(
                     self._problem(batch[i], None, "batch.too_many_cells", count=len(self.index))
                 )
+            if not self.long and len(cells) < width:  # a missing cell is not an empty one
+                problems[i].append(self._short_row(batch[i], len(cells)))
+                batch[i] = (number, cells + [None] * (width - len(cells)), cell_rows, found)
         names = [
             _text(cells[self.index[SCENARIO]]) if SCENARIO in self.index else "" for _, cells, _, _ in batch
         ]
@@ -609,6 +632,9 @@ class Reader:
         scenarios.problems = {i: p for i, p in problems.items() if p}
         return scenarios
 
+    def _short_row(self, row: Row, found: int) -> Problem:
+        return self._problem(row, None, "batch.too_few_cells", found=found, count=len(self.table.header))
+
     def _problem(
         self, row: Row, column: str | None, code: str, article: Any = None, /, **args: Any
     ) -> Problem:
@@ -625,6 +651,11 @@ class Reader:
         for i, row in enumerate(batch):
             cell = row[1][at] if at is not None else None
             value = typed(cell)
+            if isinstance(value, FormulaCell):
+                problems[i].append(
+                    self._problem(row, YEAR, "batch.formula_without_value", formula=value.formula)
+                )
+                continue
             if value is None:
                 value = self.default_year
                 if value is None:
@@ -675,7 +706,7 @@ class Reader:
                 values[i] = _exact(decl, decl.default) if decl.has_default else placeholder
                 continue
             try:
-                values[i] = _exact(decl, parse_fact_value(decl, raw))
+                values[i] = _exact(decl, parse_fact_value(decl, _meaning(decl, raw)))
             except ValueProblem as problem:
                 values[i] = placeholder
                 problems[i].append(

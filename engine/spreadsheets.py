@@ -1,8 +1,12 @@
 """Spreadsheet files (CSV, Excel) for batch runs: read a CSV or Excel table row by row, write one atomically.
 
 Reading gives the header and the rows as cells, each with its row number as a spreadsheet
-shows it (the header is row 1). CSV cells are text; Excel cells keep their type (text, whole
-number, number, yes/no, date), and `engine.scenarios` reads them exactly. Writing goes to a
+shows it (the header is row 1). CSV cells are text, and a row keeps the cells it has (a short
+row is not padded: a missing cell is not an empty one). Excel cells keep their type (text,
+whole number, number, yes/no, date), and `engine.scenarios` reads them exactly; the number
+format of a cell decides its meaning, so a number shown as a percentage (`0,5%`, stored as
+0.005) comes as a `PercentCell`, and a formula Excel never calculated (no value saved with it)
+as a `FormulaCell`, never as an empty cell. Writing goes to a
 temporary file beside the target, renamed over it only when everything was written: a failed
 run leaves no partial file and does not touch an earlier one.
 """
@@ -11,9 +15,11 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +28,39 @@ from engine.paths import display_path
 
 CSV, XLSX = ".csv", ".xlsx"
 SUFFIXES = (CSV, XLSX)
+
+
+@dataclass(frozen=True)
+class PercentCell:
+    """An Excel number cell with a percent format: Excel shows `value` × 100 %."""
+
+    value: int | float
+
+    def __str__(self) -> str:
+        return f"{self.value!r} (opgemaakt als percentage)"
+
+
+@dataclass(frozen=True)
+class FormulaCell:
+    """An Excel formula without a saved value: the file was never calculated and saved in Excel."""
+
+    formula: str
+
+    def __str__(self) -> str:
+        return self.formula
+
+
+# Parts of an Excel number format that show text instead of formatting: "…", \x, [Red], _x, *x.
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|[_*].')
+
+
+def is_percent_format(number_format: str | None) -> bool:
+    r"""True when Excel multiplies the number by 100 to show it (a `%` outside quoted text).
+
+    >>> [is_percent_format(f) for f in ("0.0%", "0.00", 'General', '0.00"%"', "0.00\\%", None)]
+    [True, False, False, False, False, False]
+    """
+    return bool(number_format) and "%" in _FORMAT_LITERALS.sub("", number_format or "")
 
 
 @dataclass
@@ -75,7 +114,7 @@ def _read_csv(path: Path) -> Table:
             next(reader)
             for number, row in enumerate(reader, start=2):
                 if any(cell.strip() for cell in row):
-                    yield number, row + [""] * (len(header) - len(row))  # longer rows stay longer
+                    yield number, row  # a short or long row stays as it is: the reader refuses it
 
     return Table(display_path(path), header, rows(), count)
 
@@ -85,31 +124,53 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
+        # the saved values, and (to tell a formula never calculated from an empty cell) the
+        # formulas; both read as a stream, so memory stays bounded however long the sheet is
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except (InvalidFileException, OSError, KeyError, ValueError) as error:
         raise _problem("file.unreadable", path, reason=type(error).__name__) from None
     if sheet is not None and sheet not in book.sheetnames:
         raise _problem("batch.no_sheet", path, sheet=sheet, sheets=", ".join(book.sheetnames))
     worksheet = book[sheet] if sheet is not None else book.worksheets[0]
-    cells = worksheet.iter_rows(values_only=True)
+    cells = zip_longest(worksheet.iter_rows(), formulas[worksheet.title].iter_rows(), fillvalue=())
     header_row = next(cells, None)
-    header = ["" if c is None else str(c).strip() for c in (header_row or ())]
+    header = ["" if c is None else str(c).strip() for c in _values(*header_row)] if header_row else []
     while header and header[-1] == "":
         header.pop()
     if not header:
         raise _problem("batch.no_header", path)
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
-        for number, row in enumerate(cells, start=2):
-            values = list(row)
+        for number, (row, source) in enumerate(cells, start=2):
+            values = _values(row, source)
             while len(values) > len(header) and values[-1] is None:
                 values.pop()
             if any(v is not None and str(v).strip() != "" for v in values):
                 yield number, values + [None] * (len(header) - len(values))
         book.close()
+        formulas.close()
 
     count = worksheet.max_row - 1 if worksheet.max_row else None
     return Table(display_path(path), header, rows(), count)
+
+
+def _values(row: Any, source: Any) -> list[Any]:
+    """The cells of one Excel row: the saved values, a percent-formatted number as a
+    `PercentCell`, a formula without a saved value as a `FormulaCell`."""
+    values: list[Any] = []
+    for cell, formula in zip_longest(row, source, fillvalue=None):
+        value = getattr(cell, "value", None)
+        if value is None and getattr(formula, "data_type", None) == "f":
+            value = FormulaCell(str(formula.value))
+        elif (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and is_percent_format(getattr(cell, "number_format", None))
+        ):
+            value = PercentCell(value)
+        values.append(value)
+    return values
 
 
 class AtomicWriter:

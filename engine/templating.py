@@ -54,9 +54,10 @@ def sentence_dir(rule_file: Path | str) -> Path:
 @cache
 def environment(fmt: str, sentences: Path | None) -> SandboxedEnvironment:
     """The environment for one output format; HTML is autoescaped, Markdown is not."""
-    loaders: dict[str, Any] = {"engine": FileSystemLoader(TEMPLATES_DIR)}
+    # "utf-8-sig": a template saved with a byte-order mark (Notepad) does not start with one
+    loaders: dict[str, Any] = {"engine": FileSystemLoader(TEMPLATES_DIR, encoding="utf-8-sig")}
     if sentences is not None:
-        loaders["rules"] = FileSystemLoader(sentences)
+        loaders["rules"] = FileSystemLoader(sentences, encoding="utf-8-sig")
     env = SandboxedEnvironment(
         loader=PrefixLoader(loaders),
         undefined=StrictUndefined,
@@ -75,7 +76,7 @@ def _location(filename: str | None, line: int | None, word: str | None = None) -
     column, length = 1, 1
     if filename and line and word:
         try:
-            text = Path(filename).read_text(encoding="utf-8").splitlines()[line - 1]
+            text = Path(filename).read_text(encoding="utf-8-sig").splitlines()[line - 1]
         except (OSError, IndexError):
             text = ""
         found = _find_name(text, word)

@@ -3,6 +3,12 @@
 Every parameter and fact declares its unit; this module reads a written value exactly in that
 unit and says in words what is wrong when it cannot. Percentages may be written as a number in
 percent (`5`, `0.25`) or as Dutch text (`"0,25 %"`); both become the exact ratio 1/400.
+
+A number is never reinterpreted. An amount of money has at most two decimals *as written*:
+`150.000` is whole cents, but in Dutch it is one hundred and fifty thousand, so three or more
+decimals are refused (naming the likely thousands separator) instead of read as € 150,00. For
+the same reason a count is a whole number (`9.600` is refused, not read as 9,6), and Dutch
+notation (`1.234,56`, `150.000,00`) is refused with the plain form to write instead.
 """
 
 from __future__ import annotations
@@ -75,29 +81,83 @@ UNIT_NAMES = {
 
 _PERCENT_TEXT = re.compile(r"^\s*(-?[0-9]+(?:[.,][0-9]+)?)\s*%\s*$")
 _PLAIN_DECIMAL = re.compile(r"^\s*-?[0-9]+(?:\.[0-9]+)?\s*$")
+# Dutch notation: points between groups of thousands (1.234.567), a decimal comma (1234,56), or both.
+_DUTCH_NUMBER = re.compile(r"^\s*-?(?:[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?|[0-9]+,[0-9]+)\s*$")
+MONEY_DECIMALS = 2
 
 
 class ValueProblem(Fault):
     """A written value that does not fit its unit; `code` names the message."""
 
 
-def _number(raw: Any) -> Fraction:
+def _refuse_dutch(raw: Any) -> None:
+    """Refuse `1.234,56` and `1.234.567` with the plain form to write; never read them."""
+    if isinstance(raw, str) and _DUTCH_NUMBER.match(raw):
+        plain = raw.strip().replace(".", "").replace(",", ".")
+        raise ValueProblem("value.dutch_notation", value=raw.strip(), plain=plain)
+
+
+def _decimal(raw: Any) -> Decimal | int:
+    """A number as written (int or Decimal, keeping its decimals); text must be a plain number."""
     if isinstance(raw, bool) or not isinstance(raw, int | Decimal | str):
         raise ValueProblem("value.not_a_number", value=raw)
     if isinstance(raw, str):
+        _refuse_dutch(raw)
         if not _PLAIN_DECIMAL.match(raw):
             raise ValueProblem("value.not_a_number", value=raw)
-        raw = Decimal(raw.strip())
-    return Fraction(raw)
+        return Decimal(raw.strip())
+    return raw
+
+
+def _number(raw: Any) -> Fraction:
+    return Fraction(_decimal(raw))
+
+
+def decimals_written(number: Decimal | int) -> int:
+    """How many decimals a number has as written (trailing zeros count: they were typed).
+
+    >>> decimals_written(Decimal("150.000")), decimals_written(Decimal("12.5")), decimals_written(7)
+    (3, 1, 0)
+    """
+    if isinstance(number, int):
+        return 0
+    exponent = number.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def _looks_like_thousands(number: Decimal | int) -> bool:
+    """Three decimals after one to three digits (`150.000`, `-9.600`): a point between thousands?"""
+    return decimals_written(number) == 3 and 1 <= abs(number) < 1000
+
+
+def _without_point(number: Decimal) -> str:
+    """`150.000` as it reads when its point separates thousands: `150000`."""
+    return str(number).replace(".", "")
+
+
+def _money(raw: Any) -> Fraction:
+    written = _decimal(raw)
+    decimals = decimals_written(written)
+    if decimals > MONEY_DECIMALS:
+        if _looks_like_thousands(written):
+            raise ValueProblem("value.money_thousands", value=raw, whole=_without_point(Decimal(written)))
+        raise ValueProblem("value.money_decimals", value=raw, decimals=decimals)
+    return Fraction(written)  # at most two decimals: whole cents
+
+
+def _count(raw: Any) -> int:
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    _refuse_dutch(raw)
+    if isinstance(raw, Decimal) and _looks_like_thousands(raw):
+        raise ValueProblem("value.count_thousands", value=raw, whole=_without_point(raw))
+    raise ValueProblem("value.not_a_count", value=raw)
 
 
 def parse_value(kind: Kind, raw: Any) -> Any:
     """The exact value of `raw` as written in a file, in the unit `kind`."""
     if kind is Kind.MONEY:
-        amount = _number(raw)
-        if not money.is_whole_cents(amount):
-            raise ValueProblem("value.money_cents", value=raw)
-        return amount
+        return _money(raw)
     if kind is Kind.PERCENTAGE:
         if isinstance(raw, str):
             match = _PERCENT_TEXT.match(raw)
@@ -108,9 +168,7 @@ def parse_value(kind: Kind, raw: Any) -> Any:
     if kind is Kind.RATIO:
         return _number(raw)
     if kind is Kind.COUNT:
-        if isinstance(raw, bool) or not isinstance(raw, int):
-            raise ValueProblem("value.not_a_count", value=raw)
-        return raw
+        return _count(raw)
     if kind is Kind.BOOLEAN:
         if not isinstance(raw, bool):
             raise ValueProblem("value.not_a_boolean", value=raw)

@@ -87,7 +87,7 @@ def _files(paths: tuple[Path, ...]) -> list[Path]:
 def _kind(path: Path) -> str:
     """The kind a file declares on its first line; a fact file may leave that line out."""
     try:
-        with path.open(encoding="utf-8", errors="replace") as handle:
+        with path.open(encoding="utf-8-sig", errors="replace") as handle:  # a byte-order mark is no text
             match = SCHEMA_LINE.match(handle.readline().rstrip("\n"))
     except OSError:
         match = None

@@ -210,7 +210,10 @@ def test_bad_rows_are_reported_by_row_and_the_others_still_computed(run, tmp_pat
     assert [r["status"] for r in rows] == ["ok", "fout", "fout", "ok", "fout", "fout", "fout", "ok"]
     assert [r["rij"] for r in rows] == [str(n) for n in range(2, 10)]
     melding = {r["scenario"]: r["melding"] for r in rows}
-    assert melding["komma"] == "macrobudget_bw: ‘1.234,50’ is geen getal (eenheid: geldbedrag)"
+    assert melding["komma"] == (
+        "macrobudget_bw: ‘1.234,50’ is Nederlandse schrijfwijze (punt tussen duizendtallen of komma als "
+        "decimaalteken); schrijf 1234.50"
+    )
     assert melding["leeg"] == (
         "inwoners.GM0106: het feit ‘inwoners’ (Inwoneraantal op 31 december van het kalenderjaar (CBS)) "
         "ontbreekt voor Assen (GM0106)"
@@ -221,7 +224,7 @@ def test_bad_rows_are_reported_by_row_and_the_others_still_computed(run, tmp_pat
     assert "het totaal van ‘uitvoeringskosten’ over alle gemeenten is nul" in melding["nul"]
     assert all(r["aandeel_resultaat_bw.GM0106"] for r in rows if r["status"] == "ok")
     assert all(not r["aandeel_resultaat_bw.GM0106"] for r in rows if r["status"] == "fout")
-    assert "rij 3 (komma): macrobudget_bw: ‘1.234,50’ is geen getal" in result.stderr
+    assert "rij 3 (komma): macrobudget_bw: ‘1.234,50’ is Nederlandse schrijfwijze" in result.stderr
     assert "8 scenario's doorgerekend, 5 mislukt" in result.stderr
 
 
@@ -385,8 +388,12 @@ def test_excel_number_cells_are_read_as_the_decimal_excel_shows(run, tmp_path):
     s["cents"]["zorgkosten_bw"] = 123450
     s["inwoners"][1] = 25812
     assert first["status"] == "ok" and first["resultaat_bw"] == interpreted(s)["resultaat_bw"]
-    assert second["melding"] == "zorgkosten_bw: ‘1234.567’ is geen bedrag in hele centen"
-    assert third["melding"] == "zorgkosten_bw: ‘0.30000000000000004’ is geen bedrag in hele centen"
+    assert second["melding"] == (
+        "zorgkosten_bw: ‘1234.567’ heeft 3 decimalen; een geldbedrag heeft er hoogstens twee"
+    )
+    assert third["melding"] == (
+        "zorgkosten_bw: ‘0.30000000000000004’ heeft 17 decimalen; een geldbedrag heeft er hoogstens twee"
+    )
 
 
 # --- against the command itself ------------------------------------------------------------------

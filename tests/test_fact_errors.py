@@ -97,11 +97,12 @@ def test_money_with_a_fraction_of_a_cent_or_in_dutch_notation(run, tmp_path):
     data = assen_facts(zorgkosten_bw="35950123.455")
     result = evaluate(run, tmp_path, data)
     assert result.exit_code == 1
-    assert "is geen bedrag in hele centen" in result.stderr
+    assert "‘35950123.455’ heeft 3 decimalen; een geldbedrag heeft er hoogstens twee" in result.stderr
     data = assen_facts(zorgkosten_bw="35.950.123,45")
     result = evaluate(run, tmp_path, data)
     assert result.exit_code == 1
-    assert "‘35.950.123,45’ is geen getal" in result.stderr
+    assert "‘35.950.123,45’ is Nederlandse schrijfwijze" in result.stderr
+    assert "; schrijf 35950123.45" in result.stderr
 
 
 def test_yes_no_in_a_fact_file_is_refused(run, tmp_path):
