@@ -42,7 +42,8 @@ HELP = {
         "municipality": "Alleen wat de uitkomsten van deze gemeente bepaalt (CBS-code of naam).",
         "explain_format": "Uitvoer als Markdown (md) of HTML.",
         "letters": "Maak de afrekeningsbrieven, één per gemeente, met de uitleg als bijlage, in de map DIR.",
-        "out": "Map voor de brieven: nieuw, leeg, of een map die dit commando eerder maakte.",
+        "out": "Map voor de brieven: nieuw, leeg, of een map die dit commando eerder maakte (alleen "
+        "zijn eigen, ongewijzigde brieven worden vervangen; een map met andere bestanden wordt geweigerd).",
         "letters_format": "Vorm van de brieven: md, html en/of pdf (herhaal de optie; standaard alle drie).",
         "date": "Datum van de brieven (JJJJ-MM-DD), als de feiten geen evaluation_date hebben of om die te "
         "vervangen; 'vandaag' gebruikt de datum van vandaag.",
@@ -75,7 +76,8 @@ HELP = {
         "explain_format": "Output as Markdown (md) or HTML.",
         "letters": "Make the settlement letters, one per municipality, with the explanation attached, "
         "in DIR.",
-        "out": "Folder for the letters: new, empty, or one this command made before.",
+        "out": "Folder for the letters: new, empty, or one this command made before (only its own, "
+        "unchanged letters are replaced; a folder with other files is refused).",
         "letters_format": "Form of the letters: md, html and/or pdf (repeat the option; default all three).",
         "date": "Date of the letters (YYYY-MM-DD) when the facts have no evaluation_date, or to replace it; "
         "'today' uses today's date.",
