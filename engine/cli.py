@@ -1,7 +1,8 @@
 """The command line: the only place that prints and chooses exit codes.
 
 Exit codes: 0 done; 1 a problem in a rule file or a fact file (clear message, no traceback);
-2 a usage error (click's own); 3 an internal error (a bug: rerun with CONVENANT_DEBUG=1).
+2 a usage error (click's own); 3 an internal error (a bug: rerun with CONVENANT_DEBUG=1);
+130 / 143 interrupted by Ctrl-C (SIGINT) / SIGTERM, after removing any temporary file.
 """
 
 from __future__ import annotations
@@ -9,7 +10,9 @@ from __future__ import annotations
 import functools
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,16 @@ from engine import messages
 from engine.diagnostics import ConvenantError, Problem
 
 EXIT_PROBLEM, EXIT_INTERNAL = 1, 3
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C (SIGINT), so that every `with` and `finally` on the way out
+    removes its temporary files before the command ends."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
 
 HELP = {
     "nl": {
@@ -132,6 +145,10 @@ def handles_problems(command: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(EXIT_PROBLEM)
         except (click.ClickException, click.exceptions.Exit, SystemExit):
             raise
+        except KeyboardInterrupt as interrupt:  # the temporary files are gone by now
+            number = signal.SIGTERM if isinstance(interrupt, Terminated) else signal.SIGINT
+            _emit_problems((Problem("output.interrupted", {"signal": number.name}),), lang)
+            sys.exit(128 + number)
         except Exception as error:
             if os.environ.get("CONVENANT_DEBUG"):
                 raise
@@ -155,6 +172,9 @@ def handles_problems(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.pass_context
 def cli(ctx: click.Context, lang: str | None, rules_dir: Path | None) -> None:
     ctx.obj = {"lang": messages.language(lang)}
+    if threading.current_thread() is threading.main_thread():  # SIGTERM cleans up like Ctrl-C
+        handler = signal.signal(signal.SIGTERM, _terminate) or signal.SIG_DFL  # None: set outside Python
+        ctx.call_on_close(lambda: signal.signal(signal.SIGTERM, handler))
     if rules_dir is not None:  # for this command only: restored when it ends (tests run many in one process)
         before = os.environ.get("CONVENANT_RULES_DIR")
         os.environ["CONVENANT_RULES_DIR"] = str(rules_dir)
