@@ -63,7 +63,10 @@ HELP = {
         "batch": "Reken veel scenario's door met één regelbestand: SCENARIOS is een .csv- of .xlsx-bestand "
         "met één scenario per regel (zie docs/analysts.md); de uitkomsten gaan naar --out. Afsluitcode 1 "
         "als een scenario mislukt (de andere staan dan wel in de uitvoer).",
-        "batch_out": "Het uitvoerbestand (.csv of .xlsx); het verschijnt pas als alles is geschreven.",
+        "batch_out": "Het uitvoerbestand (.csv of .xlsx); het verschijnt pas als alles is geschreven. Een "
+        "bestaand bestand wordt niet overschreven (zie --overwrite).",
+        "overwrite": "Vervang een eerder uitkomstenbestand van batch (herkend aan de kopregel rij,scenario,"
+        "jaar,status,…); een ander bestand wordt nooit overschreven.",
         "year": "Het jaar van scenario's zonder kolom jaar (of met een lege cel).",
         "sheet": "Het werkblad van een .xlsx-bestand (standaard het eerste).",
         "rule": "Alleen deze regel in de uitvoer (mag vaker); standaard alle regels.",
@@ -97,7 +100,10 @@ HELP = {
         "batch": "Evaluate many scenarios with one rule file: SCENARIOS is a .csv or .xlsx file with one "
         "scenario per row (see docs/analysts.md); results go to --out. Exit code 1 when a scenario "
         "fails (the others are still written).",
-        "batch_out": "The output file (.csv or .xlsx); it appears only once everything is written.",
+        "batch_out": "The output file (.csv or .xlsx); it appears only once everything is written. An "
+        "existing file is not overwritten (see --overwrite).",
+        "overwrite": "Replace an earlier results file of batch (recognised by its header rij,scenario,"
+        "jaar,status,…); any other file is never overwritten.",
         "year": "The year of scenarios without a jaar column (or with an empty cell).",
         "sheet": "The sheet of an .xlsx file (default: the first).",
         "rule": "Only this rule in the output (may be repeated); default: every rule.",
@@ -459,6 +465,7 @@ def _output_file(ctx: click.Context, param: click.Parameter, value: Path) -> Pat
 @click.option("--sheet", default=None, help=_H["sheet"])
 @click.option("--rule", "wanted", multiple=True, help=_H["rule"])
 @click.option("--progress/--no-progress", default=None, help=_H["progress"])
+@click.option("--overwrite", is_flag=True, default=False, help=_H["overwrite"])
 @click.pass_context
 @handles_problems
 def batch(
@@ -470,6 +477,7 @@ def batch(
     sheet: str | None,
     wanted: tuple[str, ...],
     progress: bool | None,
+    overwrite: bool,
 ) -> None:
     from engine.batch import PROGRESS_FROM, WORDS, run_file
 
@@ -492,6 +500,7 @@ def batch(
             lang=lang,
             started=started,
             progress=lambda done: [bar.update(done) for bar in bars],
+            overwrite=overwrite,
         )
     finally:
         for bar in bars:

@@ -1534,6 +1534,36 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
         "nl": ("het uitvoerbestand {path} is het scenariobestand zelf", "kies een ander uitvoerbestand."),
         "en": ("the output file {path} is the scenario file itself", "choose another output file."),
     },
+    "batch.out_exists": {
+        "nl": (
+            "het uitvoerbestand {path} bestaat al",
+            "kies een andere naam, of geef --overwrite om een eerder uitkomstenbestand van ‘convenant "
+            "batch’ te vervangen; er is niets geschreven.",
+        ),
+        "en": (
+            "the output file {path} exists already",
+            "choose another name, or give --overwrite to replace an earlier results file of ‘convenant "
+            "batch’; nothing was written.",
+        ),
+    },
+    "batch.out_not_results": {
+        "nl": (
+            "het bestand {path} bestaat al en is geen uitkomstenbestand van ‘convenant batch’ (de "
+            "kopregel begint niet met {header})",
+            "kies een andere naam; batch vervangt, ook met --overwrite, alleen zijn eigen uitkomsten. Er "
+            "is niets geschreven.",
+        ),
+        "en": (
+            "the file {path} exists and is not a results file of ‘convenant batch’ (its header does not "
+            "start with {header})",
+            "choose another name; even with --overwrite, batch replaces only its own results. Nothing was "
+            "written.",
+        ),
+    },
+    "batch.out_is_folder": {
+        "nl": ("het uitvoerbestand {path} is een map", "geef met --out een bestandsnaam, zoals {example}."),
+        "en": ("the output file {path} is a folder", "give a file name with --out, such as {example}."),
+    },
     "batch.empty": {
         "nl": ("{path} bevat geen scenario's", "zet onder de kopregel één regel per scenario."),
         "en": ("{path} holds no scenarios", "put one row per scenario below the header."),
