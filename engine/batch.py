@@ -9,10 +9,12 @@ plan marks, and every scenario when a rule could not be compiled, are checked as
 gives the same values, unknowns or message as `convenant evaluate`. A scenario whose facts are
 wrong is reported with its row; the others go on.
 
-Output: one row per scenario with the columns `rij`, `scenario`, `jaar`, `status` (ok / fout),
-`melding`, `waarschuwingen`, `onbekend`, then one column per rule (`resultaat_bw`) or per rule
-and member of its set (`aandeel_resultaat_bw.GM0106`, `budgetdeel.centraal`). Values are written
-as `convenant evaluate --format json` writes them: money "-1234.50", ratios as exact fractions
+The output is a new file, or with `--overwrite` an earlier results file replaced; nothing else
+is ever overwritten (`check_output`). It has one row per scenario with the columns `rij`,
+`scenario`, `jaar`, `status` (ok / fout), `melding`, `waarschuwingen`, `onbekend`, then one
+column per rule (`resultaat_bw`) or per rule and member of its set
+(`aandeel_resultaat_bw.GM0106`, `budgetdeel.centraal`). Values are written as
+`convenant evaluate --format json` writes them: money "-1234.50", ratios as exact fractions
 "1234/5678", yes/no as true/false, outcomes by name. A result that is not yet known (it needs an
 optional fact the scenario leaves empty) is an empty cell, named in `onbekend` with what it
 waits for; never zero.
@@ -33,9 +35,10 @@ from engine.checking import load_rule_file
 from engine.diagnostics import ConvenantError, Problem
 from engine.evaluate import Evaluation, evaluate
 from engine.model import CASE, YEAR, Rule, RuleFile
+from engine.output import refuse_file_as_folder, refuse_rules_directory
 from engine.paths import display_path
 from engine.scenarios import Reader, Scenarios, columns_of, facts_of, scenario_sets, year_sets, years_covered
-from engine.spreadsheets import AtomicWriter, read_table
+from engine.spreadsheets import AtomicWriter, read_table, starts_with
 from engine.units import Kind
 from engine.vectorise import ARRAY_FACTS, Context, compile_rules, run
 from engine.vectors import Rat, Terms
@@ -357,6 +360,38 @@ class Summary:
     interpreted: int = 0
 
 
+def check_output(out_path: Path, scenarios_path: Path, overwrite: bool) -> bool:
+    """Where the results may go; True when an earlier results file is to be replaced.
+
+    The rule: batch writes a new file, or with `--overwrite` replaces a file it wrote before,
+    recognised by its header (`rij,scenario,jaar,status,…`). It refuses any other existing file
+    (even with `--overwrite`), a folder, a folder that does not exist, the scenario file itself
+    and a place in the rules directory: a budget spreadsheet beside the scenarios is never lost.
+    """
+    refuse_rules_directory(out_path)
+    refuse_file_as_folder(out_path)
+    shown = display_path(out_path)
+    if out_path.is_dir():
+        example = display_path(out_path / "uitkomsten.csv")
+        raise ConvenantError([Problem("batch.out_is_folder", {"path": shown, "example": example})])
+    if not out_path.parent.is_dir():
+        raise ConvenantError([Problem("output.no_folder", {"path": display_path(out_path.parent)})])
+    exists = out_path.exists() or out_path.is_symlink()
+    if out_path.resolve() == scenarios_path.resolve() or (
+        exists and scenarios_path.exists() and out_path.samefile(scenarios_path)
+    ):
+        raise ConvenantError([Problem("batch.same_file", {"path": shown})])
+    if not exists:
+        return False
+    if not overwrite:
+        raise ConvenantError([Problem("batch.out_exists", {"path": shown})])
+    if out_path.is_symlink() or not out_path.is_file() or not starts_with(out_path, META):
+        raise ConvenantError(
+            [Problem("batch.out_not_results", {"path": shown, "header": ",".join(META[:4]) + ",…"})]
+        )
+    return True
+
+
 def run_file(
     rules_path: Path,
     scenarios_path: Path,
@@ -368,16 +403,16 @@ def run_file(
     lang: str = "nl",
     started: Callable[[int | None], None] = lambda count: None,
     progress: Callable[[int], None] = lambda done: None,
+    overwrite: bool = False,
 ) -> Summary:
-    """Evaluate every scenario of a file and write the results atomically."""
-    if out_path.resolve() == scenarios_path.resolve():
-        raise ConvenantError([Problem("batch.same_file", {"path": display_path(out_path)})])
+    """Evaluate every scenario of a file and write the results atomically (see `check_output`)."""
+    replace = check_output(out_path, scenarios_path, overwrite)
     rules = load_rule_file(rules_path)
     reader = Reader(read_table(scenarios_path, sheet), rules, year)
     batch = Batch(rules, wanted)
     summary = Summary(display_path(out_path))
     started(reader.count)
-    with AtomicWriter(out_path, batch.header) as writer:
+    with AtomicWriter(out_path, batch.header, replace) as writer:
         for chunk in reader.chunks(CHUNK):
             result = batch.evaluate(chunk)
             writer.write(result.rows(lang))

@@ -1,7 +1,8 @@
 """The command line: the only place that prints and chooses exit codes.
 
 Exit codes: 0 done; 1 a problem in a rule file or a fact file (clear message, no traceback);
-2 a usage error (click's own); 3 an internal error (a bug: rerun with CONVENANT_DEBUG=1).
+2 a usage error (click's own); 3 an internal error (a bug: rerun with CONVENANT_DEBUG=1);
+130 / 143 interrupted by Ctrl-C (SIGINT) / SIGTERM, after removing any temporary file.
 """
 
 from __future__ import annotations
@@ -9,7 +10,9 @@ from __future__ import annotations
 import functools
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,16 @@ from engine import messages
 from engine.diagnostics import ConvenantError, Problem
 
 EXIT_PROBLEM, EXIT_INTERNAL = 1, 3
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C (SIGINT), so that every `with` and `finally` on the way out
+    removes its temporary files before the command ends."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
 
 HELP = {
     "nl": {
@@ -42,14 +55,18 @@ HELP = {
         "municipality": "Alleen wat de uitkomsten van deze gemeente bepaalt (CBS-code of naam).",
         "explain_format": "Uitvoer als Markdown (md) of HTML.",
         "letters": "Maak de afrekeningsbrieven, één per gemeente, met de uitleg als bijlage, in de map DIR.",
-        "out": "Map voor de brieven: nieuw, leeg, of een map die dit commando eerder maakte.",
+        "out": "Map voor de brieven: nieuw, leeg, of een map die dit commando eerder maakte (alleen "
+        "zijn eigen, ongewijzigde brieven worden vervangen; een map met andere bestanden wordt geweigerd).",
         "letters_format": "Vorm van de brieven: md, html en/of pdf (herhaal de optie; standaard alle drie).",
         "date": "Datum van de brieven (JJJJ-MM-DD), als de feiten geen evaluation_date hebben of om die te "
         "vervangen; 'vandaag' gebruikt de datum van vandaag.",
         "batch": "Reken veel scenario's door met één regelbestand: SCENARIOS is een .csv- of .xlsx-bestand "
         "met één scenario per regel (zie docs/analysts.md); de uitkomsten gaan naar --out. Afsluitcode 1 "
         "als een scenario mislukt (de andere staan dan wel in de uitvoer).",
-        "batch_out": "Het uitvoerbestand (.csv of .xlsx); het verschijnt pas als alles is geschreven.",
+        "batch_out": "Het uitvoerbestand (.csv of .xlsx); het verschijnt pas als alles is geschreven. Een "
+        "bestaand bestand wordt niet overschreven (zie --overwrite).",
+        "overwrite": "Vervang een eerder uitkomstenbestand van batch (herkend aan de kopregel rij,scenario,"
+        "jaar,status,…); een ander bestand wordt nooit overschreven.",
         "year": "Het jaar van scenario's zonder kolom jaar (of met een lege cel).",
         "sheet": "Het werkblad van een .xlsx-bestand (standaard het eerste).",
         "rule": "Alleen deze regel in de uitvoer (mag vaker); standaard alle regels.",
@@ -75,14 +92,18 @@ HELP = {
         "explain_format": "Output as Markdown (md) or HTML.",
         "letters": "Make the settlement letters, one per municipality, with the explanation attached, "
         "in DIR.",
-        "out": "Folder for the letters: new, empty, or one this command made before.",
+        "out": "Folder for the letters: new, empty, or one this command made before (only its own, "
+        "unchanged letters are replaced; a folder with other files is refused).",
         "letters_format": "Form of the letters: md, html and/or pdf (repeat the option; default all three).",
         "date": "Date of the letters (YYYY-MM-DD) when the facts have no evaluation_date, or to replace it; "
         "'today' uses today's date.",
         "batch": "Evaluate many scenarios with one rule file: SCENARIOS is a .csv or .xlsx file with one "
         "scenario per row (see docs/analysts.md); results go to --out. Exit code 1 when a scenario "
         "fails (the others are still written).",
-        "batch_out": "The output file (.csv or .xlsx); it appears only once everything is written.",
+        "batch_out": "The output file (.csv or .xlsx); it appears only once everything is written. An "
+        "existing file is not overwritten (see --overwrite).",
+        "overwrite": "Replace an earlier results file of batch (recognised by its header rij,scenario,"
+        "jaar,status,…); any other file is never overwritten.",
         "year": "The year of scenarios without a jaar column (or with an empty cell).",
         "sheet": "The sheet of an .xlsx file (default: the first).",
         "rule": "Only this rule in the output (may be repeated); default: every rule.",
@@ -130,6 +151,10 @@ def handles_problems(command: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(EXIT_PROBLEM)
         except (click.ClickException, click.exceptions.Exit, SystemExit):
             raise
+        except KeyboardInterrupt as interrupt:  # the temporary files are gone by now
+            number = signal.SIGTERM if isinstance(interrupt, Terminated) else signal.SIGINT
+            _emit_problems((Problem("output.interrupted", {"signal": number.name}),), lang)
+            sys.exit(128 + number)
         except Exception as error:
             if os.environ.get("CONVENANT_DEBUG"):
                 raise
@@ -153,6 +178,9 @@ def handles_problems(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.pass_context
 def cli(ctx: click.Context, lang: str | None, rules_dir: Path | None) -> None:
     ctx.obj = {"lang": messages.language(lang)}
+    if threading.current_thread() is threading.main_thread():  # SIGTERM cleans up like Ctrl-C
+        handler = signal.signal(signal.SIGTERM, _terminate) or signal.SIG_DFL  # None: set outside Python
+        ctx.call_on_close(lambda: signal.signal(signal.SIGTERM, handler))
     if rules_dir is not None:  # for this command only: restored when it ends (tests run many in one process)
         before = os.environ.get("CONVENANT_RULES_DIR")
         os.environ["CONVENANT_RULES_DIR"] = str(rules_dir)
@@ -437,6 +465,7 @@ def _output_file(ctx: click.Context, param: click.Parameter, value: Path) -> Pat
 @click.option("--sheet", default=None, help=_H["sheet"])
 @click.option("--rule", "wanted", multiple=True, help=_H["rule"])
 @click.option("--progress/--no-progress", default=None, help=_H["progress"])
+@click.option("--overwrite", is_flag=True, default=False, help=_H["overwrite"])
 @click.pass_context
 @handles_problems
 def batch(
@@ -448,6 +477,7 @@ def batch(
     sheet: str | None,
     wanted: tuple[str, ...],
     progress: bool | None,
+    overwrite: bool,
 ) -> None:
     from engine.batch import PROGRESS_FROM, WORDS, run_file
 
@@ -470,6 +500,7 @@ def batch(
             lang=lang,
             started=started,
             progress=lambda done: [bar.update(done) for bar in bars],
+            overwrite=overwrite,
         )
     finally:
         for bar in bars:

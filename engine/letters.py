@@ -10,6 +10,8 @@ each with the explanation for that municipality attached and a reproducibility b
   the clock unless the user asks for today explicitly (`--date vandaag`).
 - Nothing is written unless every letter rendered: all files are made in memory, written into a
   fresh folder beside the target, and only then moved into place (see `write_folder`).
+- Only what this command wrote is ever replaced: the letters its manifest lists, each unchanged
+  since (see `earlier_letters`); a folder with anything else in it is refused.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import secrets
 import shutil
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -32,7 +34,16 @@ from engine.diagnostics import ConvenantError, Location, Problem
 from engine.evaluate import Evaluation
 from engine.explainers import Scope
 from engine.model import MUNICIPALITY
+from engine.output import (
+    cannot_write,
+    make_folders,
+    refuse_file_as_folder,
+    refuse_rules_directory,
+    remove_folders,
+    umask_mode,
+)
 from engine.parties import YearParty
+from engine.paths import display_path
 from engine.units import Kind
 from engine.wording import WORDS, show
 
@@ -326,33 +337,117 @@ def manifest(files: Mapping[str, bytes]) -> bytes:
     return "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in files.items()).encode()
 
 
-def write_folder(files: Mapping[str, bytes], out: Path) -> None:
-    """Put exactly `files` (and the manifest) in `out`, all or nothing.
+def _hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
-    `out` may be new, empty, or a folder an earlier run made (it holds the manifest); anything
-    else is refused, so a user's own files are never replaced. The files are written into a
-    fresh sibling folder that is renamed into place only when complete.
-    """
-    if out.exists() and not out.is_dir():
-        raise ConvenantError([Problem("letters.out_not_a_folder", {"path": str(out)})])
-    if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
-        raise ConvenantError([Problem("letters.out_not_empty", {"path": str(out), "manifest": MANIFEST})])
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fresh = out.with_name(f".{out.name}.new-{secrets.token_hex(4)}")
-    fresh.mkdir()
+
+def _listed(out: Path) -> dict[str, str]:
+    """The letters an earlier run wrote in `out` (name → sha256), from its manifest; a manifest
+    this command could not have written is refused, so it can never make us replace a file."""
+    path = out / MANIFEST
+    if path.is_symlink() or not path.is_file():
+        return {}
+    try:
+        lines = path.read_bytes().decode("utf-8").split("\n")
+    except (OSError, UnicodeDecodeError):
+        lines = ["?"]
+    listed: dict[str, str] = {}
+    for number, line in enumerate(lines[:-1] if lines[-1] == "" else lines, start=1):
+        match = _MANIFEST_LINE.fullmatch(line)
+        if match is None or match[2] in (".", "..", MANIFEST) or match[2] in listed:
+            raise ConvenantError(
+                [Problem("letters.bad_manifest", {"path": display_path(path), "line": number})]
+            )
+        listed[match[2]] = match[1]
+    return listed
+
+
+_MANIFEST_LINE = re.compile(r"([0-9a-f]{64})  ([^/\\\x00]+)")
+
+
+def _some(names: list[str]) -> str:
+    return ", ".join(names[:10]) + (", …" if len(names) > 10 else "")
+
+
+def earlier_letters(out: Path) -> list[str]:
+    """What of `out` this command may replace: nothing when it is new or empty; when an earlier
+    run made it, the letters its manifest lists (and the manifest). Refuses a folder that holds
+    anything else, or a letter changed since it was written: those are the user's."""
+    refuse_rules_directory(out)
+    refuse_file_as_folder(out)
+    if not out.exists() and not out.is_symlink():
+        return []
+    if not out.is_dir():
+        raise ConvenantError([Problem("letters.out_not_a_folder", {"path": display_path(out)})])
+    try:
+        present = sorted(os.listdir(out))
+    except OSError as error:
+        raise cannot_write(out, error) from None
+    if not present:
+        return []
+    listed = _listed(out)
+    ours = {MANIFEST, *listed} if listed else set()
+    foreign = [n for n in present if n not in ours or (out / n).is_symlink() or not (out / n).is_file()]
+    if foreign:
+        args = {"path": display_path(out), "files": _some(foreign), "manifest": MANIFEST}
+        raise ConvenantError([Problem("letters.foreign_files", args)])
+    changed = [n for n in present if n != MANIFEST and _hash(out / n) != listed[n]]
+    if changed:
+        args = {"path": display_path(out), "files": _some(changed), "manifest": MANIFEST}
+        raise ConvenantError([Problem("letters.changed", args)])
+    return present
+
+
+def write_folder(files: Mapping[str, bytes], out: Path) -> None:
+    """Put exactly `files` (and the manifest) in `out`, all or nothing; see `earlier_letters`
+    for what `out` may hold. The files are written into a hidden folder beside `out` first. A
+    new folder is that folder renamed into place; in an earlier letters folder the old letters
+    are moved aside, the new ones moved in, and the old ones removed only when all are in. On
+    any failure, the earlier letters are put back and nothing new stays behind."""
+    earlier = earlier_letters(out)
+    created = make_folders(out.parent)
+    try:
+        stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    except OSError as error:
+        remove_folders(created)
+        raise cannot_write(out.parent, error) from None
     try:
         for name, data in {**files, MANIFEST: manifest(files)}.items():
-            (fresh / name).write_bytes(data)
-        if out.exists():
-            old = out.with_name(f".{out.name}.old-{secrets.token_hex(4)}")
-            os.replace(out, old)
-            os.replace(fresh, out)
-            shutil.rmtree(old)
+            (stage / name).write_bytes(data)
+        if out.is_dir():
+            _move_in(stage, out, earlier)
         else:
-            os.replace(fresh, out)
-    finally:
-        if fresh.exists():
-            shutil.rmtree(fresh)
+            os.chmod(stage, umask_mode(0o777))
+            os.rename(stage, out)
+    except BaseException as error:
+        shutil.rmtree(stage, ignore_errors=True)  # our own hidden folder, with only our files
+        remove_folders(created)
+        if isinstance(error, OSError):
+            raise cannot_write(out, error) from None
+        raise
+    shutil.rmtree(stage, ignore_errors=True)
+
+
+def _move_in(stage: Path, out: Path, earlier: list[str]) -> None:
+    """Replace the earlier letters in `out` by those in `stage`, the manifest last."""
+    backup = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    moved_out: list[str] = []
+    moved_in: list[str] = []
+    try:
+        for name in sorted(earlier, key=lambda n: n != MANIFEST):
+            os.rename(out / name, backup / name)
+            moved_out.append(name)
+        for name in sorted(os.listdir(stage), key=lambda n: n == MANIFEST):
+            os.rename(stage / name, out / name)
+            moved_in.append(name)
+    except BaseException:
+        for name in reversed(moved_in):
+            os.rename(out / name, stage / name)
+        for name in reversed(moved_out):
+            os.rename(backup / name, out / name)
+        backup.rmdir()  # empty again; if not, the earlier letters stay there rather than be lost
+        raise
+    shutil.rmtree(backup)  # the earlier letters, each checked unchanged since this command wrote it
 
 
 def letters_for_file(
@@ -369,6 +464,7 @@ def letters_for_file(
     from engine.session import load_for_facts
     from engine.template_check import check_templates
 
+    earlier_letters(out)  # refuse a folder of the user's before any work is done
     rules, checked = load_for_facts(facts, rules_file)
     check_templates(rules)
     files = make_letters(evaluate(rules, checked), formats, lang, date_option)

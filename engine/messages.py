@@ -1209,14 +1209,102 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
         "nl": ("{path} bestaat al en is geen map", "kies met --out een map."),
         "en": ("{path} exists and is not a folder", "choose a folder with --out."),
     },
-    "letters.out_not_empty": {
+    "letters.foreign_files": {
         "nl": (
-            "de map {path} is niet leeg en is niet eerder door ‘convenant letters’ gemaakt (geen {manifest})",
-            "kies een nieuwe of lege map; er wordt niets overschreven dat dit commando niet zelf maakte.",
+            "de map {path} bevat bestanden die ‘convenant letters’ niet schreef: {files}",
+            "kies met --out een nieuwe of lege map, of een map die dit commando eerder maakte (met "
+            "{manifest}); er is niets geschreven, en een bestand dat dit commando niet maakte wordt "
+            "nooit overschreven of verwijderd.",
         ),
         "en": (
-            "the folder {path} is not empty and was not made by ‘convenant letters’ (no {manifest})",
-            "choose a new or empty folder; nothing this command did not make is overwritten.",
+            "the folder {path} holds files ‘convenant letters’ did not write: {files}",
+            "choose with --out a new or empty folder, or one this command made before (with {manifest}); "
+            "nothing was written, and a file this command did not make is never overwritten or deleted.",
+        ),
+    },
+    "letters.changed": {
+        "nl": (
+            "in de map {path} zijn brieven gewijzigd sinds ‘convenant letters’ ze schreef: {files} (hun "
+            "sha256 in {manifest} klopt niet meer)",
+            "bewaar uw versie buiten deze map, of kies met --out een andere map; er is niets geschreven, "
+            "en een gewijzigde brief wordt nooit overschreven.",
+        ),
+        "en": (
+            "in the folder {path}, letters were changed since ‘convenant letters’ wrote them: {files} "
+            "(their sha256 in {manifest} no longer matches)",
+            "keep your version outside this folder, or choose another folder with --out; nothing was "
+            "written, and a changed letter is never overwritten.",
+        ),
+    },
+    "letters.bad_manifest": {
+        "nl": (
+            "{path} is niet de lijst van brieven die ‘convenant letters’ schrijft (regel {line})",
+            "kies met --out een andere map; er is niets geschreven of verwijderd.",
+        ),
+        "en": (
+            "{path} is not the list of letters ‘convenant letters’ writes (line {line})",
+            "choose another folder with --out; nothing was written or deleted.",
+        ),
+    },
+    # --- where a command writes (engine.output): letters, batch, new-version ---
+    "output.in_rules_dir": {
+        "nl": (
+            "{path} ligt in de map met regelbestanden ({rules})",
+            "kies met --out een plek buiten die map; daar horen alleen regelbestanden, tabellen en zinnen.",
+        ),
+        "en": (
+            "{path} is inside the folder of rule files ({rules})",
+            "choose with --out a place outside it; it holds only rule files, tables and sentences.",
+        ),
+    },
+    "output.parent_is_file": {
+        "nl": (
+            "{path} kan niet worden gemaakt: {parent} is een bestand, geen map",
+            "kies met --out een plek in een map die bestaat.",
+        ),
+        "en": (
+            "{path} cannot be made: {parent} is a file, not a folder",
+            "choose with --out a place in a folder that exists.",
+        ),
+    },
+    "output.no_folder": {
+        "nl": ("de map {path} bestaat niet", "maak de map eerst aan, of kies met --out een bestaande map."),
+        "en": (
+            "the folder {path} does not exist",
+            "create it first, or choose an existing folder with --out.",
+        ),
+    },
+    "output.cannot_write": {
+        "nl": (
+            "in {path} kan niet worden geschreven ({reason_nl})",
+            "controleer de rechten en de vrije ruimte, of kies met --out een andere plek; er is niets "
+            "half geschreven en niets van eerder veranderd.",
+        ),
+        "en": (
+            "cannot write in {path} ({reason})",
+            "check the permissions and free space, or choose another place with --out; nothing was "
+            "half written and nothing from before was changed.",
+        ),
+    },
+    "output.appeared": {
+        "nl": (
+            "het bestand {path} is tijdens het werk door iets anders aangemaakt",
+            "er is niets overschreven; kies een andere naam of probeer het opnieuw.",
+        ),
+        "en": (
+            "the file {path} was created by something else meanwhile",
+            "nothing was overwritten; choose another name or try again.",
+        ),
+    },
+    "output.interrupted": {
+        "nl": (
+            "onderbroken ({signal})",
+            "er is geen half bestand achtergebleven en eerdere uitvoer is niet veranderd; start het "
+            "commando opnieuw.",
+        ),
+        "en": (
+            "interrupted ({signal})",
+            "no half-written file was left and earlier output is unchanged; run the command again.",
         ),
     },
     # --- the rule-file workflow of legal staff (issue 5): versions, new-version, diff, verify ---
@@ -1548,6 +1636,36 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
     "batch.same_file": {
         "nl": ("het uitvoerbestand {path} is het scenariobestand zelf", "kies een ander uitvoerbestand."),
         "en": ("the output file {path} is the scenario file itself", "choose another output file."),
+    },
+    "batch.out_exists": {
+        "nl": (
+            "het uitvoerbestand {path} bestaat al",
+            "kies een andere naam, of geef --overwrite om een eerder uitkomstenbestand van ‘convenant "
+            "batch’ te vervangen; er is niets geschreven.",
+        ),
+        "en": (
+            "the output file {path} exists already",
+            "choose another name, or give --overwrite to replace an earlier results file of ‘convenant "
+            "batch’; nothing was written.",
+        ),
+    },
+    "batch.out_not_results": {
+        "nl": (
+            "het bestand {path} bestaat al en is geen uitkomstenbestand van ‘convenant batch’ (de "
+            "kopregel begint niet met {header})",
+            "kies een andere naam; batch vervangt, ook met --overwrite, alleen zijn eigen uitkomsten. Er "
+            "is niets geschreven.",
+        ),
+        "en": (
+            "the file {path} exists and is not a results file of ‘convenant batch’ (its header does not "
+            "start with {header})",
+            "choose another name; even with --overwrite, batch replaces only its own results. Nothing was "
+            "written.",
+        ),
+    },
+    "batch.out_is_folder": {
+        "nl": ("het uitvoerbestand {path} is een map", "geef met --out een bestandsnaam, zoals {example}."),
+        "en": ("the output file {path} is a folder", "give a file name with --out, such as {example}."),
     },
     "batch.empty": {
         "nl": ("{path} bevat geen scenario's", "zet onder de kopregel één regel per scenario."),

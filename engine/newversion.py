@@ -5,7 +5,8 @@ valid_from, valid_until) and, when it goes to another folder, its schema line po
 same schema. The old file's valid_until becomes the day before the new version starts when it
 ran on past that day. Both texts are checked completely, and against the other versions in the
 rules directory, before anything is written; then the new file is created (never over an
-existing file) and the old file replaced atomically.
+existing file) and the old file replaced atomically. On a failure or an interrupt, only what
+this command made is removed again.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from engine.checking import SCHEMA_LINE, check_rule_file, load_rule_file, table_
 from engine.diagnostics import ConvenantError, Location, Problem
 from engine.loading import parse_document
 from engine.model import RuleFile
+from engine.output import cannot_write, place
 from engine.paths import display_path
 from engine.textedit import replace_first_line, replace_values
 from engine.units import Kind, display
@@ -172,54 +174,63 @@ def _stale_lines(text: str, old_version: str) -> tuple[int, ...]:
     )
 
 
-def _write_new(path: Path, text: str, mode_from: Path) -> None:
-    """Create `path` with `text` in one step; refuse when it exists (even if it appeared just now)."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".convenant-", suffix=".yaml")
+def _temporary(beside: Path, text: str, mode_from: Path) -> Path:
+    """`text` in a hidden file in the folder of `beside`, with the mode of `mode_from`."""
+    handle, temporary = tempfile.mkstemp(dir=beside.parent, prefix=".convenant-", suffix=".yaml")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(text.encode("utf-8"))
         shutil.copymode(mode_from, temporary)
-        try:
-            os.link(temporary, path)
-        except FileExistsError:
-            raise
-        except OSError:  # a file system without hard links: create the file exclusively instead
-            with path.open("xb") as stream:
-                stream.write(text.encode("utf-8"))
-    except FileExistsError:
-        raise _refuse("new_version.exists", None, path=display_path(path)) from None
-    finally:
-        os.unlink(temporary)
-
-
-def _replace(path: Path, text: str) -> None:
-    """Replace `path` by `text` atomically (a reader sees the old or the new file, never half)."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".convenant-", suffix=".yaml")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(text.encode("utf-8"))
-        shutil.copymode(path, temporary)
-        os.replace(temporary, path)
     except BaseException:
         os.unlink(temporary)
         raise
+    return Path(temporary)
+
+
+def _copy_sentences(source: Path, target: Path) -> bool:
+    """Copy the sentence templates to the new version's folder, all or nothing (a hidden copy
+    renamed into place); True when copied. An existing folder is left as it is."""
+    if not source.is_dir() or target.exists():
+        return False
+    stage = Path(tempfile.mkdtemp(dir=target.parent, prefix=".convenant-"))
+    try:
+        shutil.copytree(source, stage / target.name)
+        os.rename(stage / target.name, target)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return True
 
 
 def write(plan: Plan) -> None:
-    """Write the new file with a copy of the old one's sentence templates (legal staff's sentences
-    carry over to the new version), then close the old one; if anything fails, nothing new stays."""
+    """Write the new file (never over an existing one) with a copy of the old one's sentence
+    templates (legal staff's sentences carry over to the new version), then close the old one
+    atomically; if anything fails or is interrupted, nothing new stays and the old file is as it
+    was. A file-system error becomes a message naming the path."""
     from engine.templating import sentence_dir
 
-    _write_new(plan.new_path, plan.new_text, plan.old_path)
-    sentences, new_sentences = sentence_dir(plan.old_path), sentence_dir(plan.new_path)
+    new, copied = None, False
+    new_sentences = sentence_dir(plan.new_path)
     try:
-        if sentences.is_dir() and not new_sentences.exists():
-            shutil.copytree(sentences, new_sentences)
+        temporary = _temporary(plan.new_path, plan.new_text, plan.old_path)
+        try:
+            place(temporary, plan.new_path, replace=False)
+        finally:
+            temporary.unlink(missing_ok=True)
+        new = plan.new_path
+        copied = _copy_sentences(sentence_dir(plan.old_path), new_sentences)
         if plan.closed_text is not None:
-            _replace(plan.old_path, plan.closed_text)
-    except BaseException:
-        plan.new_path.unlink()
-        shutil.rmtree(new_sentences, ignore_errors=True)
+            closed = _temporary(plan.old_path, plan.closed_text, plan.old_path)
+            try:
+                os.replace(closed, plan.old_path)
+            finally:
+                closed.unlink(missing_ok=True)
+    except BaseException as error:
+        if new is not None:
+            new.unlink()
+        if copied:  # only the folder this command made
+            shutil.rmtree(new_sentences, ignore_errors=True)
+        if isinstance(error, OSError):
+            raise cannot_write(plan.new_path.parent, error) from None
         raise
 
 

@@ -7,8 +7,8 @@ whole number, number, yes/no, date), and `engine.scenarios` reads them exactly; 
 format of a cell decides its meaning, so a number shown as a percentage (`0,5%`, stored as
 0.005) comes as a `PercentCell`, and a formula Excel never calculated (no value saved with it)
 as a `FormulaCell`, never as an empty cell. Writing goes to a
-temporary file beside the target, renamed over it only when everything was written: a failed
-run leaves no partial file and does not touch an earlier one.
+temporary file beside the target, renamed into place only when everything was written: a failed
+or interrupted run leaves no partial file and does not touch an earlier one.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.diagnostics import ConvenantError, Location, Problem
+from engine.output import cannot_write, place, umask_mode
 from engine.paths import display_path
 
 CSV, XLSX = ".csv", ".xlsx"
@@ -173,43 +174,80 @@ def _values(row: Any, source: Any) -> list[Any]:
     return values
 
 
-class AtomicWriter:
-    """Rows to a CSV or .xlsx file that appears, complete, only on `commit`."""
-
-    def __init__(self, path: Path, header: list[str]) -> None:
-        self.path, self.kind = path, file_kind(path)
-        if not path.parent.is_dir():
-            raise _problem("file.not_found", path.parent)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-        os.close(handle)
-        self.temporary = Path(temporary)
-        if self.kind == CSV:
-            self.handle = self.temporary.open("w", encoding="utf-8", newline="")
-            self.csv = csv.writer(self.handle, lineterminator="\n")
-            self.csv.writerow(header)
+def starts_with(path: Path, columns: list[str]) -> bool:
+    """Whether the table at `path` has a header that begins with `columns` (the first sheet of an
+    .xlsx; a CSV with commas or semicolons, as Excel may save it again): how `batch` recognises
+    its own results file. Anything unreadable is not."""
+    try:
+        if file_kind(path) == CSV:
+            with path.open("rb") as handle:
+                first = handle.read(1 << 16).decode("utf-8-sig").split("\n", 1)[0].rstrip("\r")
+            cells = next(csv.reader([first], delimiter=";" if ";" in first else ","), [])
         else:
             import openpyxl
 
-            self.book = openpyxl.Workbook(write_only=True)
-            self.sheet = self.book.create_sheet("uitkomsten")
-            self.sheet.append(header)
+            book = openpyxl.load_workbook(path, read_only=True)
+            try:
+                row = next(book.worksheets[0].iter_rows(max_row=1, values_only=True), ())
+            finally:
+                book.close()
+            cells = ["" if c is None else str(c) for c in row]
+    except Exception:  # a file that is not a readable table is not one of ours
+        return False
+    return [c.strip() for c in cells[: len(columns)]] == columns
+
+
+class AtomicWriter:
+    """Rows to a CSV or .xlsx file that appears, complete, only on `commit`: written to a hidden
+    temporary file in the target's folder, renamed over the target (`replace`) or, without
+    `replace`, only where no file is. On any failure or interrupt the temporary file is removed."""
+
+    def __init__(self, path: Path, header: list[str], replace: bool = False) -> None:
+        self.path, self.kind, self.replace = path, file_kind(path), replace
+        try:
+            handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        except OSError as error:
+            raise cannot_write(path.parent, error) from None
+        os.close(handle)
+        self.temporary = Path(temporary)
+        try:
+            if self.kind == CSV:
+                self.handle = self.temporary.open("w", encoding="utf-8", newline="")
+                self.csv = csv.writer(self.handle, lineterminator="\n")
+                self.csv.writerow(header)
+            else:
+                import openpyxl
+
+                self.book = openpyxl.Workbook(write_only=True)
+                self.sheet = self.book.create_sheet("uitkomsten")
+                self.sheet.append(header)
+        except BaseException:
+            self.discard()
+            raise
 
     def write(self, rows: list[list[str]]) -> None:
-        if self.kind == CSV:
-            self.csv.writerows(rows)
-        else:
-            for row in rows:
-                self.sheet.append(row)
+        try:
+            if self.kind == CSV:
+                self.csv.writerows(rows)
+            else:
+                for row in rows:
+                    self.sheet.append(row)
+        except OSError as error:
+            raise cannot_write(self.path.parent, error) from None
 
     def commit(self) -> None:
-        if self.kind == CSV:
-            self.handle.close()
-        else:
-            self.book.save(self.temporary)
-        os.replace(self.temporary, self.path)
+        try:
+            if self.kind == CSV:
+                self.handle.close()
+            else:
+                self.book.save(self.temporary)
+            os.chmod(self.temporary, umask_mode(0o666))  # mkstemp makes it private
+            place(self.temporary, self.path, self.replace)
+        except OSError as error:
+            raise cannot_write(self.path, error) from None
 
     def discard(self) -> None:
-        if self.kind == CSV:
+        if self.kind == CSV and hasattr(self, "handle"):
             self.handle.close()
         self.temporary.unlink(missing_ok=True)
 
@@ -217,7 +255,11 @@ class AtomicWriter:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
-        if kind is None:
-            self.commit()
-        else:
+        if kind is not None:
             self.discard()
+            return
+        try:
+            self.commit()
+        except BaseException:
+            self.discard()
+            raise

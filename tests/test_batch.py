@@ -233,12 +233,13 @@ def test_a_file_level_problem_stops_before_anything_is_written(run, tmp_path):
     header = [*HEADER[:2], "macrobudget", *HEADER[3:]]
     broken = write_csv(tmp_path / "broken.csv", [row_of(random_scenario(random.Random(1), "a"))], header)
     out = tmp_path / "out.csv"
-    out.write_text("earlier results\n", encoding="utf-8")
-    result = run("batch", str(ASSEN), str(broken), "--out", str(out))
+    assert run("batch", str(ASSEN), str(source), "--out", str(out)).exit_code == 0
+    earlier = out.read_bytes()
+    result = run("batch", str(ASSEN), str(broken), "--out", str(out), "--overwrite")
     assert result.exit_code == 1
     assert "fout: onbekende kolom ‘macrobudget’" in result.stderr
     assert "bedoelt u ‘macrobudget_bw’?" in result.stderr.lower()
-    assert out.read_text(encoding="utf-8") == "earlier results\n"  # untouched
+    assert out.read_bytes() == earlier  # untouched
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.csv", "out.csv", "s.csv"]
     missing = write_csv(
         tmp_path / "missing.csv",
@@ -291,12 +292,15 @@ def test_year_from_the_option_and_rule_selection(run, tmp_path):
     assert run("batch", str(ASSEN), str(source), "--out", str(out)).exit_code == 1
     assert read_csv(out)[0]["melding"] == "het jaar ontbreekt"
     args = ["--rule", "resultaat_bw", "--rule", "aandeel_resultaat_bw"]
+    args = [*args, "--overwrite"]  # the same output file again: an earlier results file of batch
     assert run("batch", str(ASSEN), str(source), "--out", str(out), "--jaar", "2024", *args).exit_code == 0
     row = read_csv(out)[0]
     assert list(row)[META:] == ["resultaat_bw"] + [f"aandeel_resultaat_bw.{c}" for c in ASSEN_CODES]
     expected = interpreted(s)
     assert {k: row[k] for k in list(row)[META:]} == {k: expected[k] for k in list(row)[META:]}
-    result = run("batch", str(ASSEN), str(source), "--out", str(out), "--rule", "verdeelsleutel")
+    result = run(
+        "batch", str(ASSEN), str(source), "--out", str(out), "--rule", "verdeelsleutel", "--overwrite"
+    )
     assert result.exit_code == 1 and "geen regel ‘verdeelsleutel’" in result.stderr
 
 

@@ -213,5 +213,5 @@ def test_a_folder_with_other_files_is_never_overwritten(tmp_path):
     (out / "notes.txt").write_text("mine")
     result = invoke("letters", str(ASSEN_FACTS), "--out", str(out), "--format", "md")
     assert result.exit_code == 1
-    assert "niet leeg" in result.stderr
+    assert f"de map {out} bevat bestanden die ‘convenant letters’ niet schreef: notes.txt" in result.stderr
     assert [p.name for p in out.iterdir()] == ["notes.txt"]

@@ -244,8 +244,9 @@ def _cell(sheet, header, column):
 
 
 def _run_batch(run, tmp_path, rules, scenarios):
-    result = run("batch", str(rules), str(scenarios), "--out", str(tmp_path / "o.csv"))
-    with (tmp_path / "o.csv").open(encoding="utf-8", newline="") as handle:
+    out = tmp_path / f"{scenarios.stem}-uitkomsten.csv"  # one per run: batch never overwrites a file
+    result = run("batch", str(rules), str(scenarios), "--out", str(out))
+    with out.open(encoding="utf-8", newline="") as handle:
         return result, list(csv.DictReader(handle))
 
 

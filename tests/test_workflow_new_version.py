@@ -11,6 +11,7 @@ import pytest
 
 from engine import newversion
 from engine.checking import load_rule_file
+from engine.diagnostics import ConvenantError
 from tests.conftest import ASSEN, assen_text
 from tests.workflow import _default_rules_dir, assen_version, rules_copy
 
@@ -151,8 +152,9 @@ def test_if_closing_the_old_file_fails_the_new_file_is_removed(tmp_path, monkeyp
         raise OSError("schijf vol")
 
     monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError):
+    with pytest.raises(ConvenantError) as raised:  # a message naming the folder, not a traceback
         newversion.write(plan)
+    assert raised.value.problems[0].code == "output.cannot_write"
     assert sorted(p.name for p in (rules / "assen").iterdir()) == ["2024-v1.6.yaml"]
     assert old.read_text() == ASSEN.read_text()
 
