@@ -354,7 +354,6 @@ class Summary:
     output: str
     total: int = 0
     failures: list[tuple[int, str, str]] = field(default_factory=list)
-    interpreted: int = 0
 
 
 def run_file(
@@ -382,7 +381,6 @@ def run_file(
             result = batch.evaluate(chunk)
             writer.write(result.rows(lang))
             summary.total += len(chunk)
-            summary.interpreted += len(result.exact)
             summary.failures += [
                 (chunk.rows[i], chunk.names[i], describe(problems, lang))
                 for i, problems in sorted(result.failed.items())

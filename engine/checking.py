@@ -79,7 +79,6 @@ RULE_PRIMITIVES = (
 )
 BUILTIN_SETS = (MUNICIPALITY, CASE)
 SCALING_OPTIONS = ("schalen", "geen")
-MEASURES = ("indicatiewaarde", "relatieve_indicatiewaarde")
 DEADLINE_PRIMITIVES = ("on_date", "in_month", "after")
 SECTIONS = ("parameters", "facts", "rules", "deadlines", "duties", "interpretations", "sets")
 

@@ -148,7 +148,6 @@ class If(Node):
         return (self.condition, self.then, self.otherwise)  # type: ignore[return-value]
 
 
-ARITHMETIC = {"+", "-", "*", "/"}
 COMPARISON = {"=", "!=", "<", "<=", ">", ">="}
 LOGICAL = {"and", "or"}
 
