@@ -215,7 +215,9 @@ class Result:
         if self.context is not None:
             out = np.where(self.vectorised.reshape(-1, 1), vectors.cents(self.context.values[rule]), 0)
         for i, ev in self.exact.items():
-            cents = [None if v is None else int(v * 100) for v in _per_column(output, ev.nodes[rule].value)]
+            cents: list[Any] = [
+                None if v is None else int(v * 100) for v in _per_column(output, ev.nodes[rule].value)
+            ]
             if out.dtype != object and any(c is None or abs(c) > vectors.LIMIT for c in cents):
                 out = out.astype(object)
             out[i] = cents

@@ -782,7 +782,7 @@ class _Checker:
                 found=found.kind,
                 found_per=found.per or "—",
                 expected=" / ".join(k.value for k in kinds),
-                expected_per=" × ".join(x for x in (per, by) if x) or "—",
+                expected_per=" × ".join(x for x in (per, by) if isinstance(x, str) and x) or "—",
             )
             return False
         return True
