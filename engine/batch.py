@@ -218,7 +218,9 @@ class Result:
         if self.context is not None:
             out = np.where(self.vectorised.reshape(-1, 1), vectors.cents(self.context.values[rule]), 0)
         for i, ev in self.exact.items():
-            cents = [None if v is None else int(v * 100) for v in _per_column(output, ev.nodes[rule].value)]
+            cents: list[Any] = [
+                None if v is None else int(v * 100) for v in _per_column(output, ev.nodes[rule].value)
+            ]
             if out.dtype != object and any(c is None or abs(c) > vectors.LIMIT for c in cents):
                 out = out.astype(object)
             out[i] = cents
@@ -357,7 +359,6 @@ class Summary:
     output: str
     total: int = 0
     failures: list[tuple[int, str, str]] = field(default_factory=list)
-    interpreted: int = 0
 
 
 def check_output(out_path: Path, scenarios_path: Path, overwrite: bool) -> bool:
@@ -417,7 +418,6 @@ def run_file(
             result = batch.evaluate(chunk)
             writer.write(result.rows(lang))
             summary.total += len(chunk)
-            summary.interpreted += len(result.exact)
             summary.failures += [
                 (chunk.rows[i], chunk.names[i], describe(problems, lang))
                 for i, problems in sorted(result.failed.items())

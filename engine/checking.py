@@ -80,7 +80,6 @@ RULE_PRIMITIVES = (
 )
 BUILTIN_SETS = (MUNICIPALITY, CASE)
 SCALING_OPTIONS = ("schalen", "geen")
-MEASURES = ("indicatiewaarde", "relatieve_indicatiewaarde")
 DEADLINE_PRIMITIVES = ("on_date", "in_month", "after")
 SECTIONS = ("parameters", "facts", "rules", "deadlines", "duties", "interpretations", "sets")
 
@@ -807,7 +806,7 @@ class _Checker:
                 found=found.kind,
                 found_per=found.per or "—",
                 expected=" / ".join(k.value for k in kinds),
-                expected_per=" × ".join(x for x in (per, by) if x) or "—",
+                expected_per=" × ".join(x for x in (per, by) if isinstance(x, str) and x) or "—",
             )
             return False
         return True

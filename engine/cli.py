@@ -489,6 +489,10 @@ def batch(
         if progress or (progress is None and (count or 0) >= PROGRESS_FROM):
             bars.append(click.progressbar(length=count, label=words["progress"], file=sys.stderr).__enter__())
 
+    def advanced(done: int) -> None:
+        for bar in bars:
+            bar.update(done)
+
     try:
         summary = run_file(
             rules_file,
@@ -499,7 +503,7 @@ def batch(
             wanted=wanted or None,
             lang=lang,
             started=started,
-            progress=lambda done: [bar.update(done) for bar in bars],
+            progress=advanced,
             overwrite=overwrite,
         )
     finally:

@@ -9,8 +9,8 @@ rule file (interpretations I-months and I-ATW), never a hidden default of a date
 - "binnen 2 weken" is X + 14 days; "uiterlijk eind juni" is 30 June; "in februari" is the window
   1 February – last day of February.
 - Algemene termijnenwet (BWBR0002448), when applied: a term that ends on a Saturday, a Sunday or
-  a generally recognised holiday (art. 3, 5 May counted every year) ends on the next day that is
-  none of these.
+  a generally recognised holiday (art. 3 lid 1, 5 May counted every year; Goede Vrijdag by art. 3
+  lid 2) ends on the next day that is none of these.
 
 >>> add_term(date(2023, 1, 31), Term(months=1), MONTH_CLIP)
 datetime.date(2023, 2, 28)
@@ -209,13 +209,15 @@ def _easter(year: int) -> date:
 
 
 def atw_holidays(year: int) -> dict[date, str]:
-    """The generally recognised holidays of Algemene termijnenwet art. 3, 5 May every year."""
+    """The generally recognised holidays of Algemene termijnenwet art. 3 lid 1, 5 May every year,
+    with Goede Vrijdag, which art. 3 lid 2 equates with them."""
     easter = _easter(year)
     kings_day = date(year, 4, 27) if year >= 2014 else date(year, 4, 30)
     if kings_day.weekday() == 6:
         kings_day -= timedelta(days=1)
     return {
         date(year, 1, 1): "Nieuwjaarsdag",
+        easter - timedelta(days=2): "Goede Vrijdag",
         easter: "Eerste Paasdag",
         easter + timedelta(days=1): "Tweede Paasdag",
         kings_day: "Koningsdag",

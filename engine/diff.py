@@ -83,7 +83,7 @@ def compare(old: RuleFile, new: RuleFile) -> list[Change]:
 
 
 def _data(rules: RuleFile) -> dict[str, Any]:
-    return rules.document.data  # type: ignore[no-any-return]
+    return rules.document.data
 
 
 def _cite(text: Any) -> Citation | None:

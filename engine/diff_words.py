@@ -325,7 +325,7 @@ class Speaker:
         for rules in (self.new, self.old):
             for table in (rules.parameters, rules.facts, rules.rules, rules.duties):
                 if name in table:
-                    return table[name].label  # type: ignore[attr-defined, no-any-return]
+                    return table[name].label
         return None
 
     def field(self, section: str, path: str) -> str:

@@ -140,7 +140,7 @@ def effect(facts: Path, old: RuleFile, new: RuleFile) -> Effect:
 
 # --- words ------------------------------------------------------------------------------------
 
-WORDS = {
+WORDS: dict[str, dict[str, Any]] = {
     "nl": {
         "title": "Gevolgen voor de feiten van {year} ({facts})",
         "illustrative": "ILLUSTRATIEF: verzonnen voorbeeldgegevens, niet om af te rekenen",

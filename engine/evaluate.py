@@ -128,8 +128,8 @@ class Evaluation:
 
     def evaluator(self) -> expr.Evaluator:
         """An evaluator over this evaluation's values, e.g. to show a sub-expression's value."""
-        chosen = {k: v.chosen for k, v in self.rules.interpretations.items() if v.switchable}
-        return expr.Evaluator(self.values, self.members, chosen, self.narrower)  # type: ignore[arg-type]
+        chosen = {k: v.chosen for k, v in self.rules.interpretations.items() if v.switchable and v.chosen}
+        return expr.Evaluator(self.values, self.members, chosen, self.narrower)
 
     def waiting_for(self, name: str) -> list[str]:
         """The facts a result that is not yet known waits for: its missing inputs, traced back through
@@ -153,9 +153,7 @@ class Evaluation:
         party = self.parties.member(member)
         if party is not None:
             return party.name
-        return next(
-            (s.extra_label(member) for s in self.rules.sets.values() if s.extra_label(member)), member
-        )
+        return next((label for s in self.rules.sets.values() if (label := s.extra_label(member))), member)
 
     def node(self, name: str) -> TraceNode:
         return self.nodes[name]
@@ -220,8 +218,9 @@ class _Run:
             self.values[name] = self.per_member(parameter.value) if parameter.per else parameter.value
         for name, decl in rules.facts.items():
             self.fact_value(name, decl.per)
-        self.chosen = {k: v.chosen for k, v in rules.interpretations.items() if v.switchable}
-        self.evaluator = expr.Evaluator(self.values, self.members, self.chosen, self.narrower)  # type: ignore[arg-type]
+        # the checker requires a switchable interpretation to have a chosen option: none is left out
+        self.chosen = {k: v.chosen for k, v in rules.interpretations.items() if v.switchable and v.chosen}
+        self.evaluator = expr.Evaluator(self.values, self.members, self.chosen, self.narrower)
         self.nodes: dict[str, TraceNode] = {}
 
     def per_member(self, by_party: dict[str, Any]) -> dict[str, Any]:
@@ -406,7 +405,7 @@ class _Run:
         members = self.members[per] if per else [None]
         outcomes, matched = {}, {}
         for m in members:
-            current = {per: m} if per else {}
+            current = {per: m} if per and m is not None else {}
             hits = [
                 i for i, case in enumerate(spec.cases) if self.evaluator.evaluate(case.when.tree, current)
             ]
@@ -462,7 +461,7 @@ class _Run:
         counts, prices = self.values[spec.counts], self.values[spec.values]
         worth = {r: {c: prices[c] * counts[r][c] for c in columns} for r in rows}
         total_worth = sum((v for row in worth.values() for v in row.values()), Fraction(0))
-        fixed = {r: {} for r in rows}
+        fixed: dict[str, dict[str, Fraction]] = {r: {} for r in rows}
         for cell in spec.fixed:
             value = self.values[cell.value]
             for r in rows:
@@ -552,7 +551,8 @@ class _Run:
         for warning in rule.warnings if node.value is not None else ():
             members = self.rule_members(rule) if rule.per else [None]
             for m in members:
-                if self.evaluator.evaluate(warning.when.tree, {rule.per: m} if rule.per else {}):
+                current = {rule.per: m} if rule.per and m is not None else {}
+                if self.evaluator.evaluate(warning.when.tree, current):
                     node.warnings.append((m, warning.message))
 
     def duty(self, duty: Any) -> DutyResult:

@@ -58,14 +58,14 @@ class Scope:
         r = self.ev.rules
         for table in (r.parameters, r.facts, r.rules):
             if name in table:
-                return table[name].label  # type: ignore[attr-defined]
+                return table[name].label
         return self.words["source_builtin"]
 
     def per(self, name: str) -> str | None:
         r = self.ev.rules
         for table in (r.facts, r.parameters, r.rules):
             if name in table:
-                return table[name].per  # type: ignore[attr-defined]
+                return table[name].per
         return None
 
     def includes(self, outer: str | None, inner: str | None) -> bool:

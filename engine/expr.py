@@ -148,7 +148,6 @@ class If(Node):
         return (self.condition, self.then, self.otherwise)  # type: ignore[return-value]
 
 
-ARITHMETIC = {"+", "-", "*", "/"}
 COMPARISON = {"=", "!=", "<", "<=", ">", ">="}
 LOGICAL = {"and", "or"}
 
@@ -282,8 +281,9 @@ class _Parser:
 
     def primary(self) -> Node:
         token = self.take()
+        node: Node
         if token.kind == "number":
-            node: Node = Number(token.start, token.end)
+            node = Number(token.start, token.end)
             node.value = Fraction(token.text)
             return node
         if token.kind == "string":
@@ -653,7 +653,9 @@ class Evaluator:
         if fn == "interpretation":
             return self.chosen[node.args[0].value]  # type: ignore[attr-defined]
         if fn in AGGREGATES:
-            per = node.args[0].type.per  # type: ignore[union-attr]
+            typed = node.args[0].type
+            assert typed is not None and typed.per is not None  # the checker typed it: a value per set
+            per = typed.per
             values = []
             for member in self.members[per]:
                 try:

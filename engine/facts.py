@@ -286,8 +286,8 @@ class FactChecker:
         return {
             n: d
             for n, d in self.rules.facts.items()
-            if self.place(d) == "municipalities" and member in self.members(d.per)
-        }  # type: ignore[arg-type]
+            if d.per is not None and self.place(d) == "municipalities" and member in self.members(d.per)
+        }
 
     # --- municipalities and rows -----------------------------------------------------------
 

@@ -188,9 +188,9 @@ def arithmetic(
 
     def terms(node: expr.Call) -> list[Any]:
         argument = node.args[0]
-        per = argument.type.per if argument.type else None
+        per = (argument.type.per if argument.type else None) or ""  # "": no set, no members
         found = []
-        for member in evaluator.members.get(per or "", []):
+        for member in evaluator.members.get(per, []):
             try:
                 found.append(evaluator.evaluate(argument, {**(current or {}), per: member}))
             except expr.Absent:  # a member the value does not apply to

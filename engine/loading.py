@@ -241,9 +241,9 @@ class _Builder:
             items: list[Node] = []
             for child in events:
                 if isinstance(child, yaml.SequenceEndEvent):
-                    return SequenceNode(
-                        start.line, start.column, child.end_mark.line, child.end_mark.column, items
-                    )
+                    end = child.end_mark
+                    assert end is not None  # PyYAML's parser gives every event its marks
+                    return SequenceNode(start.line, start.column, end.line, end.column, items)
                 items.append(self._node(child, events))
         if isinstance(event, yaml.MappingStartEvent):
             return self._mapping(event, events)
@@ -255,9 +255,9 @@ class _Builder:
         seen: dict[str, Scalar] = {}
         for child in events:
             if isinstance(child, yaml.MappingEndEvent):
-                return MappingNode(
-                    start.line, start.column, child.end_mark.line, child.end_mark.column, pairs
-                )
+                end = child.end_mark
+                assert end is not None  # PyYAML's parser gives every event its marks
+                return MappingNode(start.line, start.column, end.line, end.column, pairs)
             key = self._node(child, events, is_key=True)
             value = self._node(next(events), events)
             if not isinstance(key, Scalar) or key.text == "<<" or (key.style is None and key.text == ""):

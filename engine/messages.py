@@ -1776,7 +1776,7 @@ def _arguments(problem: Problem, lang: str) -> dict[str, str]:
         )
     if "expected" in raw and isinstance(raw["expected"], list):
         or_word = " of " if lang == "nl" else " or "
-        args["expected"] = or_word.join(_TYPE_WORDS[lang].get(t, t) for t in raw["expected"])
+        args["expected"] = or_word.join(_TYPE_WORDS[lang].get(t, str(t)) for t in raw["expected"])
     if "got" in raw:
         args["got"] = _TYPE_WORDS[lang].get(raw["got"], raw["got"])
     if "hint" in raw:

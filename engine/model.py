@@ -327,13 +327,6 @@ class Rule:
     who: str | None = None
     roles: tuple[str, ...] = ()  # per municipality: only parties with these roles (empty: all)
 
-    @property
-    def settlement_deadline(self) -> str | None:
-        """The one deadline of a settlement that has the same deadline in both directions."""
-        if self.settlement and self.settlement.pays_by == self.settlement.receives_by:
-            return self.settlement.pays_by
-        return None
-
 
 @dataclass(frozen=True)
 class Duty:
@@ -452,10 +445,6 @@ class RuleFile:
 
     def party(self, code: str) -> Party | None:
         return next((p for p in self.parties if p.code == code), None)
-
-    @property
-    def centrumgemeente(self) -> Party:
-        return next(p for p in self.parties if p.role == "centrumgemeente")
 
     def article_title(self, citation: Citation) -> str | None:
         article = self.articles.get(str(citation.artikel))

@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-CENT = Fraction(1, 100)
-
 HALF_UP = "half_up"
 LARGEST_REMAINDER = "largest_remainder"
 

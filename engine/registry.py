@@ -26,7 +26,7 @@ def is_rule_file(path: Path) -> bool:
             match = SCHEMA_LINE.match(handle.readline().rstrip("\n"))
     except (OSError, UnicodeDecodeError):
         return False
-    return bool(match) and Path(match[1]).name == schemas.RULE_FILE
+    return match is not None and Path(match[1]).name == schemas.RULE_FILE
 
 
 def rule_files(directory: Path | None = None) -> list[Path]:

@@ -19,7 +19,7 @@ from engine.model import CASE, MUNICIPALITY, Rule
 from engine.units import Kind, display
 
 RECEIVES, PAYS, NOTHING = "ontvangt", "betaalt", "nihil"
-HEADINGS = {
+HEADINGS: dict[str, dict[str, Any]] = {
     "nl": {
         "rule_file": "Regelbestand",
         "facts": "Feiten",

@@ -31,7 +31,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -507,7 +507,7 @@ class Reader:
                 continue
             members: list[str | None] = [None] if decl.per is None else list(self.sets.get(decl.per, []))
             for member in members:
-                ways = [[member], *self.instead.get(member or "", [])]
+                ways: list[Sequence[str | None]] = [[member], *self.instead.get(member or "", [])]
                 if not any(all(self._has(decl, code) for code in way) for way in ways):
                     lacking = [c for c in columns_of(decl, self.sets, member) if c not in self.index]
                     missing.setdefault(decl.name, []).extend(lacking)
@@ -568,6 +568,7 @@ class Reader:
                 name, (number, [name] + [None] * (len(columns) - 1), [number] * len(columns), [])
             )
             _, values, rows, problems = row
+            assert rows is not None  # made above with a file row per cell
             if given < width:
                 problems.append(self._short_row((number, cells, None, []), given))
                 continue

@@ -72,7 +72,8 @@ def _kind_words(value: Any) -> str:
         return "number"
     if value is None:
         return "null"
-    return {str: "string", list: "array", dict: "object"}.get(type(value), "string")
+    names: dict[type, str] = {str: "string", list: "array", dict: "object"}
+    return names.get(type(value), "string")
 
 
 def _translate(doc: Document, error: Any, article_of: ArticleFinder | None, name: str) -> list[Problem]:

@@ -162,7 +162,7 @@ def _values(row: Any, source: Any) -> list[Any]:
     values: list[Any] = []
     for cell, formula in zip_longest(row, source, fillvalue=None):
         value = getattr(cell, "value", None)
-        if value is None and getattr(formula, "data_type", None) == "f":
+        if value is None and formula is not None and getattr(formula, "data_type", None) == "f":
             value = FormulaCell(str(formula.value))
         elif (
             isinstance(value, int | float)

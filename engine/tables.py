@@ -258,7 +258,7 @@ def findings(table: Table) -> list[Finding]:
     for row in table.rows:
         parts = [p for p in (table.row(label) for label in row.parts) if p is not None]
         for column in table.columns if parts else ():
-            computed = sum((p.values[column.id] or 0 for p in parts), Fraction(0))
+            computed = sum((p.values[column.id] or Fraction(0) for p in parts), Fraction(0))
             found.append(
                 Finding(
                     "aggregate",
@@ -270,7 +270,7 @@ def findings(table: Table) -> list[Finding]:
                 )
             )
     for column in table.columns:
-        computed = sum((r.values[column.id] or 0 for r in top), Fraction(0))
+        computed = sum((r.values[column.id] or Fraction(0) for r in top), Fraction(0))
         found.append(
             Finding(
                 "column_total",
@@ -281,14 +281,14 @@ def findings(table: Table) -> list[Finding]:
                 _half_unit(table.printed_decimals.get(column.id, 2)) + half * len(top),
             )
         )
-    grand = sum((r.values[c.id] or 0 for r in top for c in key_columns), Fraction(0))
+    grand = sum((r.values[c.id] or Fraction(0) for r in top for c in key_columns), Fraction(0))
     found.append(Finding("total_100", "kolommen", None, grand, HUNDRED, half * len(top) * len(key_columns)))
     for row in table.rows:
-        computed = sum((row.values[c.id] or 0 for c in key_columns), Fraction(0))
-        totals = [row.values[c.id] for c in total_columns if row.values[c.id] is not None]
+        computed = sum((row.values[c.id] or Fraction(0) for c in key_columns), Fraction(0))
+        totals = [t for c in total_columns if (t := row.values[c.id]) is not None]
         closest = min(totals, key=lambda t: abs(t - computed), default=None)
-        column = next((c.id for c in total_columns if row.values[c.id] == closest), None)
+        closest_column = next((c.id for c in total_columns if row.values[c.id] == closest), None)
         found.append(
-            Finding("row_total", row.label, column, computed, closest, half * (len(key_columns) + 1))
+            Finding("row_total", row.label, closest_column, computed, closest, half * (len(key_columns) + 1))
         )
     return found

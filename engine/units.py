@@ -127,7 +127,8 @@ def decimals_written(number: Decimal | int) -> int:
 
 def _looks_like_thousands(number: Decimal | int) -> bool:
     """Three decimals after one to three digits (`150.000`, `-9.600`): a point between thousands?"""
-    return decimals_written(number) == 3 and 1 <= abs(number) < 1000
+    magnitude = abs(Decimal(number))
+    return decimals_written(number) == 3 and Decimal(1) <= magnitude < Decimal(1000)
 
 
 def _without_point(number: Decimal) -> str:

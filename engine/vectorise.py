@@ -191,8 +191,8 @@ def _expression(node: expr.Node, rules: RuleFile, known: set[str]) -> Step:
 
 def _name(name: str, rules: RuleFile, known: set[str]) -> Step:
     if name in rules.parameters:
-        value = _constant(rules, name)
-        return lambda ctx: value
+        constant = _constant(rules, name)
+        return lambda ctx: constant
     if name not in known:
         raise NotVectorised(f"{name} has no array form")
 

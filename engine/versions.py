@@ -24,7 +24,7 @@ STATUS_WORDS = {
     "nl": {IN_FORCE: "in werking", EXPIRED: "vervallen", FUTURE: "toekomstig"},
     "en": {IN_FORCE: "in force", EXPIRED: "expired", FUTURE: "future"},
 }
-_WORDS = {
+_WORDS: dict[str, dict[str, Any]] = {
     "nl": {
         "title": "Versies van convenant ‘{id}’ op {on}",
         "head": ["versie", "datum versie", "looptijd", "status", "regelbestand"],

@@ -23,7 +23,7 @@ from engine.units import Kind, display, percent_text
 
 
 def _translator(rule: Rule, context: Context) -> Translator:
-    return context.cache.setdefault(f"translator:{rule.name}", Translator(context.rules))  # type: ignore[no-any-return]
+    return context.cache.setdefault(f"translator:{rule.name}", Translator(context.rules))
 
 
 def _conditions(rule: Rule, context: Context) -> list[Boolean]:
@@ -48,7 +48,7 @@ def cases_cover(rule: Rule, context: Context) -> list[Result]:
     if not _replays(context, t, found, [(c.when.tree, False) for c in rule.spec.cases]):
         return [_undecided(rule, context, "cover", ("decision",))]
     example = Example(context, t, found)
-    problem = context.problem("verify.decision_gap", rule, ("decision",), **example.args())
+    problem = context.problem("verify.decision_gap", rule, ("decision",), None, **example.args())
     return [result(rule, "cover", REFUTED, problem, names=_names(t))]
 
 
@@ -206,8 +206,8 @@ class Example:
             parts.append(
                 f"{word} {name} = {literal}" if name and name.startswith("I-") else f"{name} = ‘{literal}’"
             )
-        for variable, value in sorted(self.witness.values.items(), key=lambda item: item[0].name):
-            parts.append(f"{variable.name} = {_number(variable.kind, value, lang)}")
+        for variable, number in sorted(self.witness.values.items(), key=lambda item: item[0].name):
+            parts.append(f"{variable.name} = {_number(variable.kind, number, lang)}")
         if self.witness.opaque:
             parts.append(
                 "(let op: dit voorbeeld rust op een deel dat de bewijzer als onbekend behandelt)"
@@ -247,8 +247,8 @@ def replay(context: Context, t: Translator, witness: Witness, tree: expr.Node) -
                 chosen[atom.name] = atom.literal
             else:
                 values[atom.name] = atom.literal
-    for variable, value in witness.values.items():
-        values[variable.name] = value
+    for variable, number in witness.values.items():
+        values[variable.name] = number
     sets: dict[str, list[str]] = {}
     for node in tree.walk():
         if isinstance(node, expr.Name) and node.type and node.type.per:

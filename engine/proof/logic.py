@@ -270,7 +270,10 @@ class Solver:
 
     def feasible(self, literals: list[tuple[Atom, bool]]) -> dict[Any, Any] | None:
         """A point where the comparisons hold as assigned (with the variables' bounds), or None."""
-        strict, weak, equal, unequal = [], [], [], []
+        strict: list[Any] = []  # sympy expressions, each compared with 0
+        weak: list[Any] = []
+        equal: list[Any] = []
+        unequal: list[Any] = []
         for atom, value in literals:
             assert atom.relation is not None
             e, op = atom.relation
