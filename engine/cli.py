@@ -19,8 +19,8 @@ from typing import Any
 
 import click
 
-from engine import messages
-from engine.diagnostics import ConvenantError, Problem
+from convenant import messages
+from convenant.diagnostics import ConvenantError, Problem
 
 EXIT_PROBLEM, EXIT_INTERNAL = 1, 3
 
@@ -39,7 +39,7 @@ HELP = {
         "main": "Convenanten Beschermd Wonen en (Begeleiding) Maatschappelijke Opvang als regels: "
         "controleren, doorrekenen en termijnen tonen. Zet CONVENANT_LANG=en voor Engels.",
         "lang": "Taal van meldingen en uitvoer: nl (standaard) of en.",
-        "rules_dir": "Map met regelbestanden (standaard: rules/ van dit project).",
+        "rules_dir": "Map met regelbestanden (standaard: de meegeleverde; of CONVENANT_RULES_DIR).",
         "validate": "Controleer regelbestanden, de tabel van gemeenten en feitenbestanden. "
         "PATH mag een bestand of een map zijn (rules/ controleert alles).",
         "evaluate": "Reken de feiten van één jaar door met de versie van het convenant die in dat jaar "
@@ -71,12 +71,15 @@ HELP = {
         "sheet": "Het werkblad van een .xlsx-bestand (standaard het eerste).",
         "rule": "Alleen deze regel in de uitvoer (mag vaker); standaard alle regels.",
         "progress": "Toon een voortgangsbalk (standaard: vanaf 20.000 scenario's).",
+        "init": "Maak een werkmap DIR voor eigen regelbestanden: een kopie van de meegeleverde regels, "
+        "schema's en voorbeelden, met instellingen voor de editor. Gebruik hem daarna met "
+        "--rules-dir DIR/rules of CONVENANT_RULES_DIR=DIR/rules.",
     },
     "en": {
         "main": "Covenants on Beschermd Wonen and (Begeleiding) Maatschappelijke Opvang as rules: check, "
         "evaluate, list deadlines.",
         "lang": "Language of messages and output: nl (default) or en.",
-        "rules_dir": "Folder of rule files (default: this project's rules/).",
+        "rules_dir": "Folder of rule files (default: the bundled ones; or CONVENANT_RULES_DIR).",
         "validate": "Check rule files, the municipalities table and fact files. PATH may be a file or a "
         "folder (rules/ checks everything).",
         "evaluate": "Evaluate one year's facts with the covenant version in force that year.",
@@ -108,6 +111,9 @@ HELP = {
         "sheet": "The sheet of an .xlsx file (default: the first).",
         "rule": "Only this rule in the output (may be repeated); default: every rule.",
         "progress": "Show a progress bar (default: from 20,000 scenarios on).",
+        "init": "Make a workspace DIR for your own rule files: a copy of the bundled rules, schemas and "
+        "examples, with editor settings. Then use it with --rules-dir DIR/rules or "
+        "CONVENANT_RULES_DIR=DIR/rules.",
     },
 }
 _H = HELP[messages.language()]
@@ -199,7 +205,7 @@ def _restore(name: str, value: str | None) -> None:
 @click.pass_context
 @handles_problems
 def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
-    from engine.validation import validate_paths
+    from convenant.validation import validate_paths
 
     lang = ctx.obj["lang"]
     report = validate_paths(paths)
@@ -220,8 +226,8 @@ def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
 @click.pass_context
 @handles_problems
 def evaluate(ctx: click.Context, facts: Path, rules_file: Path | None, fmt: str) -> None:
-    from engine import report
-    from engine.session import evaluate_file
+    from convenant import report
+    from convenant.session import evaluate_file
 
     evaluation = evaluate_file(facts, rules_file)
     _emit(fmt, ctx.obj["lang"], evaluation, report.to_json, report.to_table)
@@ -234,8 +240,8 @@ def evaluate(ctx: click.Context, facts: Path, rules_file: Path | None, fmt: str)
 @click.pass_context
 @handles_problems
 def deadlines(ctx: click.Context, covenant: str, year: int, fmt: str) -> None:
-    from engine import registry, report
-    from engine.evaluate import deadlines_for
+    from convenant import registry, report
+    from convenant.evaluate import deadlines_for
 
     calendar = deadlines_for(registry.in_force(covenant, year), year)
     _emit(fmt, ctx.obj["lang"], calendar, report.deadlines_json, report.deadlines_table)
@@ -246,9 +252,9 @@ def deadlines(ctx: click.Context, covenant: str, year: int, fmt: str) -> None:
 @click.pass_context
 @handles_problems
 def table(ctx: click.Context, path: Path) -> None:
-    from engine import report
-    from engine.checking import table_for
-    from engine.tables import findings, load_table
+    from convenant import report
+    from convenant.checking import table_for
+    from convenant.tables import findings, load_table
 
     data = load_table(path.resolve(), table_for(path))
     click.echo(report.table_text(data, findings(data), ctx.obj["lang"]), nl=False)
@@ -264,7 +270,7 @@ def table(ctx: click.Context, path: Path) -> None:
 def explain(
     ctx: click.Context, facts: Path, municipality: str | None, rules_file: Path | None, fmt: str
 ) -> None:
-    from engine.explain import explain_file
+    from convenant.explain import explain_file
 
     click.echo(explain_file(facts, rules_file, fmt, ctx.obj["lang"], municipality), nl=False)
 
@@ -287,7 +293,7 @@ def letters(
     formats: tuple[str, ...],
     date_option: str | None,
 ) -> None:
-    from engine.letters import letters_for_file
+    from convenant.letters import letters_for_file
 
     written = letters_for_file(
         facts, rules_file, out, formats or ("md", "html", "pdf"), ctx.obj["lang"], date_option
@@ -353,7 +359,7 @@ _DATE = click.DateTime(formats=["%Y-%m-%d"])
 def versions(ctx: click.Context, covenant: str, on: Any, fmt: str) -> None:
     from datetime import date
 
-    from engine import versions as listing
+    from convenant import versions as listing
 
     lang = ctx.obj["lang"]
     day = on.date() if on else date.today()
@@ -382,7 +388,7 @@ def new_version(
     version_date: Any,
     out: Path | None,
 ) -> None:
-    from engine import newversion
+    from convenant import newversion
 
     plan = newversion.plan(
         rulefile,
@@ -404,9 +410,9 @@ def new_version(
 @click.pass_context
 @handles_problems
 def diff(ctx: click.Context, old: Path, new: Path, fmt: str, facts: Path | None) -> None:
-    from engine import diff_words, effect
-    from engine.checking import load_rule_file
-    from engine.diff import compare
+    from convenant import diff_words, effect
+    from convenant.checking import load_rule_file
+    from convenant.diff import compare
 
     lang = ctx.obj["lang"]
     before, after = load_rule_file(old), load_rule_file(new)
@@ -428,10 +434,10 @@ def diff(ctx: click.Context, old: Path, new: Path, fmt: str, facts: Path | None)
 @click.pass_context
 @handles_problems
 def verify(ctx: click.Context, rulefile: Path, fmt: str) -> None:
-    from engine.checking import load_rule_file
-    from engine.proof import verify as prove
-    from engine.proof import words
-    from engine.proof.results import Context
+    from convenant.checking import load_rule_file
+    from convenant.proof import verify as prove
+    from convenant.proof import words
+    from convenant.proof.results import Context
 
     lang = ctx.obj["lang"]
     rules = load_rule_file(rulefile)
@@ -479,7 +485,7 @@ def batch(
     progress: bool | None,
     overwrite: bool,
 ) -> None:
-    from engine.batch import PROGRESS_FROM, WORDS, run_file
+    from convenant.batch import PROGRESS_FROM, WORDS, run_file
 
     lang = ctx.obj["lang"]
     words = WORDS[lang]
@@ -521,6 +527,24 @@ def batch(
     )
     if summary.failures:
         sys.exit(EXIT_PROBLEM)
+
+
+@cli.command(help=_H["init"])
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.pass_context
+@handles_problems
+def init(ctx: click.Context, directory: Path) -> None:
+    from convenant.paths import display_path
+    from convenant.workspace import init_workspace
+
+    written = init_workspace(directory)
+    shown = display_path(directory)
+    if ctx.obj["lang"] == "nl":
+        click.echo(f"Werkmap {shown} gemaakt: {len(written)} bestanden.")
+        click.echo(f"Gebruik hem met: convenant --rules-dir {shown}/rules validate {shown}/rules")
+    else:
+        click.echo(f"Workspace {shown} made: {len(written)} files.")
+        click.echo(f"Use it with: convenant --rules-dir {shown}/rules validate {shown}/rules")
 
 
 def main() -> None:

@@ -20,10 +20,10 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from engine.citation import Citation
-from engine.dates import dutch_date
-from engine.diagnostics import Problem
-from engine.units import UNIT_NAMES, Kind, percent_text
+from convenant.citation import Citation
+from convenant.dates import dutch_date
+from convenant.diagnostics import Problem
+from convenant.units import UNIT_NAMES, Kind, percent_text
 
 LANGUAGES = ("nl", "en")
 
@@ -1682,6 +1682,28 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
             "the scenario gives no values for {name} ({code})",
             "fill in the columns of {code} ({facts}), or those of all its predecessors.",
         ),
+    },
+    # convenant init: a workspace for one's own rule files
+    "workspace.not_empty": {
+        "nl": (
+            "de map {path} bestaat al en is niet leeg",
+            "kies een nieuwe of lege map; convenant init overschrijft niets.",
+        ),
+        "en": (
+            "the folder {path} exists and is not empty",
+            "choose a new or empty folder; init overwrites nothing.",
+        ),
+    },
+    "workspace.not_a_folder": {
+        "nl": ("{path} is een bestand, geen map", "kies een nieuwe of lege map."),
+        "en": ("{path} is a file, not a folder", "choose a new or empty folder."),
+    },
+    "workspace.unwritable": {
+        "nl": (
+            "de werkmap {path} kan niet worden geschreven ({reason})",
+            "kies een map waarin u mag schrijven.",
+        ),
+        "en": ("the workspace {path} cannot be written ({reason})", "choose a folder you may write in."),
     },
     "batch.row_missing": {
         "nl": ("het scenario geeft geen waarden voor de rij ‘{row}’", "vul de kolommen {fact}.{row}.…"),

@@ -17,8 +17,8 @@ import errno
 import os
 from pathlib import Path
 
-from engine.diagnostics import ConvenantError, Problem
-from engine.paths import display_path
+from convenant.diagnostics import ConvenantError, Problem
+from convenant.paths import display_path
 
 
 def _refuse(code: str, path: Path, **args: object) -> ConvenantError:
@@ -48,7 +48,7 @@ def cannot_write(path: Path, error: OSError) -> ConvenantError:
 def refuse_rules_directory(path: Path) -> None:
     """Output never goes into the rules directory: `validate rules/` would read it, and a
     results file there could be taken for a table."""
-    from engine.versions import rules_directory_of
+    from convenant.versions import rules_directory_of
 
     directory = rules_directory_of(path)
     if directory is not None:

@@ -1,18 +1,35 @@
-"""Where the project's data lives: `rules/` and `schemas/` beside the `engine/` package."""
+"""Where the project's data lives: the bundled `rules/`, `schemas/` and `examples/`.
+
+They are installed inside the `convenant` package (see `[tool.setuptools.package-dir]` in
+pyproject.toml), so a wheel carries them and `importlib.resources` finds them; in a checkout
+(an editable install) the same names resolve to the folders beside `engine/`.
+"""
 
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SCHEMAS_DIR = REPO_ROOT / "schemas"
+_PACKAGE = Path(str(resources.files("convenant")))
+
+
+def _bundled(name: str) -> Path:
+    """The folder of bundled data `name`: inside the installed package, or beside `engine/` in a
+    checkout (an editable install maps only the code folder)."""
+    installed = _PACKAGE / name
+    return installed if installed.is_dir() else _PACKAGE.parent / name
+
+
+SCHEMAS_DIR = _bundled("schemas")
+BUNDLED_RULES_DIR = _bundled("rules")
+EXAMPLES_DIR = _bundled("examples")
 
 
 def rules_dir() -> Path:
-    """The rules directory: $CONVENANT_RULES_DIR if set, else `rules/` of this checkout."""
+    """The rules directory: $CONVENANT_RULES_DIR if set, else the bundled rules."""
     configured = os.environ.get("CONVENANT_RULES_DIR")
-    return Path(configured) if configured else REPO_ROOT / "rules"
+    return Path(configured) if configured else BUNDLED_RULES_DIR
 
 
 def display_path(path: Path) -> str:

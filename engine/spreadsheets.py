@@ -23,9 +23,9 @@ from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
-from engine.diagnostics import ConvenantError, Location, Problem
-from engine.output import cannot_write, place, umask_mode
-from engine.paths import display_path
+from convenant.diagnostics import ConvenantError, Location, Problem
+from convenant.output import cannot_write, place, umask_mode
+from convenant.paths import display_path
 
 CSV, XLSX = ".csv", ".xlsx"
 SUFFIXES = (CSV, XLSX)

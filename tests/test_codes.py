@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from engine.loading import load_document
-from engine.paths import REPO_ROOT
+from convenant.loading import load_document
 from tests.conftest import ASSEN_CODES, assen_rules
+from tests.paths import REPO_ROOT
 
 CODE = re.compile(r"\bGM[0-9]{4}\b")
 TABLE = REPO_ROOT / "rules" / "municipalities.yaml"

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine import dates
+from convenant import dates
 
 # Easter Sunday as published (Gregorian computus), for the years the covenants run.
 EASTER = {

@@ -14,8 +14,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine import money, vectors
-from engine.vectors import Rat, Terms
+from convenant import money, vectors
+from convenant.vectors import Rat, Terms
 from tests.conftest import ASSEN_CODES, assen_rules, evaluate_assen
 from tests.test_vectors import rat, values
 

@@ -23,9 +23,10 @@ from pathlib import Path
 
 import pytest
 
-from engine.letters import MANIFEST
-from engine.paths import REPO_ROOT, display_path
+from convenant.letters import MANIFEST
+from convenant.paths import display_path
 from tests.conftest import ASSEN, ASSEN_FACTS
+from tests.paths import REPO_ROOT
 
 SCENARIOS = REPO_ROOT / "examples" / "assen-2024-scenarios.csv"
 
@@ -275,7 +276,7 @@ def _many_scenarios(path: Path, count: int) -> Path:
 def test_sigterm_or_ctrl_c_into_a_running_batch_removes_its_temporary_file(tmp_path, sent):
     scenarios = _many_scenarios(tmp_path / "scenarios.csv", 150_000)
     out = tmp_path / "uitkomsten.csv"
-    command = [sys.executable, "-m", "engine", "batch", str(ASSEN), str(scenarios), "--out", str(out)]
+    command = [sys.executable, "-m", "convenant", "batch", str(ASSEN), str(scenarios), "--out", str(out)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while not any(p.name.endswith(".tmp") for p in tmp_path.iterdir()):

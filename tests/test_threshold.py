@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from engine.checking import load_rule_file
-from engine.evaluate import evaluate
-from engine.facts import check_facts, read_header
+from convenant.checking import load_rule_file
+from convenant.evaluate import evaluate
+from convenant.facts import check_facts, read_header
 from tests.conftest import write_facts
 from tests.test_groningen_golden import PEKELA, TOY, VEENDAM
 

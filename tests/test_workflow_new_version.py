@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from engine import newversion
-from engine.checking import load_rule_file
-from engine.diagnostics import ConvenantError
+from convenant import newversion
+from convenant.checking import load_rule_file
+from convenant.diagnostics import ConvenantError
 from tests.conftest import ASSEN, assen_text
 from tests.workflow import _default_rules_dir, assen_version, rules_copy
 
