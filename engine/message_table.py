@@ -29,6 +29,7 @@ GROUPS = {
     "new_version": "Een nieuwe versie maken",
     "diff": "Verschillen tussen versies",
     "verify": "Bewijzen",
+    "usage": "De opdrachtregel",
 }
 
 
