@@ -170,6 +170,9 @@ class FactChecker:
                 expected=self.rules.covenant.id,
                 rules=self.rules.path,
             )
+            # every fact and municipality would be "unknown" to the other covenant's rule file:
+            # that is one fault, not dozens of misspellings
+            raise ConvenantError(self.problems)
         facts = Facts(
             path=self.doc.path,
             sha256=self.doc.sha256,
