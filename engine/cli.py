@@ -261,11 +261,11 @@ def _said(error: click.UsageError) -> click.UsageError:
         return error
     root = error.ctx.find_root() if error.ctx else None
     lang = messages.language((root.obj or {}).get("lang") if root else None)
-    return _SaidUsageError(error, lang) if lang == "nl" else error
+    return _SaidUsageError(error, lang)
 
 
 class _Group(click.Group):
-    """The command group, with usage errors in the user's language (click writes English)."""
+    """The command group, with usage errors said as every other refusal is (click writes its own)."""
 
     def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
         try:
@@ -591,6 +591,7 @@ def batch(
     progress: bool | None,
 ) -> None:
     from engine.batch import PROGRESS_FROM, WORDS, run_file
+    from engine.paths import display_path
 
     lang = ctx.obj["lang"]
     words = WORDS[lang]
@@ -617,7 +618,10 @@ def batch(
             bar.__exit__(None, None, None)
     for row, name, text in summary.failures[:20]:
         click.echo(
-            words["failed_row"].format(row=row, name=f" ({name})" if name else "", text=text), err=True
+            words["failed_row"].format(
+                path=display_path(scenarios), row=row, name=f" ({name})" if name else "", text=text
+            ),
+            err=True,
         )
     if len(summary.failures) > 20:
         click.echo(words["more"].format(count=len(summary.failures) - 20), err=True)
