@@ -21,7 +21,7 @@ import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -282,6 +282,8 @@ def check_case(case: Case, outcome: Outcome) -> None:
     if case.lang == "nl":
         assert not ENGLISH.search(message), f"English: {ENGLISH.search(message)[0]!r}" + shown  # type: ignore[index]
         assert DUTCH.search(message), "not Dutch" + shown
+    else:
+        assert not re.search(r"^(fout|waarschuwing):|wat te doen", message, re.M), "Dutch in English" + shown
     if case.where:
         assert location_pattern(case.where, case.line).search(message), f"does not name {case.where}" + shown
     if case.expect:
@@ -497,8 +499,8 @@ def _rule_mutations(text: str, name: str) -> list[tuple[str, str]]:
 
 
 def _rule_file_cases(name: str, every: bool) -> Iterator[Case]:
-    """Mutations of one rule file; with `every` false, two mutations per entry, taken in turn (the
-    Groningen file has as many entries as Assen's twice over, and each check costs more)."""
+    """Mutations of one rule file; with `every` false, one mutation per entry, taken in turn (the
+    Groningen file has twice as many entries as Assen's, and each check costs twice as much)."""
     text = original(name)
     run = ("validate", name)
 
@@ -532,7 +534,7 @@ def _rule_file_cases(name: str, every: bool) -> Iterator[Case]:
     for section, mutations in sections:
         for index, entry_name in enumerate(keys(text, (section,))):
             found = mutations(text, entry_name)
-            chosen = found if every else [found[index % len(found)], found[(index + 1) % len(found)]]
+            chosen = found if every else [found[index % len(found)]]
             for id, new in chosen:
                 yield mutated(id, new)
 
@@ -740,7 +742,7 @@ def scenario_cases() -> Iterator[Case]:
         # a bad row fails alone: the others are written, and the exit code says one failed
         written = ("uitkomsten.csv",)
         long_row = _joined([rows[0], rows[1] + ["1"], *rows[2:]])
-        yield case(f"{name}:long-row", *run, files={name: long_row}, outputs=written, expect="rij 2")
+        yield case(f"{name}:long-row", *run, files={name: long_row}, outputs=written, expect=f"{name}, rij 2")
         for column in ("jaar", header[3]):
             text_cell = [list(r) for r in rows]
             text_cell[1][header.index(column)] = "veel"
@@ -749,7 +751,7 @@ def scenario_cases() -> Iterator[Case]:
                 *run,
                 files={name: _joined(text_cell)},
                 outputs=written,
-                expect="rij 2",
+                expect=f"{name}, rij 2",
             )
     rows = _csv(ASSEN_SCENARIOS)
     yield case(
@@ -847,6 +849,24 @@ def usage_cases() -> Iterator[Case]:
         yield case(f"command:{label}", *args)
 
 
+# --- the same refusals in English (--lang en) ----------------------------------------------------
+
+
+def english_cases() -> Iterator[Case]:
+    """Every tenth case of the other classes, with --lang en: refused the same way, in English."""
+    others = [
+        yaml_attack_cases,
+        rule_file_cases,
+        fact_file_cases,
+        template_cases,
+        scenario_cases,
+        usage_cases,
+    ]
+    for index, found in enumerate(c for generate in others for c in generate()):
+        if index % 10 == 0:
+            yield replace(found, id=f"en:{found.id}", lang="en", expect=None)
+
+
 # --- classes waiting for the fixes on other branches ------------------------------------------
 
 
@@ -916,8 +936,9 @@ def numbers_cases() -> Iterator[Case]:
         ASSEN_SCENARIOS,
         "--out",
         "uit.csv",
-        files={ASSEN_SCENARIOS: _joined([rows[0], rows[1][:-1]])},
-        where=ASSEN_SCENARIOS,
+        files={ASSEN_SCENARIOS: _joined([rows[0], rows[1][:-1], *rows[2:]])},
+        outputs=("uit.csv",),  # a short row fails alone, like a long one
+        expect=f"{ASSEN_SCENARIOS}, rij 2",
     )
     yield case(
         "numbers:xlsx-percent-cell",
@@ -937,7 +958,8 @@ def numbers_cases() -> Iterator[Case]:
         "--out",
         "uit.csv",
         setup=_xlsx_formula,
-        where="scenarios.xlsx",
+        outputs=("uit.csv",),
+        expect="Excel",
     )
     yield case(
         "numbers:merged-party-deleted",
@@ -1068,7 +1090,8 @@ def files_cases() -> Iterator[Case]:
     yield case(
         "files:batch-onto-folder", *batch, "examples.csv", setup=lambda r: (r / "examples.csv").mkdir()
     )
-    yield case("files:batch-read-only", *batch, "alleen-lezen/uit.csv", setup=read_only)
+    if os.geteuid() != 0:  # root writes into a read-only folder all the same
+        yield case("files:batch-read-only", *batch, "alleen-lezen/uit.csv", setup=read_only)
     yield case("files:batch-inside-rules", *batch, "rules/assen/uit.csv")
     yield case("files:letters-inside-rules", "letters", ASSEN_FACTS, "--out", "rules/brieven")
 
@@ -1083,7 +1106,7 @@ def limits_cases() -> Iterator[Case]:
         "division-by-zero": "{{ 1 / 0 }}",
         "huge-range": "{% for i in range(10**9) %}x{% endfor %}",
         "self-include": "{% include 'rules/resultaat_bw.j2' %}",
-        "huge-string": "{{ 'x' * 10**9 }}",
+        "huge-string": "{{ 'x' * 10**8 }}",
     }
     for label, body in jinja.items():
         yield case(
@@ -1190,6 +1213,7 @@ CLASSES: list[Callable[[], Iterator[Case]]] = [
     template_cases,
     scenario_cases,
     usage_cases,
+    english_cases,
 ]
 
 # Waiting for the fixes on other branches; the lead moves each into CLASSES once merged:
