@@ -158,3 +158,124 @@ def test_sigint_into_a_real_batch_leaves_no_file(tmp_path: Path, many_scenarios:
     assert process.returncode != 0
     assert "Traceback" not in stderr, stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["veel.csv"], stderr
+
+
+# --- messages that misled, and what they say now ------------------------------------------------
+
+_ASSEN = corpus.original(corpus.ASSEN)
+_FACTS = corpus.original(corpus.ASSEN_FACTS)
+_GRONINGEN_FACTS = corpus.original(corpus.GRONINGEN_FACTS)
+_SENTENCE = f"{corpus.ASSEN_TEMPLATES}/resultaat_bw.j2"
+FIXED = {
+    "two ways of computing: the choices, not the letters of a string": (
+        ("validate", corpus.ASSEN),
+        {
+            corpus.ASSEN: corpus.rename_key(
+                _ASSEN, ("rules", "verdeelsleutel_bw", "label"), "expression: x\n    label"
+            )
+        },
+        "kies één van: expression, weighted_key, distribute",
+        "e, x, p, r",
+    ),
+    "a parameter without value: no 'onbekende naam' and no 'never used' after it": (
+        ("validate", corpus.ASSEN),
+        {corpus.ASSEN: corpus.delete_entry(_ASSEN, ("parameters", "weging_inwoners", "value"))},
+        "parameter ‘weging_inwoners’ moet óf een waarde (value) hebben",
+        "onbekende naam",
+    ),
+    "a deleted parameter: no 'never used' for what the refused rule uses": (
+        ("validate", corpus.ASSEN),
+        {corpus.ASSEN: corpus.delete_entry(_ASSEN, ("parameters", "weging_inwoners"))},
+        "onbekende naam: weging_inwoners",
+        "wordt door geen enkele regel",
+    ),
+    "a list where a fact's value belongs: in Dutch, not jsonschema's English": (
+        ("evaluate", corpus.ASSEN_FACTS),
+        {corpus.ASSEN_FACTS: corpus.set_value(_FACTS, ("facts", "macrobudget_bw"), "[1, 2]")},
+        "maar hier staat een lijst",
+        "is not valid under any of the given schemas",
+    ),
+    "a refused value of a municipality is not also 'missing'": (
+        ("evaluate", corpus.GRONINGEN_FACTS),
+        {
+            corpus.GRONINGEN_FACTS: corpus.set_value(
+                _GRONINGEN_FACTS, ("municipalities", "GM1979", "kosten_taken"), '"veel"'
+            )
+        },
+        "‘veel’ is geen getal",
+        "ontbreekt",
+    ),
+    "a quoted year: remove the quotes": (
+        ("evaluate", corpus.ASSEN_FACTS),
+        {corpus.ASSEN_FACTS: corpus.set_value(_FACTS, ("year",), '"2024"')},
+        "Haal de aanhalingstekens weg.",
+        "Zet de waarde tussen aanhalingstekens",
+    ),
+    "a tab is called a tab (libyaml says 'cannot start any token')": (
+        ("evaluate", corpus.GRONINGEN_FACTS),
+        {corpus.GRONINGEN_FACTS: _GRONINGEN_FACTS + "\t- x\n"},
+        "een tab; spring in met spaties",
+        "cannot start any token",
+    ),
+    "a fact file for another covenant: one message, no list of misspellings": (
+        ("evaluate", corpus.ASSEN_FACTS, "--rules", corpus.GRONINGEN),
+        {},
+        "het feitenbestand is voor convenant ‘assen’",
+        "Controleer de spelling",
+    ),
+    "Python internals in a sentence: named, in Dutch, at the attribute": (
+        ("validate", corpus.ASSEN),
+        {_SENTENCE: corpus.original(_SENTENCE) + "{{ cycler.__init__.__globals__ }}\n"},
+        f"{_SENTENCE}:10:11",
+        "is unsafe",
+    ),
+    "an include of a missing template: at the line that asks for it": (
+        ("validate", corpus.ASSEN),
+        {_SENTENCE: corpus.original(_SENTENCE) + "{% include 'os' %}\n"},
+        f"{_SENTENCE}:10",
+        "controleer de naam en de map",
+    ),
+    "Jinja's syntax in Dutch": (
+        ("validate", corpus.ASSEN),
+        {_SENTENCE: corpus.original(_SENTENCE) + "{% if true %}ja\n"},
+        "het blok {% if %} wordt nergens gesloten met {% endif %}",
+        "Jinja was looking",
+    ),
+    "an unknown option in Dutch, with the option meant": (
+        ("evaluate", corpus.ASSEN_FACTS, "--frmat", "json"),
+        {},
+        "onbekende optie --frmat",
+        "No such option",
+    ),
+    "a wrong --out of batch: what it must end in": (
+        ("batch", corpus.ASSEN, corpus.ASSEN_SCENARIOS, "--out", "uit.json"),
+        {},
+        "het uitvoerbestand eindigt op .csv of .xlsx",
+        ".csv / .xlsx",
+    ),
+    "a failed batch row names its file": (
+        ("batch", corpus.ASSEN, corpus.ASSEN_SCENARIOS, "--out", "uit.csv", "--jaar", "2031"),
+        {
+            corpus.ASSEN_SCENARIOS: corpus._joined(
+                [[c for i, c in enumerate(r) if i != 1] for r in corpus._csv(corpus.ASSEN_SCENARIOS)]
+            )
+        },
+        f"{corpus.ASSEN_SCENARIOS}, rij 2 (basis)",
+        "\nrij 2",
+    ),
+    "a CBS code in lower case: what a code looks like": (
+        ("evaluate", corpus.ASSEN_FACTS),
+        {corpus.ASSEN_FACTS: corpus.rename_key(_FACTS, ("municipalities", "GM1680"), "gm1680")},
+        "GM en vier cijfers",
+        "wat te doen: \n",
+    ),
+}
+
+
+@pytest.mark.parametrize("label", FIXED)
+def test_a_message_that_misled_now_says(tree: corpus.Tree, label: str) -> None:
+    args, files, says, not_says = FIXED[label]
+    outcome = corpus.run_case(tree, corpus.case(label, *args, files=files))
+    assert outcome.exit_code in (1, 2), outcome.output
+    assert says in outcome.stderr, outcome.stderr
+    assert not_says not in outcome.stderr, outcome.stderr
