@@ -847,6 +847,12 @@ def usage_cases() -> Iterator[Case]:
     }
     for label, args in problems.items():
         yield case(f"command:{label}", *args)
+    yield case(
+        "command:batch-scenarios-txt",
+        *("batch", ASSEN, "scenarios.txt", "--out", "uit.csv"),
+        files={"scenarios.txt": original(ASSEN_SCENARIOS)},
+        expect=".csv, .xlsx",  # the suffixes, not the letters of one string
+    )
 
 
 # --- the same refusals in English (--lang en) ----------------------------------------------------
