@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from engine.diagnostics import ConvenantError, Location, Problem, Problems
+from convenant.diagnostics import ConvenantError, Location, Problem, Problems
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 # libyaml's parser gives the same events and marks as PyYAML's own, several times faster; only

@@ -21,10 +21,10 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from engine.citation import Citation
-from engine.dates import dutch_date
-from engine.diagnostics import Problem
-from engine.units import UNIT_NAMES, Kind, percent_text
+from convenant.citation import Citation
+from convenant.dates import dutch_date
+from convenant.diagnostics import Problem
+from convenant.units import UNIT_NAMES, Kind, percent_text
 
 LANGUAGES = ("nl", "en")
 

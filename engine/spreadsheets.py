@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from engine.diagnostics import ConvenantError, Location, Problem
-from engine.paths import display_path
+from convenant.diagnostics import ConvenantError, Location, Problem
+from convenant.paths import display_path
 
 CSV, XLSX = ".csv", ".xlsx"
 SUFFIXES = (CSV, XLSX)

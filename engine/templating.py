@@ -37,8 +37,8 @@ from jinja2 import (
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
-from engine.diagnostics import ConvenantError, Location, Problem
-from engine.paths import display_path
+from convenant.diagnostics import ConvenantError, Location, Problem
+from convenant.paths import display_path
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 FORMATS = ("md", "html")

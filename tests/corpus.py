@@ -29,7 +29,7 @@ from typing import Any
 import yaml
 from click.testing import CliRunner
 
-from engine.paths import REPO_ROOT
+from tests.paths import REPO_ROOT
 
 ASSEN = "rules/assen/2024-v1.6.yaml"
 GRONINGEN = "rules/groningen/2021.yaml"
@@ -176,7 +176,7 @@ _fingerprint = ""
 
 
 def _remembered(function: Callable[..., Any], key: Callable[..., tuple[Any, ...]]) -> Callable[..., Any]:
-    from engine.diagnostics import ConvenantError
+    from convenant.diagnostics import ConvenantError
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         k = (function.__name__, _fingerprint, *key(*args, **kwargs))
@@ -194,7 +194,7 @@ def _remembered(function: Callable[..., Any], key: Callable[..., tuple[Any, ...]
 
 
 def _install_caches() -> None:
-    from engine import checking, template_check
+    from convenant import checking, template_check
 
     if getattr(checking.check_rule_file, "remembered", False):
         return
@@ -211,7 +211,7 @@ def _install_caches() -> None:
 def _forget_paths() -> None:
     """The engine remembers tables and template folders by path; the tree's paths stay the same
     from case to case while their contents change."""
-    from engine import municipalities, tables, templating
+    from convenant import municipalities, tables, templating
 
     municipalities.load_table.cache_clear()
     tables.load_table.cache_clear()
@@ -221,7 +221,7 @@ def _forget_paths() -> None:
 def run_case(tree: Tree, case: Case) -> Outcome:
     """Prepare the user's tree for `case`, run its command there in-process, put the tree back."""
     global _fingerprint
-    from engine.cli import cli
+    from convenant.cli import cli
 
     _install_caches()
     _forget_paths()
@@ -624,7 +624,7 @@ def _fact_file_cases(name: str, required: set[str]) -> Iterator[Case]:
 
 
 def _required_facts(rule_file: str) -> set[str]:
-    from engine.checking import load_rule_file
+    from convenant.checking import load_rule_file
 
     return {name for name, fact in load_rule_file(REPO_ROOT / rule_file).facts.items() if fact.required}
 

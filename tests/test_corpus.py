@@ -19,7 +19,7 @@ from unittest import mock
 
 import pytest
 
-from engine.paths import REPO_ROOT
+from tests.paths import REPO_ROOT
 from tests import corpus
 
 CLASSES = corpus.CLASSES + (corpus.PENDING_CLASSES if os.environ.get("CORPUS_PENDING") else [])
