@@ -67,10 +67,10 @@ def _interrupt(*_: Any, **__: Any) -> None:
 
 
 INTERRUPTS = {
-    "evaluate": (("evaluate", corpus.ASSEN_FACTS), "engine.session.evaluate"),
+    "evaluate": (("evaluate", corpus.ASSEN_FACTS), "convenant.session.evaluate"),
     "letters-while-composing": (
         ("letters", corpus.ASSEN_FACTS, "--out", "brieven"),
-        "engine.letters.make_letters",
+        "convenant.letters.make_letters",
     ),
     "letters-while-writing": (
         ("letters", corpus.ASSEN_FACTS, "--out", "brieven", "--format", "md"),
@@ -78,19 +78,19 @@ INTERRUPTS = {
     ),
     "letters-while-moving": (
         ("letters", corpus.ASSEN_FACTS, "--out", "brieven", "--format", "md"),
-        "engine.letters.os.replace",
+        "convenant.letters.os.replace",
     ),
     "batch-csv-while-writing": (
         ("batch", corpus.ASSEN, corpus.ASSEN_SCENARIOS, "--out", "uit.csv"),
-        "engine.spreadsheets.AtomicWriter.write",
+        "convenant.spreadsheets.AtomicWriter.write",
     ),
     "batch-xlsx-while-writing": (
         ("batch", corpus.ASSEN, corpus.ASSEN_SCENARIOS, "--out", "uit.xlsx"),
-        "engine.spreadsheets.AtomicWriter.write",
+        "convenant.spreadsheets.AtomicWriter.write",
     ),
     "new-version-while-writing": (
         ("new-version", corpus.ASSEN, "--version", "1.7", "--valid-from", "2025-07-01"),
-        "engine.newversion.os.replace",
+        "convenant.newversion.os.replace",
     ),
 }
 # Waiting for the output-file safety branch (enable by moving into INTERRUPTS once merged):
@@ -98,7 +98,7 @@ INTERRUPTS = {
 PENDING_INTERRUPTS = {
     "batch-while-moving": (
         ("batch", corpus.GRONINGEN, corpus.GRONINGEN_SCENARIOS, "--out", "uit.csv"),
-        "engine.spreadsheets.os.replace",
+        "convenant.spreadsheets.os.replace",
     ),
 }
 if os.environ.get("CORPUS_PENDING"):
