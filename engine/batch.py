@@ -56,14 +56,14 @@ PROGRESS_FROM = 20_000  # scenarios from which the command shows a progress bar 
 WORDS = {
     "nl": {
         "progress": "scenario's",
-        "failed_row": "rij {row}{name}: {text}",
+        "failed_row": "{path}, rij {row}{name}: {text}",
         "more": "… en nog {count} mislukte scenario's (zie de kolom melding)",
         "summary": "{total} scenario's doorgerekend, {failed} mislukt; uitkomsten in {out}",
         "unknown": "{rule} (wacht op {names})",
     },
     "en": {
         "progress": "scenarios",
-        "failed_row": "row {row}{name}: {text}",
+        "failed_row": "{path}, row {row}{name}: {text}",
         "more": "… and {count} more failed scenarios (see the column melding)",
         "summary": "{total} scenarios evaluated, {failed} failed; results in {out}",
         "unknown": "{rule} (waiting for {names})",

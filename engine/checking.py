@@ -158,6 +158,8 @@ class _Checker:
         self.defined_in: dict[str, str] = {}
         self.used: set[str] = set()
         self.used_interpretations: set[str] = set()
+        self.incomplete = False  # a rule was refused: usage of names cannot be judged
+        self.parameter_values: dict[str, Parameter] = {}
 
     # --- reporting -------------------------------------------------------------------------
 
@@ -205,7 +207,7 @@ class _Checker:
         interpretations = self.interpretations()
         date_policy = self.date_policy(interpretations)
         self.sets = self.declared_sets()
-        parameters = self.parameters()
+        parameters = self.parameter_values = self.parameters()
         facts = self.facts()
         self.define_names(parameters, facts)
         rules = self.rules(interpretations)
@@ -519,8 +521,12 @@ class _Checker:
         return found
 
     def define_names(self, parameters: dict[str, Parameter], facts: dict[str, FactDecl]) -> None:
-        for name, p in parameters.items():
-            self.define(name, "parameters", expr.Type(p.kind, p.per))
+        # A parameter refused for its value (or its shape) is still declared with its unit: its own
+        # message says what is wrong, and the rules that use it must not be told it is unknown.
+        for name, entry in self.data["parameters"].items():
+            per = entry.get("per")
+            if name in parameters or per is None or per in self.sets:
+                self.define(name, "parameters", expr.Type(Kind(entry["unit"]), per))
         for name, f in facts.items():
             self.define(name, "facts", expr.Type(f.kind, f.per, by=f.by))
         for name, entry in self.data["rules"].items():
@@ -608,6 +614,8 @@ class _Checker:
                 rule = self.rule(section, name, entry, primitives, interpretations)
                 if rule is not None:
                     found[name] = rule
+                else:
+                    self.incomplete = True  # what a refused rule uses is not known
         for name, rule in found.items():
             if rule.settlement is None:
                 continue
@@ -716,7 +724,8 @@ class _Checker:
         unused = [n for n in listed if n not in uses]
         undefined = [n for n in listed if n not in self.defined_in]
         if undefined:
-            self.error("rules.unknown_name", (*path, "inputs"), names=", ".join(undefined))
+            at = (*path, "inputs", listed.index(undefined[0]))
+            self.error("rules.unknown_name", at, names=", ".join(undefined))
         if missing:
             self.error("rules.inputs_missing", (*path, "inputs"), names=", ".join(missing))
         if unused and not undefined:
@@ -827,12 +836,11 @@ class _Checker:
             components.append(
                 KeyComponent(item["by"], item["weight"], self.cite(item["article"], (*path, i, "article")))
             )
-            weight = self.data["parameters"].get(item["weight"])
-            if weight is not None and ok:
-                try:
-                    total += parse_value(Kind(weight["unit"]), weight["value"])
-                except ValueProblem:
-                    ok = False
+            weight = self.parameter_values.get(item["weight"])
+            if weight is None:  # refused with its own message
+                ok = False
+            elif ok:
+                total += weight.value
         if ok and total != 1:
             self.error(
                 "rules.key_weights", path, total=total, weights=", ".join(f"{c.weight}" for c in components)
@@ -1057,8 +1065,11 @@ class _Checker:
             return (InMonth(body["month"], body["year"]) if ok else None), [body["month"]]
         ok = self.name_of_kind(body["date"], (*path, "date"), (Kind.DATE,), None)
         ok &= self.name_of_kind(body["term"], (*path, "term"), (Kind.TERM,), None, ("parameters",))
+        parameter = self.parameter_values.get(body["term"])
+        ok &= parameter is not None  # a term refused for its value has its own message
         if ok:
-            term = parse_value(Kind.TERM, self.data["parameters"][body["term"]]["value"])
+            assert parameter is not None
+            term = parameter.value
             if term.months and not self.data.get("date_policy", {}).get("months"):
                 self.error("rules.month_policy_missing", (*path, "term"), term=term.dutch())
         return (After(body["date"], body["term"]) if ok else None), [body["date"], body["term"]]
@@ -1075,6 +1086,7 @@ class _Checker:
             uses: list[str] = []
             if "check" in entry:
                 check = self.expression(entry["check"], (*path, "check"))
+                self.incomplete |= check is None
                 if check is not None:
                     assert check.tree.type is not None
                     if check.tree.type.kind is not Kind.BOOLEAN or check.tree.type.per:
@@ -1121,6 +1133,8 @@ class _Checker:
         facts: dict[str, FactDecl],
         interpretations: dict[str, Interpretation],
     ) -> None:
+        if self.incomplete:  # "never used" would be wrong for what the refused rules use
+            return
         for name in parameters:
             if name not in self.used:
                 self.error("rules.unused_parameter", ("parameters", name), at_key=True, name=name)

@@ -7,9 +7,11 @@ Exit codes: 0 done; 1 a problem in a rule file or a fact file (clear message, no
 
 from __future__ import annotations
 
+import difflib
 import functools
 import json
 import os
+import re
 import signal
 import sys
 import threading
@@ -175,7 +177,146 @@ def handles_problems(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-@click.group(help=_H["main"])
+# --- usage errors: click finds them, in English; here they are said in the user's language ------
+
+_EXPECTED = {
+    "nl": {
+        "choice": "kies uit: {choices}.",
+        "range": "geef een geheel getal van {low} tot en met {high}.",
+        "date": "schrijf een datum als jjjj-mm-dd, bijvoorbeeld 2025-06-30.",
+        "suffix": "het uitvoerbestand eindigt op .csv of .xlsx.",
+        "folder": "geef een map.",
+        "option": "de optie",
+        "argument": "het argument",
+    },
+    "en": {
+        "choice": "choose from: {choices}.",
+        "range": "give a whole number from {low} to {high}.",
+        "date": "write a date as yyyy-mm-dd, e.g. 2025-06-30.",
+        "suffix": "the output file ends in .csv or .xlsx.",
+        "folder": "give a folder.",
+        "option": "the option",
+        "argument": "the argument",
+    },
+}
+_QUOTED = re.compile(r"'([^']*)'")
+
+
+class _Refused(click.BadParameter):
+    """A value refused by one of our own checks, with the value and what is expected."""
+
+    def __init__(self, value: str, expected: str) -> None:
+        super().__init__(value)
+        self.value, self.expected = value, expected
+
+
+def _param_name(param: click.Parameter | None) -> str:
+    if param is None:
+        return "—"
+    if isinstance(param, click.Option):
+        return max(param.opts, key=len)
+    return param.human_readable_name
+
+
+def _expected(param: click.Parameter | None, words: dict[str, str]) -> str:
+    kind = param.type if param is not None else None
+    if isinstance(kind, click.Choice):
+        return words["choice"].format(choices=", ".join(map(str, kind.choices)))
+    if isinstance(kind, click.IntRange):
+        return words["range"].format(low=kind.min, high=kind.max)
+    if isinstance(kind, click.DateTime):
+        return words["date"]
+    if isinstance(kind, click.Path) and not kind.file_okay:
+        return words["folder"]
+    return ""
+
+
+def _usage_problem(error: click.UsageError, lang: str) -> Problem:
+    """A usage error as a problem with a message code, like every other refusal."""
+    ctx = error.ctx
+    command = ctx.command_path if ctx else "convenant"
+    root = ctx.find_root().command if ctx else None
+    commands = ", ".join(sorted(root.commands)) if isinstance(root, click.Group) else "—"
+    words = _EXPECTED[lang]
+
+    def problem(code: str, **args: Any) -> Problem:
+        return Problem(code, {"command": command, "commands": commands, **args})
+
+    if isinstance(error, click.NoSuchOption):
+        close = error.possibilities[0] if error.possibilities else None
+        return problem("usage.no_such_option", option=error.option_name, suggestion=close)
+    if isinstance(error, click.MissingParameter):
+        what = words["argument" if isinstance(error.param, click.Argument) else "option"]
+        return problem("usage.missing", what=what, name=_param_name(error.param))
+    if isinstance(error, _Refused):
+        return problem(
+            "usage.bad_value",
+            value=error.value,
+            name=_param_name(error.param),
+            expected=words[error.expected],
+        )
+    if isinstance(error, click.BadParameter):
+        quoted = _QUOTED.findall(error.message)
+        value = quoted[0] if quoted else error.message.split(" ")[0]
+        return problem(
+            "usage.bad_value",
+            value=value,
+            name=_param_name(error.param),
+            expected=_expected(error.param, words),
+        )
+    text = error.message
+    if text.startswith("No such command"):
+        name = _QUOTED.findall(text)[0]
+        nearest = difflib.get_close_matches(name, commands.split(", "), n=1)
+        return problem("usage.no_such_command", name=name, suggestion=nearest[0] if nearest else None)
+    if text.startswith("Missing command"):
+        return problem("usage.missing_command")
+    if text.startswith("Got unexpected extra argument"):
+        return problem("usage.extra_arguments", extra=text[text.find("(") + 1 : text.rfind(")")])
+    return problem("usage.other", detail=text)
+
+
+class _SaidUsageError(click.UsageError):
+    """A usage error shown as our messages are: what is wrong and what to do, exit 2."""
+
+    def __init__(self, original: click.UsageError, lang: str) -> None:
+        super().__init__(original.message, original.ctx)
+        self.original, self.lang = original, lang
+
+    def show(self, file: Any = None) -> None:
+        click.echo(messages.render(_usage_problem(self.original, self.lang), self.lang), err=True)
+
+
+def _said(error: click.UsageError) -> click.UsageError:
+    if isinstance(error, _SaidUsageError):
+        return error
+    root = error.ctx.find_root() if error.ctx else None
+    lang = messages.language((root.obj or {}).get("lang") if root else None)
+    return _SaidUsageError(error, lang)
+
+
+class _Group(click.Group):
+    """The command group, with usage errors said as every other refusal is (click writes its own)."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as error:
+            raise _said(error) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as error:
+            raise _said(error) from None
+        except KeyboardInterrupt as interrupt:  # outside a command's own handler (handles_problems)
+            number = signal.SIGTERM if isinstance(interrupt, Terminated) else signal.SIGINT
+            lang = messages.language((ctx.obj or {}).get("lang"))
+            _emit_problems((Problem("output.interrupted", {"signal": number.name}),), lang)
+            sys.exit(128 + number)
+
+
+@click.group(cls=_Group, help=_H["main"])
 @click.option("--lang", type=click.Choice(messages.LANGUAGES), default=None, help=_H["lang"])
 @click.option(
     "--rules-dir", type=click.Path(file_okay=False, path_type=Path), default=None, help=_H["rules_dir"]
@@ -457,7 +598,7 @@ def verify(ctx: click.Context, rulefile: Path, fmt: str) -> None:
 
 def _output_file(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
     if value.suffix.lower() not in (".csv", ".xlsx"):
-        raise click.BadParameter(".csv / .xlsx")
+        raise _Refused(str(value), "suffix")
     return value
 
 
@@ -486,6 +627,7 @@ def batch(
     overwrite: bool,
 ) -> None:
     from convenant.batch import PROGRESS_FROM, WORDS, run_file
+    from convenant.paths import display_path
 
     lang = ctx.obj["lang"]
     words = WORDS[lang]
@@ -517,7 +659,10 @@ def batch(
             bar.__exit__(None, None, None)
     for row, name, text in summary.failures[:20]:
         click.echo(
-            words["failed_row"].format(row=row, name=f" ({name})" if name else "", text=text), err=True
+            words["failed_row"].format(
+                path=display_path(scenarios), row=row, name=f" ({name})" if name else "", text=text
+            ),
+            err=True,
         )
     if len(summary.failures) > 20:
         click.echo(words["more"].format(count=len(summary.failures) - 20), err=True)

@@ -125,7 +125,7 @@ class FactChecker:
         self.problems: list[Problem] = []
         self.year: int = doc.data["year"]
         self.parties: YearParties = in_year(rules, self.year)
-        self.reported: set[str] = set()  # members already reported as missing altogether
+        self.reported: set[str] = set()  # members (or member:fact) already reported, missing or refused
 
     def error(
         self, code: str, path: Path_, article: Citation | None, at_key: str | None = None, /, **args: Any
@@ -170,6 +170,9 @@ class FactChecker:
                 expected=self.rules.covenant.id,
                 rules=self.rules.path,
             )
+            # every fact and municipality would be "unknown" to the other covenant's rule file:
+            # that is one fault, not dozens of misspellings
+            raise ConvenantError(self.problems)
         facts = Facts(
             path=self.doc.path,
             sha256=self.doc.sha256,
@@ -255,6 +258,8 @@ class FactChecker:
                 self.error(
                     problem.code, (*path, name), decl.article, unit=decl.kind, fact=name, **problem.args_
                 )
+                if whose:  # given, but refused: it is not also "missing"
+                    self.reported.add(f"{whose}:{name}")
         for name, decl in wanted.items() if complete else ():
             if name in found or name in given:
                 continue
@@ -368,6 +373,9 @@ class FactChecker:
         combined: dict[str, FactValue] = {}
         for fact in dict.fromkeys(n for values in parsed for n in values):
             decl = self.rules.facts[fact]
+            if any(f"{c}:{fact}" in self.reported for c in codes):  # a predecessor's value was refused
+                self.reported.add(f"{member}:{fact}")
+                continue
             if any(fact not in values for values in parsed):
                 lacking = [c for c, values in zip(codes, parsed, strict=True) if fact not in values]
                 self.error(

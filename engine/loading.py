@@ -174,7 +174,8 @@ def parse_document(text: str, display: str, sha256: str | None = None) -> Docume
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         location = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
-        builder.problems.add("yaml.syntax", detail=exc.problem or str(exc), location=location)
+        found = text[mark.index] if mark and mark.index < len(text) else ""  # libyaml does not say
+        builder.problems.add("yaml.syntax", detail=exc.problem or str(exc), found=found, location=location)
         builder.problems.raise_if_any()
         raise AssertionError("unreachable") from None
     except yaml.YAMLError as exc:

@@ -30,6 +30,7 @@ GROUPS = {
     "diff": "Verschillen tussen versies",
     "verify": "Bewijzen",
     "output": "Uitvoer: waar een commando schrijft",
+    "usage": "De opdrachtregel",
 }
 
 

@@ -14,6 +14,7 @@ fault, the field, the article it belongs to, and what to do.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable
 from datetime import date
 from fractions import Fraction
@@ -215,8 +216,12 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("this list names something twice", "name each item once."),
     },
     "schema.invalid": {
-        "nl": ("ongeldige waarde: {detail}", "controleer dit veld."),
-        "en": ("invalid value: {detail}", "check this field."),
+        "nl": ("deze waarde voldoet niet aan het schema (regel: {rule})", "{description}"),
+        "en": ("this value does not satisfy the schema (rule: {rule})", "{description}"),
+    },
+    "schema.too_many": {
+        "nl": ("hier staat meer dan is toegestaan (hoogstens {bound})", "haal wat te veel is weg."),
+        "en": ("more is given here than allowed (at most {bound})", "remove what is too much."),
     },
     # values
     "value.not_a_number": {
@@ -1145,8 +1150,53 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("the template cannot be filled in: {message}", "check this line of the template."),
     },
     "template.not_found": {
-        "nl": ("het sjabloon {name} bestaat niet", "controleer de naam en de map van het sjabloon."),
-        "en": ("the template {name} does not exist", "check the template's name and folder."),
+        "nl": (
+            "het sjabloon {name} bestaat niet",
+            "een zin voegt geen andere bestanden in; schrijf de tekst in dit sjabloon zelf.",
+        ),
+        "en": (
+            "the template {name} does not exist",
+            "a sentence includes no other files; write the text in this template itself.",
+        ),
+    },
+    # the command line (click finds these; its own words are English)
+    "usage.no_such_option": {
+        "nl": ("onbekende optie {option}", "{suggestion}Alle opties: {command} --help."),
+        "en": ("no such option {option}", "{suggestion}All options: {command} --help."),
+    },
+    "usage.no_such_command": {
+        "nl": ("onbekend commando ‘{name}’", "{suggestion}De commando's: {commands}."),
+        "en": ("no such command ‘{name}’", "{suggestion}The commands: {commands}."),
+    },
+    "usage.missing_command": {
+        "nl": ("geef een commando", "de commando's: {commands}; {command} --help zegt meer."),
+        "en": ("give a command", "the commands: {commands}; {command} --help says more."),
+    },
+    "usage.missing": {
+        "nl": ("{what} {name} ontbreekt", "{command} --help toont wat dit commando nodig heeft."),
+        "en": ("{what} {name} is missing", "{command} --help shows what this command needs."),
+    },
+    "usage.bad_value": {
+        "nl": ("‘{value}’ is geen geldige waarde voor {name}", "{expected}"),
+        "en": ("‘{value}’ is not a valid value for {name}", "{expected}"),
+    },
+    "usage.extra_arguments": {
+        "nl": ("te veel argumenten: {extra}", "{command} --help toont wat dit commando verwacht."),
+        "en": ("too many arguments: {extra}", "{command} --help shows what this command expects."),
+    },
+    "usage.other": {
+        "nl": ("de opdrachtregel klopt niet ({detail})", "{command} --help toont hoe het wel moet."),
+        "en": ("the command line is not right ({detail})", "{command} --help shows how."),
+    },
+    "template.unsafe": {
+        "nl": (
+            "het sjabloon gebruikt ‘{name}’, een onderdeel van Python zelf; dat mag in een sjabloon niet",
+            "gebruik alleen de variabelen die de regel geeft en hun velden (zie docs/legal-staff.md).",
+        ),
+        "en": (
+            "the template uses ‘{name}’, a part of Python itself; templates may not",
+            "use only the variables the rule gives and their fields (see docs/legal-staff.md).",
+        ),
     },
     "template.unknown_rule": {
         "nl": (
@@ -1737,7 +1787,8 @@ _TYPE_WORDS = {
         "string": "tekst",
         "number": "een getal",
         "integer": "een geheel getal",
-        "boolean": "true of false",
+        "decimal": "een getal met decimalen",
+        "boolean": "ja/nee (true/false)",
         "object": "een blok met velden",
         "array": "een lijst",
         "null": "niets",
@@ -1746,7 +1797,8 @@ _TYPE_WORDS = {
         "string": "text",
         "number": "a number",
         "integer": "a whole number",
-        "boolean": "true or false",
+        "decimal": "a number with decimals",
+        "boolean": "yes/no (true/false)",
         "object": "a block of fields",
         "array": "a list",
         "null": "nothing",
@@ -1797,16 +1849,17 @@ def _arguments(problem: Problem, lang: str) -> dict[str, str]:
             else ""
         )
     if "expected" in raw and isinstance(raw["expected"], list):
+        words = [_TYPE_WORDS[lang].get(t, str(t)) for t in raw["expected"]]
         or_word = " of " if lang == "nl" else " or "
-        args["expected"] = or_word.join(_TYPE_WORDS[lang].get(t, str(t)) for t in raw["expected"])
+        args["expected"] = or_word.join([", ".join(words[:-1]), words[-1]] if len(words) > 2 else words)
     if "got" in raw:
         args["got"] = _TYPE_WORDS[lang].get(raw["got"], raw["got"])
     if "hint" in raw:
-        args["hint"] = (
-            ("Zet de waarde tussen aanhalingstekens. " if lang == "nl" else "Quote the value. ")
-            if raw["hint"] == "quote"
-            else ""
-        )
+        hints = {
+            "quote": "Zet de waarde tussen aanhalingstekens. " if lang == "nl" else "Quote the value. ",
+            "unquote": "Haal de aanhalingstekens weg. " if lang == "nl" else "Remove the quotes. ",
+        }
+        args["hint"] = hints.get(raw["hint"] or "", "")
     if "whose" in raw:
         args["whose_text"] = (
             "" if not raw["whose"] else (f" voor {raw['whose']}" if lang == "nl" else f" for {raw['whose']}")
@@ -1819,9 +1872,114 @@ def _arguments(problem: Problem, lang: str) -> dict[str, str]:
             else f"\n      - version {v} ({_word(a, lang)}{until}{_word(b, lang)}): {p}"
             for p, v, a, b in raw["versions"]
         )
-    if "allowed" in raw:
-        args["allowed"] = ", ".join(str(a) for a in raw["allowed"])
+    if "allowed" in raw:  # a list of choices, or the choices already written out
+        allowed = raw["allowed"]
+        args["allowed"] = allowed if isinstance(allowed, str) else ", ".join(str(a) for a in allowed)
     return args
+
+
+# Jinja's syntax errors in the words of the one who wrote the template (Jinja writes English).
+_JINJA_SYNTAX: list[tuple[re.Pattern[str], dict[str, str]]] = [
+    (
+        re.compile(r"unexpected end of template, expected '(?P<a>[^']+)'"),
+        {
+            "nl": "het sjabloon houdt op waar nog ‘{a}’ moet staan",
+            "en": "the template ends where ‘{a}’ must still come",
+        },
+    ),
+    (
+        re.compile(r"Unexpected end of template\..*innermost block that needs to be closed is '(?P<a>\w+)'"),
+        {
+            "nl": "het blok {{% {a} %}} wordt nergens gesloten met {{% end{a} %}}",
+            "en": "the block {{% {a} %}} is never closed with {{% end{a} %}}",
+        },
+    ),
+    (
+        re.compile(r"expected token '(?P<a>[^']+)', got '(?P<b>[^']*)'"),
+        {"nl": "hier staat ‘{b}’ waar {a} moet komen", "en": "‘{b}’ stands where {a} must come"},
+    ),
+    (
+        re.compile(r"Encountered unknown tag '(?P<a>\w+)'"),
+        {"nl": "onbekende opdracht {{% {a} %}}", "en": "unknown tag {{% {a} %}}"},
+    ),
+    (
+        re.compile(r"unexpected char '(?P<a>.+?)'"),
+        {"nl": "onverwacht teken ‘{a}’", "en": "unexpected character ‘{a}’"},
+    ),
+    (
+        re.compile(r"unexpected '(?P<a>[^']+)'"),
+        {"nl": "onverwacht ‘{a}’", "en": "unexpected ‘{a}’"},
+    ),
+]
+_JINJA_WORDS = {
+    "nl": {"end of print statement": "}}", "end of statement block": "%}", "name": "een naam"},
+    "en": {"end of print statement": "}}", "end of statement block": "%}", "name": "a name"},
+}
+
+
+# PyYAML's syntax errors, in words (PyYAML writes English).
+_YAML_SYNTAX: list[tuple[re.Pattern[str], dict[str, str]]] = [
+    (
+        re.compile(r"tab character|character '\\t'"),
+        {"nl": "een tab; spring in met spaties", "en": "a tab; indent with spaces"},
+    ),
+    (
+        re.compile(r"did not find expected ',' or '\]'"),
+        {"nl": "een lijst [ … ] wordt niet gesloten met ]", "en": "a list [ … ] is not closed with ]"},
+    ),
+    (
+        re.compile(r"did not find expected ',' or '\}'"),
+        {"nl": "een blok { … } wordt niet gesloten met }", "en": "a block { … } is not closed with }"},
+    ),
+    (
+        re.compile(r"did not find expected node content"),
+        {"nl": "hier ontbreekt een waarde", "en": "a value is missing here"},
+    ),
+    (
+        re.compile(r"mapping values are not allowed"),
+        {
+            "nl": "een dubbele punt waar geen sleutel kan staan (zet tekst met ‘: ’ tussen aanhalingstekens)",
+            "en": "a colon where no key can be (text with ‘: ’ must be quoted)",
+        },
+    ),
+    (
+        re.compile(r"could not find expected ':'"),
+        {"nl": "hier ontbreekt de dubbele punt na een sleutel", "en": "the colon after a key is missing"},
+    ),
+    (
+        re.compile(r"found unexpected end of stream|found unexpected end of"),
+        {"nl": "een aanhalingsteken wordt niet gesloten", "en": "a quote is not closed"},
+    ),
+    (
+        re.compile(r"expected <block end>|did not find expected key|expected <document start>"),
+        {"nl": "de inspringing klopt niet", "en": "the indentation is wrong"},
+    ),
+    (
+        re.compile(r"found character '(?P<a>.)' that cannot start any token|cannot start any token"),
+        {
+            "nl": "een teken waarmee geen waarde kan beginnen (zet de tekst tussen aanhalingstekens)",
+            "en": "a character no value can start with (quote the text)",
+        },
+    ),
+]
+
+
+def yaml_syntax(text: str, lang: str) -> str:
+    """PyYAML's syntax message in words; text PyYAML writes that is not known here is kept."""
+    for pattern, words in _YAML_SYNTAX:
+        if pattern.search(text):
+            return words[lang]
+    return text
+
+
+def jinja_syntax(text: str, lang: str) -> str:
+    """Jinja's syntax message in words; text Jinja writes that is not known here is kept."""
+    for pattern, words in _JINJA_SYNTAX:
+        found = pattern.search(text)
+        if found:
+            parts = {k: _JINJA_WORDS[lang].get(v, v) for k, v in found.groupdict().items()}
+            return words[lang].format(**parts)
+    return text
 
 
 def message(problem: Problem, lang: str = "nl") -> tuple[str, str]:
@@ -1831,6 +1989,11 @@ def message(problem: Problem, lang: str = "nl") -> tuple[str, str]:
         return problem.code, ", ".join(f"{k}={v}" for k, v in problem.args.items())
     what, todo = entry[lang]
     args = _arguments(problem, lang)
+    if problem.code == "template.syntax":
+        args["message"] = jinja_syntax(str(problem.args.get("message", "")), lang)
+    if problem.code == "yaml.syntax":
+        tab = problem.args.get("found") == "\t"
+        args["detail"] = yaml_syntax("tab character" if tab else str(problem.args.get("detail", "")), lang)
     return what.format_map(_Default(args)), todo.format_map(_Default(args)).strip()
 
 

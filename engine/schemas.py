@@ -76,6 +76,14 @@ def _kind_words(value: Any) -> str:
     return names.get(type(value), "string")
 
 
+def _numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _translate(doc: Document, error: Any, article_of: ArticleFinder | None, name: str) -> list[Problem]:
     path = tuple(error.absolute_path)
     article = article_of(doc.data, path) if article_of else None
@@ -124,7 +132,11 @@ def _translate(doc: Document, error: Any, article_of: ArticleFinder | None, name
             error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
         )
         got = _kind_words(error.instance)
+        if got == "number" and "integer" in expected and "number" not in expected:
+            got = "decimal"  # 2024.5 where a whole number belongs
         hint = "quote" if "string" in expected and got in ("number", "boolean") else None
+        if got == "string" and {"number", "integer"} & set(expected) and _numeric(error.instance):
+            hint = "unquote"
         return [
             problem(
                 "schema.type",
@@ -156,7 +168,49 @@ def _translate(doc: Document, error: Any, article_of: ArticleFinder | None, name
         ]
     if validator == "uniqueItems":
         return [problem("schema.duplicate_items")]
-    return [problem("schema.invalid", detail=error.message)]
+    if validator in ("anyOf", "oneOf"):
+        return _alternatives(doc, error, article_of, name, problem)
+    if validator in ("maxItems", "maxProperties", "maxLength"):
+        return [problem("schema.too_many", bound=error.validator_value)]
+    return [problem("schema.invalid", rule=validator, description=_description(schema) or "")]
+
+
+def _alternatives(
+    doc: Document, error: Any, article_of: ArticleFinder | None, name: str, problem: Callable[..., Problem]
+) -> list[Problem]:
+    """A value that fits none of several forms: the wrong kind of value is named as such; else
+    the fault of the form that fits best, in words (jsonschema's own sentence is English)."""
+    kinds: list[str] = []
+    for alternative in error.validator_value:
+        target = _resolve(name, alternative)
+        declared = target.get("type", [])
+        kinds += [k for k in ([declared] if isinstance(declared, str) else declared) if k not in kinds]
+    got = _kind_words(error.instance)
+    if kinds and got not in kinds and not (got == "number" and "integer" in kinds):
+        return [
+            problem(
+                "schema.type",
+                expected=kinds,
+                got=got,
+                value=error.instance,
+                hint=None,
+                description=_description(error.schema) or "",
+            )
+        ]
+    import jsonschema
+
+    best = jsonschema.exceptions.best_match(error.context or [])
+    if best is None or best is error:
+        return [problem("schema.invalid", rule=error.validator, description=_description(error.schema) or "")]
+    return _translate(doc, best, article_of, name)
+
+
+def _resolve(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """A subschema, following one local $ref."""
+    ref = schema.get("$ref", "") if isinstance(schema, dict) else ""
+    if ref.startswith("#/$defs/"):
+        return _root(name).get("$defs", {}).get(ref.removeprefix("#/$defs/"), {})
+    return schema if isinstance(schema, dict) else {}
 
 
 @cache

@@ -34,6 +34,7 @@ from jinja2 import (
     meta,
     nodes,
 )
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from convenant.diagnostics import ConvenantError, Location, Problem
@@ -98,6 +99,18 @@ def _find_name(line: str, name: str) -> int | None:
     return None
 
 
+_UNSAFE = re.compile(r"attribute '(?P<attr>[^']+)'|^(?P<call>.+?) is not safely callable")
+
+
+def _frame(error: BaseException) -> tuple[str | None, int | None]:
+    """The template file and line a runtime fault happened in: the innermost frame of a sentence
+    template when there is one (the file legal staff can open), else of a shared layout."""
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(SUFFIX)]
+    own = [f for f in frames if not Path(f.filename).resolve().is_relative_to(TEMPLATES_DIR)]
+    chosen = (own or frames)[-1:]
+    return (chosen[0].filename, chosen[0].lineno) if chosen else (None, None)
+
+
 def _problem_of(error: TemplateError, known: Iterable[str]) -> Problem:
     if isinstance(error, TemplateSyntaxError):
         return Problem(
@@ -105,11 +118,16 @@ def _problem_of(error: TemplateError, known: Iterable[str]) -> Problem:
             {"message": error.message or str(error)},
             _location(error.filename, error.lineno),
         )
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(SUFFIX)]
-    frame = frames[-1] if frames else None
+    filename, line = _frame(error)
+    if isinstance(error, TemplateNotFound):
+        return Problem("template.not_found", {"name": error.name}, _location(filename, line, None))
+    if isinstance(error, SecurityError):
+        unsafe = _UNSAFE.search(error.message or "")
+        name = (unsafe["attr"] or unsafe["call"]) if unsafe else "?"
+        return Problem("template.unsafe", {"name": name}, _location(filename, line, name))
     match = _UNDEFINED.search(error.message or "")
     name = (match["name"] or match["attr"]) if match else None
-    where = _location(frame.filename if frame else None, frame.lineno if frame else None, name)
+    where = _location(filename, line, name)
     if isinstance(error, UndefinedError) and name:
         return _unknown(name, known, where)
     return Problem("template.error", {"message": error.message or str(error)}, where)
@@ -119,10 +137,12 @@ def render(fmt: str, sentences: Path | None, name: str, context: Mapping[str, An
     """Render one template; a fault becomes a ConvenantError naming the template's file and line."""
     env = environment(fmt, sentences)
     try:
-        return env.get_template(name).render(context)
+        template = env.get_template(name)
     except TemplateNotFound as error:
         raise ConvenantError([Problem("template.not_found", {"name": error.name})]) from None
-    except TemplateError as error:
+    try:
+        return template.render(context)
+    except TemplateError as error:  # an include or import of a template that is not there too
         raise ConvenantError([_problem_of(error, context)]) from None
 
 

@@ -154,8 +154,9 @@ def test_the_sandbox_refuses_python_internals(tmp_path):
     with pytest.raises(ConvenantError) as caught:
         templating.render("md", tmp_path, "rules/probe.j2", {"value": "x"})
     problem = caught.value.problems[0]
-    assert problem.code in ("template.error", "template.unknown_variable")
+    assert problem.code == "template.unsafe" and problem.args["name"] == "__class__"
     assert problem.location is not None and problem.location.path.endswith("probe.j2")
+    assert problem.location.column == 10  # under __class__
 
 
 def _money_tree(text: str) -> expr.Node:
