@@ -5,6 +5,9 @@ shows it (the header is row 1). CSV cells are text; Excel cells keep their type 
 number, number, yes/no, date), and `engine.scenarios` reads them exactly. Writing goes to a
 temporary file beside the target, renamed over it only when everything was written: a failed
 run leaves no partial file and does not touch an earlier one.
+
+Limits (docs/analysts.md): a table file is a regular file of at most MAX_TABLE_BYTES, and a CSV
+cell holds at most MAX_CELL_CHARS characters (a number or a scenario's name needs far fewer).
 """
 
 from __future__ import annotations
@@ -12,16 +15,21 @@ from __future__ import annotations
 import csv
 import os
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 from engine.diagnostics import ConvenantError, Location, Problem
 from engine.paths import display_path
+from engine.reading import checked_file
 
 CSV, XLSX = ".csv", ".xlsx"
 SUFFIXES = (CSV, XLSX)
+MAX_TABLE_BYTES = 1024 * 1024 * 1024  # 1 GiB: some millions of scenarios
+MAX_CELL_CHARS = 10_000
 
 
 @dataclass
@@ -48,14 +56,20 @@ def file_kind(path: Path) -> str:
 def read_table(path: Path, sheet: str | None = None) -> Table:
     """Open a CSV (comma or semicolon, UTF-8, with or without BOM) or .xlsx table."""
     kind = file_kind(path)
-    if not path.exists():
-        raise _problem("file.not_found", path)
-    if path.is_dir():
-        raise _problem("file.is_directory", path)
+    checked_file(path, display_path(path), MAX_TABLE_BYTES)
     return _read_csv(path) if kind == CSV else _read_xlsx(path, sheet)
 
 
+def _csv_problem(path: Path, error: csv.Error, row: int) -> ConvenantError:
+    """A row the csv module cannot read: a cell too long, or a stray quote or NUL byte."""
+    where = Location(display_path(path), row)
+    if "field larger than field limit" in str(error):
+        return ConvenantError([Problem("batch.cell_too_long", {"row": row, "limit": MAX_CELL_CHARS}, where)])
+    return ConvenantError([Problem("batch.csv_unreadable", {"row": row}, where)])
+
+
 def _read_csv(path: Path) -> Table:
+    csv.field_size_limit(MAX_CELL_CHARS)  # the csv module's one (global) limit: a longer cell is a csv.Error
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             first = handle.readline()
@@ -65,17 +79,23 @@ def _read_csv(path: Path) -> Table:
     except OSError as error:
         raise _problem("file.unreadable", path, reason=error.strerror or str(error)) from None
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    header = [c.strip() for c in next(csv.reader([first], delimiter=delimiter), [])]
+    try:
+        header = [c.strip() for c in next(csv.reader([first], delimiter=delimiter), [])]
+    except csv.Error as error:
+        raise _csv_problem(path, error, 1) from None
     if not any(header):
         raise _problem("batch.no_header", path)
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.reader(handle, delimiter=delimiter)
-            next(reader)
-            for number, row in enumerate(reader, start=2):
-                if any(cell.strip() for cell in row):
-                    yield number, row + [""] * (len(header) - len(row))  # longer rows stay longer
+            try:
+                next(reader)
+                for number, row in enumerate(reader, start=2):
+                    if any(cell.strip() for cell in row):
+                        yield number, row + [""] * (len(header) - len(row))  # longer rows stay longer
+            except csv.Error as error:
+                raise _csv_problem(path, error, reader.line_num) from None
 
     return Table(display_path(path), header, rows(), count)
 
@@ -86,12 +106,14 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as error:
-        raise _problem("file.unreadable", path, reason=type(error).__name__) from None
+    except (InvalidFileException, zipfile.BadZipFile, ParseError, KeyError, ValueError, EOFError):
+        raise _problem("file.not_xlsx", path) from None  # a renamed CSV, a truncated file
+    except OSError as error:
+        raise _problem("file.unreadable", path, reason=error.strerror or type(error).__name__) from None
     if sheet is not None and sheet not in book.sheetnames:
         raise _problem("batch.no_sheet", path, sheet=sheet, sheets=", ".join(book.sheetnames))
     worksheet = book[sheet] if sheet is not None else book.worksheets[0]
-    cells = worksheet.iter_rows(values_only=True)
+    cells = _readable(path, worksheet.iter_rows(values_only=True))
     header_row = next(cells, None)
     header = ["" if c is None else str(c).strip() for c in (header_row or ())]
     while header and header[-1] == "":
@@ -110,6 +132,14 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
 
     count = worksheet.max_row - 1 if worksheet.max_row else None
     return Table(display_path(path), header, rows(), count)
+
+
+def _readable(path: Path, cells: Iterator[Any]) -> Iterator[Any]:
+    """The rows of a worksheet; a damaged sheet inside the zip is an invalid Excel file."""
+    try:
+        yield from cells
+    except (zipfile.BadZipFile, ParseError, KeyError, ValueError, EOFError, OSError):
+        raise _problem("file.not_xlsx", path) from None
 
 
 class AtomicWriter:
