@@ -336,9 +336,20 @@ def versions(ctx: click.Context, covenant: str, on: Any, fmt: str) -> None:
         click.echo(listing.listing_text(covenant, found, day, lang), nl=False)
 
 
+def _version_text(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    from engine.newversion import VERSION
+
+    if not VERSION.match(value):
+        what, todo = messages.message(
+            Problem("new_version.bad_version", {"version": repr(value)}), ctx.obj["lang"]
+        )
+        raise click.BadParameter(f"{what}; {todo}")
+    return value
+
+
 @cli.command("new-version", help=_W["new_version"])
 @click.argument("rulefile", type=click.Path(path_type=Path))
-@click.option("--version", "version", required=True, help=_W["version"])
+@click.option("--version", "version", required=True, callback=_version_text, help=_W["version"])
 @click.option("--valid-from", "valid_from", type=_DATE, required=True, help=_W["valid_from"])
 @click.option("--valid-until", "valid_until", type=_DATE, default=None, help=_W["valid_until"])
 @click.option("--version-date", "version_date", type=_DATE, default=None, help=_W["version_date"])
