@@ -313,7 +313,24 @@ WORKFLOW_HELP = {
     },
 }
 _W = WORKFLOW_HELP[messages.language()]
-_DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+class _Date(click.DateTime):
+    """A date yyyy-mm-dd; a wrong one (2025-13-01) is a usage error in the user's language."""
+
+    def __init__(self) -> None:
+        super().__init__(formats=["%Y-%m-%d"])
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            lang = messages.language((ctx.obj or {}).get("lang") if ctx else None)
+            what, todo = messages.message(Problem("versions.bad_date", {"given": value}), lang)
+            self.fail(f"{what}; {todo}", param, ctx)
+
+
+_DATE = _Date()
 
 
 @cli.command(help=_W["versions"])

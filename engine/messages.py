@@ -1409,6 +1409,10 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
             "holds.",
         ),
     },
+    "versions.bad_date": {
+        "nl": ("‘{given}’ is geen datum", "schrijf de datum als JJJJ-MM-DD, bijvoorbeeld 2025-01-01."),
+        "en": ("‘{given}’ is not a date", "write the date as YYYY-MM-DD, e.g. 2025-01-01."),
+    },
     "new_version.bad_version": {
         "nl": (
             "{version} is geen versienummer",

@@ -378,7 +378,8 @@ def folder_sha256(folder: Path | None) -> str | None:
         return None
     digest = hashlib.sha256()
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        content = read_bytes(path, display_path(path), MAX_TEMPLATE_BYTES)
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + content + b"\0")
     return digest.hexdigest()
 
 
