@@ -224,3 +224,39 @@ def test_the_limits_are_documented():
     assert "10.000 tekens" in analysts and "2 MB" in analysts
     assert "range()" in legal and "1.000.000" in legal
     assert "MAX_ITERATIONS" in developers and "engine/reading.py" in developers
+
+
+@pytest.mark.parametrize("option", ["--valid-from", "--version-date"])
+def test_an_impossible_date_is_a_dutch_usage_error(run, tmp_path, option):
+    args = (
+        ["--valid-from", "2025-01-01", option, "2025-13-01"]
+        if option != "--valid-from"
+        else [option, "2025-13-01"]
+    )
+    result = run("new-version", str(ASSEN), "--version", "1.7", *args, "--out", str(tmp_path / "n.yaml"))
+    _refused(result, "‘2025-13-01’ is geen datum", code=2)
+
+
+def test_a_misspelt_predecessor_column_names_the_column(run, tmp_path):
+    lines = (REPO_ROOT / "examples" / "groningen-2022-scenarios.csv").read_text(encoding="utf-8").splitlines()
+    lines[0] = lines[0].replace(
+        "aantal_indicaties.GM0003.bw_intramuraal", "aantal_indicaties.GM0O03.bw_intramuraal"
+    )
+    path = tmp_path / "scenarios.csv"
+    path.write_text("\n".join(lines[:3]) + "\n", encoding="utf-8")
+    result = run(
+        "batch",
+        str(REPO_ROOT / "rules" / "groningen" / "2021.yaml"),
+        str(path),
+        "--out",
+        str(tmp_path / "u.csv"),
+    )
+    _refused(result, "onbekende kolom of rij ‘GM0O03’ bij aantal_indicaties", "scenarios.csv:1")
+
+
+def test_a_template_fault_stops_letters_too(run, tmp_path):
+    rules = copy_rules(tmp_path)
+    (sentence_dir(rules) / "resultaat_bw.j2").write_text("{{ 'x' * 10**9 }}\n", encoding="utf-8")
+    out = tmp_path / "brieven"
+    result = run("letters", str(ASSEN_FACTS), "--rules", str(rules), "--out", str(out))
+    _refused(result, "meer dan 5000000 tekens", "resultaat_bw.j2:1")
