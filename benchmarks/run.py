@@ -45,11 +45,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from engine import batch as batch_module  # noqa: E402
-from engine.batch import Batch  # noqa: E402
-from engine.checking import load_rule_file  # noqa: E402
-from engine.evaluate import evaluate  # noqa: E402
-from engine.scenarios import Scenarios, facts_of, from_arrays  # noqa: E402
+from convenant import batch as batch_module  # noqa: E402
+from convenant.batch import Batch  # noqa: E402
+from convenant.checking import load_rule_file  # noqa: E402
+from convenant.evaluate import evaluate  # noqa: E402
+from convenant.scenarios import Scenarios, facts_of, from_arrays  # noqa: E402
 
 RULES = ROOT / "rules" / "assen" / "2024-v1.6.yaml"
 EXAMPLE = ROOT / "examples" / "assen-2024.yaml"
@@ -219,7 +219,7 @@ def _version(package: str) -> str:
 
 def command() -> list[str]:
     script = Path(sys.executable).parent / "convenant"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "engine"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "convenant"]
 
 
 def cold_evaluate(runs: int) -> list[float]:
@@ -259,7 +259,7 @@ def peak():
         kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     sys.stderr.write(f"PEAK {kib}\\n")
 atexit.register(peak)
-from engine.cli import main
+from convenant.cli import main
 sys.argv = ["convenant", *sys.argv[1:]]
 main()
 """
@@ -285,7 +285,7 @@ def groningen_explain(runs: int) -> list[float]:
     """Warm (in-process) `convenant explain examples/groningen-2022.yaml`: the rule file in force
     found and loaded, the facts checked and evaluated, the explanation built and rendered as
     Markdown (`engine.explain`), after one run that warms the imports and caches."""
-    from engine.explain import explain_file
+    from convenant.explain import explain_file
 
     def once() -> None:
         explain_file(GRONINGEN_EXAMPLE, None, "md", "nl", None)

@@ -1,5 +1,5 @@
-"""`python -m engine` is the `convenant` command."""
+"""`python -m convenant` is the `convenant` command."""
 
-from engine.cli import main
+from convenant.cli import main
 
 main()

@@ -28,17 +28,17 @@ from typing import Any
 
 import numpy as np
 
-from engine import messages, vectors
-from engine.checking import load_rule_file
-from engine.diagnostics import ConvenantError, Problem
-from engine.evaluate import Evaluation, evaluate
-from engine.model import CASE, YEAR, Rule, RuleFile
-from engine.paths import display_path
-from engine.scenarios import Reader, Scenarios, columns_of, facts_of, scenario_sets, year_sets, years_covered
-from engine.spreadsheets import AtomicWriter, read_table
-from engine.units import Kind
-from engine.vectorise import ARRAY_FACTS, Context, compile_rules, run
-from engine.vectors import Rat, Terms
+from convenant import messages, vectors
+from convenant.checking import load_rule_file
+from convenant.diagnostics import ConvenantError, Problem
+from convenant.evaluate import Evaluation, evaluate
+from convenant.model import CASE, YEAR, Rule, RuleFile
+from convenant.paths import display_path
+from convenant.scenarios import Reader, Scenarios, columns_of, facts_of, scenario_sets, year_sets, years_covered
+from convenant.spreadsheets import AtomicWriter, read_table
+from convenant.units import Kind
+from convenant.vectorise import ARRAY_FACTS, Context, compile_rules, run
+from convenant.vectors import Rat, Terms
 
 CHUNK = 25_000
 PROGRESS_FROM = 20_000  # scenarios from which the command shows a progress bar by default
@@ -304,7 +304,7 @@ def describe(problems: Iterable[Problem], lang: str) -> str:
 
 def cell_text(kind: Kind, value: Any) -> str:
     """One value as `convenant evaluate --format json` writes it, as text for a cell."""
-    from engine.report import json_value
+    from convenant.report import json_value
 
     shown = json_value(kind, value)
     if shown is None:

@@ -20,11 +20,11 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from engine import dates, expr, schemas
-from engine.citation import Citation
-from engine.diagnostics import ConvenantError, Location, Problem
-from engine.loading import Document, Scalar, load_document
-from engine.model import (
+from convenant import dates, expr, schemas
+from convenant.citation import Citation
+from convenant.diagnostics import ConvenantError, Location, Problem
+from convenant.loading import Document, Scalar, load_document
+from convenant.model import (
     CASE,
     MUNICIPALITY,
     YEAR,
@@ -62,9 +62,9 @@ from engine.model import (
     Warning,
     WeightedKey,
 )
-from engine.municipalities import TABLE_NAME, load_table
-from engine.paths import display_path, rules_dir
-from engine.units import Kind, ValueProblem, display, parse_value
+from convenant.municipalities import TABLE_NAME, load_table
+from convenant.paths import display_path, rules_dir
+from convenant.units import Kind, ValueProblem, display, parse_value
 
 SCHEMA_LINE = re.compile(r"^#\s*yaml-language-server:\s*\$schema=(\S+)\s*$")
 RULE_PRIMITIVES = (
@@ -403,7 +403,7 @@ class _Checker:
         self, ref: dict[str, str], per: str, path: tuple[str | int, ...]
     ) -> dict[str, Any] | None:
         """A parameter's values per member, read from a data table beside the rule file."""
-        from engine.tables import load_table as load_data_table
+        from convenant.tables import load_table as load_data_table
 
         try:
             table = load_data_table((self.base_dir / ref["file"]).resolve(), self.table)

@@ -16,8 +16,8 @@ from typing import Any
 
 import click
 
-from engine import messages
-from engine.diagnostics import ConvenantError, Problem
+from convenant import messages
+from convenant.diagnostics import ConvenantError, Problem
 
 EXIT_PROBLEM, EXIT_INTERNAL = 1, 3
 
@@ -171,7 +171,7 @@ def _restore(name: str, value: str | None) -> None:
 @click.pass_context
 @handles_problems
 def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
-    from engine.validation import validate_paths
+    from convenant.validation import validate_paths
 
     lang = ctx.obj["lang"]
     report = validate_paths(paths)
@@ -192,8 +192,8 @@ def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
 @click.pass_context
 @handles_problems
 def evaluate(ctx: click.Context, facts: Path, rules_file: Path | None, fmt: str) -> None:
-    from engine import report
-    from engine.session import evaluate_file
+    from convenant import report
+    from convenant.session import evaluate_file
 
     evaluation = evaluate_file(facts, rules_file)
     _emit(fmt, ctx.obj["lang"], evaluation, report.to_json, report.to_table)
@@ -206,8 +206,8 @@ def evaluate(ctx: click.Context, facts: Path, rules_file: Path | None, fmt: str)
 @click.pass_context
 @handles_problems
 def deadlines(ctx: click.Context, covenant: str, year: int, fmt: str) -> None:
-    from engine import registry, report
-    from engine.evaluate import deadlines_for
+    from convenant import registry, report
+    from convenant.evaluate import deadlines_for
 
     calendar = deadlines_for(registry.in_force(covenant, year), year)
     _emit(fmt, ctx.obj["lang"], calendar, report.deadlines_json, report.deadlines_table)
@@ -218,9 +218,9 @@ def deadlines(ctx: click.Context, covenant: str, year: int, fmt: str) -> None:
 @click.pass_context
 @handles_problems
 def table(ctx: click.Context, path: Path) -> None:
-    from engine import report
-    from engine.checking import table_for
-    from engine.tables import findings, load_table
+    from convenant import report
+    from convenant.checking import table_for
+    from convenant.tables import findings, load_table
 
     data = load_table(path.resolve(), table_for(path))
     click.echo(report.table_text(data, findings(data), ctx.obj["lang"]), nl=False)
@@ -236,7 +236,7 @@ def table(ctx: click.Context, path: Path) -> None:
 def explain(
     ctx: click.Context, facts: Path, municipality: str | None, rules_file: Path | None, fmt: str
 ) -> None:
-    from engine.explain import explain_file
+    from convenant.explain import explain_file
 
     click.echo(explain_file(facts, rules_file, fmt, ctx.obj["lang"], municipality), nl=False)
 
@@ -259,7 +259,7 @@ def letters(
     formats: tuple[str, ...],
     date_option: str | None,
 ) -> None:
-    from engine.letters import letters_for_file
+    from convenant.letters import letters_for_file
 
     written = letters_for_file(
         facts, rules_file, out, formats or ("md", "html", "pdf"), ctx.obj["lang"], date_option
@@ -342,7 +342,7 @@ _DATE = _Date()
 def versions(ctx: click.Context, covenant: str, on: Any, fmt: str) -> None:
     from datetime import date
 
-    from engine import versions as listing
+    from convenant import versions as listing
 
     lang = ctx.obj["lang"]
     day = on.date() if on else date.today()
@@ -354,7 +354,7 @@ def versions(ctx: click.Context, covenant: str, on: Any, fmt: str) -> None:
 
 
 def _version_text(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    from engine.newversion import VERSION
+    from convenant.newversion import VERSION
 
     if not VERSION.match(value):
         what, todo = messages.message(
@@ -382,7 +382,7 @@ def new_version(
     version_date: Any,
     out: Path | None,
 ) -> None:
-    from engine import newversion
+    from convenant import newversion
 
     plan = newversion.plan(
         rulefile,
@@ -404,9 +404,9 @@ def new_version(
 @click.pass_context
 @handles_problems
 def diff(ctx: click.Context, old: Path, new: Path, fmt: str, facts: Path | None) -> None:
-    from engine import diff_words, effect
-    from engine.checking import load_rule_file
-    from engine.diff import compare
+    from convenant import diff_words, effect
+    from convenant.checking import load_rule_file
+    from convenant.diff import compare
 
     lang = ctx.obj["lang"]
     before, after = load_rule_file(old), load_rule_file(new)
@@ -428,10 +428,10 @@ def diff(ctx: click.Context, old: Path, new: Path, fmt: str, facts: Path | None)
 @click.pass_context
 @handles_problems
 def verify(ctx: click.Context, rulefile: Path, fmt: str) -> None:
-    from engine.checking import load_rule_file
-    from engine.proof import verify as prove
-    from engine.proof import words
-    from engine.proof.results import Context
+    from convenant.checking import load_rule_file
+    from convenant.proof import verify as prove
+    from convenant.proof import words
+    from convenant.proof.results import Context
 
     lang = ctx.obj["lang"]
     rules = load_rule_file(rulefile)
@@ -477,7 +477,7 @@ def batch(
     wanted: tuple[str, ...],
     progress: bool | None,
 ) -> None:
-    from engine.batch import PROGRESS_FROM, WORDS, run_file
+    from convenant.batch import PROGRESS_FROM, WORDS, run_file
 
     lang = ctx.obj["lang"]
     words = WORDS[lang]

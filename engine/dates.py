@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from engine.diagnostics import Fault
+from convenant.diagnostics import Fault
 
 MONTH_CLIP = "afkappen"
 MONTH_REFUSE = "weigeren"

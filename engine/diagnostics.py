@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.citation import Citation
+from convenant.citation import Citation
 
 
 @dataclass(frozen=True)

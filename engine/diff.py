@@ -16,11 +16,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from engine.citation import Citation
-from engine.dates import Period
-from engine.diagnostics import ConvenantError, Problem
-from engine.model import Interpretation, Parameter, RuleFile
-from engine.units import Kind
+from convenant.citation import Citation
+from convenant.dates import Period
+from convenant.diagnostics import ConvenantError, Problem
+from convenant.model import Interpretation, Parameter, RuleFile
+from convenant.units import Kind
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 # how list items are matched between versions, per primitive or field: by this key

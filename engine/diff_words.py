@@ -12,11 +12,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from engine.citation import Citation
-from engine.dates import Period
-from engine.diff import ADDED, REMOVED, Change, Shown
-from engine.model import RuleFile
-from engine.units import Kind, display
+from convenant.citation import Citation
+from convenant.dates import Period
+from convenant.diff import ADDED, REMOVED, Change, Shown
+from convenant.model import RuleFile
+from convenant.units import Kind, display
 
 # Templates: "{cite}" at the start makes the article the subject; otherwise the sentence is
 # prefixed with "Artikel …: " when the change belongs to an article.

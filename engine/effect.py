@@ -14,14 +14,14 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from engine import money
-from engine.citation import Citation
-from engine.diagnostics import ConvenantError, Problem
-from engine.evaluate import Evaluation, evaluate
-from engine.facts import check_facts, read_header
-from engine.model import CASE, MUNICIPALITY, Rule, RuleFile
-from engine.report import PAYS, RECEIVES, direction, json_value
-from engine.units import Kind, display, percent_text
+from convenant import money
+from convenant.citation import Citation
+from convenant.diagnostics import ConvenantError, Problem
+from convenant.evaluate import Evaluation, evaluate
+from convenant.facts import check_facts, read_header
+from convenant.model import CASE, MUNICIPALITY, Rule, RuleFile
+from convenant.report import PAYS, RECEIVES, direction, json_value
+from convenant.units import Kind, display, percent_text
 
 OLD, NEW = "old", "new"
 

@@ -29,11 +29,11 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from engine import dates, expr, money
-from engine.citation import Citation
-from engine.diagnostics import ConvenantError, Location, Problem
-from engine.facts import Facts
-from engine.model import (
+from convenant import dates, expr, money
+from convenant.citation import Citation
+from convenant.diagnostics import ConvenantError, Location, Problem
+from convenant.facts import Facts
+from convenant.model import (
     CASE,
     MUNICIPALITY,
     YEAR,
@@ -51,8 +51,8 @@ from engine.model import (
     Threshold,
     WeightedKey,
 )
-from engine.parties import YearParties, in_year
-from engine.units import Kind
+from convenant.parties import YearParties, in_year
+from convenant.units import Kind
 
 FACT, PARAMETER, RULE, DEADLINE, BUILTIN = "fact", "parameter", "rule", "deadline", "builtin"
 

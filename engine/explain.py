@@ -19,14 +19,14 @@ from typing import Any
 
 from markupsafe import Markup
 
-from engine import __version__, expr, money, templating
-from engine.citation import Citation
-from engine.diagnostics import ConvenantError, Problem
-from engine.evaluate import BUILTIN, DEADLINE, FACT, PARAMETER, Evaluation, InputUse, TraceNode
-from engine.explainers import PRIMITIVES, UNKNOWN, Scope
-from engine.model import CASE, MUNICIPALITY, Expression, Rule
-from engine.units import Kind
-from engine.wording import WORDS, show
+from convenant import __version__, expr, money, templating
+from convenant.citation import Citation
+from convenant.diagnostics import ConvenantError, Problem
+from convenant.evaluate import BUILTIN, DEADLINE, FACT, PARAMETER, Evaluation, InputUse, TraceNode
+from convenant.explainers import PRIMITIVES, UNKNOWN, Scope
+from convenant.model import CASE, MUNICIPALITY, Expression, Rule
+from convenant.units import Kind
+from convenant.wording import WORDS, show
 
 _SPACES = re.compile(r"[ \t\r\n]+")  # not the no-break space between € and an amount
 SETS_IN_WORDS = {"municipality": "gemeente", "case": "casus", "row": "rij"}  # a member in a sentence
@@ -143,7 +143,7 @@ def shown(kind: Kind, value: Any, lang: str) -> Shown:
 
 def member_of(ev: Evaluation, wanted: str) -> str:
     """A municipality of the year given by CBS code or name, or by a party that merged into it."""
-    from engine.parties import existing_on
+    from convenant.parties import existing_on
 
     day = date(ev.facts.year, 1, 1)
     table = ev.rules.municipalities
@@ -439,7 +439,7 @@ def render(explanation: Explanation, fmt: str, standalone: bool = True, page: bo
 
 def explain_file(facts: Path, rules_file: Path | None, fmt: str, lang: str, member: str | None) -> str:
     """`convenant explain`: the facts' evaluation explained, for every result or one municipality."""
-    from engine.session import evaluate_file
+    from convenant.session import evaluate_file
 
     ev = evaluate_file(facts, rules_file)
     code = member_of(ev, member) if member else None

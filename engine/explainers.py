@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from engine import dates, formula, money
-from engine.evaluate import Evaluation, TraceNode
-from engine.model import (
+from convenant import dates, formula, money
+from convenant.evaluate import Evaluation, TraceNode
+from convenant.model import (
     After,
     Decision,
     Distribute,
@@ -29,8 +29,8 @@ from engine.model import (
     Threshold,
     WeightedKey,
 )
-from engine.units import Kind, percent_text
-from engine.wording import WORDS, exact_number, show
+from convenant.units import Kind, percent_text
+from convenant.wording import WORDS, exact_number, show
 
 
 @dataclass(frozen=True)

@@ -33,9 +33,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from engine.diagnostics import Fault
-from engine.money import round_half_up
-from engine.units import Kind
+from convenant.diagnostics import Fault
+from convenant.money import round_half_up
+from convenant.units import Kind
 
 KEYWORDS = {"if", "then", "else", "and", "or", "not", "true", "false"}
 FUNCTIONS = {"sum", "any", "all", "min", "max", "abs", "round", "interpretation"}

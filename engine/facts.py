@@ -22,15 +22,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from engine import schemas
-from engine.checking import parse_fact_value, schema_of
-from engine.citation import Citation
-from engine.diagnostics import ConvenantError, Location, Problem
-from engine.loading import Document, load_document
-from engine.model import CASE, MUNICIPALITY, FactDecl, RuleFile
-from engine.parties import YearParties, existing_on, in_year, predecessors_on
-from engine.paths import display_path
-from engine.units import Kind, ValueProblem
+from convenant import schemas
+from convenant.checking import parse_fact_value, schema_of
+from convenant.citation import Citation
+from convenant.diagnostics import ConvenantError, Location, Problem
+from convenant.loading import Document, load_document
+from convenant.model import CASE, MUNICIPALITY, FactDecl, RuleFile
+from convenant.parties import YearParties, existing_on, in_year, predecessors_on
+from convenant.paths import display_path
+from convenant.units import Kind, ValueProblem
 
 SUMMABLE = (Kind.MONEY, Kind.COUNT)
 

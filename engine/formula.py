@@ -12,9 +12,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine import expr
-from engine.units import Kind
-from engine.wording import WORDS, show, signed_in_formula
+from convenant import expr
+from convenant.units import Kind
+from convenant.wording import WORDS, show, signed_in_formula
 
 _OPS = {"+": "+", "-": "−", "*": "×", "/": "/", "=": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥"}
 _LOGIC = {"nl": {"and": "en", "or": "of", "not": "niet"}, "en": {"and": "and", "or": "or", "not": "not"}}

@@ -27,14 +27,14 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from engine import __version__, dates, explain, templating
-from engine.diagnostics import ConvenantError, Location, Problem
-from engine.evaluate import Evaluation
-from engine.explainers import Scope
-from engine.model import MUNICIPALITY
-from engine.parties import YearParty
-from engine.units import Kind
-from engine.wording import WORDS, show
+from convenant import __version__, dates, explain, templating
+from convenant.diagnostics import ConvenantError, Location, Problem
+from convenant.evaluate import Evaluation
+from convenant.explainers import Scope
+from convenant.model import MUNICIPALITY
+from convenant.parties import YearParty
+from convenant.units import Kind
+from convenant.wording import WORDS, show
 
 FORMATS = ("md", "html", "pdf")
 MANIFEST = "brieven.sha256"  # lists every letter with its hash; marks a folder this command owns
@@ -308,7 +308,7 @@ def make_letters(
         for letter in compose(ev, "md", lang, when):
             files[f"{letter.stem}.md"] = render(ev, letter, "md", lang, when, source, page=True).encode()
     if "html" in formats or "pdf" in formats:
-        from engine.pdf import html_to_pdf
+        from convenant.pdf import html_to_pdf
 
         author = WORDS[lang]["college_of"].format(name=_centrum(ev))
         for letter in compose(ev, "html", lang, when):
@@ -365,9 +365,9 @@ def letters_for_file(
 ) -> list[str]:
     """`convenant letters`: check the rules, the facts and the templates, evaluate, make every
     letter in memory, then write them all at once. Returns the names written."""
-    from engine.evaluate import evaluate
-    from engine.session import load_for_facts
-    from engine.template_check import check_templates
+    from convenant.evaluate import evaluate
+    from convenant.session import load_for_facts
+    from convenant.template_check import check_templates
 
     rules, checked = load_for_facts(facts, rules_file)
     check_templates(rules)

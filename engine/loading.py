@@ -22,8 +22,8 @@ from typing import Any
 
 import yaml
 
-from engine.diagnostics import ConvenantError, Location, Problem, Problems
-from engine.reading import read_bytes
+from convenant.diagnostics import ConvenantError, Location, Problem, Problems
+from convenant.reading import read_bytes
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 # A rule or fact file is a few levels deep; 100 levels of mappings and lists is far beyond any

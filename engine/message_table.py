@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from engine.messages import CATALOGUE
+from convenant.messages import CATALOGUE
 
 BEGIN, END = "<!-- meldingen:begin (gegenereerd) -->", "<!-- meldingen:end -->"
 GROUPS = {

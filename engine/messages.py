@@ -20,11 +20,11 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from engine.citation import Citation
-from engine.dates import dutch_date
-from engine.diagnostics import ConvenantError, Problem
-from engine.reading import read_bytes
-from engine.units import UNIT_NAMES, Kind, percent_text
+from convenant.citation import Citation
+from convenant.dates import dutch_date
+from convenant.diagnostics import ConvenantError, Problem
+from convenant.reading import read_bytes
+from convenant.units import UNIT_NAMES, Kind, percent_text
 
 LANGUAGES = ("nl", "en")
 

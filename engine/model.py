@@ -10,10 +10,10 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from engine import expr
-from engine.citation import Citation
-from engine.loading import Document
-from engine.units import Kind
+from convenant import expr
+from convenant.citation import Citation
+from convenant.loading import Document
+from convenant.units import Kind
 
 MUNICIPALITY = "municipality"
 CASE = "case"

@@ -10,11 +10,11 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from engine import schemas
-from engine.diagnostics import ConvenantError, Problem
-from engine.loading import Document, load_document
-from engine.model import Municipality, MunicipalityTable
-from engine.paths import display_path
+from convenant import schemas
+from convenant.diagnostics import ConvenantError, Problem
+from convenant.loading import Document, load_document
+from convenant.model import Municipality, MunicipalityTable
+from convenant.paths import display_path
 
 TABLE_NAME = "municipalities.yaml"
 

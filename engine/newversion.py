@@ -18,15 +18,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from engine import registry, schemas
-from engine.checking import SCHEMA_LINE, check_rule_file, load_rule_file, table_for
-from engine.diagnostics import ConvenantError, Location, Problem
-from engine.loading import parse_document
-from engine.model import RuleFile
-from engine.paths import display_path
-from engine.textedit import replace_first_line, replace_values
-from engine.units import Kind, display
-from engine.versions import overlap, overlap_problem, rules_directory_of
+from convenant import registry, schemas
+from convenant.checking import SCHEMA_LINE, check_rule_file, load_rule_file, table_for
+from convenant.diagnostics import ConvenantError, Location, Problem
+from convenant.loading import parse_document
+from convenant.model import RuleFile
+from convenant.paths import display_path
+from convenant.textedit import replace_first_line, replace_values
+from convenant.units import Kind, display
+from convenant.versions import overlap, overlap_problem, rules_directory_of
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 # the rule-file schema's pattern for covenant.version: letters, digits, '.', '_' and '-'
@@ -210,7 +210,7 @@ def _replace(path: Path, text: str) -> None:
 def write(plan: Plan) -> None:
     """Write the new file with a copy of the old one's sentence templates (legal staff's sentences
     carry over to the new version), then close the old one; if anything fails, nothing new stays."""
-    from engine.templating import sentence_dir
+    from convenant.templating import sentence_dir
 
     _write_new(plan.new_path, plan.new_text, plan.old_path)
     sentences, new_sentences = sentence_dir(plan.old_path), sentence_dir(plan.new_path)

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from engine.diagnostics import ConvenantError, Problem
-from engine.model import MunicipalityTable, Party, RuleFile
+from convenant.diagnostics import ConvenantError, Problem
+from convenant.model import MunicipalityTable, Party, RuleFile
 
 
 @dataclass(frozen=True)
@@ -43,8 +43,8 @@ class YearParties:
 def existing_on(table: MunicipalityTable, code: str, day: date) -> str | None:
     """The municipality that `code` is, or merged into, on `day`; None if it did not exist yet.
 
-    >>> from engine.municipalities import load_table
-    >>> from engine.paths import rules_dir
+    >>> from convenant.municipalities import load_table
+    >>> from convenant.paths import rules_dir
     >>> table = load_table(rules_dir() / "municipalities.yaml")
     >>> existing_on(table, "GM0003", date(2022, 1, 1)), existing_on(table, "GM0003", date(2020, 1, 1))
     ('GM1979', 'GM0003')
@@ -68,8 +68,8 @@ def existing_on(table: MunicipalityTable, code: str, day: date) -> str | None:
 def predecessors_on(table: MunicipalityTable, member: str, day: date) -> list[str]:
     """Every code that merged into `member` by `day` (sorted): what a fact file may name instead of it.
 
-    >>> from engine.municipalities import load_table
-    >>> from engine.paths import rules_dir
+    >>> from convenant.municipalities import load_table
+    >>> from convenant.paths import rules_dir
     >>> predecessors_on(load_table(rules_dir() / "municipalities.yaml"), "GM1979", date(2022, 1, 1))
     ['GM0003', 'GM0010', 'GM0024']
     """

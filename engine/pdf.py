@@ -12,7 +12,7 @@ import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from engine import __version__
+from convenant import __version__
 
 FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 FAMILY = "DejaVuSerif"

@@ -13,7 +13,7 @@ import os
 import stat
 from pathlib import Path
 
-from engine.diagnostics import ConvenantError, Location, Problem
+from convenant.diagnostics import ConvenantError, Location, Problem
 
 
 def _refuse(code: str, display: str, **args: object) -> ConvenantError:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine import schemas
-from engine.checking import SCHEMA_LINE, load_rule_file
-from engine.diagnostics import ConvenantError, Location, Problem
-from engine.loading import load_document
-from engine.model import RuleFile
-from engine.paths import display_path, rules_dir
-from engine.reading import first_line
+from convenant import schemas
+from convenant.checking import SCHEMA_LINE, load_rule_file
+from convenant.diagnostics import ConvenantError, Location, Problem
+from convenant.loading import load_document
+from convenant.model import RuleFile
+from convenant.paths import display_path, rules_dir
+from convenant.reading import first_line
 
 
 @dataclass(frozen=True)

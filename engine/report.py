@@ -12,11 +12,11 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from engine import __version__, dates, money
-from engine.citation import Citation
-from engine.evaluate import Calendar, Evaluation, TraceNode
-from engine.model import CASE, MUNICIPALITY, Rule
-from engine.units import Kind, display
+from convenant import __version__, dates, money
+from convenant.citation import Citation
+from convenant.evaluate import Calendar, Evaluation, TraceNode
+from convenant.model import CASE, MUNICIPALITY, Rule
+from convenant.units import Kind, display
 
 RECEIVES, PAYS, NOTHING = "ontvangt", "betaalt", "nihil"
 HEADINGS = {
@@ -585,7 +585,7 @@ TABLE_WORDS = {
 
 def table_text(table: Any, found: list[Any], lang: str = "nl") -> str:
     """A data table's corrections and every sum that is not exact, in words."""
-    from engine.tables import EXACT, OFF, ROUNDING
+    from convenant.tables import EXACT, OFF, ROUNDING
 
     w = TABLE_WORDS[lang]
     titles = {c.id: c.title for c in table.columns}

@@ -12,13 +12,13 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from engine import dates
-from engine.diagnostics import ConvenantError, Location, Problem
-from engine.evaluate import Evaluation, evaluate
-from engine.facts import Case, Facts, FactValue
-from engine.model import CASE, MUNICIPALITY, FactDecl, RuleFile
-from engine.parties import in_year
-from engine.units import Kind
+from convenant import dates
+from convenant.diagnostics import ConvenantError, Location, Problem
+from convenant.evaluate import Evaluation, evaluate
+from convenant.facts import Case, Facts, FactValue
+from convenant.model import CASE, MUNICIPALITY, FactDecl, RuleFile
+from convenant.parties import in_year
+from convenant.units import Kind
 
 SAMPLE_PATH = "<voorbeeldfeiten>"
 SAMPLE_CASE = "voorbeeld-1"

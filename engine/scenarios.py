@@ -40,16 +40,16 @@ from typing import Any
 
 import numpy as np
 
-from engine import money, vectors
-from engine.checking import parse_fact_value
-from engine.citation import Citation
-from engine.diagnostics import ConvenantError, Location, Problem
-from engine.facts import FactChecker, Facts
-from engine.loading import Document, MappingNode
-from engine.model import CASE, MUNICIPALITY, FactDecl, RuleFile
-from engine.parties import existing_on, in_year, predecessors_on
-from engine.spreadsheets import Table
-from engine.units import Kind, ValueProblem, display
+from convenant import money, vectors
+from convenant.checking import parse_fact_value
+from convenant.citation import Citation
+from convenant.diagnostics import ConvenantError, Location, Problem
+from convenant.facts import FactChecker, Facts
+from convenant.loading import Document, MappingNode
+from convenant.model import CASE, MUNICIPALITY, FactDecl, RuleFile
+from convenant.parties import existing_on, in_year, predecessors_on
+from convenant.spreadsheets import Table
+from convenant.units import Kind, ValueProblem, display
 
 SCENARIO, YEAR, FACT, MEMBER, COLUMN, VALUE = "scenario", "jaar", "feit", "gemeente", "kolom", "waarde"
 INTEGERS = (Kind.MONEY, Kind.COUNT)  # kept as int64 arrays: money in cents, counts as they are
@@ -291,7 +291,7 @@ def from_arrays(rules: RuleFile, columns: dict[str, Any], year: int, label: str 
     checks as for a file: unknown and missing columns stop; a value below a fact's minimum
     fails its scenario.
     """
-    from engine.registry import check_first_year, check_year
+    from convenant.registry import check_first_year, check_year
 
     check_year(rules, year)
     check_first_year(rules, year)

@@ -13,10 +13,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from engine.citation import Citation
-from engine.diagnostics import Problem
-from engine.loading import Document
-from engine.paths import SCHEMAS_DIR
+from convenant.citation import Citation
+from convenant.diagnostics import Problem
+from convenant.loading import Document
+from convenant.paths import SCHEMAS_DIR
 
 RULE_FILE = "rule-file.schema.json"
 FACTS = "facts.schema.json"

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine import registry
-from engine.checking import load_rule_file
-from engine.evaluate import Evaluation, evaluate
-from engine.facts import Facts, check_facts, read_header
-from engine.model import RuleFile
+from convenant import registry
+from convenant.checking import load_rule_file
+from convenant.evaluate import Evaluation, evaluate
+from convenant.facts import Facts, check_facts, read_header
+from convenant.model import RuleFile
 
 
 def load_for_facts(facts_path: Path, rules_file: Path | None = None) -> tuple[RuleFile, Facts]:

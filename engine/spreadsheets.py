@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import ParseError
 
-from engine.diagnostics import ConvenantError, Location, Problem
-from engine.paths import display_path
-from engine.reading import checked_file
+from convenant.diagnostics import ConvenantError, Location, Problem
+from convenant.paths import display_path
+from convenant.reading import checked_file
 
 CSV, XLSX = ".csv", ".xlsx"
 SUFFIXES = (CSV, XLSX)

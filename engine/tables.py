@@ -14,13 +14,13 @@ from fractions import Fraction
 from functools import cache
 from pathlib import Path
 
-from engine import schemas
-from engine.citation import Citation
-from engine.diagnostics import ConvenantError, Problem
-from engine.loading import Document, load_document
-from engine.model import Correction, MunicipalityTable, Table, TableColumn, TableRow
-from engine.paths import display_path
-from engine.units import Kind, ValueProblem, parse_value
+from convenant import schemas
+from convenant.citation import Citation
+from convenant.diagnostics import ConvenantError, Problem
+from convenant.loading import Document, load_document
+from convenant.model import Correction, MunicipalityTable, Table, TableColumn, TableRow
+from convenant.paths import display_path
+from convenant.units import Kind, ValueProblem, parse_value
 
 TOTALS_ROW = "totalen"
 HUNDRED = Fraction(1)

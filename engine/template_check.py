@@ -12,12 +12,12 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from engine import explain, letters, templating
-from engine.diagnostics import ConvenantError, Location, Problem
-from engine.explainers import Scope
-from engine.model import RuleFile
-from engine.paths import display_path
-from engine.sample import sample_evaluation
+from convenant import explain, letters, templating
+from convenant.diagnostics import ConvenantError, Location, Problem
+from convenant.explainers import Scope
+from convenant.model import RuleFile
+from convenant.paths import display_path
+from convenant.sample import sample_evaluation
 
 
 def _file_problems(rules: RuleFile, folder: Path) -> list[Problem]:

@@ -47,9 +47,9 @@ from jinja2 import (
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 
-from engine.diagnostics import ConvenantError, Location, Problem
-from engine.paths import display_path
-from engine.reading import read_bytes
+from convenant.diagnostics import ConvenantError, Location, Problem
+from convenant.paths import display_path
+from convenant.reading import read_bytes
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 FORMATS = ("md", "html")

@@ -4,7 +4,7 @@ Legal staff read their rule files as text: comments, the order of fields and the
 survive a tool's edit. So a value is replaced where the located node (`engine.loading`) says it
 is written, and the result is read back to prove that exactly that value changed.
 
->>> from engine.loading import parse_document
+>>> from convenant.loading import parse_document
 >>> doc = parse_document('a:\\n  b: "1.6"   # versie\\n  c: 2024-01-01\\n', "x.yaml")
 >>> print(replace_values(doc, {("a", "b"): "1.7", ("a", "c"): "2025-01-01"}), end="")
 a:
@@ -17,7 +17,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping
 
-from engine.loading import Document, Scalar, parse_document
+from convenant.loading import Document, Scalar, parse_document
 
 FieldPath = tuple[str | int, ...]
 

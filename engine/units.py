@@ -15,8 +15,8 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
-from engine import dates, money
-from engine.diagnostics import Fault
+from convenant import dates, money
+from convenant.diagnostics import Fault
 
 
 class Kind(StrEnum):

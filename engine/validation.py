@@ -11,18 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine import schemas
-from engine.checking import SCHEMA_LINE, load_rule_file, table_for
-from engine.diagnostics import ConvenantError, Location, Problem
-from engine.loading import load_document
-from engine.model import RuleFile
-from engine.municipalities import load_table
-from engine.paths import display_path
-from engine.reading import first_line
-from engine.session import evaluate_file
-from engine.tables import OFF, ROUNDING, findings
-from engine.tables import load_table as load_data_table
-from engine.versions import period_problems
+from convenant import schemas
+from convenant.checking import SCHEMA_LINE, load_rule_file, table_for
+from convenant.diagnostics import ConvenantError, Location, Problem
+from convenant.loading import load_document
+from convenant.model import RuleFile
+from convenant.municipalities import load_table
+from convenant.paths import display_path
+from convenant.reading import first_line
+from convenant.session import evaluate_file
+from convenant.tables import OFF, ROUNDING, findings
+from convenant.tables import load_table as load_data_table
+from convenant.versions import period_problems
 
 RULE_FILE, TABLE, FACTS, DATA = "rule-file", "municipalities", "facts", "data-table"
 KIND_WORDS = {
@@ -100,7 +100,7 @@ def _kind(path: Path) -> str:
 
 def _check(path: Path, kind: str, report: ValidationReport, rule_files: dict[Path, RuleFile]) -> str:
     if kind == RULE_FILE:
-        from engine.template_check import check_templates  # Jinja only for commands that render
+        from convenant.template_check import check_templates  # Jinja only for commands that render
 
         rules = rule_files[path] = load_rule_file(path)
         check_templates(rules)

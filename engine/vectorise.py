@@ -24,10 +24,10 @@ from typing import Any
 
 import numpy as np
 
-from engine import expr, vectors
-from engine.model import MUNICIPALITY, YEAR, Decision, Distribute, Expression, Rule, RuleFile, WeightedKey
-from engine.units import Kind
-from engine.vectors import Rat, Terms
+from convenant import expr, vectors
+from convenant.model import MUNICIPALITY, YEAR, Decision, Distribute, Expression, Rule, RuleFile, WeightedKey
+from convenant.units import Kind
+from convenant.vectors import Rat, Terms
 
 NUMERIC_FACTS = (Kind.MONEY, Kind.COUNT, Kind.PERCENTAGE, Kind.RATIO)
 ARRAY_FACTS = (*NUMERIC_FACTS, Kind.BOOLEAN)

@@ -11,13 +11,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from engine import registry
-from engine.checking import load_rule_file
-from engine.diagnostics import ConvenantError, Problem
-from engine.model import Covenant, RuleFile
-from engine.municipalities import TABLE_NAME
-from engine.paths import display_path, rules_dir
-from engine.units import Kind, display
+from convenant import registry
+from convenant.checking import load_rule_file
+from convenant.diagnostics import ConvenantError, Problem
+from convenant.model import Covenant, RuleFile
+from convenant.municipalities import TABLE_NAME
+from convenant.paths import display_path, rules_dir
+from convenant.units import Kind, display
 
 IN_FORCE, EXPIRED, FUTURE = "in_werking", "vervallen", "toekomstig"
 STATUS_WORDS = {
@@ -45,7 +45,7 @@ _WORDS = {
 def status(covenant: Covenant, on: date) -> str:
     """The status of a version on a reference date.
 
-    >>> from engine.citation import Citation
+    >>> from convenant.citation import Citation
     >>> c = Covenant("x", "X", None, "1", date(2023, 11, 8), date(2024, 1, 1), date(2025, 12, 31),
     ...              Citation(10), None, None, None)
     >>> [status(c, date(y, 6, 1)) for y in (2023, 2024, 2026)]

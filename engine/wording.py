@@ -12,8 +12,8 @@ import math
 from fractions import Fraction
 from typing import Any
 
-from engine import money
-from engine.units import Kind, display
+from convenant import money
+from convenant.units import Kind, display
 
 EXACT_DECIMALS = 6  # an amount with a fraction of a cent is shown with at most this many decimals
 

@@ -14,14 +14,14 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from engine.checking import check_rule_file, load_rule_file, table_for
-from engine.cli import cli
-from engine.diagnostics import ConvenantError, Problem
-from engine.evaluate import Evaluation, evaluate
-from engine.facts import Facts, FactValue
-from engine.loading import load_document, parse_document
-from engine.model import RuleFile
-from engine.paths import REPO_ROOT
+from convenant.checking import check_rule_file, load_rule_file, table_for
+from convenant.cli import cli
+from convenant.diagnostics import ConvenantError, Problem
+from convenant.evaluate import Evaluation, evaluate
+from convenant.facts import Facts, FactValue
+from convenant.loading import load_document, parse_document
+from convenant.model import RuleFile
+from tests.paths import REPO_ROOT
 
 RULES = REPO_ROOT / "rules"
 ASSEN = RULES / "assen" / "2024-v1.6.yaml"

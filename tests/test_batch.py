@@ -19,12 +19,12 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from engine import report
-from engine.batch import Batch
-from engine.diagnostics import ConvenantError
-from engine.evaluate import evaluate
-from engine.scenarios import Reader
-from engine.spreadsheets import Table
+from convenant import report
+from convenant.batch import Batch
+from convenant.diagnostics import ConvenantError
+from convenant.evaluate import evaluate
+from convenant.scenarios import Reader
+from convenant.spreadsheets import Table
 from tests.conftest import ASSEN, ASSEN_CODES, ASSEN_FACTS, assen_rules, make_facts, write_facts
 
 SCALARS = [
@@ -251,13 +251,13 @@ def test_a_file_level_problem_stops_before_anything_is_written(run, tmp_path):
 
 
 def test_a_crash_halfway_leaves_no_partial_file(run, tmp_path, monkeypatch):
-    import engine.batch
+    import convenant.batch
 
     rng = random.Random(5)
     source = write_csv(tmp_path / "s.csv", [row_of(random_scenario(rng, str(i))) for i in range(30)])
-    monkeypatch.setattr(engine.batch, "CHUNK", 10)
+    monkeypatch.setattr(convenant.batch, "CHUNK", 10)
     calls = []
-    original = engine.batch.Batch.evaluate
+    original = convenant.batch.Batch.evaluate
 
     def failing(self, scenarios):
         calls.append(len(scenarios))
@@ -265,7 +265,7 @@ def test_a_crash_halfway_leaves_no_partial_file(run, tmp_path, monkeypatch):
             raise RuntimeError("simulated crash")
         return original(self, scenarios)
 
-    monkeypatch.setattr(engine.batch.Batch, "evaluate", failing)
+    monkeypatch.setattr(convenant.batch.Batch, "evaluate", failing)
     result = run("batch", str(ASSEN), str(source), "--out", str(tmp_path / "out.csv"))
     assert result.exit_code == 3 and "simulated crash" in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.csv"]
@@ -454,8 +454,8 @@ def test_a_progress_bar_on_request(run, tmp_path):
 def test_every_message_code_of_the_batch_modules_speaks_dutch_and_english():
     import re
 
-    from engine import messages
-    from engine.paths import REPO_ROOT
+    from convenant import messages
+    from tests.paths import REPO_ROOT
 
     codes = set()
     for module in ("batch", "scenarios", "tables", "vectorise", "vectors"):
@@ -469,7 +469,7 @@ def test_every_message_code_of_the_batch_modules_speaks_dutch_and_english():
 def test_scenarios_from_arrays_for_a_monte_carlo_run():
     import numpy as np
 
-    from engine.scenarios import from_arrays
+    from convenant.scenarios import from_arrays
 
     rng = random.Random(31)
     scenarios = [random_scenario(rng, "") for _ in range(50)]
@@ -493,7 +493,7 @@ def test_scenarios_from_arrays_for_a_monte_carlo_run():
 
 
 def test_the_example_scenarios_start_from_the_example_facts(run, tmp_path):
-    from engine.paths import REPO_ROOT
+    from tests.paths import REPO_ROOT
 
     source = REPO_ROOT / "examples" / "assen-2024-scenarios.csv"
     result = run("batch", str(ASSEN), str(source), "--out", str(tmp_path / "o.csv"))

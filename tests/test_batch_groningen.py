@@ -23,17 +23,17 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine import report
-from engine.batch import META, Batch
-from engine.checking import load_rule_file
-from engine.diagnostics import ConvenantError
-from engine.evaluate import evaluate
-from engine.facts import FactHeader, check_facts
-from engine.loading import parse_document
-from engine.model import RuleFile
-from engine.paths import REPO_ROOT
-from engine.scenarios import Reader
-from engine.spreadsheets import Table
+from convenant import report
+from convenant.batch import META, Batch
+from convenant.checking import load_rule_file
+from convenant.diagnostics import ConvenantError
+from convenant.evaluate import evaluate
+from convenant.facts import FactHeader, check_facts
+from convenant.loading import parse_document
+from convenant.model import RuleFile
+from tests.paths import REPO_ROOT
+from convenant.scenarios import Reader
+from convenant.spreadsheets import Table
 from tests.conftest import assen_text, check_text, facts_text, replace_once
 
 RULES = REPO_ROOT / "rules" / "groningen" / "2021.yaml"

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from engine.paths import REPO_ROOT
+from tests.paths import REPO_ROOT
 from tests.conftest import ASSEN_CODES, ASSEN_FACTS
 
 
@@ -150,7 +150,7 @@ def test_a_missing_fact_file(run):
 
 def test_the_console_script_evaluates_without_importing_sympy():
     code = (
-        "import sys; from engine.cli import cli\n"
+        "import sys; from convenant.cli import cli\n"
         "try:\n    cli(['evaluate', sys.argv[1]], prog_name='convenant')\n"
         "except SystemExit as e:\n    assert e.code in (0, None), e.code\n"
         "assert 'sympy' not in sys.modules, 'sympy imported'\n"
@@ -165,7 +165,7 @@ def test_a_broken_rule_file_gives_no_traceback_from_the_real_process(tmp_path):
     broken = tmp_path / "broken.yaml"
     broken.write_text("# yaml-language-server: $schema=../schemas/rule-file.schema.json\nformat: [\n")
     done = subprocess.run(
-        [sys.executable, "-m", "engine", "validate", str(broken)],
+        [sys.executable, "-m", "convenant", "validate", str(broken)],
         capture_output=True,
         text=True,
         cwd=REPO_ROOT,

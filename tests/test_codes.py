@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from engine.loading import load_document
-from engine.paths import REPO_ROOT
+from convenant.loading import load_document
+from tests.paths import REPO_ROOT
 from tests.conftest import ASSEN_CODES, assen_rules
 
 CODE = re.compile(r"\bGM[0-9]{4}\b")

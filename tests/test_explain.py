@@ -14,14 +14,14 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from engine import explain, explainers, expr, formula, templating
-from engine.checking import load_rule_file
-from engine.diagnostics import ConvenantError
-from engine.evaluate import evaluate
-from engine.facts import check_facts, read_header
-from engine.paths import REPO_ROOT
-from engine.session import evaluate_file
-from engine.units import Kind
+from convenant import explain, explainers, expr, formula, templating
+from convenant.checking import load_rule_file
+from convenant.diagnostics import ConvenantError
+from convenant.evaluate import evaluate
+from convenant.facts import check_facts, read_header
+from tests.paths import REPO_ROOT
+from convenant.session import evaluate_file
+from convenant.units import Kind
 from tests.conftest import ASSEN_CODES, ASSEN_FACTS, assen_facts, assen_rules, evaluate_assen, write_facts
 from tests.explain_support import copy_rules
 

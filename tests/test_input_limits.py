@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from engine.templating import sentence_dir
+from convenant.templating import sentence_dir
 from tests.conftest import ASSEN, ASSEN_FACTS, REPO_ROOT
 from tests.explain_support import copy_rules
 
@@ -125,7 +125,7 @@ def test_a_fact_file_that_is_not_a_small_regular_text_file_is_refused(run, tmp_p
 
 def _convenant(*args: str) -> subprocess.CompletedProcess[str]:
     """A FIFO would hang a test run in-process: these run in a child with a timeout."""
-    command = [sys.executable, "-m", "engine", *args]
+    command = [sys.executable, "-m", "convenant", *args]
     return subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=REPO_ROOT)
 
 
@@ -202,7 +202,7 @@ def test_a_version_with_odd_characters_is_a_usage_error(run, tmp_path, version):
 
 
 def test_a_rule_file_version_must_match_the_schema_pattern():
-    from engine.newversion import VERSION
+    from convenant.newversion import VERSION
 
     schema = json.loads((REPO_ROOT / "schemas" / "rule-file.schema.json").read_text(encoding="utf-8"))
     assert VERSION.pattern in json.dumps(schema)

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from engine.cli import cli
-from engine.letters import MANIFEST
-from engine.loading import load_document
-from engine.paths import REPO_ROOT
+from convenant.cli import cli
+from convenant.letters import MANIFEST
+from convenant.loading import load_document
+from tests.paths import REPO_ROOT
 from tests.conftest import ASSEN_CODES, ASSEN_FACTS, assen_facts, write_facts
 from tests.explain_support import amounts, copy_rules, dates_in, edit_template, letter_text
 
@@ -143,7 +143,7 @@ def test_a_rerun_gives_byte_identical_files(letters_dir, tmp_path):
     """Another process, another hash seed, another day: the same bytes (md, html and pdf)."""
     again = tmp_path / "again"
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
-    command = [sys.executable, "-m", "engine", "letters", str(ASSEN_FACTS), "--out", str(again)]
+    command = [sys.executable, "-m", "convenant", "letters", str(ASSEN_FACTS), "--out", str(again)]
     done = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     for path in letters_dir.iterdir():

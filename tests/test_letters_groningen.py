@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from engine.checking import load_rule_file
-from engine.cli import cli
-from engine.loading import load_document
-from engine.paths import REPO_ROOT
+from convenant.checking import load_rule_file
+from convenant.cli import cli
+from convenant.loading import load_document
+from tests.paths import REPO_ROOT
 from tests.explain_support import amounts, dates_in, letter_text
 from tests.test_groningen import MEMBERS
 

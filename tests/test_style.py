@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from engine.paths import REPO_ROOT
+from tests.paths import REPO_ROOT
 
 
 def test_ruff_check_and_format():

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import shutil
 
-from engine.sample import sample_evaluation
-from engine.template_check import check_templates
-from engine.templating import sentence_dir
+from convenant.sample import sample_evaluation
+from convenant.template_check import check_templates
+from convenant.templating import sentence_dir
 from tests.conftest import ASSEN_CODES, ASSEN_FACTS, assen_rules
 from tests.explain_support import copy_rules, edit_template
 

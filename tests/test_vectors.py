@@ -10,13 +10,13 @@ import numpy as np
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from engine import money, report, vectors
-from engine.batch import Batch
-from engine.diagnostics import ConvenantError
-from engine.evaluate import evaluate
-from engine.scenarios import Reader
-from engine.spreadsheets import Table
-from engine.vectors import Rat, Terms
+from convenant import money, report, vectors
+from convenant.batch import Batch
+from convenant.diagnostics import ConvenantError
+from convenant.evaluate import evaluate
+from convenant.scenarios import Reader
+from convenant.spreadsheets import Table
+from convenant.vectors import Rat, Terms
 from tests.conftest import ASSEN_CODES, assen_text, check_text, make_facts, replace_once
 
 # Numerators from small to far past 2⁶³: the int64 path and the exact object path.

@@ -6,9 +6,9 @@ from __future__ import annotations
 import os
 import re
 
-from engine.message_table import BEGIN, END, replace_section, table
-from engine.messages import CATALOGUE
-from engine.paths import REPO_ROOT
+from convenant.message_table import BEGIN, END, replace_section, table
+from convenant.messages import CATALOGUE
+from tests.paths import REPO_ROOT
 
 GUIDE = REPO_ROOT / "docs" / "legal-staff.md"
 

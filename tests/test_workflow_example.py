@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.paths import REPO_ROOT
+from tests.paths import REPO_ROOT
 from tests.conftest import ASSEN_FACTS, assen_facts, write_facts
 from tests.workflow import ASSEN_17, ASSEN_17_EDITS, SNAPSHOTS, _default_rules_dir, rules_copy
 

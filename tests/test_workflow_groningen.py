@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shutil
 
-from engine.paths import REPO_ROOT
+from tests.paths import REPO_ROOT
 
 GRONINGEN = REPO_ROOT / "rules" / "groningen"
 

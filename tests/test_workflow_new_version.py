@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from engine import newversion
-from engine.checking import load_rule_file
+from convenant import newversion
+from convenant.checking import load_rule_file
 from tests.conftest import ASSEN, assen_text
 from tests.workflow import _default_rules_dir, assen_version, rules_copy
 

@@ -11,10 +11,10 @@ import typing
 
 import pytest
 
-from engine import model, registry
-from engine.paths import REPO_ROOT
-from engine.proof import OBLIGATIONS, verify
-from engine.proof.results import PROVEN, REFUTED, Context
+from convenant import model, registry
+from tests.paths import REPO_ROOT
+from convenant.proof import OBLIGATIONS, verify
+from convenant.proof.results import PROVEN, REFUTED, Context
 from tests.conftest import ASSEN, assen_text, check_text, replace_once
 from tests.workflow import _default_rules_dir
 
@@ -39,7 +39,7 @@ def results_of(text: str) -> dict[tuple[str, str], typing.Any]:
 
 
 def messages_of(result) -> list[str]:
-    from engine.messages import message
+    from convenant.messages import message
 
     return [message(p, "nl")[0] for p in result.problems]
 
@@ -192,8 +192,8 @@ def test_only_verify_imports_sympy():
             assert not re.search(r"^\s*(import|from)\s+sympy", path.read_text(), re.M), path
     code = (
         "import sys\n"
-        "import engine.cli, engine.diff, engine.diff_words, engine.effect, engine.newversion, "
-        "engine.versions\n"
+        "import convenant.cli, convenant.diff, convenant.diff_words, convenant.effect, convenant.newversion, "
+        "convenant.versions\n"
         "assert 'sympy' not in sys.modules\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT)

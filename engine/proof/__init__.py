@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from engine.model import (
+from convenant.model import (
     After,
     Decision,
     Distribute,
@@ -30,8 +30,8 @@ from engine.model import (
     Threshold,
     WeightedKey,
 )
-from engine.proof import decisions, keys, sheets
-from engine.proof.results import Context, Result
+from convenant.proof import decisions, keys, sheets
+from convenant.proof.results import Context, Result
 
 Obligation = Callable[[Rule, Context], list[Result]]
 
@@ -66,7 +66,7 @@ def verify(context: Context) -> list[Result]:
 
 def _as_rule(duty: Duty) -> Rule:
     """A duty's check seen as a yes/no rule, so the branch obligation applies to it unchanged."""
-    from engine.units import Kind
+    from convenant.units import Kind
 
     assert duty.check is not None
     return Rule(

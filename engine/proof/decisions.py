@@ -15,11 +15,11 @@ from typing import Any
 from sympy import And, Not, Or, true
 from sympy.logic.boolalg import Boolean
 
-from engine import expr, money
-from engine.model import YEAR, Decision, Expression, Rule
-from engine.proof.logic import UNKNOWN, Solver, Translator, Witness
-from engine.proof.results import PROVEN, REFUTED, UNDECIDED, Context, Result, result
-from engine.units import Kind, display, percent_text
+from convenant import expr, money
+from convenant.model import YEAR, Decision, Expression, Rule
+from convenant.proof.logic import UNKNOWN, Solver, Translator, Witness
+from convenant.proof.results import PROVEN, REFUTED, UNDECIDED, Context, Result, result
+from convenant.units import Kind, display, percent_text
 
 
 def _translator(rule: Rule, context: Context) -> Translator:

@@ -18,10 +18,10 @@ from typing import Any
 
 from sympy import IndexedBase, Rational, Sum, Symbol, factor_terms, floor, frac, simplify, symbols, true
 
-from engine import money
-from engine.model import Distribute, Rule, WeightedKey
-from engine.proof.results import NO_OBLIGATION, PROVEN, REFUTED, UNDECIDED, Context, Result, result
-from engine.units import display
+from convenant import money
+from convenant.model import Distribute, Rule, WeightedKey
+from convenant.proof.results import NO_OBLIGATION, PROVEN, REFUTED, UNDECIDED, Context, Result, result
+from convenant.units import display
 
 _I, _N = symbols("i n", integer=True, positive=True)
 EXHAUSTIVE_PARTIES, EXHAUSTIVE_CENTS, EXHAUSTIVE_DENOMINATOR = 4, 40, 6
@@ -53,7 +53,7 @@ def distribution(rule: Rule, context: Context) -> list[Result]:
     key = context.rules.rules.get(rule.spec.key)
     key_label = key.label if key else rule.spec.key
     found = []
-    from engine.proof.sheets import KEY_OBLIGATIONS
+    from convenant.proof.sheets import KEY_OBLIGATIONS
 
     if any(context.proven(rule.spec.key, obligation) for obligation in KEY_OBLIGATIONS):
         k, amount = IndexedBase("k", real=True), Symbol("A", real=True)

@@ -30,9 +30,9 @@ from sympy.logic.boolalg import Boolean, BooleanFalse, BooleanTrue
 from sympy.logic.inference import satisfiable
 from sympy.solvers.simplex import InfeasibleLPError, UnboundedLPError, lpmax
 
-from engine import expr
-from engine.model import YEAR, RuleFile
-from engine.units import Kind
+from convenant import expr
+from convenant.model import YEAR, RuleFile
+from convenant.units import Kind
 
 UNKNOWN = "unknown"
 SEARCH_LIMIT = 256

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from sympy import IndexedBase, Sum, Symbol, factor_terms, simplify, symbols, true
 
-from engine.model import ProRata, Ration, Rule, Sheet
-from engine.proof.keys import exhaustive, largest_remainder_lemma
-from engine.proof.results import PROVEN, UNDECIDED, Context, Result, result
+from convenant.model import ProRata, Ration, Rule, Sheet
+from convenant.proof.keys import exhaustive, largest_remainder_lemma
+from convenant.proof.results import PROVEN, UNDECIDED, Context, Result, result
 
 KEY_OBLIGATIONS = ("key_total", "sheet_total", "pro_rata_total")  # what a distribution may rely on
 _R, _C, _N_ROWS, _N_COLUMNS = symbols("r c R K", integer=True, positive=True)

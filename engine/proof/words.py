@@ -10,9 +10,9 @@ from typing import Any
 
 import sympy
 
-from engine import messages
-from engine.model import RuleFile
-from engine.proof.results import NO_OBLIGATION, PROVEN, REFUTED, UNDECIDED, Result
+from convenant import messages
+from convenant.model import RuleFile
+from convenant.proof.results import NO_OBLIGATION, PROVEN, REFUTED, UNDECIDED, Result
 
 CLAIMS = {
     "nl": {
