@@ -210,6 +210,17 @@ class _Refused(click.BadParameter):
         self.value, self.expected = value, expected
 
 
+class _Explained(click.BadParameter):
+    """A value refused by one of our own checks that says in its own words what is wrong and what
+    to do (a version number, an impossible date)."""
+
+    def __init__(
+        self, what: str, todo: str, ctx: click.Context | None = None, param: click.Parameter | None = None
+    ) -> None:
+        super().__init__(f"{what}; {todo}", ctx, param)
+        self.what, self.todo = what, todo
+
+
 def _param_name(param: click.Parameter | None) -> str:
     if param is None:
         return "—"
@@ -255,6 +266,8 @@ def _usage_problem(error: click.UsageError, lang: str) -> Problem:
             name=_param_name(error.param),
             expected=words[error.expected],
         )
+    if isinstance(error, _Explained):
+        return problem("usage.explained", what=error.what, todo=error.todo, name=_param_name(error.param))
     if isinstance(error, click.BadParameter):
         quoted = _QUOTED.findall(error.message)
         value = quoted[0] if quoted else error.message.split(" ")[0]
@@ -488,7 +501,24 @@ WORKFLOW_HELP = {
     },
 }
 _W = WORKFLOW_HELP[messages.language()]
-_DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+class _Date(click.DateTime):
+    """A date yyyy-mm-dd; a wrong one (2025-13-01) is a usage error in the user's language."""
+
+    def __init__(self) -> None:
+        super().__init__(formats=["%Y-%m-%d"])
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            lang = messages.language((ctx.obj or {}).get("lang") if ctx else None)
+            what, todo = messages.message(Problem("versions.bad_date", {"given": value}), lang)
+            raise _Explained(what, todo, ctx, param) from None
+
+
+_DATE = _Date()
 
 
 @cli.command(help=_W["versions"])
@@ -511,9 +541,20 @@ def versions(ctx: click.Context, covenant: str, on: Any, fmt: str) -> None:
         click.echo(listing.listing_text(covenant, found, day, lang), nl=False)
 
 
+def _version_text(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    from convenant.newversion import VERSION
+
+    if not VERSION.match(value):
+        what, todo = messages.message(
+            Problem("new_version.bad_version", {"version": repr(value)}), ctx.obj["lang"]
+        )
+        raise _Explained(what, todo, ctx, param)
+    return value
+
+
 @cli.command("new-version", help=_W["new_version"])
 @click.argument("rulefile", type=click.Path(path_type=Path))
-@click.option("--version", "version", required=True, help=_W["version"])
+@click.option("--version", "version", required=True, callback=_version_text, help=_W["version"])
 @click.option("--valid-from", "valid_from", type=_DATE, required=True, help=_W["valid_from"])
 @click.option("--valid-until", "valid_until", type=_DATE, default=None, help=_W["valid_until"])
 @click.option("--version-date", "version_date", type=_DATE, default=None, help=_W["version_date"])

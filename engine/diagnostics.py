@@ -24,6 +24,8 @@ class Location:
     def __str__(self) -> str:
         if self.line is None:
             return self.path
+        if self.column is None:
+            return f"{self.path}:{self.line}"
         return f"{self.path}:{self.line}:{self.column}"
 
 

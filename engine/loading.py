@@ -26,8 +26,16 @@ from typing import Any
 import yaml
 
 from convenant.diagnostics import ConvenantError, Location, Problem, Problems
+from convenant.reading import read_bytes
+from convenant.units import MAX_FRACTION_DIGITS, MAX_INTEGER_DIGITS
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
+# A rule or fact file is a few levels deep; 100 levels of mappings and lists is far beyond any
+# real file and far below Python's recursion limit, which a hostile file would otherwise reach.
+MAX_DEPTH = 100
+# The largest amount in any covenant is in the hundreds of millions; 15 digits before the point
+# (below a thousand billion euro) and 15 after leave room for every real number and refuse a
+# 5000-digit one before anything computes with it.
 # libyaml's parser gives the same events and marks as PyYAML's own, several times faster; only
 # parse events are used, never a constructor, so the choice of loader class builds no objects.
 _PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -135,20 +143,7 @@ class Document:
 
 
 def _read_text(path: Path, display: str) -> tuple[bytes, str]:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ConvenantError([Problem("file.not_found", {"path": display})]) from None
-    except IsADirectoryError:
-        raise ConvenantError([Problem("file.is_directory", {"path": display})]) from None
-    except OSError as exc:
-        raise ConvenantError(
-            [Problem("file.unreadable", {"path": display, "reason": exc.strerror})]
-        ) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise ConvenantError(
-            [Problem("file.too_large", {"size": len(raw), "limit": MAX_FILE_BYTES}, Location(display))]
-        )
+    raw = read_bytes(path, display, MAX_FILE_BYTES)
     try:
         # a byte-order mark (Notepad saves one) is not part of the text; the hash stays that of
         # the bytes on disk, so it matches `sha256sum` of the file
@@ -203,6 +198,7 @@ class _Builder:
         self.display = display
         self.problems = Problems()
         self._resolver = yaml.resolver.Resolver()
+        self._depth = 0
 
     def _loc(self, event: Any, length: int = 1) -> Location:
         mark = event.start_mark
@@ -238,6 +234,32 @@ class _Builder:
             scalar = Scalar(start.line, start.column, end.line, end.column, event.value, style)
             scalar.value = event.value if is_key else self._scalar_value(event)  # a key is a name
             return scalar
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            if self._depth >= MAX_DEPTH:
+                return self._too_deep(event, events)
+            self._depth += 1
+            try:
+                return self._collection(event, events)
+            finally:
+                self._depth -= 1
+        raise AssertionError(f"unexpected YAML event {event!r}")
+
+    def _too_deep(self, event: Any, events: Any) -> Node:
+        """Report the first level too deep and skip what it holds, without recursing into it."""
+        self.problems.add("yaml.too_deep", limit=MAX_DEPTH, location=self._loc(event))
+        open_ = 1
+        for child in events:
+            if isinstance(child, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                open_ += 1
+            elif isinstance(child, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                open_ -= 1
+                if open_ == 0:
+                    break
+        start, end = event.start_mark, event.end_mark
+        return Scalar(start.line, start.column, end.line, end.column, "", None, None)
+
+    def _collection(self, event: Any, events: Any) -> Node:
+        start = event.start_mark
         if isinstance(event, yaml.SequenceStartEvent):
             items: list[Node] = []
             for child in events:
@@ -246,9 +268,7 @@ class _Builder:
                     assert end is not None  # PyYAML's parser gives every event its marks
                     return SequenceNode(start.line, start.column, end.line, end.column, items)
                 items.append(self._node(child, events))
-        if isinstance(event, yaml.MappingStartEvent):
-            return self._mapping(event, events)
-        raise AssertionError(f"unexpected YAML event {event!r}")
+        return self._mapping(event, events)
 
     def _mapping(self, event: Any, events: Any) -> MappingNode:
         start = event.start_mark
@@ -291,10 +311,20 @@ class _Builder:
             return True
         if text in _FALSE:
             return False
-        if _INT.match(text):
-            return int(text)
-        if _DECIMAL.match(text):
-            return Decimal(text)
+        if _INT.match(text) or _DECIMAL.match(text):
+            whole, _, fraction = text.lstrip("+-").partition(".")
+            if len(whole) > MAX_INTEGER_DIGITS or len(fraction) > MAX_FRACTION_DIGITS:
+                self.problems.add(
+                    "yaml.number_too_long",
+                    text=text if len(text) <= 40 else text[:20] + "…",
+                    digits=len(whole),
+                    fraction=len(fraction),
+                    limit=MAX_INTEGER_DIGITS,
+                    fraction_limit=MAX_FRACTION_DIGITS,
+                    location=self._loc(event, min(len(text), 40)),
+                )
+                return text
+            return Decimal(text) if fraction else int(text)
         if text.lower() in _YAML11_BOOL:
             self.problems.add("yaml.ambiguous_bool", text=text, location=self._loc(event, len(text)))
             return text

@@ -23,7 +23,8 @@ from typing import Any
 
 from convenant.citation import Citation
 from convenant.dates import dutch_date
-from convenant.diagnostics import Problem
+from convenant.diagnostics import ConvenantError, Problem
+from convenant.reading import read_bytes
 from convenant.units import UNIT_NAMES, Kind, percent_text
 
 LANGUAGES = ("nl", "en")
@@ -45,12 +46,43 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
     },
     "file.too_large": {
         "nl": (
-            "het bestand is te groot ({size} bytes; hoogstens {limit})",
-            "een regel- of feitenbestand is klein; controleer of dit het goede bestand is.",
+            "het bestand {path} is groter dan {limit} bytes",
+            "controleer of dit het goede bestand is; zie de grenzen in docs/analysts.md.",
         ),
         "en": (
-            "the file is too large ({size} bytes; at most {limit})",
-            "rule and fact files are small; check that this is the right file.",
+            "the file {path} is larger than {limit} bytes",
+            "check that this is the right file; see the limits in docs/analysts.md.",
+        ),
+    },
+    "file.not_xlsx": {
+        "nl": (
+            "{path} is geen geldig Excel-bestand (.xlsx)",
+            "open het bestand in Excel en sla het op als Excel-werkmap (.xlsx), of geef een .csv-bestand "
+            "de naam .csv.",
+        ),
+        "en": (
+            "{path} is not a valid Excel file (.xlsx)",
+            "open it in Excel and save it as an Excel workbook (.xlsx), or name a CSV file .csv.",
+        ),
+    },
+    "file.not_regular": {
+        "nl": (
+            "{path} is geen gewoon bestand (maar bijvoorbeeld een apparaat, een pijp of een socket)",
+            "geef een bestand op dat op schijf staat.",
+        ),
+        "en": (
+            "{path} is not a regular file (but a device, a pipe or a socket, for example)",
+            "give a file that is stored on disk.",
+        ),
+    },
+    "file.symlink_loop": {
+        "nl": (
+            "{path} is een symbolische koppeling die naar zichzelf terugverwijst",
+            "herstel of verwijder de koppeling, of geef het bestand zelf op.",
+        ),
+        "en": (
+            "{path} is a symbolic link that points back to itself",
+            "repair or remove the link, or give the file itself.",
         ),
     },
     "file.not_utf8": {
@@ -88,6 +120,41 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
             "controleer de inspringing en de dubbele punten rond deze plek.",
         ),
         "en": ("the file is not valid YAML: {detail}", "check indentation and colons around here."),
+    },
+    "yaml.too_deep": {
+        "nl": (
+            "het bestand is hier dieper genest dan {limit} niveaus",
+            "een regel- of feitenbestand is hoogstens enkele niveaus diep; controleer de inspringing "
+            "en de haakjes.",
+        ),
+        "en": (
+            "the file is nested deeper than {limit} levels here",
+            "a rule or fact file is a few levels deep at most; check the indentation and the brackets.",
+        ),
+    },
+    "value.number_too_long": {
+        "nl": (
+            "het getal {value} is te lang ({digits} cijfers vóór de punt, {fraction} erna)",
+            "een getal heeft hoogstens {limit} cijfers vóór de punt en {fraction_limit} erna; "
+            "controleer het getal.",
+        ),
+        "en": (
+            "the number {value} is too long ({digits} digits before the point, {fraction} after)",
+            "a number has at most {limit} digits before the point and {fraction_limit} after; "
+            "check the number.",
+        ),
+    },
+    "yaml.number_too_long": {
+        "nl": (
+            "het getal {text} is te lang ({digits} cijfers vóór de punt, {fraction} erna)",
+            "een getal heeft hoogstens {limit} cijfers vóór de punt en {fraction_limit} erna; "
+            "controleer het getal.",
+        ),
+        "en": (
+            "the number {text} is too long ({digits} digits before the point, {fraction} after)",
+            "a number has at most {limit} digits before the point and {fraction_limit} after; "
+            "check the number.",
+        ),
     },
     "yaml.multiple_documents": {
         "nl": (
@@ -1149,6 +1216,91 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
         "nl": ("het sjabloon kan niet worden ingevuld: {message}", "controleer deze regel van het sjabloon."),
         "en": ("the template cannot be filled in: {message}", "check this line of the template."),
     },
+    "template.unknown_filter": {
+        "nl": (
+            "het sjabloon gebruikt een onbekend filter ‘{name}’",
+            "{suggestion}Beschikbaar zijn: {known}.",
+        ),
+        "en": ("the template uses an unknown filter ‘{name}’", "{suggestion}Available: {known}."),
+    },
+    "template.unknown_test": {
+        "nl": ("het sjabloon gebruikt een onbekende test ‘{name}’", "{suggestion}Beschikbaar zijn: {known}."),
+        "en": ("the template uses an unknown test ‘{name}’", "{suggestion}Available: {known}."),
+    },
+    "template.division_by_zero": {
+        "nl": ("het sjabloon deelt hier door nul", "controleer de deling (/, // of %) op deze regel."),
+        "en": ("the template divides by zero here", "check the division (/, // or %) on this line."),
+    },
+    "template.include": {
+        "nl": (
+            "een zin mag geen ander sjabloon gebruiken ({what})",
+            "schrijf de zin uit in dit bestand; include, import en extends zijn alleen voor de vaste "
+            "opmaak van het programma.",
+        ),
+        "en": (
+            "a sentence may not use another template ({what})",
+            "write the sentence out in this file; include, import and extends are only for the "
+            "program's own layouts.",
+        ),
+    },
+    "template.budget_range": {
+        "nl": (
+            "range() geeft hier meer dan {limit} getallen",
+            "een zin telt hoogstens {limit} getallen af; controleer de grenzen van de range.",
+        ),
+        "en": (
+            "range() gives more than {limit} numbers here",
+            "a sentence counts at most {limit} numbers; check the range's bounds.",
+        ),
+    },
+    "template.budget_iterations": {
+        "nl": (
+            "de lussen van dit sjabloon draaien samen meer dan {limit} keer",
+            "controleer de for-lussen, vooral lussen binnen lussen.",
+        ),
+        "en": (
+            "the loops of this template run more than {limit} times together",
+            "check the for loops, especially loops inside loops.",
+        ),
+    },
+    "template.budget_text": {
+        "nl": (
+            "het sjabloon maakt hier een tekst of lijst van meer dan {limit} tekens",
+            "een zin is kort; controleer vermenigvuldigingen (*), samenvoegingen (~, +) en de getallen "
+            "die u aan een filter meegeeft.",
+        ),
+        "en": (
+            "the template makes a text or list of more than {limit} characters here",
+            "a sentence is short; check multiplications (*), joins (~, +) and the numbers given to a filter.",
+        ),
+    },
+    "template.budget_power": {
+        "nl": (
+            "de machtsverheffing (**) maakt hier een getal van meer dan {limit} bits",
+            "controleer de exponent.",
+        ),
+        "en": ("the power (**) makes a number of more than {limit} bits here", "check the exponent."),
+    },
+    "template.budget_output": {
+        "nl": (
+            "het sjabloon schrijft meer dan {limit} tekens",
+            "controleer de lussen en herhalingen in het sjabloon.",
+        ),
+        "en": (
+            "the template writes more than {limit} characters",
+            "check the template's loops and repetitions.",
+        ),
+    },
+    "template.too_deep": {
+        "nl": (
+            "het sjabloon roept zichzelf (of zijn macro's) te diep aan",
+            "een macro die zichzelf aanroept moet een einde hebben; controleer de voorwaarde.",
+        ),
+        "en": (
+            "the template calls itself (or its macros) too deeply",
+            "a macro that calls itself needs an end; check its condition.",
+        ),
+    },
     "template.not_found": {
         "nl": (
             "het sjabloon {name} bestaat niet",
@@ -1175,6 +1327,10 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
     "usage.missing": {
         "nl": ("{what} {name} ontbreekt", "{command} --help toont wat dit commando nodig heeft."),
         "en": ("{what} {name} is missing", "{command} --help shows what this command needs."),
+    },
+    "usage.explained": {  # our own check of a command-line value says what is wrong in its own words
+        "nl": ("{name}: {what}", "{todo}"),
+        "en": ("{name}: {what}", "{todo}"),
     },
     "usage.bad_value": {
         "nl": ("‘{value}’ is geen geldige waarde voor {name}", "{expected}"),
@@ -1474,6 +1630,22 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
             "holds.",
         ),
     },
+    "versions.bad_date": {
+        "nl": ("‘{given}’ is geen datum", "schrijf de datum als JJJJ-MM-DD, bijvoorbeeld 2025-01-01."),
+        "en": ("‘{given}’ is not a date", "write the date as YYYY-MM-DD, e.g. 2025-01-01."),
+    },
+    "new_version.bad_version": {
+        "nl": (
+            "{version} is geen versienummer",
+            "een versienummer bestaat uit letters, cijfers, punten, liggende en gewone streepjes "
+            "(hoogstens 32 tekens), bijvoorbeeld 1.7.",
+        ),
+        "en": (
+            "{version} is not a version number",
+            "a version number consists of letters, digits, dots, underscores and hyphens (at most 32), "
+            "for example 1.7.",
+        ),
+    },
     "new_version.same_version": {
         "nl": (
             "versie {version} is de versie van dit regelbestand al",
@@ -1566,6 +1738,28 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
         ),
     },
     # --- batch evaluation of scenario files (convenant batch) ---
+    "batch.cell_too_long": {
+        "nl": (
+            "een cel in rij {row} is langer dan {limit} tekens",
+            "een cel bevat een getal, een datum of een korte naam; controleer de aanhalingstekens in "
+            'deze rij (een vergeten afsluitend " maakt van de rest van het bestand één cel).',
+        ),
+        "en": (
+            "a cell in row {row} is longer than {limit} characters",
+            "a cell holds a number, a date or a short name; check the quotes in this row (a missing "
+            'closing " makes the rest of the file one cell).',
+        ),
+    },
+    "batch.csv_unreadable": {
+        "nl": (
+            'rij {row} is geen geldige CSV (een losse " of een NUL-teken)',
+            "sla de tabel opnieuw op als CSV (UTF-8) en controleer deze rij.",
+        ),
+        "en": (
+            'row {row} is not valid CSV (a stray " or a NUL character)',
+            "save the table again as CSV (UTF-8) and check this row.",
+        ),
+    },
     "batch.file_type": {
         "nl": ("het bestandstype ‘{suffix}’ van {path} wordt niet ondersteund", "gebruik {allowed}."),
         "en": ("the file type ‘{suffix}’ of {path} is not supported", "use {allowed}."),
@@ -2002,12 +2196,26 @@ class _Default(dict[str, str]):
         return ""
 
 
+_SOURCE_LIMIT = 64 * 1024 * 1024  # never read more than this to show one line
+_SHOWN = 120  # a longer source line is shown as a window of this many characters around the fault
+
+
 def _source_line(path: str, line: int) -> str | None:
     try:
-        lines = Path(path).read_text(encoding="utf-8-sig", errors="replace").splitlines()
-    except OSError:
+        raw = read_bytes(Path(path), path, _SOURCE_LIMIT)
+    except ConvenantError:
         return None
+    lines = raw.decode("utf-8-sig", errors="replace").splitlines()  # a byte-order mark is no text
     return lines[line - 1] if 0 < line <= len(lines) else None
+
+
+def _window(text: str, column: int) -> tuple[str, int]:
+    """A long line cut to the part around `column` (1-based), with the column in the cut."""
+    if len(text) <= _SHOWN:
+        return text, column
+    start = max(0, min(column - 1 - _SHOWN // 3, len(text) - _SHOWN))
+    cut = ("…" if start else "") + text[start : start + _SHOWN] + ("…" if start + _SHOWN < len(text) else "")
+    return cut, column - start + (1 if start else 0)
 
 
 def render(
@@ -2022,12 +2230,13 @@ def render(
         out.append(f"  --> {loc}")
         text = source(loc.path, loc.line) if loc.line else None
         if text is not None and loc.line is not None and loc.column is not None:
-            caret = max(1, min(loc.length, len(text) - loc.column + 1))
+            text, column = _window(text, loc.column)
+            caret = max(1, min(loc.length, len(text) - column + 1, _SHOWN))
             gutter = " " * len(str(loc.line))
             out += [
                 f" {gutter} |",
                 f" {loc.line} | {text}",
-                f" {gutter} | {' ' * (loc.column - 1)}{'^' * caret}",
+                f" {gutter} | {' ' * (column - 1)}{'^' * caret}",
             ]
     if problem.field:
         out.append(f"   = {words['field']}: {problem.field}")

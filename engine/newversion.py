@@ -31,6 +31,8 @@ from convenant.units import Kind, display
 from convenant.versions import overlap, overlap_problem, rules_directory_of
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+# the rule-file schema's pattern for covenant.version: letters, digits, '.', '_' and '-'
+VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,31}$")
 
 
 @dataclass(frozen=True)

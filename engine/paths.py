@@ -36,5 +36,5 @@ def display_path(path: Path) -> str:
     """A path as the user should read it: relative to the working directory when inside it."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, RuntimeError, OSError):  # outside the working directory, or a symlink loop
         return str(path)

@@ -11,6 +11,7 @@ from convenant.diagnostics import ConvenantError, Location, Problem
 from convenant.loading import load_document
 from convenant.model import RuleFile
 from convenant.paths import display_path, rules_dir
+from convenant.reading import first_line
 
 
 @dataclass(frozen=True)
@@ -21,11 +22,8 @@ class Version:
 
 def is_rule_file(path: Path) -> bool:
     """True when the first line names the rule-file schema."""
-    try:
-        with path.open(encoding="utf-8-sig") as handle:  # with or without a byte-order mark
-            match = SCHEMA_LINE.match(handle.readline().rstrip("\n"))
-    except (OSError, UnicodeDecodeError):
-        return False
+    line = first_line(path)
+    match = SCHEMA_LINE.match(line) if line is not None else None
     return match is not None and Path(match[1]).name == schemas.RULE_FILE
 
 

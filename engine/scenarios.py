@@ -62,14 +62,16 @@ _PLACEHOLDER: dict[Kind, Any] = {
     Kind.RATIO: Fraction(0),
 }
 
-_INT = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
-_DECIMAL = re.compile(r"^[-+]?(0|[1-9][0-9]*)\.[0-9]+$")
-_CENTS = re.compile(r"^\s*(-?)(0|[1-9][0-9]*)(?:\.([0-9]{1,2}))?\s*$")
-_COUNT = re.compile(r"^\s*-?(0|[1-9][0-9]*)\s*$")
+# At most 15 digits before the point (units.MAX_INTEGER_DIGITS): a longer number stays text and
+# is refused by the checks in units, never handed to int() (which refuses 4,300 digits itself).
+_INT = re.compile(r"^[-+]?(0|[1-9][0-9]{0,14})$")
+_DECIMAL = re.compile(r"^[-+]?(0|[1-9][0-9]{0,14})\.[0-9]+$")
+_CENTS = re.compile(r"^\s*(-?)(0|[1-9][0-9]{0,14})(?:\.([0-9]{1,2}))?\s*$")
+_COUNT = re.compile(r"^\s*-?(0|[1-9][0-9]{0,14})\s*$")
 _CODE = re.compile(r"^GM[0-9]{4}$")
 # A whole column in the usual form is checked by one match and converted by numpy in one pass.
-_CENTS_COLUMN = re.compile(r"(?:-?(?:0|[1-9][0-9]{0,15})\.[0-9]{2}\n)*-?(?:0|[1-9][0-9]{0,15})\.[0-9]{2}")
-_COUNT_COLUMN = re.compile(r"(?:-?(?:0|[1-9][0-9]{0,17})\n)*-?(?:0|[1-9][0-9]{0,17})")
+_CENTS_COLUMN = re.compile(r"(?:-?(?:0|[1-9][0-9]{0,14})\.[0-9]{2}\n)*-?(?:0|[1-9][0-9]{0,14})\.[0-9]{2}")
+_COUNT_COLUMN = re.compile(r"(?:-?(?:0|[1-9][0-9]{0,14})\n)*-?(?:0|[1-9][0-9]{0,14})")
 
 Sets = dict[str, list[str]]  # set → its members in order
 FieldPath = tuple[

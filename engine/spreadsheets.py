@@ -9,6 +9,9 @@ format of a cell decides its meaning, so a number shown as a percentage (`0,5%`,
 as a `FormulaCell`, never as an empty cell. Writing goes to a
 temporary file beside the target, renamed into place only when everything was written: a failed
 or interrupted run leaves no partial file and does not touch an earlier one.
+
+Limits (docs/analysts.md): a table file is a regular file of at most MAX_TABLE_BYTES, and a CSV
+cell holds at most MAX_CELL_CHARS characters (a number or a scenario's name needs far fewer).
 """
 
 from __future__ import annotations
@@ -17,18 +20,23 @@ import csv
 import os
 import re
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import zip_longest
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 from convenant.diagnostics import ConvenantError, Location, Problem
 from convenant.output import cannot_write, place, umask_mode
 from convenant.paths import display_path
+from convenant.reading import checked_file
 
 CSV, XLSX = ".csv", ".xlsx"
 SUFFIXES = (CSV, XLSX)
+MAX_TABLE_BYTES = 1024 * 1024 * 1024  # 1 GiB: some millions of scenarios
+MAX_CELL_CHARS = 10_000
 
 
 @dataclass(frozen=True)
@@ -88,14 +96,20 @@ def file_kind(path: Path) -> str:
 def read_table(path: Path, sheet: str | None = None) -> Table:
     """Open a CSV (comma or semicolon, UTF-8, with or without BOM) or .xlsx table."""
     kind = file_kind(path)
-    if not path.exists():
-        raise _problem("file.not_found", path)
-    if path.is_dir():
-        raise _problem("file.is_directory", path)
+    checked_file(path, display_path(path), MAX_TABLE_BYTES)
     return _read_csv(path) if kind == CSV else _read_xlsx(path, sheet)
 
 
+def _csv_problem(path: Path, error: csv.Error, row: int) -> ConvenantError:
+    """A row the csv module cannot read: a cell too long, or a stray quote or NUL byte."""
+    where = Location(display_path(path), row)
+    if "field larger than field limit" in str(error):
+        return ConvenantError([Problem("batch.cell_too_long", {"row": row, "limit": MAX_CELL_CHARS}, where)])
+    return ConvenantError([Problem("batch.csv_unreadable", {"row": row}, where)])
+
+
 def _read_csv(path: Path) -> Table:
+    csv.field_size_limit(MAX_CELL_CHARS)  # the csv module's one (global) limit: a longer cell is a csv.Error
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             first = handle.readline()
@@ -105,17 +119,23 @@ def _read_csv(path: Path) -> Table:
     except OSError as error:
         raise _problem("file.unreadable", path, reason=error.strerror or str(error)) from None
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    header = [c.strip() for c in next(csv.reader([first], delimiter=delimiter), [])]
+    try:
+        header = [c.strip() for c in next(csv.reader([first], delimiter=delimiter), [])]
+    except csv.Error as error:
+        raise _csv_problem(path, error, 1) from None
     if not any(header):
         raise _problem("batch.no_header", path)
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.reader(handle, delimiter=delimiter)
-            next(reader)
-            for number, row in enumerate(reader, start=2):
-                if any(cell.strip() for cell in row):
-                    yield number, row  # a short or long row stays as it is: the reader refuses it
+            try:
+                next(reader)
+                for number, row in enumerate(reader, start=2):
+                    if any(cell.strip() for cell in row):
+                        yield number, row  # a short or long row stays as it is: the reader refuses it
+            except csv.Error as error:
+                raise _csv_problem(path, error, reader.line_num) from None
 
     return Table(display_path(path), header, rows(), count)
 
@@ -129,12 +149,16 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
         # formulas; both read as a stream, so memory stays bounded however long the sheet is
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except (InvalidFileException, OSError, KeyError, ValueError) as error:
-        raise _problem("file.unreadable", path, reason=type(error).__name__) from None
+    except (InvalidFileException, zipfile.BadZipFile, ParseError, KeyError, ValueError, EOFError):
+        raise _problem("file.not_xlsx", path) from None  # a renamed CSV, a truncated file
+    except OSError as error:
+        raise _problem("file.unreadable", path, reason=error.strerror or type(error).__name__) from None
     if sheet is not None and sheet not in book.sheetnames:
         raise _problem("batch.no_sheet", path, sheet=sheet, sheets=", ".join(book.sheetnames))
     worksheet = book[sheet] if sheet is not None else book.worksheets[0]
-    cells = zip_longest(worksheet.iter_rows(), formulas[worksheet.title].iter_rows(), fillvalue=())
+    cells = _readable(
+        path, zip_longest(worksheet.iter_rows(), formulas[worksheet.title].iter_rows(), fillvalue=())
+    )
     header_row = next(cells, None)
     header = ["" if c is None else str(c).strip() for c in _values(*header_row)] if header_row else []
     while header and header[-1] == "":
@@ -172,6 +196,14 @@ def _values(row: Any, source: Any) -> list[Any]:
             value = PercentCell(value)
         values.append(value)
     return values
+
+
+def _readable(path: Path, cells: Iterator[Any]) -> Iterator[Any]:
+    """The rows of a worksheet; a damaged sheet inside the zip is an invalid Excel file."""
+    try:
+        yield from cells
+    except (zipfile.BadZipFile, ParseError, KeyError, ValueError, EOFError, OSError):
+        raise _problem("file.not_xlsx", path) from None
 
 
 def starts_with(path: Path, columns: list[str]) -> bool:

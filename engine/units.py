@@ -84,6 +84,11 @@ _PLAIN_DECIMAL = re.compile(r"^\s*-?[0-9]+(?:\.[0-9]+)?\s*$")
 # Dutch notation: points between groups of thousands (1.234.567), a decimal comma (1234,56), or both.
 _DUTCH_NUMBER = re.compile(r"^\s*-?(?:[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?|[0-9]+,[0-9]+)\s*$")
 MONEY_DECIMALS = 2
+# The longest number any file may write (fact files, rule files, scenario cells): far beyond any
+# amount a covenant needs, and short enough that every reader and formatter stays fast.
+MAX_INTEGER_DIGITS = 15
+MAX_FRACTION_DIGITS = 15
+_PLAIN_NUMBER = re.compile(r"^\s*[-+]?([0-9]+)(?:\.([0-9]+))?\s*$")
 
 
 class ValueProblem(Fault):
@@ -97,10 +102,33 @@ def _refuse_dutch(raw: Any) -> None:
         raise ValueProblem("value.dutch_notation", value=raw.strip(), plain=plain)
 
 
+def refuse_too_long(raw: Any) -> None:
+    """Refuse a number (or text that is one) with more digits than MAX_INTEGER_DIGITS before the
+    point, as the YAML loader does (which also bounds the digits after it)."""
+    if isinstance(raw, bool) or not isinstance(raw, int | Decimal | str):
+        return
+    match = _PLAIN_NUMBER.match(raw if isinstance(raw, str) else format(raw, "f"))
+    if match is None:
+        return
+    # the decimals are judged by the unit (money: two at most; a percentage may have many)
+    whole, fraction = match[1].lstrip("0") or "0", match[2] or ""
+    if len(whole) > MAX_INTEGER_DIGITS:
+        text = match[0].strip()
+        raise ValueProblem(
+            "value.number_too_long",
+            value=text if len(text) <= 40 else text[:20] + "…",
+            digits=len(whole),
+            fraction=len(fraction),
+            limit=MAX_INTEGER_DIGITS,
+            fraction_limit=MAX_FRACTION_DIGITS,
+        )
+
+
 def _decimal(raw: Any) -> Decimal | int:
     """A number as written (int or Decimal, keeping its decimals); text must be a plain number."""
     if isinstance(raw, bool) or not isinstance(raw, int | Decimal | str):
         raise ValueProblem("value.not_a_number", value=raw)
+    refuse_too_long(raw)
     if isinstance(raw, str):
         _refuse_dutch(raw)
         if not _PLAIN_DECIMAL.match(raw):
@@ -147,6 +175,7 @@ def _money(raw: Any) -> Fraction:
 
 
 def _count(raw: Any) -> int:
+    refuse_too_long(raw)
     if isinstance(raw, int) and not isinstance(raw, bool):
         return raw
     _refuse_dutch(raw)

@@ -18,6 +18,7 @@ from convenant.loading import load_document
 from convenant.model import RuleFile
 from convenant.municipalities import load_table
 from convenant.paths import display_path
+from convenant.reading import first_line
 from convenant.session import evaluate_file
 from convenant.tables import OFF, ROUNDING, findings
 from convenant.tables import load_table as load_data_table
@@ -86,11 +87,8 @@ def _files(paths: tuple[Path, ...]) -> list[Path]:
 
 def _kind(path: Path) -> str:
     """The kind a file declares on its first line; a fact file may leave that line out."""
-    try:
-        with path.open(encoding="utf-8-sig", errors="replace") as handle:  # a byte-order mark is no text
-            match = SCHEMA_LINE.match(handle.readline().rstrip("\n"))
-    except OSError:
-        match = None
+    line = first_line(path)
+    match = SCHEMA_LINE.match(line) if line is not None else None
     named = Path(match[1]).name if match else None
     if named in _BY_SCHEMA:
         return _BY_SCHEMA[named]

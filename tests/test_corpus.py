@@ -1,13 +1,10 @@
 """The bad-input corpus (tests/corpus.py) against the command line: every case refused with the
 right exit code, in Dutch, at the file and line, with nothing left behind and nothing of the user
 touched; and Ctrl-C in the middle of evaluate, letters and batch leaving nothing behind.
-
-CORPUS_PENDING=1 also runs the classes that wait for fixes on other branches (PENDING_CLASSES).
 """
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -22,7 +19,7 @@ import pytest
 from tests import corpus
 from tests.paths import REPO_ROOT
 
-CLASSES = corpus.CLASSES + (corpus.PENDING_CLASSES if os.environ.get("CORPUS_PENDING") else [])
+CLASSES = corpus.CLASSES
 CASES = corpus.all_cases(CLASSES)
 
 
@@ -40,12 +37,6 @@ def test_the_corpus_is_several_hundred_cases_in_every_class() -> None:
     counts = {generate.__name__: len(list(generate())) for generate in corpus.CLASSES}
     assert sum(counts.values()) >= 500, counts
     assert all(n >= 5 for n in counts.values()), counts
-
-
-def test_the_pending_classes_are_written_and_named_after_their_defects() -> None:
-    names = [generate.__name__ for generate in corpus.PENDING_CLASSES]
-    assert names == ["limits_cases"]
-    assert all(list(generate()) for generate in corpus.PENDING_CLASSES)
 
 
 def test_the_tree_is_put_back_after_a_case_that_changes_it(tree: corpus.Tree) -> None:

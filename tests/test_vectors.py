@@ -212,9 +212,16 @@ SCALARS = [
     "uitgaven_mo",
     "reserve_mo_begin",
 ]
-cents = st.one_of(st.sampled_from([0, 1, -1]), st.integers(-(10**11), 10**11), st.integers(-(10**22), 10**22))
-counts = st.one_of(st.sampled_from([0, 50_000, 49_999]), st.integers(0, 200_000), st.integers(0, 10**20))
-nonnegative = st.one_of(st.sampled_from([0, 1]), st.integers(0, 10**11), st.integers(0, 10**22))
+# up to the longest numbers a file may write (15 digits before the point, units.MAX_INTEGER_DIGITS),
+# where sums and products already overflow int64 and the plan must fall back to exact integers
+LONGEST_CENTS, LONGEST_COUNT = 10**17 - 1, 10**15 - 1
+cents = st.one_of(
+    st.sampled_from([0, 1, -1]), st.integers(-(10**11), 10**11), st.integers(-LONGEST_CENTS, LONGEST_CENTS)
+)
+counts = st.one_of(
+    st.sampled_from([0, 50_000, 49_999]), st.integers(0, 200_000), st.integers(0, LONGEST_COUNT)
+)
+nonnegative = st.one_of(st.sampled_from([0, 1]), st.integers(0, 10**11), st.integers(0, LONGEST_CENTS))
 scenario = st.fixed_dictionaries(
     {
         **{
