@@ -22,7 +22,7 @@ from typing import Any
 
 from convenant.citation import Citation
 from convenant.dates import dutch_date
-from convenant.diagnostics import Problem
+from convenant.diagnostics import Location, Problem
 from convenant.units import UNIT_NAMES, Kind, percent_text
 
 LANGUAGES = ("nl", "en")
@@ -1719,6 +1719,9 @@ LABELS = {
         "article": "artikel",
         "todo": "wat te doen",
         "related": "eerder",
+        "in_rule": "in de regel ‘{name}’",
+        "also": "ook",
+        "more": "en nog {count}",
         "internal": "interne fout",
     },
     "en": {
@@ -1728,6 +1731,9 @@ LABELS = {
         "article": "article",
         "todo": "what to do",
         "related": "first",
+        "in_rule": "in the rule ‘{name}’",
+        "also": "also",
+        "more": "and {count} more",
         "internal": "internal error",
     },
 }
@@ -1847,27 +1853,29 @@ def _source_line(path: str, line: int) -> str | None:
     return lines[line - 1] if 0 < line <= len(lines) else None
 
 
+ALSO_SHOWN = 4  # further facts a message names, before "en nog …"
+
+
 def render(
     problem: Problem, lang: str = "nl", source: Callable[[str, int], str | None] = _source_line
 ) -> str:
-    """One problem as a boxed message with the source excerpt and a caret under the fault."""
+    """One problem as a boxed message with the source excerpt and a caret under the fault; a
+    failure while evaluating shows the rule file's expression below the fact that caused it."""
     words = LABELS[lang]
     what, todo = message(problem, lang)
     out = [f"{words[problem.severity]}: {what}"]
-    loc = problem.location
-    if loc is not None:
-        out.append(f"  --> {loc}")
-        text = source(loc.path, loc.line) if loc.line else None
-        if text is not None and loc.line is not None and loc.column is not None:
-            caret = max(1, min(loc.length, len(text) - loc.column + 1))
-            gutter = " " * len(str(loc.line))
-            out += [
-                f" {gutter} |",
-                f" {loc.line} | {text}",
-                f" {gutter} | {' ' * (loc.column - 1)}{'^' * caret}",
-            ]
+    rules = [p for p in problem.places if p.what == "rule"]
+    shown = [loc for loc in (problem.location, *(p.location for p in rules)) if loc and loc.line]
+    width = max((len(str(loc.line)) for loc in shown), default=1)
+    if problem.location is not None:
+        out += _excerpt(problem.location, source, width)
+    for place in rules:
+        out += _excerpt(place.location, source, width, words["in_rule"].format(name=place.name))
     if problem.field:
         out.append(f"   = {words['field']}: {problem.field}")
+    facts = [p.location for p in problem.places if p.what == "fact"]
+    if facts:
+        out.append(f"   = {words['also']}: {_also(facts, words)}")
     if problem.article:
         out.append(f"   = {words['article']}: {problem.article.formal(lang)}")
     if problem.related:
@@ -1875,6 +1883,30 @@ def render(
     if todo:
         out.append(f"   = {words['todo']}: {todo}")
     return "\n".join(out)
+
+
+def _excerpt(
+    loc: Location, source: Callable[[str, int], str | None], width: int, label: str | None = None
+) -> list[str]:
+    """`--> file:line:column`, the line itself and a caret under the fault."""
+    out = [f"  --> {loc}" + (f" ({label})" if label else "")]
+    text = source(loc.path, loc.line) if loc.line else None
+    if text is not None and loc.line is not None and loc.column is not None:
+        caret = max(1, min(loc.length, len(text) - loc.column + 1))
+        gutter = " " * max(width, len(str(loc.line)))
+        out += [
+            f" {gutter} |",
+            f" {loc.line:>{len(gutter)}} | {text}",
+            f" {gutter} | {' ' * (loc.column - 1)}{'^' * caret}",
+        ]
+    return out
+
+
+def _also(facts: list[Location], words: dict[str, str]) -> str:
+    """Further facts that caused a failure, as file:line:column (editors open them there)."""
+    shown = ", ".join(str(loc) for loc in facts[:ALSO_SHOWN])
+    more = len(facts) - ALSO_SHOWN
+    return shown + (" " + words["more"].format(count=more) if more > 0 else "")
 
 
 def render_all(problems: Iterable[Problem], lang: str = "nl") -> str:
