@@ -815,10 +815,13 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
     # evaluation
     "evaluate.division_by_zero": {
         "nl": (
-            "deling door nul in {label} ({rule}): {expression}",
-            "controleer de feiten die deze regel gebruikt.",
+            "deling door nul in {label} ({rule}): {expression}, en ‘{divisor}’ is nul",
+            "controleer de feiten die de deler gebruikt; een deler mag niet nul zijn.",
         ),
-        "en": ("division by zero in {label} ({rule}): {expression}", "check the facts this rule uses."),
+        "en": (
+            "division by zero in {label} ({rule}): {expression}, and ‘{divisor}’ is zero",
+            "check the facts the divisor uses; a divisor may not be zero.",
+        ),
     },
     "evaluate.key_total_zero": {
         "nl": (
@@ -857,6 +860,17 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
         "en": (
             "{start} plus {term} falls on a day that does not exist in {month} {year}",
             "the month policy (I-months) is ‘weigeren’; choose ‘afkappen’ to clip to the month's end.",
+        ),
+    },
+    # --- failures while evaluating that keep their place (issue 10, item 4) ---------------------
+    "date.out_of_range": {
+        "nl": (
+            "{start} plus {term} valt na 31 december 9999, de laatste dag die het programma kent",
+            "controleer de datum in het feitenbestand; waarschijnlijk is het jaar verkeerd getypt.",
+        ),
+        "en": (
+            "{start} plus {term} falls after 31 December 9999, the last day the program knows",
+            "check the date in the fact file; the year is probably mistyped.",
         ),
     },
     # --- sets, tables, mergers and the sheet primitives (Groningen) -------------------------------
