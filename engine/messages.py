@@ -9,6 +9,10 @@ fault, the field, the article it belongs to, and what to do.
        = veld: parameters.weging_inwoners.vlaue
        = artikel: artikel 8, vijfde lid
        = wat te doen: bedoelt u ‘value’? Toegestaan zijn: label, value, unit, article, note.
+
+A failure while evaluating points first at the fact whose value caused it, then at the rule file's
+part that failed, as a second excerpt "(in de regel ‘…’)"; other facts follow on one line "= ook:"
+(docs/developers.md, "Failures while evaluating").
 """
 
 from __future__ import annotations

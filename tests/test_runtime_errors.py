@@ -377,3 +377,33 @@ def test_a_failure_in_a_scenario_names_its_row_and_column(run, tmp_path):
     expected = f"inwoners.{PEKELA}: deling door nul in Aandeel in de inwoners (aandeel)"
     assert results[1]["rij"] == "3" and results[1]["melding"].startswith(expected)
     assert f"rij 3 (geen inwoners): {expected}" in result.stderr
+
+
+# --- the examples in the guides are the command's own words ---------------------------------------
+
+
+def shown_in(guide: str, after: str) -> str:
+    """The first text block of a guide after the sentence that gives the command."""
+    text = (REPO_ROOT / "docs" / guide).read_text(encoding="utf-8")
+    start = text.index("```text\n", text.index(after)) + len("```text\n")
+    return text[start : text.index("```", start)]
+
+
+def test_the_analysts_guide_shows_what_evaluate_says(run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the guide runs it beside the fact file, from the repository
+    text = (REPO_ROOT / "examples" / "assen-2024.yaml").read_text(encoding="utf-8")
+    zeroed = "\n".join(
+        line.split(":")[0] + ": 0.00" if line.strip().startswith("uitvoeringskosten:") else line
+        for line in text.splitlines()
+    )
+    (tmp_path / "assen-2024-nul.yaml").write_text(zeroed + "\n", encoding="utf-8")
+    said = fails(run, tmp_path / "assen-2024-nul.yaml").replace(f"{REPO_ROOT}/", "")
+    assert shown_in("analysts.md", "(`convenant evaluate assen-2024-nul.yaml`)") == said
+
+
+def test_the_developers_guide_shows_what_evaluate_says(run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write_facts(tmp_path, runtime_facts(vergaderingen=0), "geen-vergaderingen.yaml")
+    result = run("--lang", "en", "evaluate", "--rules", str(RUNTIME), "geen-vergaderingen.yaml")
+    said = result.stderr.replace(f"{REPO_ROOT}/", "")
+    assert shown_in("developers.md", "geen-vergaderingen.yaml`;") == said
