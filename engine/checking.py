@@ -23,7 +23,7 @@ from typing import Any
 from convenant import dates, expr, schemas
 from convenant.citation import Citation
 from convenant.diagnostics import ConvenantError, Location, Problem
-from convenant.loading import Document, Scalar, load_document
+from convenant.loading import Document, load_document
 from convenant.model import (
     CASE,
     MUNICIPALITY,
@@ -572,38 +572,11 @@ class _Checker:
                 self.includes,
             )
         except expr.ExprProblem as problem:
-            location = self.locate_in(path, problem.start, problem.end - problem.start)
+            location = self.doc.locate_in(path, problem.start, problem.end - problem.start)
             args = {**problem.args_, "expression": text}
             self.error(problem.code, path, location=location, **args)
             return None
-        return Expression(text, tree)
-
-    def locate_in(self, path: tuple[str | int, ...], offset: int, length: int) -> Location:
-        node, _ = self.doc.node_at(path)
-        if not isinstance(node, Scalar):
-            return self.doc.locate(path)
-        lines = self.doc.text.splitlines()
-        if node.style in ("|", ">"):
-            first, column0 = node.line + 1, None
-        else:
-            first, column0 = node.line, node.column + (1 if node.style in ("'", '"') else 0)
-        # A block scalar keeps what is indented deeper than its first line; plain text does not.
-        base = len(lines[first]) - len(lines[first].lstrip()) if first < len(lines) else 0
-        remaining, line = offset, first
-        while line < len(lines):
-            raw = lines[line]
-            indent = len(raw) - len(raw.lstrip())
-            start = (
-                column0
-                if (line == first and column0 is not None)
-                else (min(base, indent) if node.style in ("|", ">") else indent)
-            )
-            content = raw[start:]
-            if remaining <= len(content):
-                return Location(self.doc.path, line + 1, start + remaining + 1, max(1, length))
-            remaining -= len(content) + 1
-            line += 1
-        return self.doc.locate(path)
+        return Expression(text, tree, path)
 
     # --- rules and deadlines ---------------------------------------------------------------
 

@@ -175,11 +175,21 @@ def month_window(year: int, month: int) -> Period:
 
 
 def add_term(start: date, term: Term, month_policy: str) -> date:
-    """`start` plus `term`, under the declared month policy."""
+    """`start` plus `term`, under the declared month policy; a day after the last one the calendar
+    knows (31 December 9999) is refused.
+
+    >>> add_term(date(9999, 12, 31), Term(months=1), MONTH_CLIP)  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    DateProblem: date.out_of_range
+    """
     if term.days:
+        if (date.max - start).days < term.days:
+            raise DateProblem("date.out_of_range", start=start, term=term.dutch())
         return start + timedelta(days=term.days)
     index = start.month - 1 + term.months
     year, month = start.year + index // 12, index % 12 + 1
+    if year > date.max.year:
+        raise DateProblem("date.out_of_range", start=start, term=term.dutch())
     last = calendar.monthrange(year, month)[1]
     if start.day > last:
         if month_policy != MONTH_CLIP:

@@ -30,6 +30,17 @@ class Location:
 
 
 @dataclass(frozen=True)
+class Place:
+    """A further place a problem concerns, shown with its own source line and caret: the rule
+    file's expression that failed while evaluating (`what` "rule", `name` the rule) or another
+    fact whose value caused it (`what` "fact", `name` the fact)."""
+
+    what: str  # rule | fact
+    name: str
+    location: Location
+
+
+@dataclass(frozen=True)
 class Problem:
     """One thing wrong with a rule file, a fact file or an evaluation."""
 
@@ -40,6 +51,7 @@ class Problem:
     article: Citation | None = None
     related: Location | None = None
     severity: str = "error"
+    places: tuple[Place, ...] = ()  # shown after `location`, each with its source line
 
 
 class Fault(ValueError):

@@ -24,15 +24,16 @@ report says so. It is never silently zero.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from convenant import dates, expr, money
+from convenant import dates, expr, money, schemas
 from convenant.citation import Citation
-from convenant.diagnostics import ConvenantError, Location, Problem
-from convenant.facts import Facts
+from convenant.diagnostics import ConvenantError, Location, Place, Problem
+from convenant.facts import Facts, FactValue
 from convenant.model import (
     CASE,
     MUNICIPALITY,
@@ -40,6 +41,7 @@ from convenant.model import (
     After,
     Decision,
     Distribute,
+    Duty,
     Expression,
     InMonth,
     OnDate,
@@ -55,6 +57,8 @@ from convenant.parties import YearParties, in_year
 from convenant.units import Kind
 
 FACT, PARAMETER, RULE, DEADLINE, BUILTIN = "fact", "parameter", "rule", "deadline", "builtin"
+FieldPath = tuple[str | int, ...]
+Reads = Iterable[tuple[str, str | None]]  # (name, member; None: every member) of values a failure read
 
 
 @dataclass(frozen=True)
@@ -291,18 +295,86 @@ class _Run:
                 found.update(dict.fromkeys(self.nodes[name].interpretations))
         return tuple(found)
 
-    def fail(self, code: str, rule: Rule, location: Location | None = None, /, **args: Any) -> ConvenantError:
-        return ConvenantError(
-            [
-                Problem(
-                    code,
-                    {"rule": rule.name, "label": rule.label, **args},
-                    location or Location(self.facts.path),
-                    None,
-                    rule.article,
-                )
-            ]
-        )
+    # --- where a failure comes from -------------------------------------------------------
+    # A failure while evaluating points at the fact whose value caused it (the fact file's line, or
+    # the scenario's row and column in batch) and, as a further place, at the rule file: the
+    # sub-expression that failed, or the field of the primitive, with the rule's article.
+
+    def fail(
+        self,
+        code: str,
+        owner: Rule | Duty,
+        path: FieldPath,
+        reads: Reads = (),
+        span: tuple[int, int] | None = None,
+        /,
+        **args: Any,
+    ) -> ConvenantError:
+        """A failure of `owner` at the rule file's field `path` (at characters `span` of the expression
+        written there), caused by the values of facts among `reads`."""
+        doc = self.rules.document
+        at = doc.locate_in(path, span[0], span[1] - span[0]) if span else doc.locate(path)
+        causes = self.sources(reads)
+        here = Place("rule", owner.name, at)
+        if causes:
+            first, *others = causes
+            assert first.location is not None  # sources() keeps only values read from a file
+            location, shown = first.location, first.field
+            places = (here, *(Place("fact", v.field or "", v.location) for v in others if v.location))
+        else:
+            location, shown, places = at, schemas.field_name(path), ()
+        args = {"rule": owner.name, "label": owner.label, **args}
+        return ConvenantError([Problem(code, args, location, shown, owner.article, places=places)])
+
+    def sources(self, reads: Reads) -> list[FactValue]:
+        """The given values (not defaults) of the facts among `reads` and of the facts the rules among
+        them read (for every member), each place once, in set order."""
+        found: dict[Location, FactValue] = {}
+        todo, seen = list(reads), set()
+        while todo:
+            name, member = todo.pop(0)
+            if (name, member) in seen:
+                continue
+            seen.add((name, member))
+            decl = self.rules.facts.get(name)
+            if decl is None:
+                todo += [(n, None) for n in self.rules.rules[name].inputs] if name in self.rules.rules else []
+                continue
+            if name in self.facts.scalars or decl.per is None:
+                values = [self.facts.scalars.get(name)]
+            elif decl.per == CASE:
+                values = [c.values.get(name) for c in self.facts.cases if member in (None, c.id)]
+            else:
+                given = self.facts.per_municipality
+                values = [given.get(m, {}).get(name) for m in self.members[decl.per] if member in (None, m)]
+            for value in values:
+                if value is not None and value.location is not None:
+                    found.setdefault(value.location, value)
+        return list(found.values())
+
+    def evaluate_in(
+        self, owner: Rule | Duty, expression: Expression, current: Mapping[str, str] | None = None
+    ) -> Any:
+        """An expression's value; a division by zero names the division and the facts its divisor read."""
+        try:
+            return self.evaluator.evaluate(expression.tree, current)
+        except expr.ExprProblem as problem:  # the only fault left after checking: division by zero
+            failed = next(
+                n
+                for n in expression.tree.walk()
+                if isinstance(n, expr.Binary) and (n.start, n.end) == (problem.start, problem.end)
+            )
+            assert failed.right is not None
+            member = next(iter((current or {}).values()), None)
+            raise self.fail(
+                "evaluate.division_by_zero",
+                owner,
+                expression.path,
+                _reads(failed.right, member),
+                (problem.start, problem.end),
+                expression=expression.text[failed.start : failed.end],
+                divisor=expression.text[failed.right.start : failed.right.end],
+            ) from None
 
     # --- primitives -----------------------------------------------------------------------
 
@@ -344,24 +416,21 @@ class _Run:
         return node
 
     def expression(self, rule: Rule, spec: Expression) -> Any:
-        try:
-            if rule.per is None:
-                return self.evaluator.evaluate(spec.tree)
-            values = {}
-            for m in self.rule_members(rule):
-                try:
-                    values[m] = self.evaluator.evaluate(spec.tree, {rule.per: m})
-                except expr.Absent:  # reads a value that does not apply to this member
-                    continue
-            return values
-        except expr.ExprProblem:  # the only fault left after checking: division by zero
-            raise self.fail("evaluate.division_by_zero", rule, expression=spec.text) from None
+        if rule.per is None:
+            return self.evaluate_in(rule, spec)
+        values = {}
+        for m in self.rule_members(rule):
+            try:
+                values[m] = self.evaluate_in(rule, spec, {rule.per: m})
+            except expr.Absent:  # reads a value that does not apply to this member
+                continue
+        return values
 
     def weighted_key(self, rule: Rule, spec: WeightedKey) -> tuple[dict[str, Fraction], dict[str, Any]]:
         members = self.members[rule.per or MUNICIPALITY]
         key = dict.fromkeys(members, Fraction(0))
         components = []
-        for component in spec.components:
+        for i, component in enumerate(spec.components):
             by = self.values[component.by]
             weight = self.values[component.weight]
             total = sum((Fraction(by[m]) for m in members), Fraction(0))
@@ -369,7 +438,8 @@ class _Run:
                 raise self.fail(
                     "evaluate.key_total_zero",
                     rule,
-                    None,
+                    (*rule.path, "weighted_key", i, "by"),
+                    [(component.by, None)],
                     fact=component.by,
                     component_article=component.article,
                 )
@@ -386,7 +456,12 @@ class _Run:
                 }
             )
         if sum(key.values(), Fraction(0)) != 1:
-            raise self.fail("evaluate.key_not_one", rule, total=sum(key.values(), Fraction(0)))
+            raise self.fail(
+                "evaluate.key_not_one",
+                rule,
+                (*rule.path, "weighted_key"),
+                total=sum(key.values(), Fraction(0)),
+            )
         return key, {"components": components}
 
     def distribute(self, rule: Rule, spec: Distribute) -> tuple[dict[str, Fraction], dict[str, Any]]:
@@ -395,7 +470,13 @@ class _Run:
         key = self.values[spec.key]
         shares = [key[m] for m in members]
         if sum(shares, Fraction(0)) != 1:
-            raise self.fail("evaluate.key_not_one", rule, total=sum(shares, Fraction(0)))
+            raise self.fail(
+                "evaluate.key_not_one",
+                rule,
+                (*rule.path, "distribute", "key"),
+                [(spec.key, None)],
+                total=sum(shares, Fraction(0)),
+            )
         parts = money.largest_remainder(money.to_cents(amount), shares)
         value = {m: Fraction(part.cents, 100) for m, part in zip(members, parts, strict=True)}
         return value, {"amount": amount, "parts": dict(zip(members, parts, strict=True))}
@@ -406,13 +487,18 @@ class _Run:
         outcomes, matched = {}, {}
         for m in members:
             current = {per: m} if per and m is not None else {}
-            hits = [
-                i for i, case in enumerate(spec.cases) if self.evaluator.evaluate(case.when.tree, current)
-            ]
+            hits = [i for i, case in enumerate(spec.cases) if self.evaluate_in(rule, case.when, current)]
             if len(hits) != 1:
                 code = "evaluate.decision_none" if not hits else "evaluate.decision_overlap"
+                # none: every condition, at the cases; several: the second that held, at its condition
+                shown = [spec.cases[i] for i in hits] or list(spec.cases)
                 raise self.fail(
-                    code, rule, member=m or "—", outcomes=", ".join(spec.cases[i].outcome for i in hits)
+                    code,
+                    rule,
+                    (*rule.path, "decision", hits[1], "when") if hits else (*rule.path, "decision"),
+                    [read for case in shown for read in _reads(case.when.tree, m)],
+                    member=m or "—",
+                    outcomes=", ".join(spec.cases[i].outcome for i in hits),
                 )
             outcomes[m] = spec.cases[hits[0]].outcome
             matched[m] = hits[0]
@@ -442,7 +528,9 @@ class _Run:
                 month_policy = self.chosen.get(policy.months or "", dates.MONTH_REFUSE)
                 value = dates.add_term(self.values[spec.date], self.values[spec.term], month_policy)
             except dates.DateProblem as problem:
-                raise self.fail(problem.code, rule, **problem.args_) from None
+                raise self.fail(
+                    problem.code, rule, (*rule.path, "after", "date"), [(spec.date, None)], **problem.args_
+                ) from None
         if policy.working_days and self.chosen.get(policy.working_days) == dates.ATW_APPLY:
             end = value.end if isinstance(value, dates.Period) else value
             moved, reasons = dates.next_working_day(end)
@@ -479,27 +567,70 @@ class _Run:
         }
         if scaling == "schalen":
             if total_worth == 0:
-                raise self.fail("evaluate.sheet_empty", rule, counts=spec.counts)
+                raise self.fail(
+                    "evaluate.sheet_empty",
+                    rule,
+                    (*rule.path, "sheet", "counts"),
+                    [(spec.counts, None)],
+                    counts=spec.counts,
+                )
             cells = {r: {c: worth[r][c] / total_worth * (1 - fixed_total) for c in columns} for r in rows}
         else:
             budget = self.values[spec.budget]
             if budget == 0:
-                raise self.fail("evaluate.division_by_zero", rule, expression=f"… / {spec.budget}")
+                raise self.fail(
+                    "evaluate.division_by_zero",
+                    rule,
+                    self.sheet_field(rule, "budget"),
+                    [(spec.budget, None)],
+                    expression=f"indicatiewaarde / {spec.budget}",
+                    divisor=spec.budget,
+                )
             cells = {r: {c: worth[r][c] / budget for c in columns} for r in rows}
             details["budget"] = budget
         key = {r: sum(cells[r].values(), Fraction(0)) + sum(fixed[r].values(), Fraction(0)) for r in rows}
         total = sum(key.values(), Fraction(0))
         details.update(cells=cells, total=total)
         if total != 1:
-            raise self.fail("evaluate.sheet_not_100", rule, total=total, scaling=scaling)
+            reads = [
+                (name, None)
+                for name in (spec.budget, *(c.value for c in spec.fixed), spec.values, spec.counts)
+            ]
+            raise self.fail(
+                "evaluate.sheet_not_100",
+                rule,
+                self.sheet_field(rule, "scaling"),
+                reads,
+                total=total,
+                scaling=scaling,
+            )
         return key, details
+
+    def sheet_field(self, rule: Rule, name: str) -> FieldPath:
+        """Where a sheet's `budget` or `scaling` is written: in the sheet, or in the sheet it is `like`."""
+        body = self.rules.document.data[rule.section][rule.name]["sheet"]
+        owner = body.get("like", rule.name) if name not in body else rule.name
+        return (rule.section, owner, "sheet", name)
 
     def ration(self, rule: Rule, spec: Ration) -> tuple[dict[str, Fraction], dict[str, Any]]:
         """Claims are paid in full when they fit in what is available; else in proportion to them."""
         claims, available = self.values[spec.claims], self.values[spec.available]
         members = [m for m in self.members[rule.per or MUNICIPALITY] if m in claims]
-        if available < 0 or any(claims[m] < 0 for m in members):
-            raise self.fail("evaluate.negative_claim", rule, claims=spec.claims, available=spec.available)
+        negative = [m for m in members if claims[m] < 0]
+        if available < 0 or negative:
+            field, read = (
+                ("available", (spec.available, None))
+                if available < 0
+                else ("claims", (spec.claims, negative[0]))
+            )
+            raise self.fail(
+                "evaluate.negative_claim",
+                rule,
+                (*rule.path, "ration", field),
+                [read],
+                claims=spec.claims,
+                available=spec.available,
+            )
         total = sum((claims[m] for m in members), Fraction(0))
         details: dict[str, Any] = {"claims_total": total, "available": available, "fits": total <= available}
         if total <= available:
@@ -513,7 +644,15 @@ class _Run:
         old, new, day = self.values[spec.old], self.values[spec.new], self.values[spec.from_date]
         year = self.facts.year
         if day.year != year:
-            raise self.fail("evaluate.date_outside_year", rule, date=day, year=year, fact=spec.from_date)
+            raise self.fail(
+                "evaluate.date_outside_year",
+                rule,
+                (*rule.path, "pro_rata", "from_date"),
+                [(spec.from_date, None)],
+                date=day,
+                year=year,
+                fact=spec.from_date,
+            )
         applied = self.values[spec.when] if spec.when else True
         days = dates.days_in_year(year)
         remaining = (date(year, 12, 31) - day).days + 1
@@ -552,13 +691,29 @@ class _Run:
             members = self.rule_members(rule) if rule.per else [None]
             for m in members:
                 current = {rule.per: m} if rule.per and m is not None else {}
-                if self.evaluator.evaluate(warning.when.tree, current):
+                if self.evaluate_in(rule, warning.when, current):
                     node.warnings.append((m, warning.message))
 
-    def duty(self, duty: Any) -> DutyResult:
+    def duty(self, duty: Duty) -> DutyResult:
         period = dates.Period(date(self.facts.year, 1, 1), date(self.facts.year, 12, 31))
         missing = tuple(n for n in duty.inputs if n not in self.values)
         if duty.check is None or missing:
             return DutyResult(duty.name, period, "niet_getoetst", missing)
-        met = self.evaluator.evaluate(duty.check.tree)
+        met = self.evaluate_in(duty, duty.check)
         return DutyResult(duty.name, period, "voldaan" if met else "niet_voldaan", ())
+
+
+def _reads(node: expr.Node, member: str | None) -> list[tuple[str, str | None]]:
+    """The names a sub-expression reads and for which member: the member evaluated for, or every
+    member inside sum, any and all."""
+    found: list[tuple[str, str | None]] = []
+
+    def visit(n: expr.Node, bound: str | None) -> None:
+        if isinstance(n, expr.Name):
+            found.append((n.name, bound if n.type and n.type.per else None))
+        inner = None if isinstance(n, expr.Call) and n.function in expr.AGGREGATES else bound
+        for child in n.children():
+            visit(child, inner)
+
+    visit(node, member)
+    return found

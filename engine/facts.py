@@ -41,6 +41,7 @@ class FactValue:
 
     value: Any
     location: Location | None  # None: the rule file's default was used
+    field: str | None = None  # as a reader writes it: municipalities.GM0106.inwoners (batch: its column)
 
     @property
     def defaulted(self) -> bool:
@@ -253,7 +254,7 @@ class FactChecker:
                 continue
             try:
                 value = self.parse(decl, raw, (*path, name))
-                found[name] = FactValue(value, self.where((*path, name), None, {})[0])
+                found[name] = FactValue(value, *self.where((*path, name), None, {"fact": name}))
             except ValueProblem as problem:
                 self.error(
                     problem.code, (*path, name), decl.article, unit=decl.kind, fact=name, **problem.args_
@@ -403,7 +404,7 @@ class FactChecker:
                     given=[self.name(c) for c in codes],
                 )
                 continue
-            combined[fact] = FactValue(value, parsed[0][fact].location)
+            combined[fact] = FactValue(value, parsed[0][fact].location, parsed[0][fact].field)
         return combined
 
     def rows(self, given: dict[str, Any]) -> dict[str, dict[str, FactValue]]:

@@ -131,6 +131,35 @@ class Document:
                 length = 1
         return Location(self.path, target.line + 1, target.column + 1, length)
 
+    def locate_in(self, field_path: tuple[str | int, ...], offset: int, length: int) -> Location:
+        """Where the characters offset … offset + length of the text at `field_path` are written: an
+        expression's sub-expression, for a caret under it (plain, quoted and block scalars)."""
+        node, _ = self.node_at(field_path)
+        if not isinstance(node, Scalar):
+            return self.locate(field_path)
+        lines = self.text.splitlines()
+        if node.style in ("|", ">"):
+            first, column0 = node.line + 1, None
+        else:
+            first, column0 = node.line, node.column + (1 if node.style in ("'", '"') else 0)
+        # A block scalar keeps what is indented deeper than its first line; plain text does not.
+        base = len(lines[first]) - len(lines[first].lstrip()) if first < len(lines) else 0
+        remaining, line = offset, first
+        while line < len(lines):
+            raw = lines[line]
+            indent = len(raw) - len(raw.lstrip())
+            start = (
+                column0
+                if (line == first and column0 is not None)
+                else (min(base, indent) if node.style in ("|", ">") else indent)
+            )
+            content = raw[start:]
+            if remaining <= len(content):
+                return Location(self.path, line + 1, start + remaining + 1, max(1, length))
+            remaining -= len(content) + 1
+            line += 1
+        return self.locate(field_path)
+
     def locate_key(self, field_path: tuple[str | int, ...], key: str) -> Location:
         """Where `key` is written inside the mapping at `field_path`."""
         node, _ = self.node_at(field_path)

@@ -9,6 +9,10 @@ fault, the field, the article it belongs to, and what to do.
        = veld: parameters.weging_inwoners.vlaue
        = artikel: artikel 8, vijfde lid
        = wat te doen: bedoelt u ‘value’? Toegestaan zijn: label, value, unit, article, note.
+
+A failure while evaluating points first at the fact whose value caused it, then at the rule file's
+part that failed, as a second excerpt "(in de regel ‘…’)"; other facts follow on one line "= ook:"
+(docs/developers.md, "Failures while evaluating").
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from typing import Any
 
 from convenant.citation import Citation
 from convenant.dates import dutch_date
-from convenant.diagnostics import ConvenantError, Problem
+from convenant.diagnostics import ConvenantError, Location, Problem
 from convenant.reading import read_bytes
 from convenant.units import UNIT_NAMES, Kind, percent_text
 
@@ -887,10 +891,13 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
     # evaluation
     "evaluate.division_by_zero": {
         "nl": (
-            "deling door nul in {label} ({rule}): {expression}",
-            "controleer de feiten die deze regel gebruikt.",
+            "deling door nul in {label} ({rule}): {expression}, en ‘{divisor}’ is nul",
+            "controleer de feiten die de deler gebruikt; een deler mag niet nul zijn.",
         ),
-        "en": ("division by zero in {label} ({rule}): {expression}", "check the facts this rule uses."),
+        "en": (
+            "division by zero in {label} ({rule}): {expression}, and ‘{divisor}’ is zero",
+            "check the facts the divisor uses; a divisor may not be zero.",
+        ),
     },
     "evaluate.key_total_zero": {
         "nl": (
@@ -929,6 +936,17 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
         "en": (
             "{start} plus {term} falls on a day that does not exist in {month} {year}",
             "the month policy (I-months) is ‘weigeren’; choose ‘afkappen’ to clip to the month's end.",
+        ),
+    },
+    # --- failures while evaluating that keep their place (issue 10, item 4) ---------------------
+    "date.out_of_range": {
+        "nl": (
+            "{start} plus {term} valt na 31 december 9999, de laatste dag die het programma kent",
+            "controleer de datum in het feitenbestand; waarschijnlijk is het jaar verkeerd getypt.",
+        ),
+        "en": (
+            "{start} plus {term} falls after 31 December 9999, the last day the program knows",
+            "check the date in the fact file; the year is probably mistyped.",
         ),
     },
     # --- sets, tables, mergers and the sheet primitives (Groningen) -------------------------------
@@ -1963,6 +1981,9 @@ LABELS = {
         "article": "artikel",
         "todo": "wat te doen",
         "related": "eerder",
+        "in_rule": "in de regel ‘{name}’",
+        "also": "ook",
+        "more": "en nog {count}",
         "internal": "interne fout",
     },
     "en": {
@@ -1972,6 +1993,9 @@ LABELS = {
         "article": "article",
         "todo": "what to do",
         "related": "first",
+        "in_rule": "in the rule ‘{name}’",
+        "also": "also",
+        "more": "and {count} more",
         "internal": "internal error",
     },
 }
@@ -2218,28 +2242,29 @@ def _window(text: str, column: int) -> tuple[str, int]:
     return cut, column - start + (1 if start else 0)
 
 
+ALSO_SHOWN = 4  # further facts a message names, before "en nog …"
+
+
 def render(
     problem: Problem, lang: str = "nl", source: Callable[[str, int], str | None] = _source_line
 ) -> str:
-    """One problem as a boxed message with the source excerpt and a caret under the fault."""
+    """One problem as a boxed message with the source excerpt and a caret under the fault; a
+    failure while evaluating shows the rule file's expression below the fact that caused it."""
     words = LABELS[lang]
     what, todo = message(problem, lang)
     out = [f"{words[problem.severity]}: {what}"]
-    loc = problem.location
-    if loc is not None:
-        out.append(f"  --> {loc}")
-        text = source(loc.path, loc.line) if loc.line else None
-        if text is not None and loc.line is not None and loc.column is not None:
-            text, column = _window(text, loc.column)
-            caret = max(1, min(loc.length, len(text) - column + 1, _SHOWN))
-            gutter = " " * len(str(loc.line))
-            out += [
-                f" {gutter} |",
-                f" {loc.line} | {text}",
-                f" {gutter} | {' ' * (column - 1)}{'^' * caret}",
-            ]
+    rules = [p for p in problem.places if p.what == "rule"]
+    shown = [loc for loc in (problem.location, *(p.location for p in rules)) if loc and loc.line]
+    width = max((len(str(loc.line)) for loc in shown), default=1)
+    if problem.location is not None:
+        out += _excerpt(problem.location, source, width)
+    for place in rules:
+        out += _excerpt(place.location, source, width, words["in_rule"].format(name=place.name))
     if problem.field:
         out.append(f"   = {words['field']}: {problem.field}")
+    facts = [p.location for p in problem.places if p.what == "fact"]
+    if facts:
+        out.append(f"   = {words['also']}: {_also(facts, words)}")
     if problem.article:
         out.append(f"   = {words['article']}: {problem.article.formal(lang)}")
     if problem.related:
@@ -2247,6 +2272,31 @@ def render(
     if todo:
         out.append(f"   = {words['todo']}: {todo}")
     return "\n".join(out)
+
+
+def _excerpt(
+    loc: Location, source: Callable[[str, int], str | None], width: int, label: str | None = None
+) -> list[str]:
+    """`--> file:line:column`, the line itself and a caret under the fault."""
+    out = [f"  --> {loc}" + (f" ({label})" if label else "")]
+    text = source(loc.path, loc.line) if loc.line else None
+    if text is not None and loc.line is not None and loc.column is not None:
+        text, column = _window(text, loc.column)  # a very long line: the part around the fault
+        caret = max(1, min(loc.length, len(text) - column + 1, _SHOWN))
+        gutter = " " * max(width, len(str(loc.line)))
+        out += [
+            f" {gutter} |",
+            f" {loc.line:>{len(gutter)}} | {text}",
+            f" {gutter} | {' ' * (column - 1)}{'^' * caret}",
+        ]
+    return out
+
+
+def _also(facts: list[Location], words: dict[str, str]) -> str:
+    """Further facts that caused a failure, as file:line:column (editors open them there)."""
+    shown = ", ".join(str(loc) for loc in facts[:ALSO_SHOWN])
+    more = len(facts) - ALSO_SHOWN
+    return shown + (" " + words["more"].format(count=more) if more > 0 else "")
 
 
 def render_all(problems: Iterable[Problem], lang: str = "nl") -> str:

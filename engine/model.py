@@ -152,8 +152,12 @@ class FactDecl:
 
 @dataclass(frozen=True)
 class Expression:
+    """An expression as written, its checked tree (every node keeps its span in `text`), and the
+    field of the rule file that holds it, so a failure while evaluating can point into the text."""
+
     text: str
     tree: expr.Node
+    path: tuple[str | int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -326,6 +330,11 @@ class Rule:
     settlement: Settlement | None = None
     who: str | None = None
     roles: tuple[str, ...] = ()  # per municipality: only parties with these roles (empty: all)
+
+    @property
+    def path(self) -> tuple[str, str]:
+        """The rule's field in the rule file: ("rules" or "deadlines", its name)."""
+        return (self.section, self.name)
 
 
 @dataclass(frozen=True)

@@ -222,6 +222,7 @@ def test_bad_rows_are_reported_by_row_and_the_others_still_computed(run, tmp_pat
     assert melding["negatief"].startswith("inwoners.GM1680: inwoners is -5, maar mag niet kleiner zijn dan 0")
     assert melding["2027"] == "jaar: geen versie van convenant ‘assen’ geldt in 2027"
     assert "het totaal van ‘uitvoeringskosten’ over alle gemeenten is nul" in melding["nul"]
+    assert melding["nul"].startswith("uitvoeringskosten.GM1680: ")  # the column of the first zero
     assert all(r["aandeel_resultaat_bw.GM0106"] for r in rows if r["status"] == "ok")
     assert all(not r["aandeel_resultaat_bw.GM0106"] for r in rows if r["status"] == "fout")
     assert "rij 3 (komma): macrobudget_bw: ‘1.234,50’ is Nederlandse schrijfwijze" in result.stderr
