@@ -27,7 +27,7 @@ import yaml
 
 from convenant.diagnostics import ConvenantError, Location, Problem, Problems
 from convenant.reading import read_bytes
-from convenant.units import MAX_FRACTION_DIGITS, MAX_INTEGER_DIGITS
+from convenant.units import number_too_long
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 # A rule or fact file is a few levels deep; 100 levels of mappings and lists is far beyond any
@@ -341,19 +341,13 @@ class _Builder:
         if text in _FALSE:
             return False
         if _INT.match(text) or _DECIMAL.match(text):
-            whole, _, fraction = text.lstrip("+-").partition(".")
-            if len(whole) > MAX_INTEGER_DIGITS or len(fraction) > MAX_FRACTION_DIGITS:
+            too_long = number_too_long(text, fraction_counts=True)
+            if too_long is not None:
                 self.problems.add(
-                    "yaml.number_too_long",
-                    text=text if len(text) <= 40 else text[:20] + "…",
-                    digits=len(whole),
-                    fraction=len(fraction),
-                    limit=MAX_INTEGER_DIGITS,
-                    fraction_limit=MAX_FRACTION_DIGITS,
-                    location=self._loc(event, min(len(text), 40)),
+                    "value.number_too_long", location=self._loc(event, min(len(text), 40)), **too_long
                 )
                 return text
-            return Decimal(text) if fraction else int(text)
+            return Decimal(text) if "." in text else int(text)
         if text.lower() in _YAML11_BOOL:
             self.problems.add("yaml.ambiguous_bool", text=text, location=self._loc(event, len(text)))
             return text

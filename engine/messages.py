@@ -148,18 +148,6 @@ CATALOGUE: dict[str, dict[str, tuple[str, str]]] = {
             "check the number.",
         ),
     },
-    "yaml.number_too_long": {
-        "nl": (
-            "het getal {text} is te lang ({digits} cijfers vóór de punt, {fraction} erna)",
-            "een getal heeft hoogstens {limit} cijfers vóór de punt en {fraction_limit} erna; "
-            "controleer het getal.",
-        ),
-        "en": (
-            "the number {text} is too long ({digits} digits before the point, {fraction} after)",
-            "a number has at most {limit} digits before the point and {fraction_limit} after; "
-            "check the number.",
-        ),
-    },
     "yaml.multiple_documents": {
         "nl": (
             "het bestand bevat meer dan één document (---)",

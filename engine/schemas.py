@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -77,11 +78,11 @@ def _kind_words(value: Any) -> str:
 
 
 def _numeric(text: str) -> bool:
+    """Whether quoted text reads as a number (exactly: no float anywhere in the engine)."""
     try:
-        float(text)
-    except ValueError:
+        return Decimal(text.strip()).is_finite()
+    except InvalidOperation:
         return False
-    return True
 
 
 def _translate(doc: Document, error: Any, article_of: ArticleFinder | None, name: str) -> list[Problem]:

@@ -102,26 +102,40 @@ def _refuse_dutch(raw: Any) -> None:
         raise ValueProblem("value.dutch_notation", value=raw.strip(), plain=plain)
 
 
+def number_too_long(text: str, fraction_counts: bool = False) -> dict[str, Any] | None:
+    """The arguments of `value.number_too_long` when the plain number `text` has more than
+    MAX_INTEGER_DIGITS digits before the point (or, if `fraction_counts`, more than
+    MAX_FRACTION_DIGITS after it); None when it fits or is no plain number.
+
+    >>> number_too_long("1" * 16)["digits"], number_too_long("12.5")
+    (16, None)
+    >>> number_too_long("0." + "1" * 16, fraction_counts=True)["fraction"]
+    16
+    """
+    match = _PLAIN_NUMBER.match(text)
+    if match is None:
+        return None
+    whole, fraction = match[1].lstrip("0") or "0", match[2] or ""
+    if len(whole) <= MAX_INTEGER_DIGITS and not (fraction_counts and len(fraction) > MAX_FRACTION_DIGITS):
+        return None
+    shown = match[0].strip()
+    return {
+        "value": shown if len(shown) <= 40 else shown[:20] + "…",
+        "digits": len(whole),
+        "fraction": len(fraction),
+        "limit": MAX_INTEGER_DIGITS,
+        "fraction_limit": MAX_FRACTION_DIGITS,
+    }
+
+
 def refuse_too_long(raw: Any) -> None:
-    """Refuse a number (or text that is one) with more digits than MAX_INTEGER_DIGITS before the
-    point, as the YAML loader does (which also bounds the digits after it)."""
+    """Refuse a number (or text that is one) with more digits before the point than any file may
+    write; the decimals are judged by the unit (money: two at most; a percentage may have many)."""
     if isinstance(raw, bool) or not isinstance(raw, int | Decimal | str):
         return
-    match = _PLAIN_NUMBER.match(raw if isinstance(raw, str) else format(raw, "f"))
-    if match is None:
-        return
-    # the decimals are judged by the unit (money: two at most; a percentage may have many)
-    whole, fraction = match[1].lstrip("0") or "0", match[2] or ""
-    if len(whole) > MAX_INTEGER_DIGITS:
-        text = match[0].strip()
-        raise ValueProblem(
-            "value.number_too_long",
-            value=text if len(text) <= 40 else text[:20] + "…",
-            digits=len(whole),
-            fraction=len(fraction),
-            limit=MAX_INTEGER_DIGITS,
-            fraction_limit=MAX_FRACTION_DIGITS,
-        )
+    too_long = number_too_long(raw if isinstance(raw, str) else format(raw, "f"))
+    if too_long is not None:
+        raise ValueProblem("value.number_too_long", **too_long)
 
 
 def _decimal(raw: Any) -> Decimal | int:
