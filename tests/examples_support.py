@@ -36,8 +36,9 @@ def evaluated(example: str) -> Evaluation:
         return evaluate_file(Path("examples") / f"{example}.yaml")
 
 
-def outputs(ev: Evaluation) -> dict[str, bytes]:
-    """Every output of one evaluation: name → bytes."""
+def outputs(ev: Evaluation, pdf: bool = True) -> dict[str, bytes]:
+    """Every output of one evaluation: name → bytes. Without `pdf` (a PDF takes seconds), each
+    letter's HTML fragment that its PDF is made from instead."""
     found = {
         "evaluate.json": (json.dumps(report.to_json(ev), ensure_ascii=False, indent=2) + "\n").encode(),
         "evaluate.txt": report.to_table(ev).encode(),
@@ -46,6 +47,12 @@ def outputs(ev: Evaluation) -> dict[str, bytes]:
         for fmt in ("md", "html"):
             name = f"explain.{fmt}" if lang == "nl" else f"explain.{lang}.{fmt}"
             found[name] = explain.render(explain.explain(ev, fmt, lang), fmt).encode()
-    for name, data in letters.make_letters(ev, ("md", "html", "pdf"), "nl", None).items():
+    formats = ("md", "html", "pdf") if pdf else ("md", "html")
+    for name, data in letters.make_letters(ev, formats, "nl", None).items():
         found[f"letters/{name}"] = data
+    if not pdf:
+        when, source = letters.evaluation_date(ev, None)
+        for letter in letters.compose(ev, "html", "nl", when):
+            fragment = letters.render(ev, letter, "html", "nl", when, source, page=False)
+            found[f"letters/{letter.stem}.pdf.html"] = fragment.encode()
     return found
