@@ -31,10 +31,10 @@ class Rounding:
 
 @dataclass(frozen=True)
 class Branch:
-    """A condition the evaluation tested: an `if` of an expression or a case of a decision."""
+    """An `if` the evaluation decided (a decision's cases are in `DecisionDetails`)."""
 
     condition: str  # as the rule file writes it
-    holds: bool  # an `if`: True took `then`, False took `else`; a case: True when it applied
+    holds: bool  # True: `then` was taken; False: `else`
     compared: tuple[tuple[str, Any], ...]  # the names it read, with their values
 
 
@@ -92,7 +92,7 @@ class DistributeDetails:
 @dataclass(frozen=True)
 class DecisionDetails:
     held: Mapping[str | None, int]  # per member (None: not per set): the index of the case that held
-    cases: Mapping[str | None, tuple[Evaluated, ...]]  # per member: every case's condition, evaluated
+    cases: Mapping[str | None, tuple[Evaluated, ...]]  # per member: every case's `when`, with its values
 
 
 @dataclass(frozen=True)

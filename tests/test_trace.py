@@ -37,10 +37,16 @@ def test_a_rounding_in_the_branch_not_taken_is_not_recorded():
 
 def test_the_part_an_and_did_not_need_is_recorded_for_the_explanation_only():
     # a is false, so `a and b` never reads b; the explanation still shows b's value
-    tree_text = "a and b"
-    done = recorded(tree_text, {"a": False, "b": True})
+    done = recorded("a and b", {"a": False, "b": True})
     assert done.value is False
     assert sorted(done.values.values(), key=str) == [False, False, True]  # a, a and b, b
+
+
+def test_a_rounding_in_the_part_an_or_did_not_need_was_not_applied():
+    # a is true, so `a or round(x) > y` is true without round(x): its value is shown, not as applied
+    done = recorded("a or round(x) > y", {"a": True, "x": Fraction("0.005"), "y": Fraction(0)})
+    assert done.value is True and done.roundings == () and done.branches == ()
+    assert Fraction("0.01") in done.values.values()
 
 
 def test_groningen_2022_rounds_the_buffer_claim_only_where_the_claim_exists():
