@@ -2,23 +2,12 @@
 
 Rules and deadlines run in dependency order. Each result is a `TraceNode`: the rule, its
 citation, where each input came from (fact, parameter with its citation, other rule), the
-interpretations it relies on (its own and those of its inputs), the exact value, the rounding
-applied and the exact intermediate values of its primitive, in `details`:
-
-- expression: none; `Evaluation.values` and `expr.Evaluator` re-evaluate any sub-expression;
-- weighted_key: {"components": [{"by", "weight", "total", "shares": {member: Fraction}, "article"}]};
-- distribute: {"amount": Fraction, "parts": {member: money.Part}} (exact, floor, remainder, extra);
-- decision: {"case": index of the case that held} (per set: {member: index});
-- sheet: {"rows", "columns", "indicatiewaarde": {row: {column: money}}, "total_indicatiewaarde",
-  "cells": {row: {column: ratio}}, "fixed": {row: {fixed column: ratio}}, "fixed_total", "scaling",
-  "budget" (under "geen"), "total"};
-- ration: {"claims_total", "available", "fits": bool, "parts": {member: money.Part} when rationed};
-- pro_rata: {"applied": bool, "date", "remaining_days", "days", "fraction"};
-- threshold: {"hits": [Hit]} — every member, column and measure that reached its threshold;
-- deadlines: {"shifted": Shifted} when the Algemene termijnenwet moved it.
+interpretations it relies on (its own and those of its inputs), the exact value, each rounding
+applied and the typed details of its primitive (`engine.trace`): the exact intermediate values,
+the branches taken and the case that held. Explanations and letters read only these.
 
 A result whose inputs are not (yet) all known — an optional fact that is not given, or a result that
-is itself unknown — is None, with {"unknown": [names]} in its details: "unknown until given", and the
+is itself unknown — is None, with `trace.Unknown` details naming them: "unknown until given", and the
 report says so. It is never silently zero.
 """
 
@@ -30,7 +19,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from convenant import dates, expr, money, schemas
+from convenant import dates, expr, money, schemas, trace
 from convenant.citation import Citation
 from convenant.diagnostics import ConvenantError, Location, Place, Problem
 from convenant.facts import Facts, FactValue
@@ -54,6 +43,23 @@ from convenant.model import (
     WeightedKey,
 )
 from convenant.parties import YearParties, in_year
+from convenant.trace import (
+    Component,
+    DeadlineDetails,
+    DecisionDetails,
+    Details,
+    DistributeDetails,
+    ExpressionDetails,
+    Hit,
+    ProRataDetails,
+    RationDetails,
+    Rounding,
+    SheetDetails,
+    Shifted,
+    ThresholdDetails,
+    Unknown,
+    WeightedKeyDetails,
+)
 from convenant.units import Kind
 
 FACT, PARAMETER, RULE, DEADLINE, BUILTIN = "fact", "parameter", "rule", "deadline", "builtin"
@@ -71,41 +77,25 @@ class InputUse:
     citation: Citation | None
 
 
-@dataclass(frozen=True)
-class Shifted:
-    """A deadline moved by the Algemene termijnenwet (interpretation I-ATW)."""
-
-    original: date
-    reasons: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Hit:
-    """A member and column where a measure changed by at least its threshold."""
-
-    member: str
-    column: str
-    measure: str
-    old: Fraction
-    new: Fraction
-    threshold: Fraction
-
-
 @dataclass
 class TraceNode:
-    """One result: value, citation, inputs, interpretations, rounding, intermediate values."""
+    """One result: value, citation, inputs, interpretations, roundings, intermediate values."""
 
     rule: Rule
     value: Any  # one value, or for a rule per set: member → value (None: not yet known)
     inputs: tuple[InputUse, ...]
     interpretations: tuple[str, ...]  # own and inherited, in order of first use
-    rounding: str | None = None  # money.HALF_UP | money.LARGEST_REMAINDER
-    details: dict[str, Any] = field(default_factory=dict)
+    details: Details  # the primitive's exact intermediate values (engine.trace)
+    roundings: tuple[Rounding, ...] = ()  # every rounding applied, for every member
     warnings: list[tuple[str | None, str]] = field(default_factory=list)  # (member, message)
 
     @property
     def name(self) -> str:
         return self.rule.name
+
+    def rounding(self, member: str | None) -> str | None:
+        """How the value for `member` (None for a result not per set) was rounded, if it was."""
+        return next((r.mode for r in self.roundings if r.member == member), None)
 
     def value_for(self, member: str | None) -> Any:
         return self.value[member] if self.rule.per and member is not None else self.value
@@ -130,11 +120,6 @@ class Evaluation:
     parties: YearParties  # the members of the municipality set in this year (after mergers)
     narrower: dict[str, list[str]]  # set → the sets it includes (rows include the municipalities)
 
-    def evaluator(self) -> expr.Evaluator:
-        """An evaluator over this evaluation's values, e.g. to show a sub-expression's value."""
-        chosen = {k: v.chosen for k, v in self.rules.interpretations.items() if v.switchable and v.chosen}
-        return expr.Evaluator(self.values, self.members, chosen, self.narrower)
-
     def waiting_for(self, name: str) -> list[str]:
         """The facts a result that is not yet known waits for: its missing inputs, traced back through
         results that are themselves unknown."""
@@ -146,8 +131,8 @@ class Evaluation:
                 continue
             seen.add(current)
             node = self.nodes.get(current)
-            if node is not None and node.value is None:
-                todo += node.details.get("unknown", [])
+            if node is not None and isinstance(node.details, Unknown):
+                todo += node.details.missing
             elif node is None and self.values.get(current) is None:
                 found.setdefault(current)
         return list(found)
@@ -358,75 +343,98 @@ class _Run:
         """An expression's value; a division by zero names the division and the facts its divisor read."""
         try:
             return self.evaluator.evaluate(expression.tree, current)
-        except expr.ExprProblem as problem:  # the only fault left after checking: division by zero
-            failed = next(
-                n
-                for n in expression.tree.walk()
-                if isinstance(n, expr.Binary) and (n.start, n.end) == (problem.start, problem.end)
-            )
-            assert failed.right is not None
+        except expr.ExprProblem as problem:
             member = next(iter((current or {}).values()), None)
-            raise self.fail(
-                "evaluate.division_by_zero",
-                owner,
-                expression.path,
-                _reads(failed.right, member),
-                (problem.start, problem.end),
-                expression=expression.text[failed.start : failed.end],
-                divisor=expression.text[failed.right.start : failed.right.end],
-            ) from None
+            raise self.division_by_zero(owner, expression, problem, member) from None
+
+    def record_in(
+        self, owner: Rule | Duty, expression: Expression, per: str | None, member: str | None
+    ) -> trace.Evaluated:
+        """As `evaluate_in`, keeping what the expression came to for the trace (`trace.Recorder`)."""
+        try:
+            return trace.Recorder(self.evaluator, expression.text).record(expression.tree, per, member)
+        except expr.ExprProblem as problem:
+            raise self.division_by_zero(owner, expression, problem, member) from None
+
+    def division_by_zero(
+        self, owner: Rule | Duty, expression: Expression, problem: expr.ExprProblem, member: str | None
+    ) -> ConvenantError:
+        """The only fault left after checking: the division that failed and the facts its divisor read."""
+        failed = next(
+            n
+            for n in expression.tree.walk()
+            if isinstance(n, expr.Binary) and (n.start, n.end) == (problem.start, problem.end)
+        )
+        assert failed.right is not None
+        return self.fail(
+            "evaluate.division_by_zero",
+            owner,
+            expression.path,
+            _reads(failed.right, member),
+            (problem.start, problem.end),
+            expression=expression.text[failed.start : failed.end],
+            divisor=expression.text[failed.right.start : failed.right.end],
+        )
 
     # --- primitives -----------------------------------------------------------------------
 
     def compute(self, rule: Rule) -> TraceNode:
         own = list(rule.interpretations)
         spec = rule.spec
-        node = TraceNode(rule, None, tuple(self.input_use(n) for n in rule.inputs), ())
+        value: Any = None
+        details: Details
+        roundings: tuple[Rounding, ...] = ()
         unknown = [n for n in rule.inputs if self.values.get(n) is None]
         if unknown:
             if rule.section == "deadlines":
                 self.date_interpretations(spec, own)
-            node.details = {"unknown": unknown}
+            details = Unknown(tuple(unknown))
         elif isinstance(spec, Expression):
-            node.value = self.expression(rule, spec)
-            if any(isinstance(n, expr.Call) and n.function == "round" for n in spec.tree.walk()):
-                node.rounding = money.HALF_UP
+            evaluated = self.expression(rule, spec)
+            value = evaluated[None].value if rule.per is None else {m: e.value for m, e in evaluated.items()}
+            details = ExpressionDetails(evaluated)
+            roundings = tuple(r for e in evaluated.values() for r in e.roundings)
         elif isinstance(spec, WeightedKey):
-            node.value, node.details = self.weighted_key(rule, spec)
+            value, details = self.weighted_key(rule, spec)
         elif isinstance(spec, Distribute):
-            node.value, node.details = self.distribute(rule, spec)
-            node.rounding = money.LARGEST_REMAINDER
+            value, distributed = self.distribute(rule, spec)
+            roundings = _distributed(spec.amount, distributed.amount, distributed.key, value)
+            details = distributed
         elif isinstance(spec, Decision):
-            node.value, node.details = self.decision(rule, spec)
+            value, details = self.decision(rule, spec)
         elif isinstance(spec, Sheet):
-            node.value, node.details = self.sheet(rule, spec)
+            value, details = self.sheet(rule, spec)
         elif isinstance(spec, Ration):
-            node.value, node.details = self.ration(rule, spec)
-            node.rounding = None if node.details["fits"] else money.LARGEST_REMAINDER
+            value, rationed = self.ration(rule, spec)
+            if not rationed.fits:
+                shares = {m: rationed.claims[m] / rationed.claims_total for m in value}
+                roundings = _distributed(spec.available, rationed.available, shares, value)
+            details = rationed
         elif isinstance(spec, ProRata):
-            node.value, node.details = self.pro_rata(rule, spec)
+            value, details = self.pro_rata(rule, spec)
         elif isinstance(spec, Threshold):
-            node.value, node.details = self.threshold(rule, spec)
+            value, details = self.threshold(rule, spec)
         else:
-            node.value, node.details = self.deadline(rule, spec, own)
-        node.interpretations = self.interpretations_of(rule, own)
+            value, details = self.deadline(rule, spec, own)
+        inputs = tuple(self.input_use(n) for n in rule.inputs)
+        node = TraceNode(rule, value, inputs, self.interpretations_of(rule, own), details, roundings)
         if rule.kind is Kind.MONEY and node.value is not None:  # proven by the checker; never pass silently
             values = node.value.values() if rule.per else [node.value]
             assert all(money.is_whole_cents(v) for v in values), f"{rule.name}: fraction of a cent"
         return node
 
-    def expression(self, rule: Rule, spec: Expression) -> Any:
+    def expression(self, rule: Rule, spec: Expression) -> dict[str | None, trace.Evaluated]:
         if rule.per is None:
-            return self.evaluate_in(rule, spec)
-        values = {}
+            return {None: self.record_in(rule, spec, None, None)}
+        values: dict[str | None, trace.Evaluated] = {}
         for m in self.rule_members(rule):
             try:
-                values[m] = self.evaluate_in(rule, spec, {rule.per: m})
+                values[m] = self.record_in(rule, spec, rule.per, m)
             except expr.Absent:  # reads a value that does not apply to this member
                 continue
         return values
 
-    def weighted_key(self, rule: Rule, spec: WeightedKey) -> tuple[dict[str, Fraction], dict[str, Any]]:
+    def weighted_key(self, rule: Rule, spec: WeightedKey) -> tuple[dict[str, Fraction], WeightedKeyDetails]:
         members = self.members[rule.per or MUNICIPALITY]
         key = dict.fromkeys(members, Fraction(0))
         components = []
@@ -446,15 +454,8 @@ class _Run:
             shares = {m: Fraction(by[m]) / total for m in members}
             for m in members:
                 key[m] += weight * shares[m]
-            components.append(
-                {
-                    "by": component.by,
-                    "weight": weight,
-                    "total": total,
-                    "shares": shares,
-                    "article": component.article,
-                }
-            )
+            own = {m: by[m] for m in members}
+            components.append(Component(component.by, weight, component.article, own, total, shares))
         if sum(key.values(), Fraction(0)) != 1:
             raise self.fail(
                 "evaluate.key_not_one",
@@ -462,9 +463,9 @@ class _Run:
                 (*rule.path, "weighted_key"),
                 total=sum(key.values(), Fraction(0)),
             )
-        return key, {"components": components}
+        return key, WeightedKeyDetails(tuple(components))
 
-    def distribute(self, rule: Rule, spec: Distribute) -> tuple[dict[str, Fraction], dict[str, Any]]:
+    def distribute(self, rule: Rule, spec: Distribute) -> tuple[dict[str, Fraction], DistributeDetails]:
         members = self.members[rule.per or MUNICIPALITY]
         amount = self.values[spec.amount]
         key = self.values[spec.key]
@@ -479,15 +480,18 @@ class _Run:
             )
         parts = money.largest_remainder(money.to_cents(amount), shares)
         value = {m: Fraction(part.cents, 100) for m, part in zip(members, parts, strict=True)}
-        return value, {"amount": amount, "parts": dict(zip(members, parts, strict=True))}
+        by_member = dict(zip(members, parts, strict=True))
+        return value, DistributeDetails(amount, {m: key[m] for m in members}, by_member)
 
-    def decision(self, rule: Rule, spec: Decision) -> tuple[Any, dict[str, Any]]:
+    def decision(self, rule: Rule, spec: Decision) -> tuple[Any, DecisionDetails]:
         per = rule.per
         members = self.members[per] if per else [None]
-        outcomes, matched = {}, {}
+        outcomes: dict[str | None, str] = {}
+        matched: dict[str | None, int] = {}
+        tested: dict[str | None, tuple[trace.Evaluated, ...]] = {}
         for m in members:
-            current = {per: m} if per and m is not None else {}
-            hits = [i for i, case in enumerate(spec.cases) if self.evaluate_in(rule, case.when, current)]
+            tested[m] = tuple(self.record_in(rule, case.when, per, m) for case in spec.cases)
+            hits = [i for i, evaluated in enumerate(tested[m]) if evaluated.value]
             if len(hits) != 1:
                 code = "evaluate.decision_none" if not hits else "evaluate.decision_overlap"
                 # none: every condition, at the cases; several: the second that held, at its condition
@@ -503,7 +507,7 @@ class _Run:
             outcomes[m] = spec.cases[hits[0]].outcome
             matched[m] = hits[0]
         value = outcomes if per else outcomes[None]
-        return value, {"case": matched if per else matched[None]}
+        return value, DecisionDetails(matched, tested)
 
     def date_interpretations(self, spec: Any, own: list[str]) -> None:
         """The date policy a deadline relies on: months (for a term in months) and working days."""
@@ -513,11 +517,12 @@ class _Run:
         if policy.working_days:
             own.append(policy.working_days)
 
-    def deadline(self, rule: Rule, spec: Any, own: list[str]) -> tuple[Any, dict[str, Any]]:
+    def deadline(self, rule: Rule, spec: Any, own: list[str]) -> tuple[Any, DeadlineDetails]:
         year = self.facts.year
         policy = self.rules.date_policy
         self.date_interpretations(spec, own)
-        details: dict[str, Any] = {}
+        months: str | None = None
+        shifted: Shifted | None = None
         if isinstance(spec, OnDate):
             value: Any = self.values[spec.date].in_year(year + spec.year_offset)
         elif isinstance(spec, InMonth):
@@ -531,17 +536,20 @@ class _Run:
                 raise self.fail(
                     problem.code, rule, (*rule.path, "after", "date"), [(spec.date, None)], **problem.args_
                 ) from None
+            if policy.months and self.values[spec.term].months:
+                months = policy.months
         if policy.working_days and self.chosen.get(policy.working_days) == dates.ATW_APPLY:
             end = value.end if isinstance(value, dates.Period) else value
             moved, reasons = dates.next_working_day(end)
             if reasons:
-                details["shifted"] = Shifted(end, reasons)
+                shifted = Shifted(end, reasons)
                 value = dates.Period(value.start, moved) if isinstance(value, dates.Period) else moved
-        return value, details
+        chosen = (self.rules.interpretations[months].chosen or "") if months else None
+        return value, DeadlineDetails(months, chosen, shifted)
 
     # --- a sheet, rationing, pro rata, thresholds ------------------------------------------
 
-    def sheet(self, rule: Rule, spec: Sheet) -> tuple[dict[str, Fraction], dict[str, Any]]:
+    def sheet(self, rule: Rule, spec: Sheet) -> tuple[dict[str, Fraction], SheetDetails]:
         """Art. 4: computed cells (count × value) and fixed cells; under "schalen" the computed cells
         share what the fixed cells leave of 100 %, under "geen" they are divided by the Budget."""
         rows = self.members[rule.per or ""]
@@ -556,15 +564,7 @@ class _Run:
                 fixed[r][cell.column] = (value if r == cell.row else Fraction(0)) if cell.row else value[r]
         fixed_total = sum((v for row in fixed.values() for v in row.values()), Fraction(0))
         scaling = self.chosen[spec.scaling]
-        details: dict[str, Any] = {
-            "rows": rows,
-            "columns": columns,
-            "indicatiewaarde": worth,
-            "total_indicatiewaarde": total_worth,
-            "fixed": fixed,
-            "fixed_total": fixed_total,
-            "scaling": scaling,
-        }
+        budget: Fraction | None = None
         if scaling == "schalen":
             if total_worth == 0:
                 raise self.fail(
@@ -587,10 +587,8 @@ class _Run:
                     divisor=spec.budget,
                 )
             cells = {r: {c: worth[r][c] / budget for c in columns} for r in rows}
-            details["budget"] = budget
         key = {r: sum(cells[r].values(), Fraction(0)) + sum(fixed[r].values(), Fraction(0)) for r in rows}
         total = sum(key.values(), Fraction(0))
-        details.update(cells=cells, total=total)
         if total != 1:
             reads = [
                 (name, None)
@@ -604,6 +602,21 @@ class _Run:
                 total=total,
                 scaling=scaling,
             )
+        row_counts = {r: counts[r] for r in rows}
+        details = SheetDetails(
+            rows,
+            columns,
+            row_counts,
+            prices,
+            worth,
+            total_worth,
+            fixed,
+            fixed_total,
+            scaling,
+            budget,
+            cells,
+            total,
+        )
         return key, details
 
     def sheet_field(self, rule: Rule, name: str) -> FieldPath:
@@ -612,7 +625,7 @@ class _Run:
         owner = body.get("like", rule.name) if name not in body else rule.name
         return (rule.section, owner, "sheet", name)
 
-    def ration(self, rule: Rule, spec: Ration) -> tuple[dict[str, Fraction], dict[str, Any]]:
+    def ration(self, rule: Rule, spec: Ration) -> tuple[dict[str, Fraction], RationDetails]:
         """Claims are paid in full when they fit in what is available; else in proportion to them."""
         claims, available = self.values[spec.claims], self.values[spec.available]
         members = [m for m in self.members[rule.per or MUNICIPALITY] if m in claims]
@@ -632,14 +645,14 @@ class _Run:
                 available=spec.available,
             )
         total = sum((claims[m] for m in members), Fraction(0))
-        details: dict[str, Any] = {"claims_total": total, "available": available, "fits": total <= available}
+        own = {m: claims[m] for m in members}
         if total <= available:
-            return {m: claims[m] for m in members}, details
+            return own, RationDetails(own, total, available, True)
         parts = money.largest_remainder(money.to_cents(available), [claims[m] / total for m in members])
-        details["parts"] = dict(zip(members, parts, strict=True))
+        details = RationDetails(own, total, available, False, dict(zip(members, parts, strict=True)))
         return {m: Fraction(p.cents, 100) for m, p in zip(members, parts, strict=True)}, details
 
-    def pro_rata(self, rule: Rule, spec: ProRata) -> tuple[Any, dict[str, Any]]:
+    def pro_rata(self, rule: Rule, spec: ProRata) -> tuple[Any, ProRataDetails]:
         """The new values apply from the date on: old + (new − old) × days left in the year / days."""
         old, new, day = self.values[spec.old], self.values[spec.new], self.values[spec.from_date]
         year = self.facts.year
@@ -657,31 +670,28 @@ class _Run:
         days = dates.days_in_year(year)
         remaining = (date(year, 12, 31) - day).days + 1
         fraction = Fraction(remaining, days) if applied else Fraction(0)
-        details = {
-            "applied": applied,
-            "date": day,
-            "remaining_days": remaining,
-            "days": days,
-            "fraction": fraction,
-        }
+        details = ProRataDetails(applied, day, remaining, days, fraction, old, new)
         if not rule.per:
             return old + (new - old) * fraction, details
         return {m: old[m] + (new[m] - old[m]) * fraction for m in self.members[rule.per]}, details
 
-    def threshold(self, rule: Rule, spec: Threshold) -> tuple[bool, dict[str, Any]]:
+    def threshold(self, rule: Rule, spec: Threshold) -> tuple[bool, ThresholdDetails]:
         """True when any member's measure in the new sheet differs from the old one by at least the
         threshold (a share of the old value; any change of a value that was nil counts)."""
         old, new = self.nodes[spec.old].details, self.nodes[spec.new].details
+        assert isinstance(old, SheetDetails) and isinstance(new, SheetDetails)  # checked: two sheets
         hits = []
         for test in spec.tests:
-            field = "indicatiewaarde" if test.measure == "indicatiewaarde" else "cells"
+            by_indicatiewaarde = test.measure == "indicatiewaarde"
+            before_sheet = old.indicatiewaarde if by_indicatiewaarde else old.cells
+            after_sheet = new.indicatiewaarde if by_indicatiewaarde else new.cells
             limit = self.values[test.at_least]
             for member in self.members[spec.among]:
-                for column in [test.column] if test.column else old["columns"]:
-                    before, after = old[field][member][column], new[field][member][column]
+                for column in [test.column] if test.column else old.columns:
+                    before, after = before_sheet[member][column], after_sheet[member][column]
                     if before != after and abs(after - before) >= limit * abs(before):
                         hits.append(Hit(member, column, test.measure, before, after, limit))
-        return bool(hits), {"hits": hits}
+        return bool(hits), ThresholdDetails(tuple(hits))
 
     # --- warnings and duties --------------------------------------------------------------
 
@@ -717,3 +727,11 @@ def _reads(node: expr.Node, member: str | None) -> list[tuple[str, str | None]]:
 
     visit(node, member)
     return found
+
+
+def _distributed(
+    what: str, amount: Fraction, shares: Mapping[str, Fraction], value: Mapping[str, Fraction]
+) -> tuple[Rounding, ...]:
+    """The roundings of a largest-remainder distribution: each member's exact share to its cents."""
+    cents = Fraction(money.to_cents(amount), 100)
+    return tuple(Rounding(m, what, cents * shares[m], value[m], money.LARGEST_REMAINDER) for m in value)

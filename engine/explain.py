@@ -19,12 +19,12 @@ from typing import Any
 
 from markupsafe import Markup
 
-from convenant import __version__, expr, money, templating
+from convenant import __version__, money, templating
 from convenant.citation import Citation
 from convenant.diagnostics import ConvenantError, Problem
 from convenant.evaluate import BUILTIN, DEADLINE, FACT, PARAMETER, Evaluation, InputUse, TraceNode
 from convenant.explainers import PRIMITIVES, UNKNOWN, Scope
-from convenant.model import CASE, MUNICIPALITY, Expression, Rule
+from convenant.model import CASE, MUNICIPALITY, Rule
 from convenant.units import Kind
 from convenant.wording import WORDS, show
 
@@ -285,25 +285,18 @@ class _Builder:
         ]
 
     def rounding(self, node: TraceNode, member: str | None) -> list[str]:
+        """The roundings the evaluation applied to this member's value (a `round(…)` in a branch that
+        was not taken was not applied, and is not named)."""
         w, rule = self.words, node.rule
-        if node.rounding == money.LARGEST_REMAINDER:
+        applied = [r for r in node.roundings if r.member == (member if rule.per else None)]
+        if any(r.mode == money.LARGEST_REMAINDER for r in applied):
             return [w["rounding_largest_remainder"]]
-        if node.rounding == money.HALF_UP and isinstance(rule.spec, Expression):
-            evaluator = self.ev.evaluator()
-            current = {rule.per: member} if rule.per and member else None
-            calls = [
-                n
-                for n in _taken(rule.spec.tree, evaluator, current)
-                if isinstance(n, expr.Call) and n.function == "round"
-            ]
-            if not calls:  # the rounding sits in a branch that was not taken for this member
-                return [w["rounding_none"]]
+        if applied:
             return [
                 w["rounding_half_up"].format(
-                    exact=show(Kind.MONEY, evaluator.evaluate(call.args[0], current), self.lang),
-                    rounded=show(Kind.MONEY, evaluator.evaluate(call, current), self.lang),
+                    exact=show(Kind.MONEY, r.exact, self.lang), rounded=show(Kind.MONEY, r.cents, self.lang)
                 )
-                for call in calls
+                for r in applied
             ]
         return [w["rounding_exact" if rule.kind in (Kind.RATIO, Kind.PERCENTAGE) else "rounding_none"]]
 
@@ -363,15 +356,6 @@ class _Builder:
             said = self.words[f"settle_{section.direction}"].format(who=section.who, amount=amount)
             section.value = f"{section.value} ({said})"
         return section
-
-
-def _taken(tree: expr.Node, evaluator: expr.Evaluator, current: dict[str, str] | None) -> list[expr.Node]:
-    """The nodes of an expression that were evaluated: of an if, its condition and the branch taken."""
-    if isinstance(tree, expr.If):
-        assert tree.condition and tree.then and tree.otherwise
-        branch = tree.then if evaluator.evaluate(tree.condition, current) else tree.otherwise
-        return [tree, *_taken(tree.condition, evaluator, current), *_taken(branch, evaluator, current)]
-    return [tree, *(n for child in tree.children() for n in _taken(child, evaluator, current))]
 
 
 def sentence_context(scope: Scope, node: TraceNode, member: str | None) -> dict[str, Any]:

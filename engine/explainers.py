@@ -3,8 +3,8 @@
 
 This is the one place to add a primitive to the explanations: write a function
 `(scope, node, member) → dict` and register it in `PRIMITIVES` with its template name. Every
-value is taken from the trace (`TraceNode.details`, `Evaluation.values`, `Evaluation.evaluator()`)
-and formatted for people; nothing is recomputed.
+value is read from the trace (the typed `TraceNode.details` of `engine.trace`, and the inputs'
+values in `Evaluation.values`) and formatted for people; nothing is evaluated or recomputed.
 """
 
 from __future__ import annotations
@@ -28,6 +28,17 @@ from convenant.model import (
     Sheet,
     Threshold,
     WeightedKey,
+)
+from convenant.trace import (
+    DeadlineDetails,
+    DecisionDetails,
+    DistributeDetails,
+    ExpressionDetails,
+    ProRataDetails,
+    RationDetails,
+    SheetDetails,
+    ThresholdDetails,
+    WeightedKeyDetails,
 )
 from convenant.units import Kind, percent_text
 from convenant.wording import WORDS, exact_number, show
@@ -105,29 +116,35 @@ class Scope:
 Explainer = Callable[[Scope, TraceNode, str | None], dict[str, Any]]
 
 
+def _own(node: TraceNode, member: str | None) -> str | None:
+    """The key of a per-member record: the member for a result per set, None for one that is not."""
+    return member if node.rule.per else None
+
+
 def expression(scope: Scope, node: TraceNode, member: str | None) -> dict[str, Any]:
-    spec = node.rule.spec
-    assert isinstance(spec, Expression)
-    current = {node.rule.per: member} if node.rule.per and member else None
-    work = formula.arithmetic(spec.text, spec.tree, scope.ev.evaluator(), current, scope.lang)
-    return {"arithmetic": work}
+    spec, d = node.rule.spec, node.details
+    assert isinstance(spec, Expression) and isinstance(d, ExpressionDetails)
+    return {
+        "arithmetic": formula.arithmetic(spec.text, spec.tree, d.evaluated[_own(node, member)], scope.lang)
+    }
 
 
 def weighted_key(scope: Scope, node: TraceNode, member: str | None) -> dict[str, Any]:
-    assert member is not None
+    d = node.details
+    assert member is not None and isinstance(d, WeightedKeyDetails)
     rows = []
-    for c in node.details["components"]:
-        share = c["shares"][member]
+    for c in d.components:
+        share = c.shares[member]
         rows.append(
             {
-                "by": c["by"],
-                "label": scope.label(c["by"]),
-                "citation": c["article"].formal(scope.lang),
-                "own": show(scope.kind(c["by"]), scope.value(c["by"], member), scope.lang),
-                "total": show(scope.kind(c["by"]), c["total"], scope.lang),
+                "by": c.by,
+                "label": scope.label(c.by),
+                "citation": c.article.formal(scope.lang),
+                "own": show(scope.kind(c.by), c.values[member], scope.lang),
+                "total": show(scope.kind(c.by), c.total, scope.lang),
                 "share": scope.percent(share),
-                "weight": scope.percent(c["weight"]),
-                "contribution": scope.percent(c["weight"] * share),
+                "weight": scope.percent(c.weight),
+                "contribution": scope.percent(c.weight * share),
             }
         )
     key = node.value[member]
@@ -135,7 +152,7 @@ def weighted_key(scope: Scope, node: TraceNode, member: str | None) -> dict[str,
         "components": rows,
         "key": scope.percent(key),
         "exact": f"{key.numerator}/{key.denominator}",
-        "articles": [c["article"] for c in node.details["components"]],
+        "articles": [c.article for c in d.components],
     }
 
 
@@ -147,11 +164,10 @@ def _remainder_text(part: money.Part, lang: str) -> str:
 
 
 def distribute(scope: Scope, node: TraceNode, member: str | None) -> dict[str, Any]:
-    spec = node.rule.spec
-    assert isinstance(spec, Distribute) and member is not None
-    parts: dict[str, money.Part] = node.details["parts"]
+    spec, d = node.rule.spec, node.details
+    assert isinstance(spec, Distribute) and isinstance(d, DistributeDetails) and member is not None
+    parts, key = d.parts, d.key
     order = list(parts)
-    key = scope.ev.values[spec.key]
     rows = [
         {
             "who": scope.member_name(m),
@@ -192,13 +208,12 @@ def distribute(scope: Scope, node: TraceNode, member: str | None) -> dict[str, A
 
 
 def decision(scope: Scope, node: TraceNode, member: str | None) -> dict[str, Any]:
-    spec = node.rule.spec
-    assert isinstance(spec, Decision)
-    held = node.details["case"][member] if node.rule.per else node.details["case"]
-    current = {node.rule.per: member} if node.rule.per and member else None
+    spec, d = node.rule.spec, node.details
+    assert isinstance(spec, Decision) and isinstance(d, DecisionDetails)
+    held, tested = d.held[_own(node, member)], d.cases[_own(node, member)]
     cases = []
     for i, case in enumerate(spec.cases):
-        work = formula.arithmetic(case.when.text, case.when.tree, scope.ev.evaluator(), current, scope.lang)
+        work = formula.arithmetic(case.when.text, case.when.tree, tested[i], scope.lang)
         cases.append(
             {
                 "holds": i == held,
@@ -213,7 +228,8 @@ def decision(scope: Scope, node: TraceNode, member: str | None) -> dict[str, Any
 
 
 def deadline(scope: Scope, node: TraceNode, member: str | None) -> dict[str, Any]:
-    spec, w, lang = node.rule.spec, scope.words, scope.lang
+    spec, d, w, lang = node.rule.spec, node.details, scope.words, scope.lang
+    assert isinstance(d, DeadlineDetails)
     year = scope.ev.facts.year
     lines = []
     if isinstance(spec, OnDate):
@@ -234,21 +250,16 @@ def deadline(scope: Scope, node: TraceNode, member: str | None) -> dict[str, Any
         )
     else:
         assert isinstance(spec, After)
-        if "unknown" in node.details:
-            lines.append(w["deadline_unknown"].format(start=spec.date))
-        else:
-            lines.append(
-                w["deadline_after"].format(
-                    term=scope.show(spec.term, None),
-                    start=scope.show(spec.date, None),
-                    date=show(node.rule.kind, node.value, lang),
-                )
+        lines.append(
+            w["deadline_after"].format(
+                term=scope.show(spec.term, None),
+                start=scope.show(spec.date, None),
+                date=show(node.rule.kind, node.value, lang),
             )
-        policy = scope.ev.rules.date_policy.months
-        if policy and scope.ev.values[spec.term].months:
-            chosen = scope.ev.rules.interpretations[policy].chosen or ""
-            lines.append(w["month_policy"].format(id=policy, chosen=chosen))
-    shifted = node.details.get("shifted")
+        )
+        if d.months:
+            lines.append(w["month_policy"].format(id=d.months, chosen=d.month_policy))
+    shifted = d.shifted
     if shifted is not None:
         moved = node.value.end if isinstance(node.value, dates.Period) else node.value
         lines.append(
@@ -263,46 +274,45 @@ def deadline(scope: Scope, node: TraceNode, member: str | None) -> dict[str, Any
 
 def sheet(scope: Scope, node: TraceNode, member: str | None) -> dict[str, Any]:
     """Art. 4: the member's row of the spreadsheet, cell by cell, and how the cells were scaled."""
-    assert member is not None
     spec, d, w, lang = node.rule.spec, node.details, scope.words, scope.lang
-    assert isinstance(spec, Sheet)
-    counts, prices = scope.ev.values[spec.counts][member], scope.ev.values[spec.values]
+    assert isinstance(spec, Sheet) and isinstance(d, SheetDetails) and member is not None
+    counts, prices = d.counts[member], d.prices
     rows = [
         [
             scope.ev.label(c),
             str(counts[c]),
             show(Kind.MONEY, prices[c], lang),
-            show(Kind.MONEY, d["indicatiewaarde"][member][c], lang),
-            scope.percent(d["cells"][member][c]),
+            show(Kind.MONEY, d.indicatiewaarde[member][c], lang),
+            scope.percent(d.cells[member][c]),
         ]
-        for c in d["columns"]
+        for c in d.columns
     ]
-    lines = [w["sheet_worth"].format(total=show(Kind.MONEY, d["total_indicatiewaarde"], lang))]
-    fixed = {cell.label: d["fixed"][member][cell.column] for cell in spec.fixed}
+    lines = [w["sheet_worth"].format(total=show(Kind.MONEY, d.total_indicatiewaarde, lang))]
+    fixed = {cell.label: d.fixed[member][cell.column] for cell in spec.fixed}
     lines.append(
         w["sheet_fixed"].format(
             cells=", ".join(f"{k} {scope.percent(v)}" for k, v in fixed.items()),
-            total=scope.percent(d["fixed_total"]),
+            total=scope.percent(d.fixed_total),
         )
     )
-    if d["scaling"] == "schalen":
+    if d.budget is None:  # scaled: the computed cells share what the fixed cells leave
         lines.append(
             w["sheet_schalen"].format(
                 id=spec.scaling,
-                total=show(Kind.MONEY, d["total_indicatiewaarde"], lang),
-                fixed=scope.percent(d["fixed_total"]),
+                total=show(Kind.MONEY, d.total_indicatiewaarde, lang),
+                fixed=scope.percent(d.fixed_total),
             )
         )
     else:
-        lines.append(w["sheet_geen"].format(id=spec.scaling, budget=show(Kind.MONEY, d["budget"], lang)))
+        lines.append(w["sheet_geen"].format(id=spec.scaling, budget=show(Kind.MONEY, d.budget, lang)))
     lines.append(
         w["sheet_row"].format(
-            cells=scope.percent(sum(d["cells"][member].values(), Fraction(0))),
+            cells=scope.percent(sum(d.cells[member].values(), Fraction(0))),
             fixed=scope.percent(sum(fixed.values(), Fraction(0))),
             key=scope.percent(node.value[member]),
         )
     )
-    lines.append(w["sheet_total"].format(total=scope.percent(d["total"])))
+    lines.append(w["sheet_total"].format(total=scope.percent(d.total)))
     header = [w["column"], w["count"], w["value"], w["worth"], w["cell"]]
     return {
         "table": {"header": header, "rows": rows},
@@ -313,16 +323,15 @@ def sheet(scope: Scope, node: TraceNode, member: str | None) -> dict[str, Any]:
 
 def ration(scope: Scope, node: TraceNode, member: str | None) -> dict[str, Any]:
     """Art. 5 lid 5: whether the claims fit, and if not, this member's proportional part."""
-    assert member is not None
-    spec, d, w, lang = node.rule.spec, node.details, scope.words, scope.lang
-    assert isinstance(spec, Ration)
-    claim = scope.ev.values[spec.claims][member]
-    total, available = show(Kind.MONEY, d["claims_total"], lang), show(Kind.MONEY, d["available"], lang)
+    d, w, lang = node.details, scope.words, scope.lang
+    assert isinstance(d, RationDetails) and member is not None
+    claim = d.claims[member]
+    total, available = show(Kind.MONEY, d.claims_total, lang), show(Kind.MONEY, d.available, lang)
     who = scope.member_name(member)
-    if d["fits"]:
+    if d.fits:
         lines = [w["ration_fits"].format(total=total, available=available)]
     else:
-        part: money.Part = d["parts"][member]
+        part = d.parts[member]
         lines = [
             w["ration_rationed"].format(
                 total=total,
@@ -345,17 +354,17 @@ def ration(scope: Scope, node: TraceNode, member: str | None) -> dict[str, Any]:
 def pro_rata(scope: Scope, node: TraceNode, member: str | None) -> dict[str, Any]:
     """Art. 5 lid 2: the new value for the part of the year left after the date."""
     spec, d, w, lang = node.rule.spec, node.details, scope.words, scope.lang
-    assert isinstance(spec, ProRata)
-    old, new = scope.value(spec.old, member), scope.value(spec.new, member)
-    if not d["applied"]:
+    assert isinstance(spec, ProRata) and isinstance(d, ProRataDetails)
+    old, new = (d.old[member], d.new[member]) if node.rule.per and member else (d.old, d.new)
+    if not d.applied:
         return {"lines": [w["pro_rata_not_applied"].format(when=spec.when, old=scope.percent(old))]}
     return {
         "lines": [
             w["pro_rata_applied"].format(
-                date=show(Kind.DATE, d["date"], lang),
-                remaining=d["remaining_days"],
-                days=d["days"],
-                fraction=f"{d['fraction'].numerator}/{d['fraction'].denominator}",
+                date=show(Kind.DATE, d.date, lang),
+                remaining=d.remaining_days,
+                days=d.days,
+                fraction=f"{d.fraction.numerator}/{d.fraction.denominator}",
                 old=scope.percent(old),
                 new=scope.percent(new),
                 result=scope.percent(node.value_for(member)),
@@ -366,8 +375,8 @@ def pro_rata(scope: Scope, node: TraceNode, member: str | None) -> dict[str, Any
 
 def threshold(scope: Scope, node: TraceNode, member: str | None) -> dict[str, Any]:
     """Art. 5 lid 2: every member, column and measure that reached its threshold."""
-    spec, w, lang = node.rule.spec, scope.words, scope.lang
-    assert isinstance(spec, Threshold)
+    spec, d, w, lang = node.rule.spec, node.details, scope.words, scope.lang
+    assert isinstance(spec, Threshold) and isinstance(d, ThresholdDetails)
 
     def shown_measure(measure: str, value: Fraction) -> str:
         return show(Kind.MONEY, value, lang) if measure == "indicatiewaarde" else scope.percent(value)
@@ -381,7 +390,7 @@ def threshold(scope: Scope, node: TraceNode, member: str | None) -> dict[str, An
             new=shown_measure(h.measure, h.new),
             limit=scope.percent(h.threshold),
         )
-        for h in node.details["hits"]
+        for h in d.hits
     ]
     return {"lines": lines or [w["threshold_none"]], "articles": [t.article for t in spec.tests]}
 

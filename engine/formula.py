@@ -3,16 +3,17 @@ intermediate result (function calls, conditions, bracketed parts) as a step of i
 
 The top line shows the expression with every name replaced by its value and every step by its
 result, so it can be checked with a calculator; the steps, inner first, show where those results
-came from. Values come from the evaluation (`Evaluation.evaluator()`), never recomputed here.
+came from. Every value is read from what the evaluation recorded (`trace.Evaluated`); nothing is
+computed here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from convenant import expr
+from convenant.trace import Evaluated
 from convenant.units import Kind
 from convenant.wording import WORDS, show, signed_in_formula
 
@@ -98,26 +99,23 @@ def _is_step(node: expr.Node, parent: expr.Node | None, right: bool = False) -> 
 
 
 class _Filler:
-    def __init__(
-        self,
-        text: str,
-        evaluate: Callable[[expr.Node], Any],
-        lang: str,
-        terms: Callable[[expr.Call], list[Any]] | None = None,
-    ) -> None:
-        self.text, self.evaluate, self.lang = text, evaluate, lang
-        self.terms = terms  # the per-member values an aggregate (sum, any, all) combines
+    def __init__(self, text: str, evaluated: Evaluated, lang: str) -> None:
+        self.text, self.evaluated, self.lang = text, evaluated, lang
         self.steps: list[Step] = []
+
+    def recorded(self, node: expr.Node) -> Any:
+        """What the part `node` came to when it was evaluated."""
+        return self.evaluated.values[node]
 
     def symbols(self, node: expr.Node) -> str:
         return " ".join(self.text[node.start : node.end].split())
 
     def value(self, node: expr.Node) -> str:
         """The node's value inside a formula (a negative value in brackets)."""
-        return signed_in_formula(_kind(node), self.evaluate(node), self.lang)
+        return signed_in_formula(_kind(node), self.recorded(node), self.lang)
 
     def result(self, node: expr.Node) -> str:
-        return show(_kind(node), self.evaluate(node), self.lang)
+        return show(_kind(node), self.recorded(node), self.lang)
 
     def fill(self, node: expr.Node, parent: expr.Node | None = None, right: bool = False) -> str:
         """The node filled in; a step node is explained as a step and shown by its value."""
@@ -135,7 +133,7 @@ class _Filler:
             return WORDS[self.lang]["yes" if node.value else "no"]
         if isinstance(node, expr.Call):
             if node.function == "interpretation":
-                return f"{node.args[0].value}: ‘{self.evaluate(node)}’"  # type: ignore[attr-defined]
+                return f"{node.args[0].value}: ‘{self.recorded(node)}’"  # type: ignore[attr-defined]
             if node.function in expr.AGGREGATES:
                 return f"{_FUNCTIONS[self.lang][node.function]}({self.symbols(node.args[0])})"
             args = ", ".join(self.fill(a, node) for a in node.args)
@@ -153,16 +151,16 @@ class _Filler:
     def step(self, node: expr.Node) -> None:
         if isinstance(node, expr.If):
             assert node.condition and node.then and node.otherwise
-            holds = bool(self.evaluate(node.condition))
+            holds = bool(self.recorded(node.condition))
             condition = self.inline(node.condition)
             branch = node.then if holds else node.otherwise
             filled = self.fill(branch, node)
             step = Step(self.symbols(node), filled, self.result(node), condition, holds, self.symbols(branch))
             self.steps.append(step)
             return
-        if isinstance(node, expr.Call) and node.function in expr.AGGREGATES and self.terms:
+        if isinstance(node, expr.Call) and node.function in expr.AGGREGATES:
             kind = _kind(node.args[0])
-            values = [signed_in_formula(kind, v, self.lang) for v in self.terms(node)]
+            values = [signed_in_formula(kind, v, self.lang) for v in self.evaluated.terms[node]]
             joiner = {
                 "sum": " + ",
                 "any": f" {_LOGIC[self.lang]['or']} ",
@@ -174,30 +172,9 @@ class _Filler:
         self.steps.append(Step(self.symbols(node), filled, self.result(node)))
 
 
-def arithmetic(
-    text: str,
-    tree: expr.Node,
-    evaluator: expr.Evaluator,
-    current: Mapping[str, str] | None,
-    lang: str = "nl",
-) -> Arithmetic:
-    """The arithmetic of one expression for one member (or none), with exact values."""
-
-    def evaluate(node: expr.Node) -> Any:
-        return evaluator.evaluate(node, current)
-
-    def terms(node: expr.Call) -> list[Any]:
-        argument = node.args[0]
-        per = (argument.type.per if argument.type else None) or ""  # "": no set, no members
-        found = []
-        for member in evaluator.members.get(per, []):
-            try:
-                found.append(evaluator.evaluate(argument, {**(current or {}), per: member}))
-            except expr.Absent:  # a member the value does not apply to
-                continue
-        return found
-
-    filler = _Filler(text, evaluate, lang, terms)
+def arithmetic(text: str, tree: expr.Node, evaluated: Evaluated, lang: str = "nl") -> Arithmetic:
+    """The arithmetic of one expression for one member (or none), with the exact values recorded."""
+    filler = _Filler(text, evaluated, lang)
     if _is_step(tree, None):
         filler.step(tree)
         top = filler.steps.pop()

@@ -16,6 +16,7 @@ from convenant import __version__, dates, money
 from convenant.citation import Citation
 from convenant.evaluate import Calendar, Evaluation, TraceNode
 from convenant.model import CASE, MUNICIPALITY, Rule
+from convenant.trace import DeadlineDetails, Unknown
 from convenant.units import Kind, display
 
 RECEIVES, PAYS, NOTHING = "ontvangt", "betaalt", "nihil"
@@ -109,7 +110,8 @@ def _approx(value: Fraction) -> str:
     return f"{Decimal(value.numerator) / Decimal(value.denominator):.10f}"
 
 
-def _result(node: TraceNode, value: Any, lang: str) -> dict[str, Any]:
+def _result(node: TraceNode, value: Any, lang: str, member: str | None = None) -> dict[str, Any]:
+    """One result (for `member` of the rule's set, or not per set) as JSON."""
     rule = node.rule
     out: dict[str, Any] = {
         "rule": rule.name,
@@ -130,11 +132,11 @@ def _result(node: TraceNode, value: Any, lang: str) -> dict[str, Any]:
         {"name": i.name, "source": i.source, "citation": i.citation.as_json(lang) if i.citation else None}
         for i in node.inputs
     ]
-    out["rounding"] = node.rounding
-    if "unknown" in node.details:
-        out["unknown_because"] = list(node.details["unknown"])
-    if "shifted" in node.details:
-        shifted = node.details["shifted"]
+    out["rounding"] = node.rounding(member)
+    if isinstance(node.details, Unknown):
+        out["unknown_because"] = list(node.details.missing)
+    shifted = node.details.shifted if isinstance(node.details, DeadlineDetails) else None
+    if shifted is not None:
         out["shifted_from"] = shifted.original.isoformat()
         out["shifted_because"] = list(shifted.reasons)
     return out
@@ -205,7 +207,7 @@ def to_json(ev: Evaluation, lang: str = "nl") -> dict[str, Any]:
             "name": m.name,
             "role": m.role,
             "predecessors": [{"code": p.code, "name": p.name} for p in m.predecessors],
-            "results": {n.name: _result(n, v, lang) for n, v in member_results(ev, m.code)},
+            "results": {n.name: _result(n, v, lang, m.code) for n, v in member_results(ev, m.code)},
         }
         for m in ev.parties.members
     }
@@ -213,7 +215,7 @@ def to_json(ev: Evaluation, lang: str = "nl") -> dict[str, Any]:
         extra.id: {
             "label": extra.label,
             "set": declared.name,
-            "results": {n.name: _result(n, v, lang) for n, v in member_results(ev, extra.id)},
+            "results": {n.name: _result(n, v, lang, extra.id) for n, v in member_results(ev, extra.id)},
         }
         for declared in rules.sets.values()
         if declared.parties
@@ -225,7 +227,7 @@ def to_json(ev: Evaluation, lang: str = "nl") -> dict[str, Any]:
         rule = node.rule
         if rule.per == CASE:
             for case in ev.members[CASE]:
-                cases[case]["results"][name] = _result(node, node.value and node.value[case], lang)
+                cases[case]["results"][name] = _result(node, node.value and node.value[case], lang, case)
         elif rule.per:
             continue
         elif rule.section == "deadlines":
@@ -357,7 +359,7 @@ def to_table(ev: Evaluation, lang: str = "nl") -> str:
                 n.rule.label,
                 _shown(n.rule, n.value, lang),
                 _cite(n.rule.article),
-                h["rounding"].get(n.rounding, "") if n.rounding else "",
+                h["rounding"].get(n.rounding(None), ""),
             ]
             for n in scalar
         ]
@@ -380,8 +382,7 @@ def to_table(ev: Evaluation, lang: str = "nl") -> str:
         rows = []
         for n in deadline_nodes:
             when = _shown(n.rule, n.value, lang) + _unknown_because(n, lang, ev)
-            if "shifted" in n.details:
-                when += f" ({h['shifted']} {display(Kind.DATE, n.details['shifted'].original, lang)})"
+            when += _shifted(n, lang)
             rows.append([when, n.rule.label, n.rule.who or "", _cite(n.rule.article)])
         out += _columns(rows, set())
 
@@ -422,10 +423,19 @@ def to_table(ev: Evaluation, lang: str = "nl") -> str:
 
 def _unknown_because(node: TraceNode, lang: str, ev: Evaluation | None = None) -> str:
     """What a result that is not yet known waits for: the facts behind its missing inputs."""
-    missing = (ev.waiting_for(node.name) if ev else None) or node.details.get("unknown")
+    unknown = node.details.missing if isinstance(node.details, Unknown) else ()
+    missing = (ev.waiting_for(node.name) if ev else None) or unknown
     if node.value is not None or not missing:
         return ""
     return f" ({HEADINGS[lang]['missing']}: {', '.join(missing)})"
+
+
+def _shifted(node: TraceNode, lang: str) -> str:
+    """A deadline the Algemene termijnenwet moved: from which date."""
+    shifted = node.details.shifted if isinstance(node.details, DeadlineDetails) else None
+    if shifted is None:
+        return ""
+    return f" ({HEADINGS[lang]['shifted']} {display(Kind.DATE, shifted.original, lang)})"
 
 
 def _member_name(ev: Evaluation, member: str) -> str:
@@ -527,8 +537,7 @@ def deadlines_table(calendar: Calendar, lang: str = "nl") -> str:
     rows = []
     for n in calendar.deadlines:
         when = _shown(n.rule, n.value, lang) + _unknown_because(n, lang)
-        if "shifted" in n.details:
-            when += f" ({h['shifted']} {display(Kind.DATE, n.details['shifted'].original, lang)})"
+        when += _shifted(n, lang)
         rows.append([when, n.rule.label, n.rule.who or "", _cite(n.rule.article)])
     if rows:
         out += _columns(rows, set())

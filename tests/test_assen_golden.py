@@ -95,7 +95,7 @@ def test_mo_execution_budget_is_5_percent_rounded_half_away_from_zero():
         ev = evaluate(rules, make_facts(rules, 2024, {**base, "rijksuitkering_mo": Fraction(rijk)}, per))
         node = ev.node("uitvoeringsbudget_mo")
         assert node.value == Fraction(expected)
-        assert node.rounding == "half_up"
+        assert node.rounding(None) == "half_up"
         # resultaat MO = rijksuitkering − uitvoeringsbudget − uitgaven (0); reserve eind = 0 + resultaat
         assert ev.node("resultaat_mo").value == Fraction(rijk) - Fraction(expected)
         assert ev.node("reserve_mo_eind").value == Fraction(rijk) - Fraction(expected)

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from convenant import explain, explainers, expr, formula, templating
+from convenant import explain, explainers, expr, formula, templating, trace
 from convenant.checking import load_rule_file
 from convenant.diagnostics import ConvenantError
 from convenant.evaluate import evaluate
@@ -165,10 +165,17 @@ def _money_tree(text: str) -> expr.Node:
     return tree
 
 
+def _worked(text: str, values: dict[str, Fraction]) -> formula.Arithmetic:
+    """The arithmetic of `text`, from what evaluating it recorded."""
+    tree = _money_tree(text)
+    evaluated = trace.Recorder(expr.Evaluator(values, {}, {}), text).record(tree, None, None)
+    return formula.arithmetic(text, tree, evaluated)
+
+
 def test_a_bracketed_subtraction_is_its_own_step():
     # a − (b − c) = 10,00 − (4,00 − 1,00) = 10,00 − 3,00 = 7,00; not 10,00 − 4,00 − 1,00
     values = {"a": Fraction(10), "b": Fraction(4), "c": Fraction(1)}
-    work = formula.arithmetic("a - (b - c)", _money_tree("a - (b - c)"), expr.Evaluator(values, {}, {}), None)
+    work = _worked("a - (b - c)", values)
     assert work.filled == f"€{NBSP}10,00 − €{NBSP}3,00"
     assert work.result == f"€{NBSP}7,00"
     assert [(s.symbols, s.filled, s.result) for s in work.steps] == [
@@ -179,8 +186,7 @@ def test_a_bracketed_subtraction_is_its_own_step():
 def test_rounding_shows_the_exact_amount_before_it():
     # 5 % × € 6.283.417,01 = € 314.170,8505 exactly; rounded half away from zero: € 314.170,85
     values = {"p": Fraction(1, 20), "x": Fraction("6283417.01")}
-    text = "round(p * x)"
-    work = formula.arithmetic(text, _money_tree(text), expr.Evaluator(values, {}, {}), None)
+    work = _worked("round(p * x)", values)
     assert work.steps[0].result == f"€{NBSP}314.170,8505"
     assert work.filled == f"afgerond(€{NBSP}314.170,8505)"
     assert work.result == f"€{NBSP}314.170,85"
@@ -199,11 +205,11 @@ def test_the_distribution_explains_each_extra_cent(result, inwoners, kosten):
     scope = explainers.Scope(ev, "nl")
     for i, code in enumerate(ASSEN_CODES):
         work = explainers.distribute(scope, node, code)
-        part = node.details["parts"][code]
+        part = node.details.parts[code]
         name = ev.rules.party(code).name
         assert work["reason"].startswith(f"{name} kreeg {'een' if part.extra else 'geen'} extra cent")
         assert [r["mine"] for r in work["rows"]].count(True) == 1 and work["rows"][i]["mine"]
-        others = [p for c, p in node.details["parts"].items() if c != code and p.remainder == part.remainder]
+        others = [p for c, p in node.details.parts.items() if c != code and p.remainder == part.remainder]
         crosses = any(p.extra != part.extra for p in others)
         assert (work["tie"] is not None) == crosses
 

@@ -87,7 +87,7 @@ def test_the_2023_example_sums_the_predecessors_into_eemsdelta(run):
     assert ev.values["aantal_indicaties"]["GM1979"]["bw_intramuraal"] == 69
     assert ev.node("substantiele_wijziging").value is True
     assert sum(ev.node("bijstelling").value.values()) == 0
-    hits = ev.node("substantiele_wijziging").details["hits"]
+    hits = ev.node("substantiele_wijziging").details.hits
     assert {(h.member, h.column) for h in hits} >= {("GM0047", "begeleiding_mo")}
 
 
@@ -269,7 +269,7 @@ payments = st.lists(money, min_size=10, max_size=10).filter(lambda xs: sum(xs) >
 def test_schalen_totals_100_percent_and_budgetdelen_add_up(uitkering, table, values):
     ev = evaluate(groningen(), facts_for(uitkering, table, values))
     key = ev.node("verdeelsleutel")
-    assert key.details["total"] == 1 and sum(key.value.values()) == 1
+    assert key.details.total == 1 and sum(key.value.values()) == 1
     assert sum(ev.node("budgetdeel").value.values()) == sum(uitkering)
 
 

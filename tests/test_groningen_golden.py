@@ -62,8 +62,8 @@ def test_three_row_sheet_under_schalen(tmp_path):
     ev = run_toy(tmp_path, toy_facts())
     key = ev.node("sleutel").value
     assert key == {PEKELA: Fraction("0.46"), VEENDAM: Fraction("0.345"), "centraal": Fraction("0.195")}
-    assert ev.node("sleutel").details["total"] == 1
-    assert ev.node("sleutel").details["cells"]["centraal"] == {"a": 0, "b": Fraction("0.115")}
+    assert ev.node("sleutel").details.total == 1
+    assert ev.node("sleutel").details.cells["centraal"] == {"a": 0, "b": Fraction("0.115")}
     # Budget = 600.000,00 + 400.000,01 = 1.000.000,01 = 100.000.001 cent. Exact shares in cents:
     #   46.000.000,46  34.500.000,345  19.500.000,195 → floors sum to 100.000.000; 1 cent left,
     #   largest remainder 0,46 → Pekela.
@@ -92,7 +92,7 @@ def test_under_geen_a_sheet_that_totals_100_percent_is_used(tmp_path):
     # Pekela 3 × 115.000 + 2 × 57.500 = 460.000 → 46 %; Veendam 115.000 + 230.000 = 345.000 → 34,5 %;
     # centraal 115.000 → 11,5 % + 8 % = 19,5 %.
     assert ev.node("sleutel").value[PEKELA] == Fraction("0.46")
-    assert ev.node("sleutel").details["scaling"] == "geen"
+    assert ev.node("sleutel").details.scaling == "geen"
 
 
 def test_under_geen_a_sheet_of_99_73_percent_is_refused_with_its_total(tmp_path):
@@ -125,7 +125,7 @@ def test_rationed_buffer(tmp_path):
     )
     node = run_toy(tmp_path, data).node("buffer")
     assert node.value == {PEKELA: Fraction("75.01"), VEENDAM: Fraction("25.00")}
-    assert node.details["fits"] is False and node.rounding == "largest_remainder"
+    assert node.details.fits is False and node.rounding(PEKELA) == "largest_remainder"
 
 
 def test_buffer_claims_that_fit_are_paid_in_full(tmp_path):
@@ -135,7 +135,7 @@ def test_buffer_claims_that_fit_are_paid_in_full(tmp_path):
     )
     node = run_toy(tmp_path, data).node("buffer")
     assert node.value == {PEKELA: Fraction("300.00"), VEENDAM: Fraction("100.00")}
-    assert node.details["fits"] is True
+    assert node.details.fits is True and node.roundings == ()
 
 
 def adjustment_facts(year, budget_veendam):
@@ -168,7 +168,7 @@ def test_pro_rata_adjustment_from_1_april_in_a_non_leap_year(tmp_path):
     ev = run_toy(tmp_path, adjustment_facts(2023, "630000.00"))
     assert ev.node("wijziging").value is True
     details = ev.node("sleutel_bijgesteld").details
-    assert (details["remaining_days"], details["days"], details["fraction"]) == (275, 365, Fraction(55, 73))
+    assert (details.remaining_days, details.days, details.fraction) == (275, 365, Fraction(55, 73))
     assert ev.node("sleutel_bijgesteld").value[PEKELA] == Fraction("28.52") / 73
     assert ev.node("bijstelling").value == {
         PEKELA: Fraction("-50600.00"),
@@ -184,7 +184,7 @@ def test_pro_rata_adjustment_from_1_april_in_a_leap_year(tmp_path):
     #   Veendam +0,115 × 275 × 200.000 = +6.325.000, centraal −0,023 × 275 × 200.000 = −1.265.000.
     ev = run_toy(tmp_path, adjustment_facts(2024, "632000.00"))
     details = ev.node("sleutel_bijgesteld").details
-    assert (details["remaining_days"], details["days"], details["fraction"]) == (275, 366, Fraction(275, 366))
+    assert (details.remaining_days, details.days, details.fraction) == (275, 366, Fraction(275, 366))
     assert ev.node("bijstelling").value == {
         PEKELA: Fraction("-50600.00"),
         VEENDAM: Fraction("63250.00"),

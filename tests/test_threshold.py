@@ -53,7 +53,7 @@ def changed(tmp_path, data, test=RELATIVE_TEST):
     path.write_text(text.replace(RELATIVE_TEST, test), encoding="utf-8")
     rules = load_rule_file(path)
     node = evaluate(rules, check_facts(read_header(write_facts(tmp_path, data)), rules)).node("wijziging")
-    return node.value, node.details["hits"]
+    return node.value, list(node.details.hits)
 
 
 def test_a_change_of_exactly_five_percent_is_substantial(tmp_path):

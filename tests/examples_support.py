@@ -1,0 +1,58 @@
+"""Every output of every shipped example, made in memory: the evaluation as JSON and as a table,
+the explanation in Markdown and HTML (Dutch and English) and every letter (md, html, pdf).
+
+The examples are read by the paths the README uses (`examples/…` from the repository), so the
+outputs name them as the command line does; letters carry the facts' own evaluation_date."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from convenant import explain, letters, report
+from convenant.evaluate import Evaluation
+from convenant.session import evaluate_file
+from tests.paths import REPO_ROOT
+
+EXAMPLES = ("assen-2024", "groningen-2022", "groningen-2023")
+TEXT = ("evaluate.json", "explain.md")  # kept in full in tests/golden/<example>/; all others by sha256
+
+
+@contextmanager
+def in_repository() -> Iterator[None]:
+    before = Path.cwd()
+    os.chdir(REPO_ROOT)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+def evaluated(example: str) -> Evaluation:
+    with in_repository():
+        return evaluate_file(Path("examples") / f"{example}.yaml")
+
+
+def outputs(ev: Evaluation, pdf: bool = True) -> dict[str, bytes]:
+    """Every output of one evaluation: name → bytes. Without `pdf` (a PDF takes seconds), each
+    letter's HTML fragment that its PDF is made from instead."""
+    found = {
+        "evaluate.json": (json.dumps(report.to_json(ev), ensure_ascii=False, indent=2) + "\n").encode(),
+        "evaluate.txt": report.to_table(ev).encode(),
+    }
+    for lang in ("nl", "en"):
+        for fmt in ("md", "html"):
+            name = f"explain.{fmt}" if lang == "nl" else f"explain.{lang}.{fmt}"
+            found[name] = explain.render(explain.explain(ev, fmt, lang), fmt).encode()
+    formats = ("md", "html", "pdf") if pdf else ("md", "html")
+    for name, data in letters.make_letters(ev, formats, "nl", None).items():
+        found[f"letters/{name}"] = data
+    if not pdf:
+        when, source = letters.evaluation_date(ev, None)
+        for letter in letters.compose(ev, "html", "nl", when):
+            fragment = letters.render(ev, letter, "html", "nl", when, source, page=False)
+            found[f"letters/{letter.stem}.pdf.html"] = fragment.encode()
+    return found

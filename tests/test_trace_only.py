@@ -1,0 +1,38 @@
+"""Explanations and letters only read the trace: with the interpreter and the expression evaluator
+made unavailable after evaluating, every explanation and letter of every example comes out exactly
+as it does normally. An explanation that evaluated again could disagree with what it explains."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from convenant import evaluate, expr, sample
+from tests.examples_support import EXAMPLES, evaluated, outputs
+
+
+def unavailable(*args: Any, **kwargs: Any) -> Any:
+    raise AssertionError("an explanation or letter evaluated instead of reading the trace")
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_explanations_and_letters_render_from_the_trace_alone(example, monkeypatch):
+    ev = evaluated(example)
+    normal = outputs(ev, pdf=False)
+    for owner, name in (
+        (expr.Evaluator, "evaluate"),
+        (expr.Evaluator, "_eval"),
+        (expr.Evaluator, "__init__"),
+        (evaluate._Run, "__init__"),
+        (evaluate, "evaluate"),
+        (evaluate, "deadlines_for"),
+        (sample, "sample_evaluation"),
+    ):
+        monkeypatch.setattr(owner, name, unavailable)
+    with pytest.raises(AssertionError, match="evaluated instead"):  # the guard itself works
+        expr.Evaluator({}, {}, {})
+    trace_only = outputs(ev, pdf=False)
+    assert trace_only.keys() == normal.keys()
+    for name, data in normal.items():
+        assert trace_only[name] == data, name
