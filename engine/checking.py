@@ -62,9 +62,9 @@ from convenant.model import (
     Warning,
     WeightedKey,
 )
-from convenant.municipalities import TABLE_NAME, load_table
+from convenant.municipalities import load_table
 from convenant.parties import incomplete_mergers
-from convenant.paths import display_path, rules_dir
+from convenant.paths import TABLE_NAME, display_path, rules_dir
 from convenant.units import Kind, ValueProblem, display, parse_value
 
 SCHEMA_LINE = re.compile(r"^#\s*yaml-language-server:\s*\$schema=(\S+)\s*$")

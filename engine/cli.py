@@ -424,7 +424,7 @@ def table(ctx: click.Context, path: Path) -> None:
 def explain(
     ctx: click.Context, facts: Path, municipality: str | None, rules_file: Path | None, fmt: str
 ) -> None:
-    from convenant.explain import explain_file
+    from convenant.session import explain_file
 
     click.echo(explain_file(facts, rules_file, fmt, ctx.obj["lang"], municipality), nl=False)
 
@@ -447,7 +447,7 @@ def letters(
     formats: tuple[str, ...],
     date_option: str | None,
 ) -> None:
-    from convenant.letters import letters_for_file
+    from convenant.session import letters_for_file
 
     written = letters_for_file(
         facts, rules_file, out, formats or ("md", "html", "pdf"), ctx.obj["lang"], date_option

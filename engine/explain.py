@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
@@ -419,12 +418,3 @@ def render(explanation: Explanation, fmt: str, standalone: bool = True, page: bo
     context = {"x": explanation, "t": WORDS[explanation.lang], "standalone": standalone, "page": page}
     folder = sentences if sentences.is_dir() else None
     return templating.tidy(templating.render(fmt, folder, "engine/explanation.j2", context), fmt)
-
-
-def explain_file(facts: Path, rules_file: Path | None, fmt: str, lang: str, member: str | None) -> str:
-    """`convenant explain`: the facts' evaluation explained, for every result or one municipality."""
-    from convenant.session import evaluate_file
-
-    ev = evaluate_file(facts, rules_file)
-    code = member_of(ev, member) if member else None
-    return render(explain(ev, fmt, lang, code), fmt)

@@ -448,25 +448,3 @@ def _move_in(stage: Path, out: Path, earlier: list[str]) -> None:
         backup.rmdir()  # empty again; if not, the earlier letters stay there rather than be lost
         raise
     shutil.rmtree(backup)  # the earlier letters, each checked unchanged since this command wrote it
-
-
-def letters_for_file(
-    facts: Path,
-    rules_file: Path | None,
-    out: Path,
-    formats: tuple[str, ...],
-    lang: str,
-    date_option: str | None,
-) -> list[str]:
-    """`convenant letters`: check the rules, the facts and the templates, evaluate, make every
-    letter in memory, then write them all at once. Returns the names written."""
-    from convenant.evaluate import evaluate
-    from convenant.session import load_for_facts
-    from convenant.template_check import check_templates
-
-    earlier_letters(out)  # refuse a folder of the user's before any work is done
-    rules, checked = load_for_facts(facts, rules_file)
-    check_templates(rules)
-    files = make_letters(evaluate(rules, checked), formats, lang, date_option)
-    write_folder(files, out)
-    return list(files)

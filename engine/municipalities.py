@@ -16,8 +16,6 @@ from convenant.loading import Document, load_document
 from convenant.model import Municipality, MunicipalityTable
 from convenant.paths import display_path
 
-TABLE_NAME = "municipalities.yaml"
-
 
 def check_table(doc: Document) -> MunicipalityTable:
     problems = schemas.validate(doc, schemas.MUNICIPALITIES)

@@ -25,10 +25,10 @@ from convenant.diagnostics import ConvenantError, Location, Problem
 from convenant.loading import parse_document
 from convenant.model import RuleFile
 from convenant.output import cannot_write, place
-from convenant.paths import display_path
+from convenant.paths import display_path, rules_directory_of
 from convenant.textedit import replace_first_line, replace_values
 from convenant.units import Kind, display
-from convenant.versions import overlap, overlap_problem, rules_directory_of
+from convenant.versions import overlap, overlap_problem
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 # the rule-file schema's pattern for covenant.version: letters, digits, '.', '_' and '-'

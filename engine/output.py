@@ -18,7 +18,7 @@ import os
 from pathlib import Path
 
 from convenant.diagnostics import ConvenantError, Problem
-from convenant.paths import display_path
+from convenant.paths import display_path, rules_directory_of
 
 
 def _refuse(code: str, path: Path, **args: object) -> ConvenantError:
@@ -48,8 +48,6 @@ def cannot_write(path: Path, error: OSError) -> ConvenantError:
 def refuse_rules_directory(path: Path) -> None:
     """Output never goes into the rules directory: `validate rules/` would read it, and a
     results file there could be taken for a table."""
-    from convenant.versions import rules_directory_of
-
     directory = rules_directory_of(path)
     if directory is not None:
         raise _refuse("output.in_rules_dir", path, rules=display_path(directory))

@@ -21,6 +21,7 @@ def _bundled(name: str) -> Path:
     return installed if installed.is_dir() else _PACKAGE.parent / name
 
 
+TABLE_NAME = "municipalities.yaml"  # the CBS table; the folder that holds it is a rules directory
 SCHEMAS_DIR = _bundled("schemas")
 BUNDLED_RULES_DIR = _bundled("rules")
 EXAMPLES_DIR = _bundled("examples")
@@ -38,3 +39,13 @@ def display_path(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except (ValueError, RuntimeError, OSError):  # outside the working directory, or a symlink loop
         return str(path)
+
+
+def rules_directory_of(path: Path) -> Path | None:
+    """The rules directory a rule file lies in: the configured one, else the nearest folder
+    above it that holds the municipalities table; None for a file outside any rules directory."""
+    resolved = path.resolve()
+    configured = rules_dir().resolve()
+    if configured in resolved.parents:
+        return configured
+    return next((p for p in resolved.parents if (p / TABLE_NAME).is_file()), None)

@@ -1,18 +1,20 @@
 """One evaluation from files: fact file → rule file in force (or the one given) → evaluation.
 
 The commands `evaluate`, `validate` (for fact files) and later `explain` and `letters` share it,
-so that all of them refuse the same inputs in the same words.
+so that all of them refuse the same inputs in the same words; `explain_file` and
+`letters_for_file` are the whole of those two commands.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from convenant import registry
+from convenant import explain, letters, registry
 from convenant.checking import load_rule_file
 from convenant.evaluate import Evaluation, evaluate
 from convenant.facts import Facts, check_facts, read_header
 from convenant.model import RuleFile
+from convenant.template_check import check_templates
 
 
 def load_for_facts(facts_path: Path, rules_file: Path | None = None) -> tuple[RuleFile, Facts]:
@@ -31,3 +33,28 @@ def load_for_facts(facts_path: Path, rules_file: Path | None = None) -> tuple[Ru
 def evaluate_file(facts_path: Path, rules_file: Path | None = None) -> Evaluation:
     rules, facts = load_for_facts(facts_path, rules_file)
     return evaluate(rules, facts)
+
+
+def explain_file(facts: Path, rules_file: Path | None, fmt: str, lang: str, member: str | None) -> str:
+    """`convenant explain`: the facts' evaluation explained, for every result or one municipality."""
+    ev = evaluate_file(facts, rules_file)
+    code = explain.member_of(ev, member) if member else None
+    return explain.render(explain.explain(ev, fmt, lang, code), fmt)
+
+
+def letters_for_file(
+    facts: Path,
+    rules_file: Path | None,
+    out: Path,
+    formats: tuple[str, ...],
+    lang: str,
+    date_option: str | None,
+) -> list[str]:
+    """`convenant letters`: check the rules, the facts and the templates, evaluate, make every
+    letter in memory, then write them all at once. Returns the names written."""
+    letters.earlier_letters(out)  # refuse a folder of the user's before any work is done
+    rules, checked = load_for_facts(facts, rules_file)
+    check_templates(rules)
+    files = letters.make_letters(evaluate(rules, checked), formats, lang, date_option)
+    letters.write_folder(files, out)
+    return list(files)

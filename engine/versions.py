@@ -15,8 +15,7 @@ from convenant import registry
 from convenant.checking import load_rule_file
 from convenant.diagnostics import ConvenantError, Problem
 from convenant.model import Covenant, RuleFile
-from convenant.municipalities import TABLE_NAME
-from convenant.paths import display_path, rules_dir
+from convenant.paths import display_path, rules_dir, rules_directory_of
 from convenant.units import Kind, display
 
 IN_FORCE, EXPIRED, FUTURE = "in_werking", "vervallen", "toekomstig"
@@ -140,16 +139,6 @@ def listing_json(covenant: str, found: list[registry.Version], on: date) -> dict
 
 
 # --- overlapping periods, for `validate` ------------------------------------------------------
-
-
-def rules_directory_of(path: Path) -> Path | None:
-    """The rules directory a rule file lies in: the configured one, else the nearest folder
-    above it that holds the municipalities table; None for a file outside any rules directory."""
-    resolved = path.resolve()
-    configured = rules_dir().resolve()
-    if configured in resolved.parents:
-        return configured
-    return next((p for p in resolved.parents if (p / TABLE_NAME).is_file()), None)
 
 
 def overlap_problem(a: RuleFile, b: RuleFile) -> Problem:
