@@ -15,7 +15,7 @@ import re
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -95,26 +95,7 @@ def handles_problems(command: Callable[..., Any]) -> Callable[..., Any]:
 
 # --- usage errors: click finds them, in English; here they are said in the user's language ------
 
-_EXPECTED = {
-    "nl": {
-        "choice": "kies uit: {choices}.",
-        "range": "geef een geheel getal van {low} tot en met {high}.",
-        "date": "schrijf een datum als jjjj-mm-dd, bijvoorbeeld 2025-06-30.",
-        "suffix": "het uitvoerbestand eindigt op .csv of .xlsx.",
-        "folder": "geef een map.",
-        "option": "de optie",
-        "argument": "het argument",
-    },
-    "en": {
-        "choice": "choose from: {choices}.",
-        "range": "give a whole number from {low} to {high}.",
-        "date": "write a date as yyyy-mm-dd, e.g. 2025-06-30.",
-        "suffix": "the output file ends in .csv or .xlsx.",
-        "folder": "give a folder.",
-        "option": "the option",
-        "argument": "the argument",
-    },
-}
+_EXPECTED = words.Languages("cli.expected")  # what a usage error expects instead
 _QUOTED = re.compile(r"'([^']*)'")
 
 
@@ -145,16 +126,16 @@ def _param_name(param: click.Parameter | None) -> str:
     return param.human_readable_name
 
 
-def _expected(param: click.Parameter | None, words: dict[str, str]) -> str:
+def _expected(param: click.Parameter | None, expected: Mapping[str, str]) -> str:
     kind = param.type if param is not None else None
     if isinstance(kind, click.Choice):
-        return words["choice"].format(choices=", ".join(map(str, kind.choices)))
+        return expected["choice"].format(choices=", ".join(map(str, kind.choices)))
     if isinstance(kind, click.IntRange):
-        return words["range"].format(low=kind.min, high=kind.max)
+        return expected["range"].format(low=kind.min, high=kind.max)
     if isinstance(kind, click.DateTime):
-        return words["date"]
+        return expected["date"]
     if isinstance(kind, click.Path) and not kind.file_okay:
-        return words["folder"]
+        return expected["folder"]
     return ""
 
 
@@ -600,12 +581,9 @@ def init(ctx: click.Context, directory: Path) -> None:
 
     written = init_workspace(directory)
     shown = display_path(directory)
-    if ctx.obj["lang"] == "nl":
-        click.echo(f"Werkmap {shown} gemaakt: {len(written)} bestanden.")
-        click.echo(f"Gebruik hem met: convenant --rules-dir {shown}/rules validate {shown}/rules")
-    else:
-        click.echo(f"Workspace {shown} made: {len(written)} files.")
-        click.echo(f"Use it with: convenant --rules-dir {shown}/rules validate {shown}/rules")
+    lang = ctx.obj["lang"]
+    click.echo(words.say("cli.init.made", lang, path=shown, count=len(written)))
+    click.echo(words.say("cli.init.use", lang, path=shown))
 
 
 def main() -> None:

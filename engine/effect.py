@@ -66,8 +66,7 @@ def _evaluate(facts: Path, rules: RuleFile, which: str) -> Evaluation:
             {
                 "facts": str(facts),
                 "rules": rules.path,
-                "which": which,
-                "which_nl": {OLD: "oude", NEW: "nieuwe"}[which],
+                "which": words.Said(f"effect.{which}"),  # "oude" / "old": in the message's language
             },
         )
         raise ConvenantError([note, *error.problems]) from None

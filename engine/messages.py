@@ -54,6 +54,8 @@ def language(explicit: str | None = None) -> str:
 
 
 def _word(value: Any, lang: str) -> str:
+    if isinstance(value, words.Said):
+        return say(value.key, lang)
     if isinstance(value, Kind):
         return UNIT_NAMES[lang][value]
     if isinstance(value, Citation):
@@ -63,10 +65,10 @@ def _word(value: Any, lang: str) -> str:
     if isinstance(value, Fraction):
         return percent_text(value, lang=lang)
     if isinstance(value, list | tuple):
-        words = [_word(v, lang) for v in value]
-        if len(words) < 2:
-            return words[0] if words else "—"
-        return ", ".join(words[:-1]) + say("list.and", lang) + words[-1]
+        shown = [_word(v, lang) for v in value]
+        if len(shown) < 2:
+            return shown[0] if shown else "—"
+        return ", ".join(shown[:-1]) + say("list.and", lang) + shown[-1]
     if value is None:
         return "—"
     return str(value)

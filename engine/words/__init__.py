@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -173,6 +174,17 @@ def fill(key: str, lang: str, args: Mapping[str, Any]) -> str:
     if missing:
         raise PlaceholderMismatch(f"{key}: missing {missing}")
     return str.format_map(text, args)
+
+
+@dataclass(frozen=True)
+class Said:
+    """A word to be said in the reader's language, later: a message's argument (`which=Said("effect.old")`)
+    that engine.messages renders in the language of the message."""
+
+    key: str
+
+    def __str__(self) -> str:
+        return say(self.key, "nl")
 
 
 class Table(Mapping[str, Any]):
