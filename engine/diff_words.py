@@ -85,7 +85,8 @@ class Speaker:
     def sentence(self, change: Change) -> str:
         templates = TEMPLATES[self.lang]
         template = templates.get(change.code) or templates["other"]
-        text = template.format_map(_Args(self.arguments(change)))
+        given = {name: NOT_GIVEN for name in words.placeholders(template)} | self.arguments(change)
+        text = template.format_map(given)
         if template.startswith("{cite}"):
             return _capital(text)
         if change.article is not None:
@@ -201,11 +202,6 @@ class Speaker:
         return "; ".join(out)
 
 
-class _Args(dict[str, str]):
-    def __missing__(self, key: str) -> str:
-        return "—"
-
-
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -248,6 +244,7 @@ def grouped(changes: list[Change]) -> list[tuple[int | None, list[Change]]]:
 
 
 HEADINGS = words.Languages("diff.heading")
+NOT_GIVEN = "—"  # a sentence's argument a change does not carry (say, no old value for an addition)
 
 
 def _describe(rules: RuleFile, speaker: Speaker) -> str:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
@@ -263,7 +263,7 @@ def _excerpt(
     return out
 
 
-def _also(facts: list[Location], words: dict[str, str]) -> str:
+def _also(facts: list[Location], words: Mapping[str, str]) -> str:
     """Further facts that caused a failure, as file:line:column (editors open them there)."""
     shown = ", ".join(str(loc) for loc in facts[:ALSO_SHOWN])
     more = len(facts) - ALSO_SHOWN

@@ -27,6 +27,7 @@ from __future__ import annotations
 import string
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from enum import Enum
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -71,7 +72,8 @@ def _check(key: str, text: str, args: Mapping[str, Any], positional: tuple[Any, 
 
 
 class Phrase(str):
-    """A phrase from the catalogue: a string whose `format` checks the arguments strictly."""
+    """A phrase from the catalogue: a string whose `format` takes exactly its placeholders, and
+    whose `format_map` takes them from a bag that may hold more; a missing one raises either way."""
 
     key: str
 
@@ -84,8 +86,11 @@ class Phrase(str):
         _check(self.key, self, kwargs, args)
         return str.format(self, **kwargs)
 
-    def format_map(self, mapping: Mapping[str, Any]) -> str:
-        _check(self.key, self, mapping)
+    def format_map(self, mapping: Any) -> str:
+        """Placeholders from a bag of arguments that may hold more (as `fill`); none may be missing."""
+        missing = sorted(placeholders(self) - set(mapping))
+        if missing:
+            raise PlaceholderMismatch(f"{self.key}: missing {missing}")
         return str.format_map(self, mapping)
 
 
@@ -187,10 +192,10 @@ class Said:
         return say(self.key, "nl")
 
 
-class Table(Mapping[str, Any]):
-    """The phrases under one prefix, in one language, as a strict read-only mapping: an unknown
-    key raises `UnknownWord`, in a template too: `t.name` reaches `__getattr__`, whose error Jinja
-    does not turn into an undefined value.
+class Table(dict[str, Any]):
+    """The phrases under one prefix, in one language, as a strict mapping: an unknown key raises
+    `UnknownWord`, in a template too: `t.name` reaches `__getattr__`, whose error Jinja does not
+    turn into an undefined value. (A dict, so that code typed for the old dictionaries reads it.)
 
     >>> t = table("report.merger", "nl")
     >>> sorted(t), t["facts"].format(given="A", name="B", code="C")[:22]
@@ -198,28 +203,29 @@ class Table(Mapping[str, Any]):
     """
 
     def __init__(self, prefix: str, lang: str) -> None:
-        self._prefix, self._lang = prefix, lang
         head = f"{prefix}."
-        self._words = {k[len(head) :]: v for k, v in _phrases(lang).items() if k.startswith(head)}
-        if not self._words:
+        super().__init__({k[len(head) :]: v for k, v in _phrases(lang).items() if k.startswith(head)})
+        self._prefix, self._lang = prefix, lang
+        if not self:
             raise UnknownWord(f"no words under {prefix!r}")
 
-    def __getitem__(self, key: Any) -> Any:
-        try:
-            return self._words[str(getattr(key, "value", key))]
-        except KeyError:
-            raise UnknownWord(f"no words for {self._prefix}.{key}") from None
+    def __missing__(self, key: Any) -> Any:
+        if isinstance(key, Enum) and str(key.value) in self:  # a Kind reads as its value
+            return self[str(key.value)]
+        raise UnknownWord(f"no words for {self._prefix}.{key}")
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return self[key] if key in self or (isinstance(key, Enum) and str(key.value) in self) else default
 
     def __getattr__(self, key: str) -> Any:  # Jinja's `t.name` (only for names no method has)
         if key.startswith("_"):
             raise AttributeError(key)
         return self[key]
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._words)
+    def _refuse(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("the catalogue of words is read-only")
 
-    def __len__(self) -> int:
-        return len(self._words)
+    __setitem__ = __delitem__ = update = setdefault = pop = popitem = clear = _refuse  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         return f"<words {self._prefix!r} in {self._lang!r}>"
