@@ -94,8 +94,12 @@ class Phrase(str):
         return str.format_map(self, mapping)
 
 
-class _Loader(yaml.SafeLoader):
-    """yaml.safe_load's loader that also refuses a key given twice."""
+_SAFE: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser, when built
+
+
+class _Loader(_SAFE):  # type: ignore[valid-type,misc]
+    """yaml.safe_load's loader (libyaml's when PyYAML has it: the catalogue is read by every
+    command) that also refuses a key given twice."""
 
 
 def _mapping(loader: _Loader, node: yaml.MappingNode) -> dict[Any, Any]:
