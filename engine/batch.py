@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from convenant import messages, vectors
+from convenant import messages, vectors, words
 from convenant.checking import load_rule_file
 from convenant.diagnostics import ConvenantError, Problem
 from convenant.evaluate import Evaluation, evaluate
@@ -53,22 +53,7 @@ from convenant.vectors import Rat, Terms
 
 CHUNK = 25_000
 PROGRESS_FROM = 20_000  # scenarios from which the command shows a progress bar by default
-WORDS = {
-    "nl": {
-        "progress": "scenario's",
-        "failed_row": "{path}, rij {row}{name}: {text}",
-        "more": "… en nog {count} mislukte scenario's (zie de kolom melding)",
-        "summary": "{total} scenario's doorgerekend, {failed} mislukt; uitkomsten in {out}",
-        "unknown": "{rule} (wacht op {names})",
-    },
-    "en": {
-        "progress": "scenarios",
-        "failed_row": "{path}, row {row}{name}: {text}",
-        "more": "… and {count} more failed scenarios (see the column melding)",
-        "summary": "{total} scenarios evaluated, {failed} failed; results in {out}",
-        "unknown": "{rule} (waiting for {names})",
-    },
-}
+WORDS = words.Languages("batch")
 META = ["rij", "scenario", "jaar", "status", "melding", "waarschuwingen", "onbekend"]
 OK, FAILED = "ok", "fout"
 

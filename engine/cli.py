@@ -15,13 +15,13 @@ import re
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import click
 
-from convenant import messages
+from convenant import messages, words
 from convenant.diagnostics import ConvenantError, Problem
 
 EXIT_PROBLEM, EXIT_INTERNAL = 1, 3
@@ -36,88 +36,7 @@ def _terminate(signum: int, frame: object) -> None:
     raise Terminated
 
 
-HELP = {
-    "nl": {
-        "main": "Convenanten Beschermd Wonen en (Begeleiding) Maatschappelijke Opvang als regels: "
-        "controleren, doorrekenen en termijnen tonen. Zet CONVENANT_LANG=en voor Engels.",
-        "lang": "Taal van meldingen en uitvoer: nl (standaard) of en.",
-        "rules_dir": "Map met regelbestanden (standaard: de meegeleverde; of CONVENANT_RULES_DIR).",
-        "validate": "Controleer regelbestanden, de tabel van gemeenten en feitenbestanden. "
-        "PATH mag een bestand of een map zijn (rules/ controleert alles).",
-        "evaluate": "Reken de feiten van één jaar door met de versie van het convenant die in dat jaar "
-        "geldt.",
-        "rules": "Gebruik dit regelbestand in plaats van de versie die in het jaar geldt.",
-        "format": "Uitvoer als tabel (voor mensen) of json (voor programma's).",
-        "table": "Toon een gegevenstabel (Bijlage 1) met elke som: wat klopt, wat binnen de afronding van de "
-        "afdruk klopt, en wat niet; met de correcties van de bron.",
-        "deadlines": "Toon de termijnen en verplichtingen van een convenant voor een jaar (COVENANT is de "
-        "korte naam, bijvoorbeeld assen).",
-        "explain": "Leg elke uitkomst uit: bedrag, zin, artikel, invoer met herkomst, berekening, afronding, "
-        "interpretaties en termijn.",
-        "municipality": "Alleen wat de uitkomsten van deze gemeente bepaalt (CBS-code of naam).",
-        "explain_format": "Uitvoer als Markdown (md) of HTML.",
-        "letters": "Maak de afrekeningsbrieven, één per gemeente, met de uitleg als bijlage, in de map DIR.",
-        "out": "Map voor de brieven: nieuw, leeg, of een map die dit commando eerder maakte (alleen "
-        "zijn eigen, ongewijzigde brieven worden vervangen; een map met andere bestanden wordt geweigerd).",
-        "letters_format": "Vorm van de brieven: md, html en/of pdf (herhaal de optie; standaard alle drie).",
-        "date": "Datum van de brieven (JJJJ-MM-DD), als de feiten geen evaluation_date hebben of om die te "
-        "vervangen; 'vandaag' gebruikt de datum van vandaag.",
-        "batch": "Reken veel scenario's door met één regelbestand: SCENARIOS is een .csv- of .xlsx-bestand "
-        "met één scenario per regel (zie docs/analysts.md); de uitkomsten gaan naar --out. Afsluitcode 1 "
-        "als een scenario mislukt (de andere staan dan wel in de uitvoer).",
-        "batch_out": "Het uitvoerbestand (.csv of .xlsx); het verschijnt pas als alles is geschreven. Een "
-        "bestaand bestand wordt niet overschreven (zie --overwrite).",
-        "overwrite": "Vervang een eerder uitkomstenbestand van batch (herkend aan de kopregel rij,scenario,"
-        "jaar,status,…); een ander bestand wordt nooit overschreven.",
-        "year": "Het jaar van scenario's zonder kolom jaar (of met een lege cel).",
-        "sheet": "Het werkblad van een .xlsx-bestand (standaard het eerste).",
-        "rule": "Alleen deze regel in de uitvoer (mag vaker); standaard alle regels.",
-        "progress": "Toon een voortgangsbalk (standaard: vanaf 20.000 scenario's).",
-        "init": "Maak een werkmap DIR voor eigen regelbestanden: een kopie van de meegeleverde regels, "
-        "schema's en voorbeelden, met instellingen voor de editor. Gebruik hem daarna met "
-        "--rules-dir DIR/rules of CONVENANT_RULES_DIR=DIR/rules.",
-    },
-    "en": {
-        "main": "Covenants on Beschermd Wonen and (Begeleiding) Maatschappelijke Opvang as rules: check, "
-        "evaluate, list deadlines.",
-        "lang": "Language of messages and output: nl (default) or en.",
-        "rules_dir": "Folder of rule files (default: the bundled ones; or CONVENANT_RULES_DIR).",
-        "validate": "Check rule files, the municipalities table and fact files. PATH may be a file or a "
-        "folder (rules/ checks everything).",
-        "evaluate": "Evaluate one year's facts with the covenant version in force that year.",
-        "rules": "Use this rule file instead of the version in force that year.",
-        "format": "Output as a table (for people) or json (for programs).",
-        "table": "Show a data table (Bijlage 1) with every sum: what adds up, what adds up within the "
-        "rounding of the print, and what does not; with the corrections of the source.",
-        "deadlines": "List a covenant's deadlines and duties for a year (COVENANT is its short id, "
-        "e.g. assen).",
-        "explain": "Explain every result: amount, sentence, article, inputs with their source, arithmetic, "
-        "rounding, interpretations and deadline.",
-        "municipality": "Only what this municipality's results rest on (CBS code or name).",
-        "explain_format": "Output as Markdown (md) or HTML.",
-        "letters": "Make the settlement letters, one per municipality, with the explanation attached, "
-        "in DIR.",
-        "out": "Folder for the letters: new, empty, or one this command made before (only its own, "
-        "unchanged letters are replaced; a folder with other files is refused).",
-        "letters_format": "Form of the letters: md, html and/or pdf (repeat the option; default all three).",
-        "date": "Date of the letters (YYYY-MM-DD) when the facts have no evaluation_date, or to replace it; "
-        "'today' uses today's date.",
-        "batch": "Evaluate many scenarios with one rule file: SCENARIOS is a .csv or .xlsx file with one "
-        "scenario per row (see docs/analysts.md); results go to --out. Exit code 1 when a scenario "
-        "fails (the others are still written).",
-        "batch_out": "The output file (.csv or .xlsx); it appears only once everything is written. An "
-        "existing file is not overwritten (see --overwrite).",
-        "overwrite": "Replace an earlier results file of batch (recognised by its header rij,scenario,"
-        "jaar,status,…); any other file is never overwritten.",
-        "year": "The year of scenarios without a jaar column (or with an empty cell).",
-        "sheet": "The sheet of an .xlsx file (default: the first).",
-        "rule": "Only this rule in the output (may be repeated); default: every rule.",
-        "progress": "Show a progress bar (default: from 20,000 scenarios on).",
-        "init": "Make a workspace DIR for your own rule files: a copy of the bundled rules, schemas and "
-        "examples, with editor settings. Then use it with --rules-dir DIR/rules or "
-        "CONVENANT_RULES_DIR=DIR/rules.",
-    },
-}
+HELP = words.Languages("cli.help")
 _H = HELP[messages.language()]
 
 
@@ -125,13 +44,10 @@ def _emit_problems(problems: tuple[Problem, ...], lang: str) -> None:
     click.echo(messages.render_all(problems, lang), err=True)
     errors = sum(1 for p in problems if p.severity == "error")
     warnings = len(problems) - errors
-    word = ("fout" if errors == 1 else "fouten") if lang == "nl" else ("error" if errors == 1 else "errors")
-    summary = f"{errors} {word}"
+    summary = words.say(f"cli.count.errors.{'one' if errors == 1 else 'many'}", lang, n=errors)
     if warnings:
-        summary += f", {warnings} " + (
-            ("waarschuwing" if warnings == 1 else "waarschuwingen")
-            if lang == "nl"
-            else ("warning" if warnings == 1 else "warnings")
+        summary += ", " + words.say(
+            f"cli.count.warnings.{'one' if warnings == 1 else 'many'}", lang, n=warnings
         )
     click.echo(f"\n{summary}.", err=True)
 
@@ -179,26 +95,7 @@ def handles_problems(command: Callable[..., Any]) -> Callable[..., Any]:
 
 # --- usage errors: click finds them, in English; here they are said in the user's language ------
 
-_EXPECTED = {
-    "nl": {
-        "choice": "kies uit: {choices}.",
-        "range": "geef een geheel getal van {low} tot en met {high}.",
-        "date": "schrijf een datum als jjjj-mm-dd, bijvoorbeeld 2025-06-30.",
-        "suffix": "het uitvoerbestand eindigt op .csv of .xlsx.",
-        "folder": "geef een map.",
-        "option": "de optie",
-        "argument": "het argument",
-    },
-    "en": {
-        "choice": "choose from: {choices}.",
-        "range": "give a whole number from {low} to {high}.",
-        "date": "write a date as yyyy-mm-dd, e.g. 2025-06-30.",
-        "suffix": "the output file ends in .csv or .xlsx.",
-        "folder": "give a folder.",
-        "option": "the option",
-        "argument": "the argument",
-    },
-}
+_EXPECTED = words.Languages("cli.expected")  # what a usage error expects instead
 _QUOTED = re.compile(r"'([^']*)'")
 
 
@@ -229,16 +126,16 @@ def _param_name(param: click.Parameter | None) -> str:
     return param.human_readable_name
 
 
-def _expected(param: click.Parameter | None, words: dict[str, str]) -> str:
+def _expected(param: click.Parameter | None, expected: Mapping[str, str]) -> str:
     kind = param.type if param is not None else None
     if isinstance(kind, click.Choice):
-        return words["choice"].format(choices=", ".join(map(str, kind.choices)))
+        return expected["choice"].format(choices=", ".join(map(str, kind.choices)))
     if isinstance(kind, click.IntRange):
-        return words["range"].format(low=kind.min, high=kind.max)
+        return expected["range"].format(low=kind.min, high=kind.max)
     if isinstance(kind, click.DateTime):
-        return words["date"]
+        return expected["date"]
     if isinstance(kind, click.Path) and not kind.file_okay:
-        return words["folder"]
+        return expected["folder"]
     return ""
 
 
@@ -458,48 +355,7 @@ def letters(
 
 # --- the rule-file workflow of legal staff: versions, new-version, diff, verify ---------------
 
-WORKFLOW_HELP = {
-    "nl": {
-        "versions": "Toon de versies van een convenant met hun looptijd en status (in werking, vervallen, "
-        "toekomstig) op een peildatum.",
-        "on": "Peildatum jjjj-mm-dd voor de status (standaard: vandaag).",
-        "new_version": "Maak een nieuwe versie van een regelbestand: een kopie met nieuwe versie, datum "
-        "en looptijd (opmerkingen en opmaak blijven staan); de looptijd van de oude versie wordt "
-        "afgesloten op de dag vóór de nieuwe begint. Een bestaand bestand wordt nooit overschreven.",
-        "version": "Het nieuwe versienummer, bijvoorbeeld 1.7.",
-        "valid_from": "De eerste dag van de nieuwe versie (jjjj-mm-dd).",
-        "valid_until": "De laatste dag van de nieuwe versie (standaard: de laatste dag van de oude versie).",
-        "version_date": "De datum van de nieuwe versie (standaard: vandaag).",
-        "out": "Het nieuwe bestand (standaard: <jaar>-v<versie>.yaml naast het oude).",
-        "diff": "Toon elke wijziging tussen twee versies van een regelbestand, per artikel, in zinnen; met "
-        "--facts ook de gevolgen per gemeente (bedrag volgens OUD, volgens NIEUW en het verschil).",
-        "diff_format": "Uitvoer als tekst (voor mensen) of json (voor programma's).",
-        "facts": "Een feitenbestand om met beide versies door te rekenen.",
-        "verify": "Bewijs met sympy, voor alle toegestane invoer, waar een regelbestand op steunt: sleutels "
-        "tellen op tot 1, verdelingen behouden het bedrag, de gevallen van een beslissing dekken alles "
-        "zonder overlap en elke tak kan voorkomen. Een mislukt bewijs komt met een tegenvoorbeeld.",
-    },
-    "en": {
-        "versions": "List a covenant's versions with their periods and status (in force, expired, future) on "
-        "a reference date.",
-        "on": "Reference date yyyy-mm-dd for the status (default: today).",
-        "new_version": "Make a new version of a rule file: a copy with a new version, date and period "
-        "(comments and layout kept); the old version's period is closed on the day before the new one "
-        "starts. An existing file is never overwritten.",
-        "version": "The new version number, e.g. 1.7.",
-        "valid_from": "The new version's first day (yyyy-mm-dd).",
-        "valid_until": "The new version's last day (default: the old version's last day).",
-        "version_date": "The new version's date (default: today).",
-        "out": "The new file (default: <year>-v<version>.yaml beside the old one).",
-        "diff": "Show every change between two versions of a rule file, per article, in sentences; with "
-        "--facts also the effect per municipality (amount under OLD, under NEW and the difference).",
-        "diff_format": "Output as text (for people) or json (for programs).",
-        "facts": "A fact file to evaluate with both versions.",
-        "verify": "Prove with sympy, for all admissible inputs, what a rule file relies on: keys total 1, "
-        "distributions keep their amount, a decision's cases cover everything without overlap and every "
-        "branch can occur. A failed proof comes with a counterexample.",
-    },
-}
+WORKFLOW_HELP = words.Languages("cli.workflow")
 _W = WORKFLOW_HELP[messages.language()]
 
 
@@ -725,12 +581,9 @@ def init(ctx: click.Context, directory: Path) -> None:
 
     written = init_workspace(directory)
     shown = display_path(directory)
-    if ctx.obj["lang"] == "nl":
-        click.echo(f"Werkmap {shown} gemaakt: {len(written)} bestanden.")
-        click.echo(f"Gebruik hem met: convenant --rules-dir {shown}/rules validate {shown}/rules")
-    else:
-        click.echo(f"Workspace {shown} made: {len(written)} files.")
-        click.echo(f"Use it with: convenant --rules-dir {shown}/rules validate {shown}/rules")
+    lang = ctx.obj["lang"]
+    click.echo(words.say("cli.init.made", lang, path=shown, count=len(written)))
+    click.echo(words.say("cli.init.use", lang, path=shown))
 
 
 def main() -> None:

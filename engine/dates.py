@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from convenant import words
 from convenant.diagnostics import Fault
 
 MONTH_CLIP = "afkappen"
@@ -40,10 +41,7 @@ ATW_APPLY = "toepassen"
 ATW_SKIP = "niet_toepassen"
 ATW_OPTIONS = (ATW_APPLY, ATW_SKIP)
 
-MONTHS_NL = (
-    "januari februari maart april mei juni juli augustus september oktober november december"
-).split()
-MONTHS_EN = ("January February March April May June July August September October November December").split()
+MONTHS_NL = [str(m) for m in words.word("dates.months", "nl")]  # a rule file names months in Dutch
 _WEEKDAYS_NL = "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag".split()
 _NUMBER_WORDS = {
     "een": 1,
@@ -258,8 +256,7 @@ def next_working_day(day: date) -> tuple[date, tuple[str, ...]]:
 
 def dutch_date(day: date, lang: str = "nl") -> str:
     """'30 juni 2025' (or '30 June 2025'); the same words Babel gives for the nl locale."""
-    months = MONTHS_EN if lang == "en" else MONTHS_NL
-    return f"{day.day} {months[day.month - 1]} {day.year}"
+    return f"{day.day} {words.word('dates.months', lang)[day.month - 1]} {day.year}"
 
 
 def days_in_year(year: int) -> int:

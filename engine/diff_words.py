@@ -12,6 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from convenant import words
 from convenant.citation import Citation
 from convenant.dates import Period
 from convenant.diff import ADDED, REMOVED, Change, Shown
@@ -20,270 +21,17 @@ from convenant.units import Kind, display
 
 # Templates: "{cite}" at the start makes the article the subject; otherwise the sentence is
 # prefixed with "Artikel …: " when the change belongs to an article.
-TEMPLATES: dict[str, dict[str, str]] = {
-    "nl": {
-        "covenant.title": "de titel is gewijzigd van {old} naar {new}.",
-        "covenant.region": "de regio is gewijzigd van {old} naar {new}.",
-        "covenant.version": "het versienummer is gewijzigd van {old} naar {new}.",
-        "covenant.version_date": "de datum van de versie is gewijzigd van {old} naar {new}.",
-        "covenant.period": "de looptijd is gewijzigd van {old} naar {new}.",
-        "covenant.period_article": "de looptijd staat nu in {new} in plaats van in {old}.",
-        "covenant.source": "de bron ({field}) is gewijzigd van {old} naar {new}.",
-        "covenant.legal_basis.added": "als wettelijke grondslag is toegevoegd: {item}.",
-        "covenant.legal_basis.removed": "de wettelijke grondslag {item} is vervallen.",
-        "party.added": "{party} ({code}) is als {role} aan de partijen toegevoegd.",
-        "party.removed": "{party} ({code}) is geen partij meer.",
-        "party.role": "de rol van {party} is gewijzigd van {old} naar {new}.",
-        "party.article": "de rol van {party} berust nu op {new} in plaats van op {old}.",
-        "parties.order": "de volgorde van de partijen is gewijzigd; die volgorde beslist bij een gelijke "
-        "stand wie de laatste cent krijgt. Was: {old}. Nu: {new}.",
-        "article.added": "{cite} is toegevoegd{title}: {text}.",
-        "article.removed": "{cite} is vervallen.",
-        "article.title": "het opschrift is gewijzigd van {old} naar {new}.",
-        "article.text": "de tekst is gewijzigd: {edits}.",
-        "interpretation.added": "interpretatie {id} is toegevoegd. Vraag: {question} Gekozen lezing: "
-        "{reading}",
-        "interpretation.removed": "interpretatie {id} is vervallen.",
-        "interpretation.chosen": "bij interpretatie {id} is de gekozen lezing gewijzigd van ‘{old_text}’ "
-        "naar ‘{new_text}’: {reading}",
-        "interpretation.question": "de vraag van interpretatie {id} is gewijzigd van {old} naar {new}.",
-        "interpretation.reading": "de gekozen lezing van interpretatie {id} is gewijzigd van {old} naar "
-        "{new}.",
-        "interpretation.alternative": "de niet gekozen lezing van interpretatie {id} is gewijzigd van {old} "
-        "naar {new}.",
-        "interpretation.note": "de toelichting bij interpretatie {id} is gewijzigd van {old} naar {new}.",
-        "interpretation.option.added": "interpretatie {id} kent een nieuwe lezing ‘{option}’: {new}.",
-        "interpretation.option.removed": "de lezing ‘{option}’ van interpretatie {id} is vervallen.",
-        "interpretation.option.changed": "de lezing ‘{option}’ van interpretatie {id} is gewijzigd van {old} "
-        "naar {new}.",
-        "interpretation.article": "interpretatie {id} gaat nu over {new} in plaats van over {old}.",
-        "parameter.value": "{noun} {label} is gewijzigd van {old} naar {new}.",
-        "parameter.added": "{noun} {label} is toegevoegd: {new}.",
-        "parameter.removed": "{noun} {label} is vervallen (was {old}).",
-        "parameter.label": "de omschrijving van {noun} {name} is gewijzigd van {old} naar {new}.",
-        "parameter.article": "{noun} {label} staat nu in {new} in plaats van in {old}.",
-        "parameter.note": "de toelichting bij {noun} {label} is gewijzigd van {old} naar {new}.",
-        "date_policy": "de telling van termijnen ({name}) volgt nu interpretatie {new} in plaats van {old}.",
-        "facts.added": "een nieuw feit wordt gevraagd: {label}.",
-        "facts.removed": "het feit {label} wordt niet meer gevraagd.",
-        "rules.added": "de regel {label} is toegevoegd.",
-        "rules.removed": "de regel {label} is vervallen.",
-        "deadlines.added": "de termijn {label} is toegevoegd.",
-        "deadlines.removed": "de termijn {label} is vervallen.",
-        "duties.added": "de verplichting {label} is toegevoegd.",
-        "duties.removed": "de verplichting {label} is vervallen.",
-        "entry.names": "bij {entity} {label} zijn {field} gewijzigd: {names}.",
-        "entry.field": "bij {entity} {label} is {field} gewijzigd van {old} naar {new}.",
-        "item.decision.added": "bij de beslissing {label} is een geval toegevoegd: als {when}, dan "
-        "‘{outcome}’.",
-        "item.decision.removed": "bij de beslissing {label} is het geval met uitkomst ‘{outcome}’ vervallen.",
-        "item.decision.field": "bij de beslissing {label} is voor de uitkomst ‘{item_key}’ {part} gewijzigd "
-        "van {old} naar {new}.",
-        "item.weighted_key.added": "de verdeelsleutel {label} heeft een nieuw onderdeel: {by} met gewicht "
-        "{weight}.",
-        "item.weighted_key.removed": "het onderdeel {by} van de verdeelsleutel {label} is vervallen.",
-        "item.weighted_key.field": "bij het onderdeel {item_key} van de verdeelsleutel {label} is {part} "
-        "gewijzigd van {old} naar {new}.",
-        "item.warnings.added": "bij {entity} {label} is een waarschuwing toegevoegd: {message}",
-        "item.warnings.removed": "bij {entity} {label} is de waarschuwing {message} vervallen.",
-        "item.warnings.field": "bij {entity} {label} is bij een waarschuwing {part} gewijzigd van {old} "
-        "naar {new}.",
-        "other": "bij {section} {name} is {field} gewijzigd van {old} naar {new}.",
-    },
-    "en": {
-        "covenant.title": "the title changed from {old} to {new}.",
-        "covenant.region": "the region changed from {old} to {new}.",
-        "covenant.version": "the version number changed from {old} to {new}.",
-        "covenant.version_date": "the version date changed from {old} to {new}.",
-        "covenant.period": "the period in force changed from {old} to {new}.",
-        "covenant.period_article": "the period is now in {new} instead of {old}.",
-        "covenant.source": "the source ({field}) changed from {old} to {new}.",
-        "covenant.legal_basis.added": "legal basis added: {item}.",
-        "covenant.legal_basis.removed": "the legal basis {item} was removed.",
-        "party.added": "{party} ({code}) joined the parties as {role}.",
-        "party.removed": "{party} ({code}) is no longer a party.",
-        "party.role": "the role of {party} changed from {old} to {new}.",
-        "party.article": "the role of {party} now rests on {new} instead of {old}.",
-        "parties.order": "the order of the parties changed; it decides who gets the last cent on a tie. "
-        "Was: {old}. Now: {new}.",
-        "article.added": "{cite} was added{title}: {text}.",
-        "article.removed": "{cite} was removed.",
-        "article.title": "the heading changed from {old} to {new}.",
-        "article.text": "the text changed: {edits}.",
-        "interpretation.added": "interpretation {id} was added. Question: {question} Chosen reading: "
-        "{reading}",
-        "interpretation.removed": "interpretation {id} was removed.",
-        "interpretation.chosen": "the chosen reading of interpretation {id} changed from ‘{old_text}’ to "
-        "‘{new_text}’: {reading}",
-        "interpretation.question": "the question of interpretation {id} changed from {old} to {new}.",
-        "interpretation.reading": "the chosen reading of interpretation {id} changed from {old} to {new}.",
-        "interpretation.alternative": "the reading not chosen of interpretation {id} changed from {old} to "
-        "{new}.",
-        "interpretation.note": "the note on interpretation {id} changed from {old} to {new}.",
-        "interpretation.option.added": "interpretation {id} has a new reading ‘{option}’: {new}.",
-        "interpretation.option.removed": "the reading ‘{option}’ of interpretation {id} was removed.",
-        "interpretation.option.changed": "the reading ‘{option}’ of interpretation {id} changed from {old} "
-        "to {new}.",
-        "interpretation.article": "interpretation {id} now reads {new} instead of {old}.",
-        "parameter.value": "{noun} {label} changed from {old} to {new}.",
-        "parameter.added": "{noun} {label} was added: {new}.",
-        "parameter.removed": "{noun} {label} was removed (was {old}).",
-        "parameter.label": "the label of {noun} {name} changed from {old} to {new}.",
-        "parameter.article": "{noun} {label} is now in {new} instead of {old}.",
-        "parameter.note": "the note on {noun} {label} changed from {old} to {new}.",
-        "date_policy": "counting terms ({name}) now follows interpretation {new} instead of {old}.",
-        "facts.added": "a new fact is asked for: {label}.",
-        "facts.removed": "the fact {label} is no longer asked for.",
-        "rules.added": "the rule {label} was added.",
-        "rules.removed": "the rule {label} was removed.",
-        "deadlines.added": "the deadline {label} was added.",
-        "deadlines.removed": "the deadline {label} was removed.",
-        "duties.added": "the duty {label} was added.",
-        "duties.removed": "the duty {label} was removed.",
-        "entry.names": "{field} of {entity} {label} changed: {names}.",
-        "entry.field": "{field} of {entity} {label} changed from {old} to {new}.",
-        "item.decision.added": "the decision {label} has a new case: if {when}, then ‘{outcome}’.",
-        "item.decision.removed": "the case with outcome ‘{outcome}’ of the decision {label} was removed.",
-        "item.decision.field": "in the decision {label}, {part} for outcome ‘{item_key}’ changed from {old} "
-        "to {new}.",
-        "item.weighted_key.added": "the key {label} has a new part: {by} with weight {weight}.",
-        "item.weighted_key.removed": "the part {by} of the key {label} was removed.",
-        "item.weighted_key.field": "in part {item_key} of the key {label}, {part} changed from {old} to "
-        "{new}.",
-        "item.warnings.added": "{entity} {label} has a new warning: {message}",
-        "item.warnings.removed": "the warning {message} of {entity} {label} was removed.",
-        "item.warnings.field": "in a warning of {entity} {label}, {part} changed from {old} to {new}.",
-        "other": "in {section} {name}, {field} changed from {old} to {new}.",
-    },
-}
-
-NOUNS = {
-    "nl": {
-        Kind.PERCENTAGE: "het percentage",
-        Kind.MONEY: "het bedrag",
-        Kind.COUNT: "het aantal",
-        Kind.RATIO: "het verhoudingsgetal",
-        Kind.DATE: "de datum",
-        Kind.DAY_MONTH: "de datum",
-        Kind.MONTH: "de maand",
-        Kind.TERM: "de termijn",
-        Kind.BOOLEAN: "de keuze",
-    },
-    "en": {
-        Kind.PERCENTAGE: "the percentage",
-        Kind.MONEY: "the amount",
-        Kind.COUNT: "the number",
-        Kind.RATIO: "the ratio",
-        Kind.DATE: "the date",
-        Kind.DAY_MONTH: "the date",
-        Kind.MONTH: "the month",
-        Kind.TERM: "the term",
-        Kind.BOOLEAN: "the choice",
-    },
-}
-
-ENTITIES = {
-    "nl": {"facts": "het feit", "rules": "de regel", "deadlines": "de termijn", "duties": "de verplichting"},
-    "en": {"facts": "the fact", "rules": "the rule", "deadlines": "the deadline", "duties": "the duty"},
-}
-
-FIELDS = {
-    "nl": {
-        "label": "de omschrijving",
-        "article": "het artikel",
-        "type": "het soort uitkomst",
-        "facts.type": "de eenheid",
-        "per": "de verzameling waarover per lid wordt gerekend (per)",
-        "expression": "de berekening",
-        "who": "de partij die het moet doen",
-        "check": "de toets",
-        "period": "de periode",
-        "minimum": "het minimum",
-        "required": "of het feit verplicht is",
-        "default": "de standaardwaarde",
-        "inputs": "de gebruikte namen",
-        "interpretations": "de interpretaties waarop zij steunt",
-        "distribute.amount": "het te verdelen bedrag",
-        "distribute.key": "de verdeelsleutel",
-        "settlement.deadline": "de termijn van afrekening",
-        "on_date.date": "de datum",
-        "on_date.year": "het jaar ten opzichte van het jaar van de feiten",
-        "in_month.month": "de maand",
-        "in_month.year": "het jaar ten opzichte van het jaar van de feiten",
-        "after.date": "de datum waarna de termijn loopt",
-        "after.term": "de termijn",
-        "when": "de voorwaarde",
-        "text": "de uitleg",
-        "article_case": "het artikel",
-        "by": "waarnaar verdeeld wordt",
-        "weight": "het gewicht",
-        "message": "de tekst",
-        "added": "toegevoegd",
-        "removed": "vervallen",
-        "unknown": "het veld ‘{0}’",
-        "nothing": "niets",
-        "yes": "ja",
-        "no": "nee",
-        "until": "t/m",
-        "source.note": "toelichting",
-        "source.cvdr": "CVDR-id",
-        "source.document": "document",
-        "replaced": "{a} is vervangen door {b}",
-        "deleted": "{a} is geschrapt",
-        "inserted": "{b} is ingevoegd na {c}",
-        "inserted_first": "{b} is ingevoegd aan het begin",
-    },
-    "en": {
-        "label": "the label",
-        "article": "the article",
-        "type": "the kind of result",
-        "facts.type": "the unit",
-        "per": "the set it is computed for (per)",
-        "expression": "the computation",
-        "who": "who must act",
-        "check": "the check",
-        "period": "the period",
-        "minimum": "the minimum",
-        "required": "whether the fact is required",
-        "default": "the default",
-        "inputs": "the names used",
-        "interpretations": "the interpretations it relies on",
-        "distribute.amount": "the amount distributed",
-        "distribute.key": "the key",
-        "settlement.deadline": "the settlement deadline",
-        "on_date.date": "the date",
-        "on_date.year": "the year relative to the facts' year",
-        "in_month.month": "the month",
-        "in_month.year": "the year relative to the facts' year",
-        "after.date": "the date the term runs from",
-        "after.term": "the term",
-        "when": "the condition",
-        "text": "the explanation",
-        "by": "what it distributes by",
-        "weight": "the weight",
-        "message": "the text",
-        "added": "added",
-        "removed": "removed",
-        "unknown": "the field ‘{0}’",
-        "nothing": "nothing",
-        "yes": "yes",
-        "no": "no",
-        "until": "–",
-        "source.note": "note",
-        "source.cvdr": "CVDR id",
-        "source.document": "document",
-        "replaced": "{a} replaced by {b}",
-        "deleted": "{a} deleted",
-        "inserted": "{b} inserted after {c}",
-        "inserted_first": "{b} inserted at the start",
-    },
-}
+# The sentences per change code, the nouns per unit, the entities and fields a change names, and
+# the headings: views of the one catalogue (engine/words/diff.yaml).
+TEMPLATES = words.Languages("diff.template")
+NOUNS = words.Languages("diff.noun")  # Kind → noun (a Kind reads as its value)
+ENTITIES = words.Languages("diff.entity")
+FIELDS = words.Languages("diff.field")
 
 
 def quoted(text: Any, lang: str) -> str:
     """Text as a sentence quotes it, whitespace collapsed: „…” in Dutch, ‘…’ in English."""
-    words = " ".join(str(text).split())
-    return f"„{words}”" if lang == "nl" else f"‘{words}’"
+    return words.say("diff.quoted", lang, text=" ".join(str(text).split()))
 
 
 class Speaker:
@@ -309,7 +57,7 @@ class Speaker:
         if isinstance(value, bool):
             return w["yes"] if value else w["no"]
         if isinstance(value, int | Decimal):
-            return str(value).replace(".", ",") if lang == "nl" else str(value)
+            return str(value).replace(".", words.say("number.decimal", lang))
         if isinstance(value, list):
             return ", ".join(self.value(v) for v in value) or w["nothing"]
         if isinstance(value, dict):
@@ -330,14 +78,15 @@ class Speaker:
 
     def field(self, section: str, path: str) -> str:
         w = self.words
-        return w.get(f"{section}.{path}") or w.get(path) or w["unknown"].format(path)
+        return w.get(f"{section}.{path}") or w.get(path) or w["unknown"].format(path=path)
 
     # --- sentences -------------------------------------------------------------------------
 
     def sentence(self, change: Change) -> str:
         templates = TEMPLATES[self.lang]
         template = templates.get(change.code) or templates["other"]
-        text = template.format_map(_Args(self.arguments(change)))
+        given = {name: NOT_GIVEN for name in words.placeholders(template)} | self.arguments(change)
+        text = template.format_map(given)
         if template.startswith("{cite}"):
             return _capital(text)
         if change.article is not None:
@@ -453,11 +202,6 @@ class Speaker:
         return "; ".join(out)
 
 
-class _Args(dict[str, str]):
-    def __missing__(self, key: str) -> str:
-        return "—"
-
-
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -499,30 +243,8 @@ def grouped(changes: list[Change]) -> list[tuple[int | None, list[Change]]]:
     return list(groups.items())
 
 
-HEADINGS = {
-    "nl": {
-        "title": "Verschillen tussen twee versies van convenant ‘{id}’",
-        "old": "oud",
-        "new": "nieuw",
-        "version": "versie",
-        "general": "Het convenant als geheel",
-        "article": "Artikel {n}",
-        "count": "{n} wijziging(en).",
-        "none": "Geen verschillen in de inhoud.",
-        "layout": "De bestanden verschillen alleen in opmaak of opmerkingen.",
-    },
-    "en": {
-        "title": "Differences between two versions of covenant ‘{id}’",
-        "old": "old",
-        "new": "new",
-        "version": "version",
-        "general": "The covenant as a whole",
-        "article": "Article {n}",
-        "count": "{n} change(s).",
-        "none": "No differences in content.",
-        "layout": "The files differ only in layout or comments.",
-    },
-}
+HEADINGS = words.Languages("diff.heading")
+NOT_GIVEN = "—"  # a sentence's argument a change does not carry (say, no old value for an addition)
 
 
 def _describe(rules: RuleFile, speaker: Speaker) -> str:

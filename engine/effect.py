@@ -14,7 +14,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from convenant import money
+from convenant import money, words
 from convenant.citation import Citation
 from convenant.diagnostics import ConvenantError, Problem
 from convenant.evaluate import Evaluation, evaluate
@@ -66,8 +66,7 @@ def _evaluate(facts: Path, rules: RuleFile, which: str) -> Evaluation:
             {
                 "facts": str(facts),
                 "rules": rules.path,
-                "which": which,
-                "which_nl": {OLD: "oude", NEW: "nieuwe"}[which],
+                "which": words.Said(f"effect.{which}"),  # "oude" / "old": in the message's language
             },
         )
         raise ConvenantError([note, *error.problems]) from None
@@ -140,46 +139,7 @@ def effect(facts: Path, old: RuleFile, new: RuleFile) -> Effect:
 
 # --- words ------------------------------------------------------------------------------------
 
-WORDS: dict[str, dict[str, Any]] = {
-    "nl": {
-        "title": "Gevolgen voor de feiten van {year} ({facts})",
-        "illustrative": "ILLUSTRATIEF: verzonnen voorbeeldgegevens, niet om af te rekenen",
-        "outside": "Let op: {year} valt buiten de looptijd van de {which} versie {version} ({start} t/m "
-        "{end}); de feiten zijn toch met die versie doorgerekend om het verschil te laten zien.",
-        OLD: "oude",
-        NEW: "nieuwe",
-        "region": "Uitkomsten voor de regio",
-        "columns": ["oud", "nieuw", "verschil (nieuw − oud)"],
-        "member": ["CBS-code", "gemeente"],
-        "total": "totaal",
-        "settlement": "positief: de gemeente ontvangt; negatief: de gemeente betaalt",
-        "receives": "ontvangt",
-        "pays": "betaalt",
-        "point": "procentpunt",
-        "cases": "Casussen met een andere uitkomst",
-        "no_cases": "Geen casus krijgt een andere uitkomst.",
-        "absent": "—",
-    },
-    "en": {
-        "title": "Effect on the facts of {year} ({facts})",
-        "illustrative": "ILLUSTRATIVE: made-up example data, not for settlement",
-        "outside": "Note: {year} lies outside the period of the {which} version {version} ({start} to "
-        "{end}); the facts were evaluated with it anyway to show the difference.",
-        OLD: "old",
-        NEW: "new",
-        "region": "Results for the region",
-        "columns": ["old", "new", "difference (new − old)"],
-        "member": ["CBS code", "municipality"],
-        "total": "total",
-        "settlement": "positive: the municipality receives; negative: it pays",
-        "receives": "receives",
-        "pays": "pays",
-        "point": "percentage points",
-        "cases": "Cases with another outcome",
-        "no_cases": "No case gets another outcome.",
-        "absent": "—",
-    },
-}
+WORDS = words.Languages("effect")
 
 
 def shown(kind: Kind, value: Any, settlement: bool, lang: str) -> str:

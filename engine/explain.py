@@ -18,7 +18,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from convenant import __version__, money, templating
+from convenant import __version__, money, report, templating
 from convenant.citation import Citation
 from convenant.diagnostics import ConvenantError, Problem
 from convenant.evaluate import BUILTIN, DEADLINE, FACT, PARAMETER, Evaluation, InputUse, TraceNode
@@ -97,7 +97,7 @@ class Section:
     readings: list[Reading]
     deadline: DeadlineInfo | None
     warnings: list[str]
-    direction: str | None = None  # ontvangt | betaalt | nihil, for a settlement
+    direction: str | None = None  # receives | pays | nothing (report.direction), for a settlement
 
 
 @dataclass
@@ -350,9 +350,10 @@ class _Builder:
             warnings=[text for m, text in node.warnings if m in (None, member)],
         )
         if rule.settlement is not None and value is not None:
-            section.direction = "ontvangt" if value > 0 else "betaalt" if value < 0 else "nihil"
+            section.direction = report.direction(value)
             amount = show(Kind.MONEY, abs(value), self.lang)
-            said = self.words[f"settle_{section.direction}"].format(who=section.who, amount=amount)
+            shown = {"amount": amount} if section.direction != report.NOTHING else {}  # nil names none
+            said = self.words[f"settle.{section.direction}"].format(who=section.who, **shown)
             section.value = f"{section.value} ({said})"
         return section
 

@@ -12,13 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from convenant import expr
+from convenant import expr, words
 from convenant.trace import Evaluated
 from convenant.units import Kind
 from convenant.wording import WORDS, show, signed_in_formula
 
 _OPS = {"+": "+", "-": "−", "*": "×", "/": "/", "=": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥"}
-_LOGIC = {"nl": {"and": "en", "or": "of", "not": "niet"}, "en": {"and": "and", "or": "or", "not": "not"}}
+_LOGIC = words.Languages("formula.logic")  # and, or, not in a formula as people read it
 _PRECEDENCE = {
     "or": 1,
     "and": 2,
@@ -29,26 +29,7 @@ _PRECEDENCE = {
     "*": 6,
     "/": 6,
 }
-_FUNCTIONS = {
-    "nl": {
-        "sum": "som",
-        "any": "enig",
-        "all": "alle",
-        "min": "min",
-        "max": "max",
-        "abs": "abs",
-        "round": "afgerond",
-    },
-    "en": {
-        "sum": "sum",
-        "any": "any",
-        "all": "all",
-        "min": "min",
-        "max": "max",
-        "abs": "abs",
-        "round": "rounded",
-    },
-}
+_FUNCTIONS = words.Languages("formula.function")  # sum, any, … in a formula as people read it
 
 
 @dataclass

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from convenant import __version__, dates, explain, templating
+from convenant import __version__, dates, explain, report, templating, words
 from convenant.diagnostics import ConvenantError, Location, Problem
 from convenant.evaluate import Evaluation
 from convenant.explainers import Scope
@@ -44,6 +44,7 @@ from convenant.output import (
 )
 from convenant.parties import YearParty
 from convenant.paths import display_path
+from convenant.report import NOTHING, PAYS, RECEIVES
 from convenant.units import Kind
 from convenant.wording import WORDS, show
 
@@ -51,13 +52,15 @@ FORMATS = ("md", "html", "pdf")
 MANIFEST = "brieven.sha256"  # lists every letter with its hash; marks a folder this command owns
 TODAY_WORDS = ("vandaag", "today")
 
+UNKNOWN = "unknown"  # a settlement that cannot be computed yet (beside report.direction's codes)
+
 
 @dataclass(frozen=True)
 class Settlement:
     label: str
     title: str  # the label without its notes in brackets: the heading of the settlement in the letter
     citation: str
-    direction: str  # ontvangt | betaalt | nihil | onbekend
+    direction: str  # receives | pays | nothing (report.direction) | unknown
     amount: str  # without sign: the direction says it
     sentence: str  # "U ontvangt € 32.801,38 van de gemeente Assen"
     deadline: str  # "uiterlijk 30 juni 2025 (artikel 8, zesde lid)"
@@ -66,13 +69,13 @@ class Settlement:
     @property
     def line(self) -> str:
         """The sentence as the letter states it: with its deadline when money moves."""
-        if self.direction in ("ontvangt", "betaalt"):
+        if self.direction in (RECEIVES, PAYS):
             return f"{self.sentence}{', ' if self.dated else '; '}{self.deadline}."
         return f"{self.sentence.rstrip('.')}."
 
     def own_deadline(self, words: dict[str, str]) -> str:
         """For the centrumgemeente's own record: when the settlement with the regiogemeenten is due."""
-        if self.direction == "onbekend":
+        if self.direction == UNKNOWN:
             return ""
         if not self.dated:
             return words["own_no_deadline"]
@@ -152,22 +155,23 @@ class _Composer:
                 rule.label,
                 title,
                 rule.article.formal(self.lang),
-                "onbekend",
+                UNKNOWN,
                 "",
                 w["unknown_settlement"].format(missing=self.missing(rule_name)),
                 w["no_deadline"],
                 dated=False,
             )
         value = node.value[code]
-        direction = "ontvangt" if value > 0 else "betaalt" if value < 0 else "nihil"
+        direction = report.direction(value)
         amount = show(Kind.MONEY, abs(value), self.lang)
         if own:
-            key = {"ontvangt": "own_receives", "betaalt": "own_pays", "nihil": "own_nothing"}[direction]
-            sentence = w[key].format(centrum=self.centrum.name, amount=amount)
-        elif direction == "nihil":
+            key = f"own_{direction}"
+            shown = {"amount": amount} if direction != NOTHING else {}  # nil names no amount
+            sentence = w[key].format(centrum=self.centrum.name, **shown)
+        elif direction == NOTHING:
             sentence = w["nothing"]
         else:
-            key, place = ("receives", "receives_from") if direction == "ontvangt" else ("pays", "pays_to")
+            key, place = (RECEIVES, "receives_from") if direction == RECEIVES else (PAYS, "pays_to")
             sentence = f"{w[key].format(amount=amount)} {w[place].format(centrum=self.centrum.name)}"
         deadline_rule = rule.settlement.deadline(value) if rule.settlement else None
         return Settlement(
@@ -198,7 +202,7 @@ class _Composer:
                 if not self.applies(rule.name, party.code):
                     continue
                 s = self.settlement(rule.name, party.code, own=False)
-                direction = w[f"overview_{_DIRECTION_KEYS[s.direction]}"]
+                direction = w[f"overview_{s.direction}"]
                 rows.append([party.name, s.title, direction, s.amount, s.deadline])
         return rows
 
@@ -220,7 +224,8 @@ class _Composer:
         own = party.code == self.centrum.code
         c, w = self.ev.rules.covenant, self.words
         short = [_title(r.label) for r in self.settled]
-        subjects = ", ".join(label.lower() if self.lang == "nl" else label for label in short)
+        lower = words.say("casing.label_in_sentence", self.lang) == "lower"
+        subjects = ", ".join(label.lower() if lower else label for label in short)
         subject = w["letter_own_subject" if own else "letter_subject"].format(
             year=self.ev.facts.year, subjects=subjects
         )
@@ -242,9 +247,6 @@ class _Composer:
             regional = {n for n, _ in explain.selection(self.ev, party.code)}
             letter.others = self.others(regional)
         return letter
-
-
-_DIRECTION_KEYS = {"ontvangt": "receives", "betaalt": "pays", "nihil": "nothing", "onbekend": "unknown"}
 
 
 def _centrum(ev: Evaluation) -> str:

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from convenant import words
+
 HALF_UP = "half_up"
 LARGEST_REMAINDER = "largest_remainder"
 
@@ -127,5 +129,5 @@ def dutch(amount: Fraction, lang: str = "nl") -> str:
     """
     from babel.numbers import format_currency
 
-    locale = "en_GB" if lang == "en" else "nl_NL"
+    locale = words.say("money.locale", lang)
     return format_currency(Decimal(plain(amount)), "EUR", locale=locale)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from convenant import registry, schemas
+from convenant import registry, schemas, words
 from convenant.checking import SCHEMA_LINE, check_rule_file, load_rule_file, table_for
 from convenant.diagnostics import ConvenantError, Location, Problem
 from convenant.loading import parse_document
@@ -236,28 +236,7 @@ def write(plan: Plan) -> None:
         raise
 
 
-_WORDS = {
-    "nl": {
-        "written": "Nieuwe versie geschreven: {path} — versie {version}, {period}, datum versie {date}.",
-        "closed": "Oude versie afgesloten: {path} geldt nu t/m {until} (was t/m {was}).",
-        "kept": "Oude versie ongewijzigd: {path} geldt t/m {until}.",
-        "gap": "Let op: van {start} t/m {end} geldt geen versie.",
-        "stale": "Let op: deze opmerkingen in {path} noemen nog versie {old}: regel {lines}.",
-        "next": "Beide bestanden zijn gecontroleerd; de zinnen (sjablonen) zijn meegekopieerd. Wijzig nu "
-        "het nieuwe bestand en bekijk het verschil met:",
-        "until": "t/m",
-    },
-    "en": {
-        "written": "New version written: {path} — version {version}, {period}, version date {date}.",
-        "closed": "Old version closed: {path} is now in force until {until} (was until {was}).",
-        "kept": "Old version unchanged: {path} is in force until {until}.",
-        "gap": "Note: no version is in force from {start} to {end}.",
-        "stale": "Note: these comments in {path} still name version {old}: line {lines}.",
-        "next": "Both files were checked; the sentences (templates) were copied along. Now edit the new file "
-        "and see the difference with:",
-        "until": "to",
-    },
-}
+_WORDS = words.Languages("newversion")
 
 
 def summary(plan: Plan, lang: str) -> str:

@@ -17,6 +17,7 @@ import errno
 import os
 from pathlib import Path
 
+from convenant import words
 from convenant.diagnostics import ConvenantError, Problem
 from convenant.paths import display_path, rules_directory_of
 
@@ -25,23 +26,25 @@ def _refuse(code: str, path: Path, **args: object) -> ConvenantError:
     return ConvenantError([Problem(code, {"path": display_path(path), **args})])
 
 
-_REASONS_NL = {
-    errno.EACCES: "geen toestemming",
-    errno.EPERM: "niet toegestaan",
-    errno.EROFS: "alleen te lezen",
-    errno.ENOSPC: "de schijf is vol",
-    errno.EDQUOT: "het quotum is op",
-    errno.ENOENT: "bestaat niet (meer)",
-    errno.ENOTDIR: "een deel van het pad is geen map",
-    errno.EISDIR: "is een map",
-    errno.EXDEV: "een ander bestandssysteem",
+# errno → the key of its reason in Dutch words (output.reason.*); English shows the system's own words.
+_REASONS = {
+    errno.EACCES: "EACCES",
+    errno.EPERM: "EPERM",
+    errno.EROFS: "EROFS",
+    errno.ENOSPC: "ENOSPC",
+    errno.EDQUOT: "EDQUOT",
+    errno.ENOENT: "ENOENT",
+    errno.ENOTDIR: "ENOTDIR",
+    errno.EISDIR: "EISDIR",
+    errno.EXDEV: "EXDEV",
 }
 
 
 def cannot_write(path: Path, error: OSError) -> ConvenantError:
     """A file-system error while writing, as a message with the folder or file it happened in."""
     reason = error.strerror or type(error).__name__
-    reason_nl = _REASONS_NL.get(error.errno or 0, reason)
+    known = _REASONS.get(error.errno or 0)
+    reason_nl = words.say(f"output.reason.{known}", "nl") if known else reason
     return _refuse("output.cannot_write", path, reason=reason, reason_nl=reason_nl)
 
 

@@ -12,7 +12,7 @@ import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from convenant import __version__
+from convenant import __version__, words
 
 FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 FAMILY = "DejaVuSerif"
@@ -23,7 +23,7 @@ _FONT_FILES = {
     "BI": "DejaVuSerif-BoldItalic.ttf",
 }
 _HEADING_COLOUR = "#1a1a1a"
-PAGE_WORD = {"nl": "pagina", "en": "page"}
+PAGE_WORD = words.Languages("letters.pdf")  # ["page"]: the page number's word in the footer
 TABLE_FONT_SIZE = 8  # points; body text is 9.5
 LINE_CHARACTERS = 95  # about this many characters of table text fit on one line
 WORD_WIDTH = 1.3  # digits and bold letters are wider than an average character
@@ -100,7 +100,7 @@ def html_to_pdf(fragment: str, title: str, author: str, made: date, lang: str) -
         def footer(self) -> None:
             self.set_y(-12)
             self.set_font(FAMILY, size=7.5)
-            page = f" — {PAGE_WORD[lang]} {self.page_no()}/{{nb}}"
+            page = f" — {PAGE_WORD[lang]['page']} {self.page_no()}/{{nb}}"
             room = self.epw - self.get_string_width(page + "…")
             text = title
             while self.get_string_width(text) > room:  # a long subject is shortened, never off the page

@@ -12,74 +12,23 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from convenant import __version__, dates, money
+from convenant import __version__, dates, money, words
 from convenant.citation import Citation
 from convenant.evaluate import Calendar, Evaluation, TraceNode
 from convenant.model import CASE, MUNICIPALITY, Rule
 from convenant.trace import DeadlineDetails, Unknown
 from convenant.units import Kind, display
 
-RECEIVES, PAYS, NOTHING = "ontvangt", "betaalt", "nihil"
-HEADINGS: dict[str, dict[str, Any]] = {
-    "nl": {
-        "rule_file": "Regelbestand",
-        "facts": "Feiten",
-        "year": "jaar",
-        "period": "Looptijd",
-        "illustrative": "ILLUSTRATIEF: verzonnen voorbeeldgegevens, niet om af te rekenen",
-        "results": "Uitkomsten",
-        "per_municipality": "Per gemeente",
-        "deadlines": "Termijnen",
-        "duties": "Verplichtingen",
-        "cases": "Casussen",
-        "warnings": "Waarschuwingen",
-        "interpretations": "Interpretaties",
-        "covers": "valt erbinnen",
-        "until": "t/m",
-        "unknown": "nog onbekend",
-        "rounding": {
-            money.HALF_UP: "afgerond op centen, half van nul af",
-            money.LARGEST_REMAINDER: "verdeeld in hele centen (grootste overschot)",
-        },
-        "status": {"voldaan": "voldaan", "niet_voldaan": "NIET voldaan", "niet_getoetst": "niet getoetst"},
-        "missing": "ontbreekt",
-        "shifted": "verschoven van",
-        "municipality": "gemeente",
-        "code": "CBS-code",
-        "default": "niet opgegeven; standaardwaarde gebruikt",
-        "mergers": "Herindelingen",
-        "waiting": "Nog niet te berekenen (per gemeente)",
-    },
-    "en": {
-        "rule_file": "Rule file",
-        "facts": "Facts",
-        "year": "year",
-        "period": "In force",
-        "illustrative": "ILLUSTRATIVE: made-up example data, not for settlement",
-        "results": "Results",
-        "per_municipality": "Per municipality",
-        "deadlines": "Deadlines",
-        "duties": "Duties",
-        "cases": "Cases",
-        "warnings": "Warnings",
-        "interpretations": "Interpretations",
-        "covers": "is covered",
-        "until": "to",
-        "unknown": "not yet known",
-        "rounding": {
-            money.HALF_UP: "rounded to cents, half away from zero",
-            money.LARGEST_REMAINDER: "distributed in whole cents (largest remainder)",
-        },
-        "status": {"voldaan": "met", "niet_voldaan": "NOT met", "niet_getoetst": "not checked"},
-        "missing": "missing",
-        "shifted": "moved from",
-        "municipality": "municipality",
-        "code": "CBS code",
-        "default": "not given; default used",
-        "mergers": "Municipal mergers",
-        "waiting": "Not yet computable (per municipality)",
-    },
-}
+# A settled amount's direction: identifiers; the JSON output writes them as the Dutch words of its
+# contract (DIRECTION_IN_JSON), a table in the reader's language (report.direction.*).
+RECEIVES, PAYS, NOTHING = "receives", "pays", "nothing"
+DIRECTION_IN_JSON = {RECEIVES: "ontvangt", PAYS: "betaalt", NOTHING: "nihil"}
+HEADINGS = words.Languages("report.heading")
+MERGER_WORDS = words.Languages("report.merger")
+TABLE_WORDS = words.Languages("report.table")
+# A duty's status as engine/evaluate.py still writes it (Dutch; the JSON output keeps these words)
+# → the identifier its words are under (report.heading.status.*).
+DUTY_STATUS = {"voldaan": "met", "niet_voldaan": "not_met", "niet_getoetst": "not_checked"}
 
 
 def direction(amount: Fraction) -> str:
@@ -122,7 +71,7 @@ def _result(node: TraceNode, value: Any, lang: str, member: str | None = None) -
     if rule.kind is Kind.RATIO and value is not None:
         out["approx"] = _approx(value)
     if rule.settlement is not None and value is not None:
-        out["direction"] = direction(value)
+        out["direction"] = DIRECTION_IN_JSON[direction(value)]
         out["deadline"] = rule.settlement.deadline(value)
     if rule.kind is Kind.OUTCOME and value is not None:
         out["text"] = next(c.text for c in rule.spec.cases if c.outcome == value)  # type: ignore[union-attr]
@@ -156,20 +105,6 @@ def member_results(ev: Evaluation, member: str) -> list[tuple[TraceNode, Any]]:
     return found
 
 
-MERGER_WORDS = {
-    "nl": {
-        "parties": "{names} (partijen bij het convenant) zijn in {year} samen {name} ({code}); "
-        "zij tellen als één deelnemer, op de plaats van {first}.",
-        "facts": "Het feitenbestand noemt {given}; hun feiten zijn opgeteld voor {name} ({code}).",
-    },
-    "en": {
-        "parties": "{names} (parties to the covenant) are together {name} ({code}) in {year}; "
-        "they count as one participant, in the place of {first}.",
-        "facts": "The fact file names {given}; their facts were added up for {name} ({code}).",
-    },
-}
-
-
 def mergers(ev: Evaluation, lang: str = "nl") -> list[str]:
     """Sentences on parties and facts mapped through municipal mergers in this year."""
     words = MERGER_WORDS[lang]
@@ -195,7 +130,7 @@ def mergers(ev: Evaluation, lang: str = "nl") -> list[str]:
 
 
 def _and(items: list[str], lang: str) -> str:
-    word = " en " if lang == "nl" else " and "
+    word = words.say("list.and", lang)
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + word + items[-1]
 
 
@@ -310,12 +245,8 @@ def _shown(rule: Rule, value: Any, lang: str) -> str:
     if rule.kind is Kind.OUTCOME:
         return str(value)
     if rule.settlement is not None:
-        word = {
-            RECEIVES: "ontvangt" if lang == "nl" else "receives",
-            PAYS: "betaalt" if lang == "nl" else "pays",
-            NOTHING: "nihil" if lang == "nl" else "nil",
-        }
-        return f"{word[direction(value)]} {display(Kind.MONEY, abs(value), lang)}"
+        word = words.say(f"report.direction.{direction(value)}", lang)
+        return f"{word} {display(Kind.MONEY, abs(value), lang)}"
     return display(rule.kind, value, lang)
 
 
@@ -335,7 +266,7 @@ def to_table(ev: Evaluation, lang: str = "nl") -> str:
     h = HEADINGS[lang]
     rules, facts, c = ev.rules, ev.facts, ev.rules.covenant
     region = f" — {c.region}" if c.region else ""
-    version_word = "versie" if lang == "nl" else "version"
+    version_word = h["version"]
     out = [
         f"{c.title}{region}, {version_word} {c.version}",
         f"{h['rule_file']}: {rules.path} (sha256 {rules.sha256[:16]}…)",
@@ -359,7 +290,7 @@ def to_table(ev: Evaluation, lang: str = "nl") -> str:
                 n.rule.label,
                 _shown(n.rule, n.value, lang),
                 _cite(n.rule.article),
-                h["rounding"].get(n.rounding(None), ""),
+                h.get(f"rounding.{n.rounding(None)}", ""),
             ]
             for n in scalar
         ]
@@ -390,7 +321,7 @@ def to_table(ev: Evaluation, lang: str = "nl") -> str:
         out += ["", h["duties"]]
         for d in ev.duties:
             duty = rules.duties[d.name]
-            status = h["status"][d.status]
+            status = h[f"status.{DUTY_STATUS[d.status]}"]
             if d.missing:
                 status += f" ({h['missing']}: {', '.join(d.missing)})"
             out.append(f"  {duty.label} ({_cite(duty.article)}): {status}")
@@ -495,7 +426,7 @@ def _cell(ev: Evaluation, node: TraceNode, member: str, lang: str) -> str:
     deadline = node.rule.settlement.deadline(value) if node.rule.settlement else None
     if deadline:
         due = ev.nodes[deadline]
-        word = "uiterlijk" if lang == "nl" else "by"
+        word = HEADINGS[lang]["by"]
         when = display(due.rule.kind, due.value, lang) if due.value is not None else HEADINGS[lang]["unknown"]
         text += f" ({word} {when}, {_cite(due.rule.article)})"
     return text
@@ -527,7 +458,7 @@ def deadlines_json(calendar: Calendar, lang: str = "nl") -> dict[str, Any]:
 def deadlines_table(calendar: Calendar, lang: str = "nl") -> str:
     h = HEADINGS[lang]
     c = calendar.rules.covenant
-    version_word = "versie" if lang == "nl" else "version"
+    version_word = h["version"]
     out = [
         f"{c.title}{f' — {c.region}' if c.region else ''}, {version_word} {c.version}",
         f"{h['rule_file']}: {calendar.rules.path}",
@@ -556,42 +487,6 @@ def deadlines_table(calendar: Calendar, lang: str = "nl") -> str:
     return "\n".join(out) + "\n"
 
 
-TABLE_WORDS = {
-    "nl": {
-        "file": "Bestand",
-        "corrections": "Correcties van de bron",
-        "aggregate": "Optelrijen tegen hun delen",
-        "column_total": "Kolomtotalen tegen de gedrukte totaalregel",
-        "total_100": "De kolommen van de sleutel samen",
-        "row_total": "Per rij: de kolommen van de sleutel samen tegen het dichtstbijzijnde totaal",
-        "parts": "delen samen",
-        "printed": "gedrukt",
-        "sum": "samen",
-        "closest": "dichtstbij",
-        "unreadable": "onleesbaar",
-        "summary": "Samenvatting: {exact} kloppen, {rounding} binnen de afronding van "
-        "de afdruk, {off} kloppen niet. De tabel blijft zoals gedrukt.",
-        "none": "alles klopt",
-    },
-    "en": {
-        "file": "File",
-        "corrections": "Corrections of the source",
-        "aggregate": "Aggregate rows against their parts",
-        "column_total": "Column totals against the printed totals",
-        "total_100": "The key columns together",
-        "row_total": "Per row: the key columns together against the closest total",
-        "parts": "parts together",
-        "printed": "printed",
-        "sum": "together",
-        "closest": "closest",
-        "unreadable": "unreadable",
-        "summary": "Summary: {exact} add up, {rounding} within the rounding of the "
-        "print, {off} do not. The table stays as printed.",
-        "none": "everything adds up",
-    },
-}
-
-
 def table_text(table: Any, found: list[Any], lang: str = "nl") -> str:
     """A data table's corrections and every sum that is not exact, in words."""
     from convenant.tables import EXACT, OFF, ROUNDING
@@ -602,11 +497,6 @@ def table_text(table: Any, found: list[Any], lang: str = "nl") -> str:
     def pct(value: Fraction | None) -> str:
         return w["unreadable"] if value is None else display(Kind.PERCENTAGE, value, lang)
 
-    status = (
-        {EXACT: EXACT, ROUNDING: ROUNDING, OFF: OFF}
-        if lang == "nl"
-        else {EXACT: "adds up", ROUNDING: "within rounding", OFF: "does not add up"}
-    )
     out = [
         table.title,
         f"{w['file']}: {table.path} (sha256 {table.sha256[:16]}…)",
@@ -632,14 +522,10 @@ def table_text(table: Any, found: list[Any], lang: str = "nl") -> str:
             elif check == "column_total":
                 text = f"{column}: {w['sum']} {pct(f.computed)}, {w['printed']} {pct(f.expected)}"
             elif check == "total_100":
-                text = (
-                    f"{w['sum']} {pct(f.computed)}, niet 100 %"
-                    if lang == "nl"
-                    else f"{w['sum']} {pct(f.computed)}, not 100 %"
-                )
+                text = w["not_100"].format(percent=pct(f.computed))
             else:
                 text = f"{f.subject}: {w['sum']} {pct(f.computed)}, {w['closest']} {column} {pct(f.expected)}"
-            out.append(f"  {text}: {status[f.status]}")
+            out.append(f"  {text}: {w['status.' + f.status]}")
     counts = {s: sum(1 for f in found if f.status == s) for s in (EXACT, ROUNDING, OFF)}
     out += ["", w["summary"].format(exact=counts[EXACT], rounding=counts[ROUNDING], off=counts[OFF])]
     return "\n".join(out) + "\n"

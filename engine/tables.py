@@ -24,7 +24,7 @@ from convenant.units import Kind, ValueProblem, parse_value
 
 TOTALS_ROW = "totalen"
 HUNDRED = Fraction(1)
-EXACT, ROUNDING, OFF = "klopt", "binnen afronding", "klopt niet"
+EXACT, ROUNDING, OFF = "exact", "rounding", "off"  # a checked sum; in words: report.table.status.*
 
 
 @dataclass(frozen=True)

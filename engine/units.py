@@ -21,7 +21,7 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
-from convenant import dates, money
+from convenant import dates, money, words
 from convenant.diagnostics import Fault
 
 
@@ -48,36 +48,7 @@ class Kind(StrEnum):
         return self in (Kind.PERCENTAGE, Kind.RATIO, Kind.COUNT)
 
 
-UNIT_NAMES = {
-    "nl": {
-        Kind.MONEY: "geldbedrag",
-        Kind.PERCENTAGE: "percentage",
-        Kind.RATIO: "verhoudingsgetal",
-        Kind.COUNT: "aantal",
-        Kind.BOOLEAN: "ja/nee",
-        Kind.DATE: "datum",
-        Kind.TEXT: "tekst",
-        Kind.TERM: "termijn",
-        Kind.DAY_MONTH: "dag en maand",
-        Kind.MONTH: "maand",
-        Kind.OUTCOME: "uitkomst",
-        Kind.PERIOD: "periode",
-    },
-    "en": {
-        Kind.MONEY: "amount of money",
-        Kind.PERCENTAGE: "percentage",
-        Kind.RATIO: "ratio",
-        Kind.COUNT: "count",
-        Kind.BOOLEAN: "yes/no",
-        Kind.DATE: "date",
-        Kind.TEXT: "text",
-        Kind.TERM: "term",
-        Kind.DAY_MONTH: "day and month",
-        Kind.MONTH: "month",
-        Kind.OUTCOME: "outcome",
-        Kind.PERIOD: "period",
-    },
-}
+UNIT_NAMES = words.Languages("units.name")  # Kind → its name (a Kind reads as its value)
 
 _PERCENT_TEXT = re.compile(r"^\s*(-?[0-9]+(?:[.,][0-9]+)?)\s*%\s*$")
 _PLAIN_DECIMAL = re.compile(r"^\s*-?[0-9]+(?:\.[0-9]+)?\s*$")
@@ -246,8 +217,7 @@ def percent_text(value: Fraction, decimals: int = 4, lang: str = "nl") -> str:
     text = f"{Decimal(shown.numerator) / Decimal(shown.denominator):.{decimals}f}"
     if shown == scaled:  # exact: no trailing zeros ("5 %", "0,25 %")
         text = text.rstrip("0").rstrip(".")
-    if lang != "en":
-        text = text.replace(".", ",")
+    text = text.replace(".", words.say("number.decimal", lang))
     return f"{'' if shown == scaled else '≈ '}{text} %"
 
 
@@ -261,9 +231,9 @@ def display(kind: Kind, value: Any, lang: str = "nl") -> str:
         return percent_text(value, lang=lang)
     if kind is Kind.COUNT:
         whole = int(value) if isinstance(value, Fraction) and value.denominator == 1 else value
-        return f"{whole:,}".replace(",", "." if lang != "en" else ",")
+        return f"{whole:,}".replace(",", words.say("number.thousands", lang))
     if kind is Kind.BOOLEAN:
-        return ("ja" if value else "nee") if lang != "en" else ("yes" if value else "no")
+        return words.say("units.yes" if value else "units.no", lang)
     if kind is Kind.DATE:
         return dates.dutch_date(value, lang)
     if kind is Kind.PERIOD:
@@ -271,5 +241,5 @@ def display(kind: Kind, value: Any, lang: str = "nl") -> str:
     if kind in (Kind.TERM, Kind.DAY_MONTH):
         return value.dutch()
     if kind is Kind.MONTH:
-        return (dates.MONTHS_EN if lang == "en" else dates.MONTHS_NL)[value - 1]
+        return str(words.word("dates.months", lang)[value - 1])
     return str(value)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from convenant import schemas
+from convenant import schemas, words
 from convenant.checking import SCHEMA_LINE, load_rule_file, table_for
 from convenant.diagnostics import ConvenantError, Location, Problem
 from convenant.loading import load_document
@@ -25,22 +25,7 @@ from convenant.tables import load_table as load_data_table
 from convenant.versions import period_problems
 
 RULE_FILE, TABLE, FACTS, DATA = "rule-file", "municipalities", "facts", "data-table"
-KIND_WORDS = {
-    "nl": {
-        RULE_FILE: "regelbestand",
-        TABLE: "tabel van gemeenten",
-        FACTS: "feitenbestand",
-        DATA: "gegevenstabel",
-        None: "bestand",
-    },
-    "en": {
-        RULE_FILE: "rule file",
-        TABLE: "municipalities table",
-        FACTS: "fact file",
-        DATA: "data table",
-        None: "file",
-    },
-}
+KIND_WORDS = words.Languages("validation.kind")
 _BY_SCHEMA = {
     schemas.RULE_FILE: RULE_FILE,
     schemas.MUNICIPALITIES: TABLE,
@@ -67,11 +52,10 @@ class ValidationReport:
         return any(p.severity == "error" for p in self.problems)
 
     def lines(self, lang: str) -> list[str]:
-        ok = "in orde" if lang == "nl" else "valid"
-        bad = "fout(en)" if lang == "nl" else "error(s)"
-        words = KIND_WORDS[lang]
+        ok, bad = words.say("validation.valid", lang), words.say("validation.errors", lang)
+        kinds = KIND_WORDS[lang]
         return [
-            f"{'✓' if c.errors == 0 else '✗'} {c.path} — {words[c.kind]}"
+            f"{'✓' if c.errors == 0 else '✗'} {c.path} — {kinds[c.kind or 'file']}"
             + (f" {c.summary}" if c.summary else "")
             + f": {ok if c.errors == 0 else f'{c.errors} {bad}'}"
             for c in self.checked

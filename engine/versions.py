@@ -11,34 +11,19 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from convenant import registry
+from convenant import registry, words
 from convenant.checking import load_rule_file
 from convenant.diagnostics import ConvenantError, Problem
 from convenant.model import Covenant, RuleFile
 from convenant.paths import display_path, rules_dir, rules_directory_of
 from convenant.units import Kind, display
 
-IN_FORCE, EXPIRED, FUTURE = "in_werking", "vervallen", "toekomstig"
-STATUS_WORDS = {
-    "nl": {IN_FORCE: "in werking", EXPIRED: "vervallen", FUTURE: "toekomstig"},
-    "en": {IN_FORCE: "in force", EXPIRED: "expired", FUTURE: "future"},
-}
-_WORDS: dict[str, dict[str, Any]] = {
-    "nl": {
-        "title": "Versies van convenant ‘{id}’ op {on}",
-        "head": ["versie", "datum versie", "looptijd", "status", "regelbestand"],
-        "until": "t/m",
-        "overlap": "Let op: de looptijden van versie {a} en versie {b} overlappen; "
-        "convenant validate weigert dat.",
-    },
-    "en": {
-        "title": "Versions of covenant ‘{id}’ on {on}",
-        "head": ["version", "version date", "in force", "status", "rule file"],
-        "until": "to",
-        "overlap": "Note: the periods of version {a} and version {b} overlap; convenant validate "
-        "refuses that.",
-    },
-}
+# A version's status on a reference date: identifiers; the JSON output writes them as the words of
+# its contract (STATUS_IN_JSON), the table in the reader's language (versions.status.*).
+IN_FORCE, EXPIRED, FUTURE = "in_force", "expired", "future"
+STATUS_IN_JSON = {IN_FORCE: "in_werking", EXPIRED: "vervallen", FUTURE: "toekomstig"}
+STATUS_WORDS = words.Languages("versions.status")
+_WORDS = words.Languages("versions")
 
 
 def status(covenant: Covenant, on: date) -> str:
@@ -48,7 +33,7 @@ def status(covenant: Covenant, on: date) -> str:
     >>> c = Covenant("x", "X", None, "1", date(2023, 11, 8), date(2024, 1, 1), date(2025, 12, 31),
     ...              Citation(10), None, None, None)
     >>> [status(c, date(y, 6, 1)) for y in (2023, 2024, 2026)]
-    ['toekomstig', 'in_werking', 'vervallen']
+    ['future', 'in_force', 'expired']
     """
     if on < covenant.valid_from:
         return FUTURE
@@ -95,7 +80,7 @@ def _overlapping_pairs(found: list[registry.Version]) -> list[tuple[registry.Ver
 
 def listing_text(covenant: str, found: list[registry.Version], on: date, lang: str) -> str:
     words = _WORDS[lang]
-    rows = [words["head"]]
+    rows: list[list[str]] = [list(words["head"])]
     for v in found:
         c = v.rules.covenant
         rows.append(
@@ -126,7 +111,7 @@ def listing_json(covenant: str, found: list[registry.Version], on: date) -> dict
                 "version_date": v.rules.covenant.version_date.isoformat(),
                 "valid_from": v.rules.covenant.valid_from.isoformat(),
                 "valid_until": v.rules.covenant.valid_until.isoformat(),
-                "status": status(v.rules.covenant, on),
+                "status": STATUS_IN_JSON[status(v.rules.covenant, on)],
                 "rule_file": display_path(v.path),
                 "sha256": v.rules.sha256,
             }
