@@ -23,7 +23,7 @@ from convenant import __version__, money, templating
 from convenant.citation import Citation
 from convenant.diagnostics import ConvenantError, Problem
 from convenant.evaluate import BUILTIN, DEADLINE, FACT, PARAMETER, Evaluation, InputUse, TraceNode
-from convenant.explainers import PRIMITIVES, UNKNOWN, Scope
+from convenant.explainers import UNKNOWN, Scope, explainer_for
 from convenant.model import CASE, MUNICIPALITY, Rule
 from convenant.units import Kind
 from convenant.wording import WORDS, show
@@ -329,7 +329,7 @@ class _Builder:
     def section(self, name: str, member: str | None) -> Section:
         node = self.ev.nodes[name]
         rule = node.rule
-        template, explainer = UNKNOWN if node.value is None else PRIMITIVES[type(rule.spec)]
+        template, explainer = UNKNOWN if node.value is None else explainer_for(rule.spec)
         work = explainer(self.scope, node, member)
         value = node.value_for(member) if node.value is not None else None
         citations = [rule.article, *work.pop("articles", [])]

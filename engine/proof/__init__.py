@@ -3,11 +3,12 @@
 Only this package imports sympy (the command line imports it inside `verify`), so `evaluate`
 stays fast and never loads it.
 
-Each primitive has its proof obligations, registered in one place, `OBLIGATIONS` below; a new
-primitive (the Groningen rows × columns key, rationing, pro rata) gets its own entry there. An
-obligation is a function (rule, context) → results; a key's obligation is named "key_total" so
-that distributions over that key can rely on it. A primitive without an entry is reported as
-having no proof obligation, never silently passed. Obligations for every rule (if-branches and
+Each primitive declares its proof obligations in its module (`engine/primitives/<name>.py`,
+registered in `engine.primitives.REGISTRY`); the mathematics they rest on is proven here
+(`engine.proof.algebra`, and the logic of conditions in `engine.proof.decisions`). An obligation
+is a function (rule, context) → results; a key's obligation is its registered `key_obligation`
+so that distributions over that key can rely on it. A spec of no registered primitive is reported
+as having no proof obligation, never silently passed. Obligations for every rule (if-branches and
 warnings) and for duties (if-branches in their check) come on top.
 """
 
@@ -15,40 +16,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from convenant.model import (
-    After,
-    Decision,
-    Distribute,
-    Duty,
-    Expression,
-    InMonth,
-    OnDate,
-    ProRata,
-    Ration,
-    Rule,
-    Sheet,
-    Threshold,
-    WeightedKey,
-)
-from convenant.proof import decisions, keys, sheets
-from convenant.proof.results import Context, Result
+from convenant import primitives
+from convenant.model import Duty, Rule
+from convenant.proof import decisions
+from convenant.proof.results import NO_OBLIGATION, Context, Result, result
 
 Obligation = Callable[[Rule, Context], list[Result]]
 
-OBLIGATIONS: dict[type, tuple[Obligation, ...]] = {
-    WeightedKey: (keys.weighted_key,),
-    Distribute: (keys.distribution,),
-    Decision: (decisions.cases_cover, decisions.cases_disjoint, decisions.cases_reachable),
-    Sheet: (sheets.sheet_total,),
-    ProRata: (sheets.pro_rata_total,),
-    Ration: (sheets.ration_bounds,),
-    Threshold: (),  # a yes/no over two sheets: nothing beyond its branches to prove
-    Expression: (),
-    OnDate: (),  # a fixed day: nothing to prove
-    InMonth: (),
-    After: (),
-}
 EVERY_RULE: tuple[Obligation, ...] = (decisions.branches, decisions.warnings_reachable)
+
+
+def no_obligation(rule: Rule, context: Context) -> list[Result]:
+    """A primitive without a registered obligation: said, never silently passed."""
+    return [result(rule, "none", NO_OBLIGATION, primitive=type(rule.spec).__name__)]
+
+
+def obligations(rule: Rule) -> tuple[Obligation, ...]:
+    """What `verify` proves of a rule: its primitive's obligations, then those of every rule."""
+    primitive = primitives.find_spec(rule.spec)
+    own: tuple[Obligation, ...] = primitive.obligations if primitive is not None else (no_obligation,)
+    return own + EVERY_RULE
 
 
 def verify(context: Context) -> list[Result]:
@@ -56,7 +43,7 @@ def verify(context: Context) -> list[Result]:
     rules = context.rules
     for name in rules.order:
         rule = rules.rules[name]
-        for obligation in OBLIGATIONS.get(type(rule.spec), (keys.no_obligation,)) + EVERY_RULE:
+        for obligation in obligations(rule):
             context.results += obligation(rule, context)
     for duty in rules.duties.values():
         if duty.check is not None:

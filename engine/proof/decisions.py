@@ -15,29 +15,31 @@ from typing import Any
 from sympy import And, Not, Or, true
 from sympy.logic.boolalg import Boolean
 
-from convenant import expr, money
-from convenant.model import YEAR, Decision, Expression, Rule
+from convenant import expr, money, primitives
+from convenant.model import YEAR, Expression, Rule
+from convenant.primitives.base import ProofContext
+from convenant.primitives.decision import Decision
 from convenant.proof.logic import UNKNOWN, Solver, Translator, Witness
-from convenant.proof.results import PROVEN, REFUTED, UNDECIDED, Context, Result, result
+from convenant.proof.results import PROVEN, REFUTED, UNDECIDED, Result, result
 from convenant.units import Kind, display, percent_text
 
 
-def _translator(rule: Rule, context: Context) -> Translator:
+def _translator(rule: Rule, context: ProofContext) -> Translator:
     return context.cache.setdefault(f"translator:{rule.name}", Translator(context.rules))
 
 
-def _conditions(rule: Rule, context: Context) -> list[Boolean]:
+def _conditions(rule: Rule, context: ProofContext) -> list[Boolean]:
     assert isinstance(rule.spec, Decision)
     t = _translator(rule, context)
     return [t.formula(case.when.tree, case.when.text) for case in rule.spec.cases]
 
 
-def _undecided(rule: Rule, context: Context, obligation: str, path: tuple[str | int, ...]) -> Result:
+def _undecided(rule: Rule, context: ProofContext, obligation: str, path: tuple[str | int, ...]) -> Result:
     problem = context.problem("verify.undecided", rule, path, what=obligation)
     return result(rule, obligation, UNDECIDED, problem)
 
 
-def cases_cover(rule: Rule, context: Context) -> list[Result]:
+def cases_cover(rule: Rule, context: ProofContext) -> list[Result]:
     t = _translator(rule, context)
     found = Solver(t).find(Not(Or(*_conditions(rule, context))))
     if found is None:
@@ -52,7 +54,7 @@ def cases_cover(rule: Rule, context: Context) -> list[Result]:
     return [result(rule, "cover", REFUTED, problem, names=_names(t))]
 
 
-def cases_disjoint(rule: Rule, context: Context) -> list[Result]:
+def cases_disjoint(rule: Rule, context: ProofContext) -> list[Result]:
     assert isinstance(rule.spec, Decision)
     t, conditions, problems = _translator(rule, context), _conditions(rule, context), []
     for (i, a), (j, b) in itertools.combinations(enumerate(conditions), 2):
@@ -78,7 +80,7 @@ def cases_disjoint(rule: Rule, context: Context) -> list[Result]:
     return [result(rule, "disjoint", REFUTED if problems else PROVEN, *problems)]
 
 
-def cases_reachable(rule: Rule, context: Context) -> list[Result]:
+def cases_reachable(rule: Rule, context: ProofContext) -> list[Result]:
     assert isinstance(rule.spec, Decision)
     t, problems = _translator(rule, context), []
     for i, (case, condition) in enumerate(zip(rule.spec.cases, _conditions(rule, context), strict=True)):
@@ -104,17 +106,15 @@ def cases_reachable(rule: Rule, context: Context) -> list[Result]:
 def _expressions(rule: Rule) -> list[tuple[tuple[str | int, ...], Expression]]:
     """Every expression of a rule with its place in the file: the computation, each decision
     condition and each warning condition."""
-    spec = rule.spec
+    primitive = primitives.find_spec(rule.spec)
     found: list[tuple[tuple[str | int, ...], Expression]] = []
-    if isinstance(spec, Expression):
-        found.append((("expression",), spec))
-    if isinstance(spec, Decision):
-        found += [(("decision", i, "when"), c.when) for i, c in enumerate(spec.cases)]
+    if primitive is not None and primitive.expressions is not None:
+        found += primitive.expressions(rule.spec)
     found += [(("warnings", i, "when"), w.when) for i, w in enumerate(rule.warnings)]
     return found
 
 
-def branches(rule: Rule, context: Context) -> list[Result]:
+def branches(rule: Rule, context: ProofContext) -> list[Result]:
     """Every `if … then … else …` branch can be taken, given the conditions around it."""
     t, problems, count = _translator(rule, context), [], 0
     for path, expression in _expressions(rule):
@@ -159,7 +159,7 @@ def _ifs(t: Translator, node: expr.Node, text: str, around: Boolean) -> list[tup
     return found
 
 
-def warnings_reachable(rule: Rule, context: Context) -> list[Result]:
+def warnings_reachable(rule: Rule, context: ProofContext) -> list[Result]:
     """Every warning of a rule can occur for some input."""
     if not rule.warnings:
         return []
@@ -185,7 +185,7 @@ def _names(t: Translator) -> list[str]:
 class Example:
     """A witness as the facts that make it happen, in Dutch and English."""
 
-    def __init__(self, context: Context, t: Translator, witness: Witness) -> None:
+    def __init__(self, context: ProofContext, t: Translator, witness: Witness) -> None:
         self.context, self.t, self.witness = context, t, witness
 
     def args(self) -> dict[str, str]:
@@ -227,7 +227,7 @@ def _number(kind: Kind, value: Fraction, lang: str) -> str:
     return f"{value.numerator}/{value.denominator}"
 
 
-def replay(context: Context, t: Translator, witness: Witness, tree: expr.Node) -> Any:
+def replay(context: ProofContext, t: Translator, witness: Witness, tree: expr.Node) -> Any:
     """Evaluate `tree` with the engine's own evaluator on the witness's values (None: it rests on
     an opaque term and cannot be replayed)."""
     if witness.opaque:
@@ -260,7 +260,7 @@ def replay(context: Context, t: Translator, witness: Witness, tree: expr.Node) -
 
 
 def _replays(
-    context: Context, t: Translator, witness: Witness, expected: list[tuple[expr.Node, bool]]
+    context: ProofContext, t: Translator, witness: Witness, expected: list[tuple[expr.Node, bool]]
 ) -> bool:
     """True when the witness is usable: whole numbers for counts and, unless it rests on an
     opaque term, each condition evaluates as expected by the engine itself (else a bug)."""
