@@ -131,21 +131,21 @@ def expressions(spec: Decision) -> list[tuple[FieldPath, Expression]]:
 
 def cases_cover(rule: Rule, context: ProofContext) -> list[Result]:
     """In every situation some case holds."""
-    from convenant.proof import decisions
+    import convenant.proof.decisions as decisions
 
     return decisions.cases_cover(rule, context)
 
 
 def cases_disjoint(rule: Rule, context: ProofContext) -> list[Result]:
     """No two cases hold at once."""
-    from convenant.proof import decisions
+    import convenant.proof.decisions as decisions
 
     return decisions.cases_disjoint(rule, context)
 
 
 def cases_reachable(rule: Rule, context: ProofContext) -> list[Result]:
     """Every case can hold."""
-    from convenant.proof import decisions
+    import convenant.proof.decisions as decisions
 
     return decisions.cases_reachable(rule, context)
 

@@ -120,8 +120,8 @@ def exact_shares(rule: Rule, context: ProofContext) -> list[Result]:
     """The exact shares add up to the amount (Σ_i A·k_i = A·Σ_i k_i = A), because the key totals 1:
     the key's own obligation must have been proven. Then the largest-remainder step keeps the
     amount to the cent."""
+    import convenant.proof.algebra as algebra
     from convenant.primitives import key_obligations
-    from convenant.proof import algebra
     from convenant.proof.results import PROVEN, REFUTED, UNDECIDED, result
 
     assert isinstance(rule.spec, Distribute)

@@ -108,8 +108,8 @@ KEY_OBLIGATION = "pro_rata_total"  # the obligation a distribution over this key
 
 def pro_rata_total(rule: Rule, context: ProofContext) -> list[Result]:
     """A pro-rata key of two keys that total 1 totals 1: Σ (o_i + (n_i − o_i)·f) = 1 + (1 − 1)·f = 1."""
+    import convenant.proof.algebra as algebra
     from convenant.primitives import key_obligations
-    from convenant.proof import algebra
     from convenant.proof.results import PROVEN, UNDECIDED, result
 
     assert isinstance(rule.spec, ProRata)

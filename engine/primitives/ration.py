@@ -112,7 +112,7 @@ def ration_bounds(rule: Rule, context: ProofContext) -> list[Result]:
     """Rationing never pays more than a claim nor more than is available, and pays out all that is
     available when rationed: an exact share a·c_i/C < c_i when a < C; the largest-remainder parts
     add up to a and lie within one cent above the exact share, which is below a whole-cent claim."""
-    from convenant.proof import algebra
+    import convenant.proof.algebra as algebra
     from convenant.proof.results import PROVEN, UNDECIDED, result
 
     assert isinstance(rule.spec, Ration)

@@ -286,7 +286,7 @@ def sheet_total(rule: Rule, context: ProofContext) -> list[Result]:
     """Under "schalen" the sheet totals 1 for every number of rows and columns and all counts and
     values with a non-zero total (sympy, symbolic sums). Under "geen" no identity holds for all
     inputs; the engine refuses any sheet that does not total exactly 100 % (a guard, said as such)."""
-    from convenant.proof import algebra
+    import convenant.proof.algebra as algebra
     from convenant.proof.results import PROVEN, UNDECIDED, result
 
     assert isinstance(rule.spec, Sheet)

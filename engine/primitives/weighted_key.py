@@ -138,7 +138,7 @@ KEY_OBLIGATION = "key_total"  # the obligation a distribution over this key reli
 def key_total(rule: Rule, context: ProofContext) -> list[Result]:
     """A weighted key totals 1, for every number of members and all values with a non-zero total:
     Σ_i Σ_c w_c·x_ci / Σ_j x_cj = Σ_c w_c·(Σ_i x_ci)/(Σ_j x_cj) = Σ_c w_c = 1 (sympy, symbolic n)."""
-    from convenant.proof import algebra
+    import convenant.proof.algebra as algebra
     from convenant.proof.results import PROVEN, REFUTED, result
 
     assert isinstance(rule.spec, WeightedKey)
