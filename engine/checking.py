@@ -390,15 +390,16 @@ class _Checker:
         """True when every member of set `inner` is a member of set `outer`."""
         return outer == inner or (outer in self.sets and self.sets[outer].includes(inner))
 
-    def members_of(self, per: str) -> list[tuple[str, str, str]]:
-        """(key, name, kind) of each member a per-set parameter needs: parties by code, extras by id."""
+    def members_of(self, per: str) -> list[tuple[str, str, bool]]:
+        """(key, name, is a party) of each member a per-set parameter needs: parties by code (a data
+        table's row names the municipality), extras by id (a data table's row names the member)."""
         declared = self.sets.get(per)
         found = (
-            [(p.code, p.name, "municipality") for p in self.party_list]
+            [(p.code, p.name, True) for p in self.party_list]
             if (per == MUNICIPALITY or (declared and declared.parties))
             else []
         )
-        return found + [(m.id, m.id, "row") for m in (declared.extra if declared else ())]
+        return found + [(m.id, m.id, False) for m in (declared.extra if declared else ())]
 
     def table_values(
         self, ref: dict[str, str], per: str, path: tuple[str | int, ...]
@@ -422,8 +423,8 @@ class _Checker:
             )
             return None
         values = {}
-        for key, name, field in self.members_of(per):
-            row = next((r for r in table.rows if getattr(r, field) == name), None)
+        for key, name, party in self.members_of(per):
+            row = next((r for r in table.rows if (r.municipality if party else r.row) == name), None)
             value = row.values[ref["column"]] if row else None
             if value is None:
                 self.error("rules.table_row", path, row=name, table=table.path, column=ref["column"])
