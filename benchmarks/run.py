@@ -285,7 +285,7 @@ def groningen_explain(runs: int) -> list[float]:
     """Warm (in-process) `convenant explain examples/groningen-2022.yaml`: the rule file in force
     found and loaded, the facts checked and evaluated, the explanation built and rendered as
     Markdown (`engine.explain`), after one run that warms the imports and caches."""
-    from convenant.explain import explain_file
+    from convenant.session import explain_file
 
     def once() -> None:
         explain_file(GRONINGEN_EXAMPLE, None, "md", "nl", None)
@@ -456,7 +456,7 @@ def render(
         f"peak memory {cli_memory / 2**20:,.0f} MiB.",
         f"- `convenant evaluate examples/assen-2024.yaml`, cold (a new process each time), {len(cold)} runs: "
         f"median {statistics.median(cold):.3f} s, min {min(cold):.3f} s, max {max(cold):.3f} s.",
-        f"- Groningen evaluate with explanation, warm (in-process: `engine.explain.explain_file` on "
+        f"- Groningen evaluate with explanation, warm (in-process: `convenant.session.explain_file` on "
         f"examples/groningen-2022.yaml, Markdown, after one warm-up run), {len(groningen)} runs: median "
         f"{statistics.median(groningen):.3f} s, min {min(groningen):.3f} s, max {max(groningen):.3f} s.",
         f"- Interpreter per scenario: {interpreter['time'] / largest * 1000:.3f} ms.",

@@ -20,7 +20,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from convenant import dates, expr, schemas
+from convenant import dates, expr, primitives, schemas
 from convenant.citation import Citation
 from convenant.diagnostics import ConvenantError, Location, Problem
 from convenant.loading import Document, load_document
@@ -28,59 +28,33 @@ from convenant.model import (
     CASE,
     MUNICIPALITY,
     YEAR,
-    After,
     Article,
     Covenant,
     DatePolicy,
-    Decision,
-    DecisionCase,
-    Distribute,
     Duty,
     Expression,
     FactDecl,
-    FixedCell,
-    InMonth,
     Interpretation,
-    KeyComponent,
     LegalBasis,
     Member,
     MunicipalityTable,
-    OnDate,
     Parameter,
     Party,
-    ProRata,
-    Ration,
     Rule,
     RuleFile,
     SetDecl,
     Settlement,
-    Sheet,
-    Spec,
     Table,
-    Threshold,
-    ThresholdTest,
     Warning,
-    WeightedKey,
 )
 from convenant.municipalities import load_table
 from convenant.parties import incomplete_mergers
 from convenant.paths import TABLE_NAME, display_path, rules_dir
+from convenant.primitives.base import Written
 from convenant.units import Kind, ValueProblem, display, parse_value
 
 SCHEMA_LINE = re.compile(r"^#\s*yaml-language-server:\s*\$schema=(\S+)\s*$")
-RULE_PRIMITIVES = (
-    "expression",
-    "weighted_key",
-    "distribute",
-    "decision",
-    "sheet",
-    "ration",
-    "pro_rata",
-    "threshold",
-)
 BUILTIN_SETS = (MUNICIPALITY, CASE)
-SCALING_OPTIONS = ("schalen", "geen")
-DEADLINE_PRIMITIVES = ("on_date", "in_month", "after")
 SECTIONS = ("parameters", "facts", "rules", "deadlines", "duties", "interpretations", "sets")
 
 
@@ -128,9 +102,11 @@ def article_of(data: Any, path: tuple[str | int, ...]) -> Citation | None:
         if path[0] in SECTIONS and len(path) >= 2:
             entry = data[path[0]][path[1]]
             inner = None
-            if len(path) >= 4 and isinstance(path[3], int) and path[2] in ("weighted_key", "decision"):
+            primitive = primitives.by_key(path[2]) if len(path) >= 3 and isinstance(path[2], str) else None
+            nested = primitive.nested_articles if primitive is not None else 0
+            if len(path) >= 4 and isinstance(path[3], int) and nested == 1:
                 inner = entry[path[2]][path[3]].get("article")  # a component or a case
-            elif len(path) >= 5 and path[2] in ("sheet", "threshold") and isinstance(path[4], int):
+            elif len(path) >= 5 and nested == 2 and isinstance(path[4], int):
                 inner = entry[path[2]][path[3]][path[4]].get("article")  # a fixed cell or a test
             return Citation.parse(inner if isinstance(inner, str) else entry["article"])
     except (KeyError, IndexError, TypeError, ValueError, AttributeError):
@@ -414,15 +390,16 @@ class _Checker:
         """True when every member of set `inner` is a member of set `outer`."""
         return outer == inner or (outer in self.sets and self.sets[outer].includes(inner))
 
-    def members_of(self, per: str) -> list[tuple[str, str, str]]:
-        """(key, name, kind) of each member a per-set parameter needs: parties by code, extras by id."""
+    def members_of(self, per: str) -> list[tuple[str, str, bool]]:
+        """(key, name, is a party) of each member a per-set parameter needs: parties by code (a data
+        table's row names the municipality), extras by id (a data table's row names the member)."""
         declared = self.sets.get(per)
         found = (
-            [(p.code, p.name, "municipality") for p in self.party_list]
+            [(p.code, p.name, True) for p in self.party_list]
             if (per == MUNICIPALITY or (declared and declared.parties))
             else []
         )
-        return found + [(m.id, m.id, "row") for m in (declared.extra if declared else ())]
+        return found + [(m.id, m.id, False) for m in (declared.extra if declared else ())]
 
     def table_values(
         self, ref: dict[str, str], per: str, path: tuple[str | int, ...]
@@ -446,8 +423,8 @@ class _Checker:
             )
             return None
         values = {}
-        for key, name, field in self.members_of(per):
-            row = next((r for r in table.rows if getattr(r, field) == name), None)
+        for key, name, party in self.members_of(per):
+            row = next((r for r in table.rows if (r.municipality if party else r.row) == name), None)
             value = row.values[ref["column"]] if row else None
             if value is None:
                 self.error("rules.table_row", path, row=name, table=table.path, column=ref["column"])
@@ -531,8 +508,9 @@ class _Checker:
             self.define(name, "facts", expr.Type(f.kind, f.per, by=f.by))
         for name, entry in self.data["rules"].items():
             self.define(name, "rules", expr.Type(Kind(entry["type"]), entry.get("per")))
-        for name, entry in self.data.get("deadlines", {}).items():
-            self.define(name, "deadlines", expr.Type(Kind.PERIOD if "in_month" in entry else Kind.DATE))
+        for name, entry in self.data.get("deadlines", {}).items():  # no `type`: the primitive says
+            implied = [p.kinds[k] for k in entry if (p := primitives.by_key(k)) is not None and k in p.kinds]
+            self.define(name, "deadlines", expr.Type(Kind.PERIOD if Kind.PERIOD in implied else Kind.DATE))
 
     def define(self, name: str, section: str, type_: expr.Type) -> None:
         if name == YEAR:
@@ -582,9 +560,9 @@ class _Checker:
 
     def rules(self, interpretations: dict[str, Interpretation]) -> dict[str, Rule]:
         found: dict[str, Rule] = {}
-        for section, primitives in (("rules", RULE_PRIMITIVES), ("deadlines", DEADLINE_PRIMITIVES)):
+        for section in ("rules", "deadlines"):
             for name, entry in self.data.get(section, {}).items():
-                rule = self.rule(section, name, entry, primitives, interpretations)
+                rule = self.rule(section, name, entry, primitives.keys(section), interpretations)
                 if rule is not None:
                     found[name] = rule
                 else:
@@ -614,11 +592,11 @@ class _Checker:
         section: str,
         name: str,
         entry: dict[str, Any],
-        primitives: tuple[str, ...],
+        allowed: tuple[str, ...],
         interpretations: dict[str, Interpretation],
     ) -> Rule | None:
         path = (section, name)
-        given = [p for p in primitives if p in entry]
+        given = [p for p in allowed if p in entry]
         if len(given) != 1:
             self.error(
                 "rules.one_primitive",
@@ -626,7 +604,7 @@ class _Checker:
                 at_key=True,
                 name=name,
                 given=", ".join(given) or "—",
-                allowed=", ".join(primitives),
+                allowed=", ".join(allowed),
             )
             return None
         primitive = given[0]
@@ -713,40 +691,11 @@ class _Checker:
         kind: Kind,
         per: str | None,
         interpretations: dict[str, Interpretation],
-    ) -> tuple[Spec | None, list[str]]:
-        if primitive == "expression":
-            return self.expression_rule(body, path, kind, per, interpretations)
-        if primitive == "weighted_key":
-            return self.weighted_key(body, path, kind, per)
-        if primitive == "distribute":
-            return self.distribute(body, path, kind, per)
-        if primitive == "decision":
-            return self.decision(body, path, kind, per, interpretations)
-        if primitive == "sheet":
-            return self.sheet(body, path, kind, per, interpretations)
-        if primitive == "ration":
-            return self.ration(body, path, kind, per)
-        if primitive == "pro_rata":
-            return self.pro_rata(body, path, kind, per)
-        if primitive == "threshold":
-            return self.threshold(body, path, kind, per)
-        return self.deadline(primitive, body, path)
-
-    def expression_rule(
-        self,
-        text: str,
-        path: tuple[str | int, ...],
-        kind: Kind,
-        per: str | None,
-        interpretations: dict[str, Interpretation],
-    ) -> tuple[Spec | None, list[str]]:
-        checked = self.expression(text, path, interpretations=interpretations)
-        if checked is None:
-            return None, []
-        result = checked.tree.type
-        assert result is not None
-        self.check_result(path, result, expr.unbound_per(checked.tree), kind, per)
-        return checked, expr.names(checked.tree)
+    ) -> tuple[Any, list[str]]:
+        """The primitive's own check: its spec (None when refused) and the names it uses."""
+        found = primitives.by_key(primitive)
+        assert found is not None  # `rule` only asks for a registered key
+        return found.check(self, Written(primitive, body, path, kind, per, interpretations))
 
     def check_result(
         self, path: tuple[str | int, ...], result: expr.Type, sets: set[str], kind: Kind, per: str | None
@@ -792,260 +741,6 @@ class _Checker:
             )
             return False
         return True
-
-    def weighted_key(
-        self, body: list[dict[str, Any]], path: tuple[str | int, ...], kind: Kind, per: str | None
-    ) -> tuple[Spec | None, list[str]]:
-        if kind is not Kind.RATIO or per is None:
-            self.error("rules.key_shape", path, primitive="weighted_key")
-        components, uses, total, ok = [], [], Fraction(0), True
-        numeric = (Kind.MONEY, Kind.COUNT, Kind.RATIO, Kind.PERCENTAGE)
-        for i, item in enumerate(body):
-            ok &= self.name_of_kind(item["by"], (*path, i, "by"), numeric, per)
-            ok &= self.name_of_kind(
-                item["weight"], (*path, i, "weight"), (Kind.PERCENTAGE, Kind.RATIO), None, ("parameters",)
-            )
-            uses += [item["by"], item["weight"]]
-            components.append(
-                KeyComponent(item["by"], item["weight"], self.cite(item["article"], (*path, i, "article")))
-            )
-            weight = self.parameter_values.get(item["weight"])
-            if weight is None:  # refused with its own message
-                ok = False
-            elif ok:
-                total += weight.value
-        if ok and total != 1:
-            self.error(
-                "rules.key_weights", path, total=total, weights=", ".join(f"{c.weight}" for c in components)
-            )
-        return (WeightedKey(tuple(components)) if ok else None), uses
-
-    def distribute(
-        self, body: dict[str, str], path: tuple[str | int, ...], kind: Kind, per: str | None
-    ) -> tuple[Spec | None, list[str]]:
-        if kind is not Kind.MONEY or per is None:
-            self.error("rules.key_shape", path, primitive="distribute")
-        ok = self.name_of_kind(body["amount"], (*path, "amount"), (Kind.MONEY,), None)
-        ok &= self.name_of_kind(body["key"], (*path, "key"), (Kind.RATIO,), per)
-        return (Distribute(body["amount"], body["key"]) if ok else None), [body["amount"], body["key"]]
-
-    def decision(
-        self,
-        body: list[dict[str, Any]],
-        path: tuple[str | int, ...],
-        kind: Kind,
-        per: str | None,
-        interpretations: dict[str, Interpretation],
-    ) -> tuple[Spec | None, list[str]]:
-        if kind is not Kind.OUTCOME:
-            self.error("rules.result_kind", path, declared=kind, found=Kind.OUTCOME)
-        cases, uses, outcomes = [], [], set()
-        for i, item in enumerate(body):
-            cpath = (*path, i, "when")
-            checked = self.expression(str(item["when"]), cpath, interpretations=interpretations)
-            if item["outcome"] in outcomes:
-                self.error("rules.duplicate_outcome", (*path, i, "outcome"), outcome=item["outcome"])
-            outcomes.add(item["outcome"])
-            if checked is None:
-                continue
-            assert checked.tree.type is not None
-            if checked.tree.type.kind is not Kind.BOOLEAN:
-                self.error("rules.condition_kind", cpath, kind=checked.tree.type.kind)
-            stray = self.stray_sets(expr.unbound_per(checked.tree), per)
-            if stray:
-                self.error("rules.per_mismatch", cpath, sets=", ".join(sorted(stray)), per=per or "—")
-            uses += expr.names(checked.tree)
-            article = self.cite(item["article"], (*path, i, "article")) if "article" in item else None
-            cases.append(DecisionCase(checked, item["outcome"], item["text"], article))
-        if len(cases) != len(body):
-            return None, uses
-        return Decision(tuple(cases)), uses
-
-    def sheet(
-        self,
-        body: dict[str, Any],
-        path: tuple[str | int, ...],
-        kind: Kind,
-        per: str | None,
-        interpretations: dict[str, Interpretation],
-    ) -> tuple[Spec | None, list[str]]:
-        if kind is not Kind.RATIO or per not in self.sets:
-            self.error("rules.key_shape", path, primitive="sheet")
-            return None, []
-        like, shared = body.get("like"), body
-        if like is not None:  # the same fixed cells, scaling and budget as another sheet
-            other = self.data["rules"].get(like, {})
-            if "sheet" not in other or "like" in other["sheet"] or other.get("per") != per:
-                self.error("rules.sheet_like", (*path, "like"), name=like)
-                return None, []
-            shared = other["sheet"]
-        wrong = [f for f in ("fixed", "scaling", "budget") if (f in body) == (like is not None)]
-        if wrong:
-            self.error("rules.sheet_shape", path, fields=", ".join(wrong), like=like or "—")
-            return None, []
-        counts = self.types.get(body["counts"])
-        columns = counts.by if counts else None
-        ok = self.name_of_kind(body["counts"], (*path, "counts"), (Kind.COUNT,), per, by=columns)
-        ok &= columns is not None and self.name_of_kind(
-            body["values"], (*path, "values"), (Kind.MONEY,), columns
-        )
-        ok &= self.name_of_kind(shared["budget"], (*path, "budget"), (Kind.MONEY,), None)
-        ok &= self.scaling(shared["scaling"], (*path, "scaling"), interpretations)
-        uses = [body["counts"], body["values"], shared["budget"]]
-        cells, seen = [], set(self.sets[columns].extra_ids() if columns in self.sets else ())
-        for i, cell in enumerate(shared["fixed"]):
-            cpath = (*path, "fixed", i)
-            uses.append(cell["value"])
-            if cell["column"] in seen:
-                self.error("rules.duplicate_member", (*cpath, "column"), name=cell["column"])
-            seen.add(cell["column"])
-            in_row = cell.get("row")
-            if in_row is not None and in_row not in self.sets[per].extra_ids():
-                self.error(
-                    "rules.unknown_member",
-                    (*cpath, "row"),
-                    member=in_row,
-                    set=per,
-                    known=", ".join(self.sets[per].extra_ids()),
-                )
-                ok = False
-            ok &= self.name_of_kind(
-                cell["value"],
-                (*cpath, "value"),
-                (Kind.PERCENTAGE, Kind.RATIO),
-                None if in_row is not None else per,
-            )
-            cells.append(
-                FixedCell(
-                    cell["column"],
-                    cell["label"],
-                    cell["value"],
-                    in_row,
-                    self.cite(cell["article"], (*cpath, "article")),
-                )
-            )
-        if not ok:
-            return None, uses
-        return Sheet(body["counts"], body["values"], tuple(cells), shared["scaling"], shared["budget"]), uses
-
-    def scaling(
-        self, ident: str, path: tuple[str | int, ...], interpretations: dict[str, Interpretation]
-    ) -> bool:
-        interpretation = interpretations.get(ident)
-        if interpretation is None or not interpretation.switchable:
-            self.error(
-                "rules.policy_interpretation",
-                path,
-                id=ident,
-                field="scaling",
-                options=", ".join(SCALING_OPTIONS),
-            )
-            return False
-        self.used_interpretations.add(ident)
-        strange = sorted(set(interpretation.options) - set(SCALING_OPTIONS))
-        if strange:
-            self.error(
-                "rules.policy_options",
-                ("interpretations", ident, "options"),
-                id=ident,
-                field="scaling",
-                strange=", ".join(strange),
-                options=", ".join(SCALING_OPTIONS),
-            )
-            return False
-        return True
-
-    def ration(
-        self, body: dict[str, str], path: tuple[str | int, ...], kind: Kind, per: str | None
-    ) -> tuple[Spec | None, list[str]]:
-        if kind is not Kind.MONEY or per is None:
-            self.error("rules.key_shape", path, primitive="ration")
-        ok = self.name_of_kind(body["claims"], (*path, "claims"), (Kind.MONEY,), per)
-        ok &= self.name_of_kind(body["available"], (*path, "available"), (Kind.MONEY,), None)
-        return (Ration(body["claims"], body["available"]) if ok else None), [
-            body["claims"],
-            body["available"],
-        ]
-
-    def pro_rata(
-        self, body: dict[str, str], path: tuple[str | int, ...], kind: Kind, per: str | None
-    ) -> tuple[Spec | None, list[str]]:
-        if kind is not Kind.RATIO:
-            self.error("rules.result_kind", path, declared=kind, found=Kind.RATIO)
-        ok = self.name_of_kind(body["old"], (*path, "old"), (Kind.RATIO, Kind.PERCENTAGE), per)
-        ok &= self.name_of_kind(body["new"], (*path, "new"), (Kind.RATIO, Kind.PERCENTAGE), per)
-        ok &= self.name_of_kind(body["from_date"], (*path, "from_date"), (Kind.DATE,), None)
-        uses = [body["old"], body["new"], body["from_date"]]
-        if "when" in body:
-            ok &= self.name_of_kind(body["when"], (*path, "when"), (Kind.BOOLEAN,), None)
-            uses.append(body["when"])
-        spec = ProRata(body["old"], body["new"], body["from_date"], body.get("when"))
-        return (spec if ok else None), uses
-
-    def threshold(
-        self, body: dict[str, Any], path: tuple[str | int, ...], kind: Kind, per: str | None
-    ) -> tuple[Spec | None, list[str]]:
-        if kind is not Kind.BOOLEAN or per is not None:
-            self.error("rules.result_kind", path, declared=kind, found=Kind.BOOLEAN)
-        sheets = []
-        for field in ("old", "new"):
-            entry = self.data["rules"].get(body[field], {})
-            if "sheet" not in entry:
-                self.error("rules.threshold_sheet", (*path, field), name=body[field])
-                return None, []
-            sheets.append(entry)
-        rows = sheets[0].get("per")
-        ok = self.known_set(body["among"], (*path, "among"))
-        if ok and not self.includes(rows, body["among"]):
-            self.error("rules.threshold_among", (*path, "among"), among=body["among"], rows=rows)
-            ok = False
-        counts = self.types.get(sheets[0]["sheet"]["counts"])
-        columns = self.sets[counts.by].extra_ids() if counts and counts.by in self.sets else ()
-        tests, uses = [], [body["old"], body["new"]]
-        for i, test in enumerate(body["tests"]):
-            tpath = (*path, "tests", i)
-            if test.get("column") is not None and test["column"] not in columns:
-                self.error(
-                    "rules.unknown_member",
-                    (*tpath, "column"),
-                    member=test["column"],
-                    set=counts.by if counts else "—",
-                    known=", ".join(columns),
-                )
-                ok = False
-            ok &= self.name_of_kind(
-                test["at_least"], (*tpath, "at_least"), (Kind.PERCENTAGE, Kind.RATIO), None, ("parameters",)
-            )
-            uses.append(test["at_least"])
-            tests.append(
-                ThresholdTest(
-                    test["measure"],
-                    test.get("column"),
-                    test["at_least"],
-                    self.cite(test["article"], (*tpath, "article")),
-                )
-            )
-        return (Threshold(body["old"], body["new"], body["among"], tuple(tests)) if ok else None), uses
-
-    def deadline(
-        self, primitive: str, body: dict[str, Any], path: tuple[str | int, ...]
-    ) -> tuple[Spec | None, list[str]]:
-        if primitive == "on_date":
-            ok = self.name_of_kind(body["date"], (*path, "date"), (Kind.DAY_MONTH,), None, ("parameters",))
-            return (OnDate(body["date"], body["year"]) if ok else None), [body["date"]]
-        if primitive == "in_month":
-            ok = self.name_of_kind(body["month"], (*path, "month"), (Kind.MONTH,), None, ("parameters",))
-            return (InMonth(body["month"], body["year"]) if ok else None), [body["month"]]
-        ok = self.name_of_kind(body["date"], (*path, "date"), (Kind.DATE,), None)
-        ok &= self.name_of_kind(body["term"], (*path, "term"), (Kind.TERM,), None, ("parameters",))
-        parameter = self.parameter_values.get(body["term"])
-        ok &= parameter is not None  # a term refused for its value has its own message
-        if ok:
-            assert parameter is not None
-            term = parameter.value
-            if term.months and not self.data.get("date_policy", {}).get("months"):
-                self.error("rules.month_policy_missing", (*path, "term"), term=term.dutch())
-        return (After(body["date"], body["term"]) if ok else None), [body["date"], body["term"]]
 
     # --- duties ----------------------------------------------------------------------------
 

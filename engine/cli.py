@@ -473,9 +473,9 @@ def diff(ctx: click.Context, old: Path, new: Path, fmt: str, facts: Path | None)
 @handles_problems
 def verify(ctx: click.Context, rulefile: Path, fmt: str) -> None:
     from convenant.checking import load_rule_file
-    from convenant.proof import verify as prove
     from convenant.proof import words
     from convenant.proof.results import Context
+    from convenant.verify import verify as prove
 
     lang = ctx.obj["lang"]
     rules = load_rule_file(rulefile)

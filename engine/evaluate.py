@@ -19,47 +19,14 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from convenant import dates, expr, money, schemas, trace
+from convenant import dates, expr, money, primitives, schemas, trace
 from convenant.citation import Citation
 from convenant.diagnostics import ConvenantError, Location, Place, Problem
 from convenant.facts import Facts, FactValue
-from convenant.model import (
-    CASE,
-    MUNICIPALITY,
-    YEAR,
-    After,
-    Decision,
-    Distribute,
-    Duty,
-    Expression,
-    InMonth,
-    OnDate,
-    ProRata,
-    Ration,
-    Rule,
-    RuleFile,
-    Sheet,
-    Threshold,
-    WeightedKey,
-)
+from convenant.model import CASE, MUNICIPALITY, YEAR, Duty, Expression, Rule, RuleFile
 from convenant.parties import YearParties, in_year
-from convenant.trace import (
-    Component,
-    DeadlineDetails,
-    DecisionDetails,
-    Details,
-    DistributeDetails,
-    ExpressionDetails,
-    Hit,
-    ProRataDetails,
-    RationDetails,
-    Rounding,
-    SheetDetails,
-    Shifted,
-    ThresholdDetails,
-    Unknown,
-    WeightedKeyDetails,
-)
+from convenant.primitives.base import reads as _reads
+from convenant.trace import Details, Rounding, Unknown
 from convenant.units import Kind
 
 FACT, PARAMETER, RULE, DEADLINE, BUILTIN = "fact", "parameter", "rule", "deadline", "builtin"
@@ -378,320 +345,31 @@ class _Run:
 
     # --- primitives -----------------------------------------------------------------------
 
+    @property
+    def year(self) -> int:
+        return self.facts.year
+
     def compute(self, rule: Rule) -> TraceNode:
+        """A rule's result, by its primitive (`engine.primitives`), with its provenance."""
         own = list(rule.interpretations)
-        spec = rule.spec
+        primitive = primitives.by_spec(rule.spec)
         value: Any = None
         details: Details
         roundings: tuple[Rounding, ...] = ()
         unknown = [n for n in rule.inputs if self.values.get(n) is None]
         if unknown:
-            if rule.section == "deadlines":
-                self.date_interpretations(spec, own)
+            if primitive.relies_on is not None:
+                primitive.relies_on(self, rule.spec, own)
             details = Unknown(tuple(unknown))
-        elif isinstance(spec, Expression):
-            evaluated = self.expression(rule, spec)
-            value = evaluated[None].value if rule.per is None else {m: e.value for m, e in evaluated.items()}
-            details = ExpressionDetails(evaluated)
-            roundings = tuple(r for e in evaluated.values() for r in e.roundings)
-        elif isinstance(spec, WeightedKey):
-            value, details = self.weighted_key(rule, spec)
-        elif isinstance(spec, Distribute):
-            value, distributed = self.distribute(rule, spec)
-            roundings = _distributed(spec.amount, distributed.amount, distributed.key, value)
-            details = distributed
-        elif isinstance(spec, Decision):
-            value, details = self.decision(rule, spec)
-        elif isinstance(spec, Sheet):
-            value, details = self.sheet(rule, spec)
-        elif isinstance(spec, Ration):
-            value, rationed = self.ration(rule, spec)
-            if not rationed.fits:
-                shares = {m: rationed.claims[m] / rationed.claims_total for m in value}
-                roundings = _distributed(spec.available, rationed.available, shares, value)
-            details = rationed
-        elif isinstance(spec, ProRata):
-            value, details = self.pro_rata(rule, spec)
-        elif isinstance(spec, Threshold):
-            value, details = self.threshold(rule, spec)
         else:
-            value, details = self.deadline(rule, spec, own)
+            outcome = primitive.evaluate(self, rule, own)
+            value, details, roundings = outcome.value, outcome.details, outcome.roundings
         inputs = tuple(self.input_use(n) for n in rule.inputs)
         node = TraceNode(rule, value, inputs, self.interpretations_of(rule, own), details, roundings)
         if rule.kind is Kind.MONEY and node.value is not None:  # proven by the checker; never pass silently
             values = node.value.values() if rule.per else [node.value]
             assert all(money.is_whole_cents(v) for v in values), f"{rule.name}: fraction of a cent"
         return node
-
-    def expression(self, rule: Rule, spec: Expression) -> dict[str | None, trace.Evaluated]:
-        if rule.per is None:
-            return {None: self.record_in(rule, spec, None, None)}
-        values: dict[str | None, trace.Evaluated] = {}
-        for m in self.rule_members(rule):
-            try:
-                values[m] = self.record_in(rule, spec, rule.per, m)
-            except expr.Absent:  # reads a value that does not apply to this member
-                continue
-        return values
-
-    def weighted_key(self, rule: Rule, spec: WeightedKey) -> tuple[dict[str, Fraction], WeightedKeyDetails]:
-        members = self.members[rule.per or MUNICIPALITY]
-        key = dict.fromkeys(members, Fraction(0))
-        components = []
-        for i, component in enumerate(spec.components):
-            by = self.values[component.by]
-            weight = self.values[component.weight]
-            total = sum((Fraction(by[m]) for m in members), Fraction(0))
-            if total == 0:
-                raise self.fail(
-                    "evaluate.key_total_zero",
-                    rule,
-                    (*rule.path, "weighted_key", i, "by"),
-                    [(component.by, None)],
-                    fact=component.by,
-                    component_article=component.article,
-                )
-            shares = {m: Fraction(by[m]) / total for m in members}
-            for m in members:
-                key[m] += weight * shares[m]
-            own = {m: by[m] for m in members}
-            components.append(Component(component.by, weight, component.article, own, total, shares))
-        if sum(key.values(), Fraction(0)) != 1:
-            raise self.fail(
-                "evaluate.key_not_one",
-                rule,
-                (*rule.path, "weighted_key"),
-                total=sum(key.values(), Fraction(0)),
-            )
-        return key, WeightedKeyDetails(tuple(components))
-
-    def distribute(self, rule: Rule, spec: Distribute) -> tuple[dict[str, Fraction], DistributeDetails]:
-        members = self.members[rule.per or MUNICIPALITY]
-        amount = self.values[spec.amount]
-        key = self.values[spec.key]
-        shares = [key[m] for m in members]
-        if sum(shares, Fraction(0)) != 1:
-            raise self.fail(
-                "evaluate.key_not_one",
-                rule,
-                (*rule.path, "distribute", "key"),
-                [(spec.key, None)],
-                total=sum(shares, Fraction(0)),
-            )
-        parts = money.largest_remainder(money.to_cents(amount), shares)
-        value = {m: Fraction(part.cents, 100) for m, part in zip(members, parts, strict=True)}
-        by_member = dict(zip(members, parts, strict=True))
-        return value, DistributeDetails(amount, {m: key[m] for m in members}, by_member)
-
-    def decision(self, rule: Rule, spec: Decision) -> tuple[Any, DecisionDetails]:
-        per = rule.per
-        members = self.members[per] if per else [None]
-        outcomes: dict[str | None, str] = {}
-        matched: dict[str | None, int] = {}
-        tested: dict[str | None, tuple[trace.Evaluated, ...]] = {}
-        for m in members:
-            tested[m] = tuple(self.record_in(rule, case.when, per, m) for case in spec.cases)
-            hits = [i for i, evaluated in enumerate(tested[m]) if evaluated.value]
-            if len(hits) != 1:
-                code = "evaluate.decision_none" if not hits else "evaluate.decision_overlap"
-                # none: every condition, at the cases; several: the second that held, at its condition
-                shown = [spec.cases[i] for i in hits] or list(spec.cases)
-                raise self.fail(
-                    code,
-                    rule,
-                    (*rule.path, "decision", hits[1], "when") if hits else (*rule.path, "decision"),
-                    [read for case in shown for read in _reads(case.when.tree, m)],
-                    member=m or "—",
-                    outcomes=", ".join(spec.cases[i].outcome for i in hits),
-                )
-            outcomes[m] = spec.cases[hits[0]].outcome
-            matched[m] = hits[0]
-        value = outcomes if per else outcomes[None]
-        return value, DecisionDetails(matched, tested)
-
-    def date_interpretations(self, spec: Any, own: list[str]) -> None:
-        """The date policy a deadline relies on: months (for a term in months) and working days."""
-        policy = self.rules.date_policy
-        if isinstance(spec, After) and policy.months and self.values[spec.term].months:
-            own.append(policy.months)
-        if policy.working_days:
-            own.append(policy.working_days)
-
-    def deadline(self, rule: Rule, spec: Any, own: list[str]) -> tuple[Any, DeadlineDetails]:
-        year = self.facts.year
-        policy = self.rules.date_policy
-        self.date_interpretations(spec, own)
-        months: str | None = None
-        shifted: Shifted | None = None
-        if isinstance(spec, OnDate):
-            value: Any = self.values[spec.date].in_year(year + spec.year_offset)
-        elif isinstance(spec, InMonth):
-            value = dates.month_window(year + spec.year_offset, self.values[spec.month])
-        else:
-            assert isinstance(spec, After)
-            try:
-                month_policy = self.chosen.get(policy.months or "", dates.MONTH_REFUSE)
-                value = dates.add_term(self.values[spec.date], self.values[spec.term], month_policy)
-            except dates.DateProblem as problem:
-                raise self.fail(
-                    problem.code, rule, (*rule.path, "after", "date"), [(spec.date, None)], **problem.args_
-                ) from None
-            if policy.months and self.values[spec.term].months:
-                months = policy.months
-        if policy.working_days and self.chosen.get(policy.working_days) == dates.ATW_APPLY:
-            end = value.end if isinstance(value, dates.Period) else value
-            moved, reasons = dates.next_working_day(end)
-            if reasons:
-                shifted = Shifted(end, reasons)
-                value = dates.Period(value.start, moved) if isinstance(value, dates.Period) else moved
-        chosen = (self.rules.interpretations[months].chosen or "") if months else None
-        return value, DeadlineDetails(months, chosen, shifted)
-
-    # --- a sheet, rationing, pro rata, thresholds ------------------------------------------
-
-    def sheet(self, rule: Rule, spec: Sheet) -> tuple[dict[str, Fraction], SheetDetails]:
-        """Art. 4: computed cells (count × value) and fixed cells; under "schalen" the computed cells
-        share what the fixed cells leave of 100 %, under "geen" they are divided by the Budget."""
-        rows = self.members[rule.per or ""]
-        columns = self.members[self.rules.facts[spec.counts].by or ""]
-        counts, prices = self.values[spec.counts], self.values[spec.values]
-        worth = {r: {c: prices[c] * counts[r][c] for c in columns} for r in rows}
-        total_worth = sum((v for row in worth.values() for v in row.values()), Fraction(0))
-        fixed: dict[str, dict[str, Fraction]] = {r: {} for r in rows}
-        for cell in spec.fixed:
-            value = self.values[cell.value]
-            for r in rows:
-                fixed[r][cell.column] = (value if r == cell.row else Fraction(0)) if cell.row else value[r]
-        fixed_total = sum((v for row in fixed.values() for v in row.values()), Fraction(0))
-        scaling = self.chosen[spec.scaling]
-        budget: Fraction | None = None
-        if scaling == "schalen":
-            if total_worth == 0:
-                raise self.fail(
-                    "evaluate.sheet_empty",
-                    rule,
-                    (*rule.path, "sheet", "counts"),
-                    [(spec.counts, None)],
-                    counts=spec.counts,
-                )
-            cells = {r: {c: worth[r][c] / total_worth * (1 - fixed_total) for c in columns} for r in rows}
-        else:
-            budget = self.values[spec.budget]
-            if budget == 0:
-                raise self.fail(
-                    "evaluate.division_by_zero",
-                    rule,
-                    self.sheet_field(rule, "budget"),
-                    [(spec.budget, None)],
-                    expression=f"indicatiewaarde / {spec.budget}",
-                    divisor=spec.budget,
-                )
-            cells = {r: {c: worth[r][c] / budget for c in columns} for r in rows}
-        key = {r: sum(cells[r].values(), Fraction(0)) + sum(fixed[r].values(), Fraction(0)) for r in rows}
-        total = sum(key.values(), Fraction(0))
-        if total != 1:
-            reads = [
-                (name, None)
-                for name in (spec.budget, *(c.value for c in spec.fixed), spec.values, spec.counts)
-            ]
-            raise self.fail(
-                "evaluate.sheet_not_100",
-                rule,
-                self.sheet_field(rule, "scaling"),
-                reads,
-                total=total,
-                scaling=scaling,
-            )
-        row_counts = {r: counts[r] for r in rows}
-        details = SheetDetails(
-            rows,
-            columns,
-            row_counts,
-            prices,
-            worth,
-            total_worth,
-            fixed,
-            fixed_total,
-            scaling,
-            budget,
-            cells,
-            total,
-        )
-        return key, details
-
-    def sheet_field(self, rule: Rule, name: str) -> FieldPath:
-        """Where a sheet's `budget` or `scaling` is written: in the sheet, or in the sheet it is `like`."""
-        body = self.rules.document.data[rule.section][rule.name]["sheet"]
-        owner = body.get("like", rule.name) if name not in body else rule.name
-        return (rule.section, owner, "sheet", name)
-
-    def ration(self, rule: Rule, spec: Ration) -> tuple[dict[str, Fraction], RationDetails]:
-        """Claims are paid in full when they fit in what is available; else in proportion to them."""
-        claims, available = self.values[spec.claims], self.values[spec.available]
-        members = [m for m in self.members[rule.per or MUNICIPALITY] if m in claims]
-        negative = [m for m in members if claims[m] < 0]
-        if available < 0 or negative:
-            field, read = (
-                ("available", (spec.available, None))
-                if available < 0
-                else ("claims", (spec.claims, negative[0]))
-            )
-            raise self.fail(
-                "evaluate.negative_claim",
-                rule,
-                (*rule.path, "ration", field),
-                [read],
-                claims=spec.claims,
-                available=spec.available,
-            )
-        total = sum((claims[m] for m in members), Fraction(0))
-        own = {m: claims[m] for m in members}
-        if total <= available:
-            return own, RationDetails(own, total, available, True)
-        parts = money.largest_remainder(money.to_cents(available), [claims[m] / total for m in members])
-        details = RationDetails(own, total, available, False, dict(zip(members, parts, strict=True)))
-        return {m: Fraction(p.cents, 100) for m, p in zip(members, parts, strict=True)}, details
-
-    def pro_rata(self, rule: Rule, spec: ProRata) -> tuple[Any, ProRataDetails]:
-        """The new values apply from the date on: old + (new − old) × days left in the year / days."""
-        old, new, day = self.values[spec.old], self.values[spec.new], self.values[spec.from_date]
-        year = self.facts.year
-        if day.year != year:
-            raise self.fail(
-                "evaluate.date_outside_year",
-                rule,
-                (*rule.path, "pro_rata", "from_date"),
-                [(spec.from_date, None)],
-                date=day,
-                year=year,
-                fact=spec.from_date,
-            )
-        applied = self.values[spec.when] if spec.when else True
-        days = dates.days_in_year(year)
-        remaining = (date(year, 12, 31) - day).days + 1
-        fraction = Fraction(remaining, days) if applied else Fraction(0)
-        details = ProRataDetails(applied, day, remaining, days, fraction, old, new)
-        if not rule.per:
-            return old + (new - old) * fraction, details
-        return {m: old[m] + (new[m] - old[m]) * fraction for m in self.members[rule.per]}, details
-
-    def threshold(self, rule: Rule, spec: Threshold) -> tuple[bool, ThresholdDetails]:
-        """True when any member's measure in the new sheet differs from the old one by at least the
-        threshold (a share of the old value; any change of a value that was nil counts)."""
-        old, new = self.nodes[spec.old].details, self.nodes[spec.new].details
-        assert isinstance(old, SheetDetails) and isinstance(new, SheetDetails)  # checked: two sheets
-        hits = []
-        for test in spec.tests:
-            by_indicatiewaarde = test.measure == "indicatiewaarde"
-            before_sheet = old.indicatiewaarde if by_indicatiewaarde else old.cells
-            after_sheet = new.indicatiewaarde if by_indicatiewaarde else new.cells
-            limit = self.values[test.at_least]
-            for member in self.members[spec.among]:
-                for column in [test.column] if test.column else old.columns:
-                    before, after = before_sheet[member][column], after_sheet[member][column]
-                    if before != after and abs(after - before) >= limit * abs(before):
-                        hits.append(Hit(member, column, test.measure, before, after, limit))
-        return bool(hits), ThresholdDetails(tuple(hits))
 
     # --- warnings and duties --------------------------------------------------------------
 
@@ -711,27 +389,3 @@ class _Run:
             return DutyResult(duty.name, period, "niet_getoetst", missing)
         met = self.evaluate_in(duty, duty.check)
         return DutyResult(duty.name, period, "voldaan" if met else "niet_voldaan", ())
-
-
-def _reads(node: expr.Node, member: str | None) -> list[tuple[str, str | None]]:
-    """The names a sub-expression reads and for which member: the member evaluated for, or every
-    member inside sum, any and all."""
-    found: list[tuple[str, str | None]] = []
-
-    def visit(n: expr.Node, bound: str | None) -> None:
-        if isinstance(n, expr.Name):
-            found.append((n.name, bound if n.type and n.type.per else None))
-        inner = None if isinstance(n, expr.Call) and n.function in expr.AGGREGATES else bound
-        for child in n.children():
-            visit(child, inner)
-
-    visit(node, member)
-    return found
-
-
-def _distributed(
-    what: str, amount: Fraction, shares: Mapping[str, Fraction], value: Mapping[str, Fraction]
-) -> tuple[Rounding, ...]:
-    """The roundings of a largest-remainder distribution: each member's exact share to its cents."""
-    cents = Fraction(money.to_cents(amount), 100)
-    return tuple(Rounding(m, what, cents * shares[m], value[m], money.LARGEST_REMAINDER) for m in value)

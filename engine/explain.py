@@ -22,13 +22,23 @@ from convenant import __version__, money, report, templating
 from convenant.citation import Citation
 from convenant.diagnostics import ConvenantError, Problem
 from convenant.evaluate import BUILTIN, DEADLINE, FACT, PARAMETER, Evaluation, InputUse, TraceNode
-from convenant.explainers import PRIMITIVES, UNKNOWN, Scope
-from convenant.model import CASE, MUNICIPALITY, Rule
+from convenant.explainers import UNKNOWN, Scope, explainer_for
+from convenant.model import CASE, MUNICIPALITY, Rule, RuleFile
 from convenant.units import Kind
 from convenant.wording import WORDS, show
 
 _SPACES = re.compile(r"[ \t\r\n]+")  # not the no-break space between € and an amount
-SETS_IN_WORDS = {"municipality": "gemeente", "case": "casus", "row": "rij"}  # a member in a sentence
+SETS_IN_WORDS = {"municipality": "gemeente", "case": "casus"}  # a member of a built-in set in a sentence
+_FIRST_WORD = re.compile(r"\w+")
+
+
+def member_word(rules: RuleFile, per: str) -> str:
+    """The name a rule's member goes by in its sentence: `gemeente` or `casus` for a built-in set;
+    for a set the rule file declares, the first word of its label in lower case (Groningen's
+    "Rij van het spreadsheet …": `rij`)."""
+    declared = rules.sets.get(per)
+    found = _FIRST_WORD.match(declared.label) if declared is not None else None
+    return found[0].lower() if found else SETS_IN_WORDS.get(per, per)
 
 
 @dataclass(frozen=True)
@@ -328,7 +338,7 @@ class _Builder:
     def section(self, name: str, member: str | None) -> Section:
         node = self.ev.nodes[name]
         rule = node.rule
-        template, explainer = UNKNOWN if node.value is None else PRIMITIVES[type(rule.spec)]
+        template, explainer = UNKNOWN if node.value is None else explainer_for(rule.spec)
         work = explainer(self.scope, node, member)
         value = node.value_for(member) if node.value is not None else None
         citations = [rule.article, *work.pop("articles", [])]
@@ -374,7 +384,7 @@ def sentence_context(scope: Scope, node: TraceNode, member: str | None) -> dict[
             context[name] = shown(scope.kind(name), value_of, lang)
     context["uitkomst"] = context[rule.name] = shown(rule.kind, value, lang)
     if rule.per:
-        context[SETS_IN_WORDS.get(rule.per, rule.per)] = scope.member_name(member)
+        context[member_word(scope.ev.rules, rule.per)] = scope.member_name(member)
     due = rule.settlement.deadline(value) if rule.settlement else None
     if rule.settlement is not None:  # a settlement always names its deadline, "—" when none applies
         context["termijn"] = context["termijn_artikel"] = "—"

@@ -8,12 +8,15 @@ import difflib
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from convenant import expr
 from convenant.citation import Citation
 from convenant.loading import Document
 from convenant.units import Kind
+
+if TYPE_CHECKING:
+    from convenant.primitives import Spec  # the spec of each primitive, in engine/primitives/
 
 MUNICIPALITY = "municipality"
 CASE = "case"
@@ -158,140 +161,6 @@ class Expression:
     text: str
     tree: expr.Node
     path: tuple[str | int, ...] = ()
-
-
-@dataclass(frozen=True)
-class KeyComponent:
-    by: str
-    weight: str
-    article: Citation
-
-
-@dataclass(frozen=True)
-class WeightedKey:
-    components: tuple[KeyComponent, ...]
-
-
-@dataclass(frozen=True)
-class Distribute:
-    amount: str
-    key: str
-
-
-@dataclass(frozen=True)
-class DecisionCase:
-    when: Expression
-    outcome: str
-    text: str
-    article: Citation | None
-
-
-@dataclass(frozen=True)
-class Decision:
-    cases: tuple[DecisionCase, ...]
-
-
-@dataclass(frozen=True)
-class OnDate:
-    """A fixed day: a day-and-month parameter in the facts' year plus `year_offset`."""
-
-    date: str
-    year_offset: int
-
-
-@dataclass(frozen=True)
-class InMonth:
-    """A whole month of the facts' year plus `year_offset` ("in februari")."""
-
-    month: str
-    year_offset: int
-
-
-@dataclass(frozen=True)
-class After:
-    """A term after a date ("binnen een maand na de brief")."""
-
-    date: str
-    term: str
-
-
-@dataclass(frozen=True)
-class FixedCell:
-    """A fixed column of a sheet (art. 4.2b–f): its value in one row, or per row."""
-
-    column: str
-    label: str
-    value: str  # a ratio: scalar (in `row`) or per the sheet's rows
-    row: str | None
-    article: Citation
-
-
-@dataclass(frozen=True)
-class Sheet:
-    """A key built as rows × columns: computed cells (count × value per column) and fixed cells.
-
-    The `scaling` interpretation decides how computed cells become percentages: "schalen" scales
-    them so that the whole sheet totals exactly 100 %; "geen" divides by `budget` and refuses a
-    sheet that does not total 100 %.
-    """
-
-    counts: str  # per [row, column]
-    values: str  # per column, money
-    fixed: tuple[FixedCell, ...]
-    scaling: str
-    budget: str
-
-
-@dataclass(frozen=True)
-class Ration:
-    """Pay each claim if all fit in `available`; else share `available` in proportion to the claims."""
-
-    claims: str
-    available: str
-
-
-@dataclass(frozen=True)
-class ProRata:
-    """From `from_date` on, `new` applies for the rest of the year: old + (new − old) × days left / days."""
-
-    old: str
-    new: str
-    from_date: str
-    when: str | None
-
-
-@dataclass(frozen=True)
-class ThresholdTest:
-    measure: str  # "indicatiewaarde" (money of a cell) or "relatieve_indicatiewaarde" (its percentage)
-    column: str | None  # None: every column
-    at_least: str
-    article: Citation
-
-
-@dataclass(frozen=True)
-class Threshold:
-    """True when, for any member of `among`, a measure of sheet `new` differs from sheet `old` by at
-    least the threshold (relative to the old value)."""
-
-    old: str
-    new: str
-    among: str
-    tests: tuple[ThresholdTest, ...]
-
-
-Spec = (
-    Expression
-    | WeightedKey
-    | Distribute
-    | Decision
-    | Sheet
-    | Ration
-    | ProRata
-    | Threshold
-    | OnDate
-    | InMonth
-    | After
-)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ by zero, a key whose total is zero, a decision where no case or several cases ho
 those scenarios (`Context.flag`); the caller evaluates them with the interpreter, which gives
 the same result or the same message as `convenant evaluate`.
 
-To vectorise a new primitive: write a `_compile_…` function and add it to `PRIMITIVES`.
+A primitive is vectorised by its module (`engine/primitives/<name>.py`, its `vectorise`, registered
+in `engine.primitives.REGISTRY`) through `Compiler`, which compiles the expressions it holds.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from typing import Any
 
 import numpy as np
 
-from convenant import expr, vectors
-from convenant.model import MUNICIPALITY, YEAR, Decision, Distribute, Expression, Rule, RuleFile, WeightedKey
+from convenant import expr, primitives, vectors
+from convenant.model import MUNICIPALITY, YEAR, Rule, RuleFile
+from convenant.primitives.base import NotVectorised
 from convenant.units import Kind
 from convenant.vectors import Rat, Terms
 
@@ -76,8 +78,15 @@ class Plan:
         return not self.unsupported
 
 
-class NotVectorised(Exception):
-    """A rule the compiler leaves to the interpreter; the message says why."""
+@dataclass(frozen=True)
+class Compiler:
+    """What a primitive's batch compilation reads (`engine.primitives.base.BatchCompiler`)."""
+
+    rules: RuleFile
+    known: set[str]  # the names with an array form so far
+
+    def expression(self, node: expr.Node) -> Step:
+        return _expression(node, self.rules, self.known)
 
 
 def compile_rules(rules: RuleFile, wanted: Iterable[str]) -> Plan:
@@ -91,10 +100,10 @@ def compile_rules(rules: RuleFile, wanted: Iterable[str]) -> Plan:
         rule = rules.rules[name]
         try:
             _check_sets(rule, rules)
-            compiler = PRIMITIVES.get(type(rule.spec))
-            if compiler is None:
+            primitive = primitives.find_spec(rule.spec)
+            if primitive is None or primitive.vectorise is None:
                 raise NotVectorised(type(rule.spec).__name__)
-            step = compiler(rule, rules, known)
+            step = primitive.vectorise(Compiler(rules, known), rule)
             warnings = tuple(_expression(w.when.tree, rules, known | {name}) for w in rule.warnings)
         except NotVectorised as reason:
             unsupported[name] = str(reason)
@@ -147,11 +156,6 @@ def _shaped(value: Any, context: Context, per: str | None) -> Any:
 
 
 # --- expressions -----------------------------------------------------------------------------
-
-
-def _compile_expression(rule: Rule, rules: RuleFile, known: set[str]) -> Step:
-    assert isinstance(rule.spec, Expression)
-    return _expression(rule.spec.tree, rules, known)
 
 
 def _constant(rules: RuleFile, name: str) -> Any:
@@ -269,81 +273,3 @@ def _call(node: expr.Call, rules: RuleFile, known: set[str]) -> Step:
         return result
 
     return extreme
-
-
-# --- keys, distribution, decisions -----------------------------------------------------------
-
-
-def _compile_weighted_key(rule: Rule, rules: RuleFile, known: set[str]) -> Step:
-    """Σₖ wₖ·by_k[m] / Σ by_k, as `Terms`: term k is pₖ·num[m] / (qₖ·Σ num) for wₖ = pₖ/qₖ."""
-    assert isinstance(rule.spec, WeightedKey)
-    components = []
-    for component in rule.spec.components:
-        if component.by not in known:
-            raise NotVectorised(f"{component.by} has no array form")
-        components.append((component.by, Fraction(rules.parameters[component.weight].value)))
-
-    def key(ctx: Context) -> Terms:
-        terms = []
-        for by, weight in components:
-            shares = vectors.common_den(ctx.values[by])
-            counts = Rat(shares.num, 1, shares.nb, 1)
-            summed = vectors.total(counts)
-            ctx.flag(summed.num == 0)
-            if np.any(summed.num < 0):  # a negative total: the share keeps its sign, the den turns positive
-                counts = vectors.mul(counts, Rat.of(np.where(summed.num < 0, -1, 1)))
-            numerator = vectors.mul(counts, Rat.constant(weight.numerator))
-            total = vectors.mul(summed.abs(), Rat.constant(weight.denominator))
-            den = np.where(total.num == 0, 1, total.num)
-            exact = numerator.exact_mode or total.exact_mode
-            terms.append(
-                Rat(numerator.num, den, None, None)
-                if exact
-                else Rat(numerator.num, den, numerator.nb, total.nb)
-            )
-        return Terms(tuple(terms), one=True)
-
-    return key
-
-
-def _compile_distribute(rule: Rule, rules: RuleFile, known: set[str]) -> Step:
-    assert isinstance(rule.spec, Distribute)
-    amount_name, key_name = rule.spec.amount, rule.spec.key
-    for name in (amount_name, key_name):
-        if name not in known:
-            raise NotVectorised(f"{name} has no array form")
-
-    def distribute(ctx: Context) -> Rat:
-        key = ctx.values[key_name]
-        if isinstance(key, Rat):
-            key = Terms((vectors.common_den(key),))
-        if not key.one:
-            ctx.flag(vectors.not_one(key))
-        amount = vectors.cents(vectors.broadcast(ctx.values[amount_name], ctx.rows, 1))
-        parts = vectors.largest_remainder(amount, key)
-        bound = None if parts.dtype == object else vectors.max_abs(amount)  # no part exceeds the amount
-        return Rat(parts, 100, bound, 100) if bound is not None else Rat.of(parts, 100)
-
-    return distribute
-
-
-def _compile_decision(rule: Rule, rules: RuleFile, known: set[str]) -> Step:
-    assert isinstance(rule.spec, Decision)
-    conditions = [_expression(case.when.tree, rules, known) for case in rule.spec.cases]
-    outcomes = np.array([case.outcome for case in rule.spec.cases], dtype=object)
-
-    def decide(ctx: Context) -> np.ndarray:
-        shape = (ctx.rows, ctx.width(rule.per))
-        holds = np.stack([np.broadcast_to(np.asarray(c(ctx)), shape) for c in conditions])
-        ctx.flag(holds.sum(axis=0) != 1)
-        return outcomes[np.argmax(holds, axis=0)]
-
-    return decide
-
-
-PRIMITIVES: dict[type, Callable[[Rule, RuleFile, set[str]], Step]] = {
-    Expression: _compile_expression,
-    WeightedKey: _compile_weighted_key,
-    Distribute: _compile_distribute,
-    Decision: _compile_decision,
-}

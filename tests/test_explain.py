@@ -19,6 +19,7 @@ from convenant.checking import load_rule_file
 from convenant.diagnostics import ConvenantError
 from convenant.evaluate import evaluate
 from convenant.facts import check_facts, read_header
+from convenant.primitives import distribute
 from convenant.session import evaluate_file
 from convenant.units import Kind
 from tests.conftest import ASSEN_CODES, ASSEN_FACTS, assen_facts, assen_rules, evaluate_assen, write_facts
@@ -204,7 +205,7 @@ def test_the_distribution_explains_each_extra_cent(result, inwoners, kosten):
     node = ev.nodes["aandeel_resultaat_bw"]
     scope = explainers.Scope(ev, "nl")
     for i, code in enumerate(ASSEN_CODES):
-        work = explainers.distribute(scope, node, code)
+        work = distribute.explain(scope, node, code)
         part = node.details.parts[code]
         name = ev.rules.party(code).name
         assert work["reason"].startswith(f"{name} kreeg {'een' if part.extra else 'geen'} extra cent")

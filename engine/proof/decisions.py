@@ -10,57 +10,62 @@ from __future__ import annotations
 
 import itertools
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sympy import And, Not, Or, true
 from sympy.logic.boolalg import Boolean
 
 from convenant import expr, money
-from convenant.model import YEAR, Decision, Expression, Rule
+from convenant.model import YEAR, Expression, Rule
 from convenant.proof.logic import UNKNOWN, Solver, Translator, Witness
-from convenant.proof.results import PROVEN, REFUTED, UNDECIDED, Context, Result, result
+from convenant.proof.results import PROVEN, REFUTED, UNDECIDED, Result, result
 from convenant.units import Kind, display, percent_text
 
+if TYPE_CHECKING:  # the primitives use this module; it only reads their types
+    from convenant.primitives.base import ProofContext
+    from convenant.primitives.decision import Decision
 
-def _translator(rule: Rule, context: Context) -> Translator:
+
+def _translator(rule: Rule, context: ProofContext) -> Translator:
     return context.cache.setdefault(f"translator:{rule.name}", Translator(context.rules))
 
 
-def _conditions(rule: Rule, context: Context) -> list[Boolean]:
-    assert isinstance(rule.spec, Decision)
+def _conditions(rule: Rule, context: ProofContext) -> list[Boolean]:
+    spec = cast("Decision", rule.spec)  # the decision primitive's own rules only
     t = _translator(rule, context)
-    return [t.formula(case.when.tree, case.when.text) for case in rule.spec.cases]
+    return [t.formula(case.when.tree, case.when.text) for case in spec.cases]
 
 
-def _undecided(rule: Rule, context: Context, obligation: str, path: tuple[str | int, ...]) -> Result:
+def _undecided(rule: Rule, context: ProofContext, obligation: str, path: tuple[str | int, ...]) -> Result:
     problem = context.problem("verify.undecided", rule, path, what=obligation)
     return result(rule, obligation, UNDECIDED, problem)
 
 
-def cases_cover(rule: Rule, context: Context) -> list[Result]:
+def cases_cover(rule: Rule, context: ProofContext) -> list[Result]:
     t = _translator(rule, context)
     found = Solver(t).find(Not(Or(*_conditions(rule, context))))
     if found is None:
         return [result(rule, "cover", PROVEN, names=_names(t))]
     if found == UNKNOWN:
         return [_undecided(rule, context, "cover", ("decision",))]
-    assert isinstance(found, Witness) and isinstance(rule.spec, Decision)
-    if not _replays(context, t, found, [(c.when.tree, False) for c in rule.spec.cases]):
+    assert isinstance(found, Witness)
+    spec = cast("Decision", rule.spec)
+    if not _replays(context, t, found, [(c.when.tree, False) for c in spec.cases]):
         return [_undecided(rule, context, "cover", ("decision",))]
     example = Example(context, t, found)
     problem = context.problem("verify.decision_gap", rule, ("decision",), None, **example.args())
     return [result(rule, "cover", REFUTED, problem, names=_names(t))]
 
 
-def cases_disjoint(rule: Rule, context: Context) -> list[Result]:
-    assert isinstance(rule.spec, Decision)
+def cases_disjoint(rule: Rule, context: ProofContext) -> list[Result]:
+    spec = cast("Decision", rule.spec)  # the decision primitive's own rules only
     t, conditions, problems = _translator(rule, context), _conditions(rule, context), []
     for (i, a), (j, b) in itertools.combinations(enumerate(conditions), 2):
         found = Solver(t).find(And(a, b))
         if found == UNKNOWN:
             return [_undecided(rule, context, "disjoint", ("decision", j, "when"))]
         if isinstance(found, Witness):
-            cases = rule.spec.cases
+            cases = spec.cases
             if not _replays(context, t, found, [(cases[i].when.tree, True), (cases[j].when.tree, True)]):
                 return [_undecided(rule, context, "disjoint", ("decision", j, "when"))]
             related = context.locate(rule, "decision", i, "when")
@@ -78,10 +83,10 @@ def cases_disjoint(rule: Rule, context: Context) -> list[Result]:
     return [result(rule, "disjoint", REFUTED if problems else PROVEN, *problems)]
 
 
-def cases_reachable(rule: Rule, context: Context) -> list[Result]:
-    assert isinstance(rule.spec, Decision)
+def cases_reachable(rule: Rule, context: ProofContext) -> list[Result]:
+    spec = cast("Decision", rule.spec)  # the decision primitive's own rules only
     t, problems = _translator(rule, context), []
-    for i, (case, condition) in enumerate(zip(rule.spec.cases, _conditions(rule, context), strict=True)):
+    for i, (case, condition) in enumerate(zip(spec.cases, _conditions(rule, context), strict=True)):
         found = Solver(t).find(condition)
         if found == UNKNOWN:
             return [_undecided(rule, context, "reachable", ("decision", i, "when"))]
@@ -101,23 +106,13 @@ def cases_reachable(rule: Rule, context: Context) -> list[Result]:
 # --- branches and warnings -------------------------------------------------------------------------
 
 
-def _expressions(rule: Rule) -> list[tuple[tuple[str | int, ...], Expression]]:
-    """Every expression of a rule with its place in the file: the computation, each decision
-    condition and each warning condition."""
-    spec = rule.spec
-    found: list[tuple[tuple[str | int, ...], Expression]] = []
-    if isinstance(spec, Expression):
-        found.append((("expression",), spec))
-    if isinstance(spec, Decision):
-        found += [(("decision", i, "when"), c.when) for i, c in enumerate(spec.cases)]
-    found += [(("warnings", i, "when"), w.when) for i, w in enumerate(rule.warnings)]
-    return found
-
-
-def branches(rule: Rule, context: Context) -> list[Result]:
-    """Every `if … then … else …` branch can be taken, given the conditions around it."""
+def branches(
+    rule: Rule, context: ProofContext, expressions: list[tuple[tuple[str | int, ...], Expression]]
+) -> list[Result]:
+    """Every `if … then … else …` branch of `expressions` (each with its place in the rule) can be
+    taken, given the conditions around it."""
     t, problems, count = _translator(rule, context), [], 0
-    for path, expression in _expressions(rule):
+    for path, expression in expressions:
         for condition, around, condition_text in _ifs(t, expression.tree, expression.text, true):
             for branch, formula in (("then", And(around, condition)), ("else", And(around, Not(condition)))):
                 count += 1
@@ -159,7 +154,7 @@ def _ifs(t: Translator, node: expr.Node, text: str, around: Boolean) -> list[tup
     return found
 
 
-def warnings_reachable(rule: Rule, context: Context) -> list[Result]:
+def warnings_reachable(rule: Rule, context: ProofContext) -> list[Result]:
     """Every warning of a rule can occur for some input."""
     if not rule.warnings:
         return []
@@ -185,7 +180,7 @@ def _names(t: Translator) -> list[str]:
 class Example:
     """A witness as the facts that make it happen, in Dutch and English."""
 
-    def __init__(self, context: Context, t: Translator, witness: Witness) -> None:
+    def __init__(self, context: ProofContext, t: Translator, witness: Witness) -> None:
         self.context, self.t, self.witness = context, t, witness
 
     def args(self) -> dict[str, str]:
@@ -227,7 +222,7 @@ def _number(kind: Kind, value: Fraction, lang: str) -> str:
     return f"{value.numerator}/{value.denominator}"
 
 
-def replay(context: Context, t: Translator, witness: Witness, tree: expr.Node) -> Any:
+def replay(context: ProofContext, t: Translator, witness: Witness, tree: expr.Node) -> Any:
     """Evaluate `tree` with the engine's own evaluator on the witness's values (None: it rests on
     an opaque term and cannot be replayed)."""
     if witness.opaque:
@@ -260,7 +255,7 @@ def replay(context: Context, t: Translator, witness: Witness, tree: expr.Node) -
 
 
 def _replays(
-    context: Context, t: Translator, witness: Witness, expected: list[tuple[expr.Node, bool]]
+    context: ProofContext, t: Translator, witness: Witness, expected: list[tuple[expr.Node, bool]]
 ) -> bool:
     """True when the witness is usable: whole numbers for counts and, unless it rests on an
     opaque term, each condition evaluates as expected by the engine itself (else a bug)."""

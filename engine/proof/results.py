@@ -34,11 +34,16 @@ class Context:
     rules: RuleFile
     results: list[Result] = field(default_factory=list)
     cache: dict[str, Any] = field(default_factory=dict)
+    key_obligations: tuple[str, ...] = ()  # what proves a key totals 1 (the registry's, set by verify)
 
     def proven(self, subject: str, obligation: str) -> bool:
         return any(
             r.subject == subject and r.obligation == obligation and r.status == PROVEN for r in self.results
         )
+
+    def key_proven(self, subject: str) -> bool:
+        """Whether the key `subject` was proven to total 1, by the obligation of its primitive."""
+        return any(self.proven(subject, obligation) for obligation in self.key_obligations)
 
     def locate(self, rule: Rule, *path: str | int) -> Location:
         return self.rules.document.locate((rule.section, rule.name, *path))

@@ -1,0 +1,123 @@
+"""`pro_rata`: from a date on, the new values apply for the rest of the year (Groningen, art. 5
+lid 2): old + (new − old) × days left / days in the year."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from convenant import dates
+from convenant.model import Rule
+from convenant.primitives.base import (
+    CheckContext,
+    EvalContext,
+    ExplainScope,
+    Node,
+    Outcome,
+    ProofContext,
+    Written,
+)
+from convenant.trace import ProRataDetails
+from convenant.units import Kind
+from convenant.wording import show
+
+if TYPE_CHECKING:
+    from convenant.proof.results import Result
+
+
+@dataclass(frozen=True)
+class ProRata:
+    """From `from_date` on, `new` applies for the rest of the year: old + (new − old) × days left / days."""
+
+    old: str
+    new: str
+    from_date: str
+    when: str | None
+
+
+Spec = ProRata
+
+
+def check(ctx: CheckContext, written: Written) -> tuple[ProRata | None, list[str]]:
+    body, path, kind, per = written.body, written.path, written.kind, written.per
+    if kind is not Kind.RATIO:
+        ctx.error("rules.result_kind", path, declared=kind, found=Kind.RATIO)
+    ok = ctx.name_of_kind(body["old"], (*path, "old"), (Kind.RATIO, Kind.PERCENTAGE), per)
+    ok &= ctx.name_of_kind(body["new"], (*path, "new"), (Kind.RATIO, Kind.PERCENTAGE), per)
+    ok &= ctx.name_of_kind(body["from_date"], (*path, "from_date"), (Kind.DATE,), None)
+    uses = [body["old"], body["new"], body["from_date"]]
+    if "when" in body:
+        ok &= ctx.name_of_kind(body["when"], (*path, "when"), (Kind.BOOLEAN,), None)
+        uses.append(body["when"])
+    spec = ProRata(body["old"], body["new"], body["from_date"], body.get("when"))
+    return (spec if ok else None), uses
+
+
+def evaluate(ctx: EvalContext, rule: Rule, interpretations: list[str]) -> Outcome:
+    """The new values apply from the date on: old + (new − old) × days left in the year / days."""
+    spec = rule.spec
+    assert isinstance(spec, ProRata)
+    old, new, day = ctx.values[spec.old], ctx.values[spec.new], ctx.values[spec.from_date]
+    year = ctx.year
+    if day.year != year:
+        raise ctx.fail(
+            "evaluate.date_outside_year",
+            rule,
+            (*rule.path, "pro_rata", "from_date"),
+            [(spec.from_date, None)],
+            date=day,
+            year=year,
+            fact=spec.from_date,
+        )
+    applied = ctx.values[spec.when] if spec.when else True
+    days = dates.days_in_year(year)
+    remaining = (date(year, 12, 31) - day).days + 1
+    fraction = Fraction(remaining, days) if applied else Fraction(0)
+    details = ProRataDetails(applied, day, remaining, days, fraction, old, new)
+    if not rule.per:
+        return Outcome(old + (new - old) * fraction, details)
+    return Outcome({m: old[m] + (new[m] - old[m]) * fraction for m in ctx.members[rule.per]}, details)
+
+
+def explain(scope: ExplainScope, node: Node, member: str | None) -> dict[str, Any]:
+    """Art. 5 lid 2: the new value for the part of the year left after the date."""
+    spec, d, w, lang = node.rule.spec, node.details, scope.words, scope.lang
+    assert isinstance(spec, ProRata) and isinstance(d, ProRataDetails)
+    old, new = (d.old[member], d.new[member]) if node.rule.per and member else (d.old, d.new)
+    if not d.applied:
+        return {"lines": [w["pro_rata_not_applied"].format(when=spec.when, old=scope.percent(old))]}
+    return {
+        "lines": [
+            w["pro_rata_applied"].format(
+                date=show(Kind.DATE, d.date, lang),
+                remaining=d.remaining_days,
+                days=d.days,
+                fraction=f"{d.fraction.numerator}/{d.fraction.denominator}",
+                old=scope.percent(old),
+                new=scope.percent(new),
+                result=scope.percent(node.value_for(member)),
+            )
+        ]
+    }
+
+
+KEY_OBLIGATION = "pro_rata_total"  # the obligation a distribution over this key relies on
+
+
+def pro_rata_total(rule: Rule, context: ProofContext) -> list[Result]:
+    """A pro-rata key of two keys that total 1 totals 1: Σ (o_i + (n_i − o_i)·f) = 1 + (1 − 1)·f = 1."""
+    import convenant.proof.algebra as algebra
+    from convenant.proof.results import PROVEN, UNDECIDED, result
+
+    assert isinstance(rule.spec, ProRata)
+    spec = rule.spec
+    keys_proven = all(context.key_proven(name) for name in (spec.old, spec.new))
+    if not rule.per or not keys_proven:
+        return []
+    status = PROVEN if algebra.pro_rata_total() else UNDECIDED
+    return [result(rule, "pro_rata_total", status, old=spec.old, new=spec.new)]
+
+
+OBLIGATIONS = (pro_rata_total,)
