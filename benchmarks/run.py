@@ -285,7 +285,7 @@ def groningen_explain(runs: int) -> list[float]:
     """Warm (in-process) `convenant explain examples/groningen-2022.yaml`: the rule file in force
     found and loaded, the facts checked and evaluated, the explanation built and rendered as
     Markdown (`engine.explain`), after one run that warms the imports and caches."""
-    from convenant.explain import explain_file
+    from convenant.session import explain_file
 
     def once() -> None:
         explain_file(GRONINGEN_EXAMPLE, None, "md", "nl", None)
