@@ -323,7 +323,7 @@ class _Checker:
                 continue
             found[key] = Interpretation(
                 key,
-                self.cite(entry["article"], (*path, "article")),
+                self.cite(entry["article"], (*path, "article")) if "article" in entry else None,
                 entry["question"],
                 entry.get("reading"),
                 entry.get("alternative"),
@@ -580,12 +580,14 @@ class _Checker:
                 self.error("rules.settlement_kind", ("rules", name, "settlement"), name=name)
         return found
 
-    @staticmethod
-    def settlement(entry: dict[str, Any]) -> Settlement | None:
+    def settlement(self, entry: dict[str, Any], path: tuple[str | int, ...]) -> Settlement | None:
         if "settlement" not in entry:
             return None
         s = entry["settlement"]
-        return Settlement(s.get("pays_by", s.get("deadline")), s.get("receives_by", s.get("deadline")))
+        fields = [f for f in ("pays_article", "receives_article") if f in s]
+        cited = {f: self.cite(s[f], (*path, "settlement", f)) for f in fields}
+        pays, receives = s.get("pays_by", s.get("deadline")), s.get("receives_by", s.get("deadline"))
+        return Settlement(pays, receives, **cited)
 
     def rule(
         self,
@@ -664,7 +666,7 @@ class _Checker:
             interpretations=listed_interpretations,
             spec=spec,
             warnings=tuple(warnings),
-            settlement=self.settlement(entry),
+            settlement=self.settlement(entry, path),
             who=entry.get("who"),
             roles=tuple(entry.get("roles", [])),
         )

@@ -271,7 +271,14 @@ def _interpretations(old: RuleFile, new: RuleFile) -> Iterator[Change]:
                 yield at(x, f"option.{kind}", kind, f"options.{option}", before, after, option=option)
         if w.article != x.article:
             yield at(
-                x, "article", CHANGED, "article", w.article.key, x.article.key, old=w.article, new=x.article
+                x,
+                "article",
+                CHANGED,
+                "article",
+                w.article.key if w.article else None,
+                x.article.key if x.article else None,
+                old=w.article,
+                new=x.article,
             )
 
 

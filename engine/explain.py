@@ -232,7 +232,7 @@ class _Builder:
             others = (("", " ".join((i.alternative or "").split())),) if i.alternative else ()
         return Reading(
             ident,
-            i.article.formal(self.lang),
+            i.article.formal(self.lang) if i.article else self.ev.rules.covenant.title,
             " ".join(i.question.split()),
             i.chosen,
             " ".join(i.chosen_reading.split()),
@@ -341,14 +341,15 @@ class _Builder:
         template, explainer = UNKNOWN if node.value is None else explainer_for(rule.spec)
         work = explainer(self.scope, node, member)
         value = node.value_for(member) if node.value is not None else None
-        citations = [rule.article, *work.pop("articles", [])]
+        cited = rule.cited(value)
+        citations = [cited, *work.pop("articles", [])]
         quotes = [q for q in dict.fromkeys(self.quote(c) for c in citations) if q is not None]
         section = Section(
             rule=rule,
             member=member,
             who=self.scope.member_name(member),
             value=show(rule.kind, value, self.lang) if value is not None else self.words["unknown_value"],
-            citation=rule.article.formal(self.lang),
+            citation=cited.formal(self.lang),
             sentence=self.sentence(node, member),
             quotes=quotes,
             inputs=self.inputs(node, member),
@@ -394,7 +395,7 @@ def sentence_context(scope: Scope, node: TraceNode, member: str | None) -> dict[
             show(deadline.rule.kind, deadline.value, lang) if deadline.value else WORDS[lang]["unknown_value"]
         )
         context["termijn_artikel"] = deadline.rule.article.formal(lang)
-    context["artikel"] = rule.article.formal(lang)
+    context["artikel"] = rule.cited(value).formal(lang)
     context["interpretaties"] = {
         k: v.chosen or "vast" for k, v in scope.ev.rules.interpretations.items() if k in node.interpretations
     }

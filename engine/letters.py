@@ -177,7 +177,7 @@ class _Composer:
         return Settlement(
             rule.label,
             title,
-            rule.article.formal(self.lang),
+            rule.cited(value).formal(self.lang),
             direction,
             amount,
             sentence,

@@ -101,7 +101,7 @@ class Interpretation:
     """A named reading (DOMAIN.md). Fixed: `reading` + `alternative`. Switchable: `options` + `chosen`."""
 
     id: str
-    article: Citation
+    article: Citation | None  # None: the reading holds for the whole covenant (every term: I-ATW)
     question: str
     reading: str | None = None
     alternative: str | None = None
@@ -169,11 +169,19 @@ class Settlement:
 
     pays_by: str | None
     receives_by: str | None
+    pays_article: Citation | None = None  # the article a paid amount rests on, if not the rule's
+    receives_article: Citation | None = None
 
     def deadline(self, amount: Fraction | None) -> str | None:
         if amount is None or amount == 0:
             return None
         return self.receives_by if amount > 0 else self.pays_by
+
+    def article(self, amount: Fraction | None) -> Citation | None:
+        """The article of one direction (art. 3 lid 4 pays, lid 5 receives); None: the rule's own."""
+        if amount is None or amount == 0:
+            return None
+        return self.receives_article if amount > 0 else self.pays_article
 
 
 @dataclass(frozen=True)
@@ -199,6 +207,11 @@ class Rule:
     settlement: Settlement | None = None
     who: str | None = None
     roles: tuple[str, ...] = ()  # per municipality: only parties with these roles (empty: all)
+
+    def cited(self, value: Any) -> Citation:
+        """The article a value of this rule rests on: a settlement's direction may name its own."""
+        own = self.settlement.article(value) if self.settlement and not isinstance(value, dict) else None
+        return own or self.article
 
     @property
     def path(self) -> tuple[str, str]:

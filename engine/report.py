@@ -75,7 +75,7 @@ def _result(node: TraceNode, value: Any, lang: str, member: str | None = None) -
         out["deadline"] = rule.settlement.deadline(value)
     if rule.kind is Kind.OUTCOME and value is not None:
         out["text"] = next(c.text for c in rule.spec.cases if c.outcome == value)  # type: ignore[union-attr]
-    out["citation"] = rule.article.as_json(lang)
+    out["citation"] = rule.cited(value).as_json(lang)
     out["interpretations"] = list(node.interpretations)
     out["inputs"] = [
         {"name": i.name, "source": i.source, "citation": i.citation.as_json(lang) if i.citation else None}
@@ -204,7 +204,7 @@ def to_json(ev: Evaluation, lang: str = "nl") -> dict[str, Any]:
         "tables": {name: {"path": t.path, "sha256": t.sha256} for name, t in rules.tables.items()},
         "interpretations": {
             k: {
-                "article": v.article.as_json(lang),
+                "article": v.article.as_json(lang) if v.article else None,
                 "chosen": v.chosen,
                 "reading": v.chosen_reading,
                 "switchable": v.switchable,
@@ -339,9 +339,8 @@ def to_table(ev: Evaluation, lang: str = "nl") -> str:
         for ident, interp in rules.interpretations.items():
             if ident in used:
                 choice = f" [{interp.chosen}]" if interp.chosen else ""
-                out.append(
-                    f"  {ident}{choice} ({_cite(interp.article)}): {' '.join(interp.chosen_reading.split())}"
-                )
+                cited = f" ({_cite(interp.article)})" if interp.article else ""
+                out.append(f"  {ident}{choice}{cited}: {' '.join(interp.chosen_reading.split())}")
 
     defaults = [n for n, v in facts.scalars.items() if v.defaulted]
     if defaults:
@@ -386,7 +385,7 @@ def _per_member(ev: Evaluation, lang: str) -> list[str]:
     if known:
         members = [m.code for m in ev.parties.members]
         members += [x.id for s in ev.rules.sets.values() if s.parties for x in s.extra]
-        articles = sorted({_cite(n.rule.article) for n in known}, key=str)
+        articles = sorted({_cite(n.rule.cited(v)) for n in known for v in n.value.values()}, key=str)
         out += ["", f"{h['per_municipality']} ({', '.join(articles)})"]
         if len(known) <= 3 and all(n.rule.per == MUNICIPALITY for n in known):
             rows = [[h["code"], h["municipality"], *[n.rule.label for n in known]]]
@@ -395,7 +394,9 @@ def _per_member(ev: Evaluation, lang: str) -> list[str]:
         else:
             blocks = [(m, [n for n in known if m in n.value]) for m in members]
             rows = [
-                [n.rule.label, _cell(ev, n, m, lang), _cite(n.rule.article)] for m, ns in blocks for n in ns
+                [n.rule.label, _cell(ev, n, m, lang), _cite(n.rule.cited(n.value[m]))]
+                for m, ns in blocks
+                for n in ns
             ]
             lines = iter(_columns(rows, {1}))
             for m, ns in blocks:

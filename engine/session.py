@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from convenant import explain, letters, registry
+from convenant import registry
 from convenant.checking import load_rule_file
 from convenant.evaluate import Evaluation, evaluate
 from convenant.facts import Facts, check_facts, read_header
 from convenant.model import RuleFile
-from convenant.template_check import check_templates
 
 
 def load_for_facts(facts_path: Path, rules_file: Path | None = None) -> tuple[RuleFile, Facts]:
@@ -38,6 +37,8 @@ def evaluate_file(facts_path: Path, rules_file: Path | None = None) -> Evaluatio
 def explain_file(facts: Path, rules_file: Path | None, fmt: str, lang: str, member: str | None) -> str:
     """`convenant explain`: the facts' evaluation explained, for every result or one municipality."""
     ev = evaluate_file(facts, rules_file)
+    from convenant import explain  # Jinja2 and the explainers only for the commands that render
+
     code = explain.member_of(ev, member) if member else None
     return explain.render(explain.explain(ev, fmt, lang, code), fmt)
 
@@ -52,6 +53,9 @@ def letters_for_file(
 ) -> list[str]:
     """`convenant letters`: check the rules, the facts and the templates, evaluate, make every
     letter in memory, then write them all at once. Returns the names written."""
+    from convenant import letters
+    from convenant.template_check import check_templates
+
     letters.earlier_letters(out)  # refuse a folder of the user's before any work is done
     rules, checked = load_for_facts(facts, rules_file)
     check_templates(rules)

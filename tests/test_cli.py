@@ -77,7 +77,7 @@ def test_evaluate_json_has_what_the_letters_need(run):
         data["cases"]["casus-2024-003"]["results"]["plaatsing_nieuwe_client"]["value"]
         == "overleg_en_passende_voorziening"
     )
-    assert data["validity"]["citation"]["text"] == "artikel 10"
+    assert data["validity"]["citation"]["text"] == "artikel 10, tweede lid"
 
 
 def test_every_money_value_in_json_is_a_string_with_two_decimals(run):

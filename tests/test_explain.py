@@ -127,7 +127,7 @@ def test_every_interpretation_used_is_in_the_explanation():
             assert f"**{ident}**" in part and reading in part, (name, ident)
             used.add(ident)
     summary = chunks(text)[-1]
-    assert used == {"I-A-8.5", "I-A-8.9", "I-ATW"}
+    assert used == {"I-A-5.1", "I-A-8.5", "I-A-8.9", "I-ATW"}  # I-A-5.1: the cases
     for ident in used:
         assert f"### {ident} (" in summary
 
