@@ -45,11 +45,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from convenant import batch as batch_module  # noqa: E402
-from convenant.batch import Batch  # noqa: E402
-from convenant.checking import load_rule_file  # noqa: E402
-from convenant.evaluate import evaluate  # noqa: E402
-from convenant.scenarios import Scenarios, facts_of, from_arrays  # noqa: E402
+from convenant.batch import batch as batch_module  # noqa: E402
+from convenant.batch.batch import Batch  # noqa: E402
+from convenant.batch.scenarios import Scenarios, facts_of, from_arrays  # noqa: E402
+from convenant.check.checking import load_rule_file  # noqa: E402
+from convenant.evaluation.evaluate import evaluate  # noqa: E402
 
 RULES = ROOT / "rules" / "assen" / "2024-v1.6.yaml"
 EXAMPLE = ROOT / "examples" / "assen-2024.yaml"
@@ -259,7 +259,7 @@ def peak():
         kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     sys.stderr.write(f"PEAK {kib}\\n")
 atexit.register(peak)
-from convenant.cli import main
+from convenant.cli.cli import main
 sys.argv = ["convenant", *sys.argv[1:]]
 main()
 """
@@ -285,7 +285,7 @@ def groningen_explain(runs: int) -> list[float]:
     """Warm (in-process) `convenant explain examples/groningen-2022.yaml`: the rule file in force
     found and loaded, the facts checked and evaluated, the explanation built and rendered as
     Markdown (`engine.explain`), after one run that warms the imports and caches."""
-    from convenant.session import explain_file
+    from convenant.workflow.session import explain_file
 
     def once() -> None:
         explain_file(GRONINGEN_EXAMPLE, None, "md", "nl", None)
@@ -456,7 +456,8 @@ def render(
         f"peak memory {cli_memory / 2**20:,.0f} MiB.",
         f"- `convenant evaluate examples/assen-2024.yaml`, cold (a new process each time), {len(cold)} runs: "
         f"median {statistics.median(cold):.3f} s, min {min(cold):.3f} s, max {max(cold):.3f} s.",
-        f"- Groningen evaluate with explanation, warm (in-process: `convenant.session.explain_file` on "
+        "- Groningen evaluate with explanation, warm (in-process: "
+        f"`convenant.workflow.session.explain_file` on "
         f"examples/groningen-2022.yaml, Markdown, after one warm-up run), {len(groningen)} runs: median "
         f"{statistics.median(groningen):.3f} s, min {min(groningen):.3f} s, max {max(groningen):.3f} s.",
         f"- Interpreter per scenario: {interpreter['time'] / largest * 1000:.3f} ms.",

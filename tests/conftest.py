@@ -14,13 +14,13 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from convenant.checking import check_rule_file, load_rule_file, table_for
-from convenant.cli import cli
-from convenant.diagnostics import ConvenantError, Problem
-from convenant.evaluate import Evaluation, evaluate
-from convenant.facts import Facts, FactValue
-from convenant.loading import load_document, parse_document
-from convenant.model import RuleFile
+from convenant.check.checking import check_rule_file, load_rule_file, table_for
+from convenant.check.facts import Facts, FactValue
+from convenant.cli.cli import cli
+from convenant.core.diagnostics import ConvenantError, Problem
+from convenant.evaluation.evaluate import Evaluation, evaluate
+from convenant.language.model import RuleFile
+from convenant.source.loading import load_document, parse_document
 from tests.paths import REPO_ROOT
 
 RULES = REPO_ROOT / "rules"

@@ -175,7 +175,7 @@ _fingerprint = ""
 
 
 def _remembered(function: Callable[..., Any], key: Callable[..., tuple[Any, ...]]) -> Callable[..., Any]:
-    from convenant.diagnostics import ConvenantError
+    from convenant.core.diagnostics import ConvenantError
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if not _fingerprint:  # outside a corpus case (other tests): no memory at all
@@ -195,7 +195,8 @@ def _remembered(function: Callable[..., Any], key: Callable[..., tuple[Any, ...]
 
 
 def _install_caches() -> None:
-    from convenant import checking, template_check
+    from convenant.check import checking
+    from convenant.letters import template_check
 
     if getattr(checking.check_rule_file, "remembered", False):
         return
@@ -212,7 +213,8 @@ def _install_caches() -> None:
 def _forget_paths() -> None:
     """The engine remembers tables and template folders by path; the tree's paths stay the same
     from case to case while their contents change."""
-    from convenant import municipalities, tables, templating
+    from convenant.check import municipalities, tables
+    from convenant.render import templating
 
     municipalities.load_table.cache_clear()
     tables.load_table.cache_clear()
@@ -222,7 +224,7 @@ def _forget_paths() -> None:
 def run_case(tree: Tree, case: Case) -> Outcome:
     """Prepare the user's tree for `case`, run its command there in-process, put the tree back."""
     global _fingerprint
-    from convenant.cli import cli
+    from convenant.cli.cli import cli
 
     _install_caches()
     _forget_paths()
@@ -627,7 +629,7 @@ def _fact_file_cases(name: str, required: set[str]) -> Iterator[Case]:
 
 
 def _required_facts(rule_file: str) -> set[str]:
-    from convenant.checking import load_rule_file
+    from convenant.check.checking import load_rule_file
 
     return {name for name, fact in load_rule_file(REPO_ROOT / rule_file).facts.items() if fact.required}
 
@@ -669,7 +671,7 @@ ESCAPES = {
     "dict-attr": "{{ {}.__class__.__base__ }}",
     "func-code": "{{ range.__code__ }}",
     "import": "{% import 'os' as os %}{{ os }}",
-    "include-engine": "{% include '../../engine/cli.py' %}",
+    "include-engine": "{% include '../../engine/cli/cli.py' %}",
     "syntax": "{{ bedrag ",
     "unclosed-if": "{% if true %}ja",
     "unknown-variable": "{{ onbekende_naam }}",

@@ -12,9 +12,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from convenant import explain, letters, report
-from convenant.evaluate import Evaluation
-from convenant.session import evaluate_file
+from convenant.evaluation.evaluate import Evaluation
+from convenant.explain import explain, report
+from convenant.letters import letters
+from convenant.workflow.session import evaluate_file
 from tests.paths import REPO_ROOT
 
 EXAMPLES = ("assen-2024", "groningen-2022", "groningen-2023")

@@ -11,8 +11,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from convenant.dates import MONTHS_NL
-from convenant.templating import sentence_dir
+from convenant.core.dates import MONTHS_NL
+from convenant.render.templating import sentence_dir
 from tests.conftest import ASSEN, replace_once
 
 AMOUNT = re.compile(r"€ ?(-?)(\d{1,3}(?:\.\d{3})*,\d+)")

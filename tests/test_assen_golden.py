@@ -75,7 +75,7 @@ def test_a_tie_is_broken_by_the_order_of_the_preamble():
 def test_mo_execution_budget_is_5_percent_rounded_half_away_from_zero():
     # Rijksuitkering MO € 6.283.417,00 → 5 % = € 314.170,85 exactly.
     # € 1.234,50 → 5 % = € 61,725 → half away from zero → € 61,73.
-    from convenant.evaluate import evaluate
+    from convenant.evaluation.evaluate import evaluate
     from tests.conftest import make_facts
 
     rules = assen_rules()
@@ -104,7 +104,7 @@ def test_mo_execution_budget_is_5_percent_rounded_half_away_from_zero():
 def test_the_example_facts_are_computed_as_worked_out_here():
     # examples/assen-2024.yaml: 38.412.000,00 − 35.950.123,45 − 1.850.000,00 − 150.000,00 = 461.876,55
     # (I-A-8.9: the contribution to the regiogemeenten is charged to the BW result).
-    from convenant.session import evaluate_file
+    from convenant.workflow.session import evaluate_file
     from tests.conftest import ASSEN_FACTS
 
     ev = evaluate_file(ASSEN_FACTS)
@@ -132,10 +132,10 @@ def test_the_example_facts_are_computed_as_worked_out_here():
 
 
 def test_the_art_8_9_interpretation_switches_the_contribution_out_of_the_result(tmp_path):
-    from convenant.checking import check_rule_file, table_for
-    from convenant.evaluate import evaluate
-    from convenant.facts import check_facts, read_header
-    from convenant.loading import parse_document
+    from convenant.check.checking import check_rule_file, table_for
+    from convenant.check.facts import check_facts, read_header
+    from convenant.evaluation.evaluate import evaluate
+    from convenant.source.loading import parse_document
     from tests.conftest import ASSEN, ASSEN_FACTS, assen_text
 
     text = assen_text().replace("chosen: ten_laste_van_resultaat_bw", "chosen: buiten_resultaat_bw")

@@ -19,12 +19,12 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from convenant import report
-from convenant.batch import Batch
-from convenant.diagnostics import ConvenantError
-from convenant.evaluate import evaluate
-from convenant.scenarios import Reader
-from convenant.spreadsheets import Table
+from convenant.batch.batch import Batch
+from convenant.batch.scenarios import Reader
+from convenant.core.diagnostics import ConvenantError
+from convenant.evaluation.evaluate import evaluate
+from convenant.explain import report
+from convenant.source.spreadsheets import Table
 from tests.conftest import ASSEN, ASSEN_CODES, ASSEN_FACTS, assen_rules, make_facts, write_facts
 
 SCALARS = [
@@ -256,13 +256,13 @@ def test_a_file_level_problem_stops_before_anything_is_written(run, tmp_path):
 
 
 def test_a_crash_halfway_leaves_no_partial_file(run, tmp_path, monkeypatch):
-    import convenant.batch
+    import convenant.batch.batch
 
     rng = random.Random(5)
     source = write_csv(tmp_path / "s.csv", [row_of(random_scenario(rng, str(i))) for i in range(30)])
-    monkeypatch.setattr(convenant.batch, "CHUNK", 10)
+    monkeypatch.setattr(convenant.batch.batch, "CHUNK", 10)
     calls = []
-    original = convenant.batch.Batch.evaluate
+    original = convenant.batch.batch.Batch.evaluate
 
     def failing(self, scenarios):
         calls.append(len(scenarios))
@@ -270,7 +270,7 @@ def test_a_crash_halfway_leaves_no_partial_file(run, tmp_path, monkeypatch):
             raise RuntimeError("simulated crash")
         return original(self, scenarios)
 
-    monkeypatch.setattr(convenant.batch.Batch, "evaluate", failing)
+    monkeypatch.setattr(convenant.batch.batch.Batch, "evaluate", failing)
     result = run("batch", str(ASSEN), str(source), "--out", str(tmp_path / "out.csv"))
     assert result.exit_code == 3 and "simulated crash" in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.csv"]
@@ -466,12 +466,12 @@ def test_a_progress_bar_on_request(run, tmp_path):
 def test_every_message_code_of_the_batch_modules_speaks_dutch_and_english():
     import re
 
-    from convenant import messages
+    from convenant.core import messages
     from tests.paths import REPO_ROOT
 
     codes = set()
-    for module in ("batch", "scenarios", "tables", "vectorise", "vectors"):
-        text = (REPO_ROOT / "engine" / f"{module}.py").read_text(encoding="utf-8")
+    for module in ("batch.batch", "batch.scenarios", "check.tables", "batch.vectorise", "core.vectors"):
+        text = (REPO_ROOT / "engine" / f"{module.replace('.', '/')}.py").read_text(encoding="utf-8")
         codes |= set(re.findall(r'"((?:batch|facts|registry|file|value)\.[a-z0-9_]+)"', text))
     assert "batch.unknown_column" in codes
     for code in codes:
@@ -481,7 +481,7 @@ def test_every_message_code_of_the_batch_modules_speaks_dutch_and_english():
 def test_scenarios_from_arrays_for_a_monte_carlo_run():
     import numpy as np
 
-    from convenant.scenarios import from_arrays
+    from convenant.batch.scenarios import from_arrays
 
     rng = random.Random(31)
     scenarios = [random_scenario(rng, "") for _ in range(50)]

@@ -23,16 +23,16 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from convenant import report
-from convenant.batch import META, Batch
-from convenant.checking import load_rule_file
-from convenant.diagnostics import ConvenantError
-from convenant.evaluate import evaluate
-from convenant.facts import FactHeader, check_facts
-from convenant.loading import parse_document
-from convenant.model import RuleFile
-from convenant.scenarios import Reader
-from convenant.spreadsheets import Table
+from convenant.batch.batch import META, Batch
+from convenant.batch.scenarios import Reader
+from convenant.check.checking import load_rule_file
+from convenant.check.facts import FactHeader, check_facts
+from convenant.core.diagnostics import ConvenantError
+from convenant.evaluation.evaluate import evaluate
+from convenant.explain import report
+from convenant.language.model import RuleFile
+from convenant.source.loading import parse_document
+from convenant.source.spreadsheets import Table
 from tests.conftest import assen_text, check_text, facts_text, replace_once
 from tests.paths import REPO_ROOT
 

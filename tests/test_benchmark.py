@@ -41,7 +41,7 @@ def test_the_benchmark_writes_its_table(tmp_path):
 def test_evaluate_imports_no_numpy_sympy_or_spreadsheets():
     probe = (
         "import sys\n"
-        "from convenant.cli import main\n"
+        "from convenant.cli.cli import main\n"
         f"sys.argv = ['convenant', 'evaluate', {str(ASSEN_FACTS)!r}]\n"
         "try:\n"
         "    main()\n"

@@ -13,9 +13,10 @@ from typing import Any
 
 import pytest
 
-from convenant import explain, letters, report
-from convenant.citation import Citation
-from convenant.evaluate import Evaluation
+from convenant.core.citation import Citation
+from convenant.evaluation.evaluate import Evaluation
+from convenant.explain import explain, report
+from convenant.letters import letters
 from tests.conftest import RULES, assen_text, check_text, evaluate_assen, line_of, problems_of, replace_once
 from tests.examples_support import evaluated
 from tests.paths import REPO_ROOT

@@ -150,7 +150,7 @@ def test_a_missing_fact_file(run):
 
 def test_the_console_script_evaluates_without_importing_sympy():
     code = (
-        "import sys; from convenant.cli import cli\n"
+        "import sys; from convenant.cli.cli import cli\n"
         "try:\n    cli(['evaluate', sys.argv[1]], prog_name='convenant')\n"
         "except SystemExit as e:\n    assert e.code in (0, None), e.code\n"
         "assert 'sympy' not in sys.modules, 'sympy imported'\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from convenant.loading import load_document
+from convenant.source.loading import load_document
 from tests.conftest import ASSEN_CODES, assen_rules
 from tests.paths import REPO_ROOT
 

@@ -58,10 +58,10 @@ def _interrupt(*_: Any, **__: Any) -> None:
 
 
 INTERRUPTS = {
-    "evaluate": (("evaluate", corpus.ASSEN_FACTS), "convenant.session.evaluate"),
+    "evaluate": (("evaluate", corpus.ASSEN_FACTS), "convenant.workflow.session.evaluate"),
     "letters-while-composing": (
         ("letters", corpus.ASSEN_FACTS, "--out", "brieven"),
-        "convenant.letters.make_letters",
+        "convenant.letters.letters.make_letters",
     ),
     "letters-while-writing": (
         ("letters", corpus.ASSEN_FACTS, "--out", "brieven", "--format", "md"),
@@ -69,24 +69,24 @@ INTERRUPTS = {
     ),
     "letters-while-moving": (
         ("letters", corpus.ASSEN_FACTS, "--out", "brieven", "--format", "md"),
-        "convenant.letters.os.rename",
+        "convenant.letters.letters.os.rename",
     ),
     "batch-csv-while-writing": (
         ("batch", corpus.ASSEN, corpus.ASSEN_SCENARIOS, "--out", "uit.csv"),
-        "convenant.spreadsheets.AtomicWriter.write",
+        "convenant.source.spreadsheets.AtomicWriter.write",
     ),
     "batch-xlsx-while-writing": (
         ("batch", corpus.ASSEN, corpus.ASSEN_SCENARIOS, "--out", "uit.xlsx"),
-        "convenant.spreadsheets.AtomicWriter.write",
+        "convenant.source.spreadsheets.AtomicWriter.write",
     ),
     "new-version-while-writing": (
         ("new-version", corpus.ASSEN, "--version", "1.7", "--valid-from", "2025-07-01"),
-        "convenant.newversion.os.replace",
+        "convenant.workflow.newversion.os.replace",
     ),
-    # interrupted while the complete results file is put in place (convenant.output.place)
+    # interrupted while the complete results file is put in place (convenant.core.output.place)
     "batch-while-moving": (
         ("batch", corpus.GRONINGEN, corpus.GRONINGEN_SCENARIOS, "--out", "uit.csv"),
-        "convenant.output.os.link",
+        "convenant.core.output.os.link",
     ),
 }
 

@@ -14,14 +14,16 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from convenant import explain, explainers, expr, formula, templating, trace
-from convenant.checking import load_rule_file
-from convenant.diagnostics import ConvenantError
-from convenant.evaluate import evaluate
-from convenant.facts import check_facts, read_header
+from convenant.check.checking import load_rule_file
+from convenant.check.facts import check_facts, read_header
+from convenant.core.diagnostics import ConvenantError
+from convenant.core.units import Kind
+from convenant.evaluation.evaluate import evaluate
+from convenant.explain import explain, explainers
+from convenant.language import expr, formula, trace
 from convenant.primitives import distribute
-from convenant.session import evaluate_file
-from convenant.units import Kind
+from convenant.render import templating
+from convenant.workflow.session import evaluate_file
 from tests.conftest import ASSEN_CODES, ASSEN_FACTS, assen_facts, assen_rules, evaluate_assen, write_facts
 from tests.explain_support import copy_rules
 from tests.paths import REPO_ROOT

@@ -12,9 +12,9 @@ from functools import cache
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from convenant.checking import load_rule_file
-from convenant.evaluate import evaluate
-from convenant.facts import Facts, FactValue
+from convenant.check.checking import load_rule_file
+from convenant.check.facts import Facts, FactValue
+from convenant.evaluation.evaluate import evaluate
 from tests.conftest import load_example, write_facts
 from tests.paths import REPO_ROOT
 
@@ -59,7 +59,7 @@ def test_the_2022_example_evaluates_with_eemsdelta_for_its_three_predecessors(ru
 
 
 def test_the_2022_key_budgetdelen_and_settlements_add_up():
-    from convenant.session import evaluate_file
+    from convenant.workflow.session import evaluate_file
 
     ev = evaluate_file(EXAMPLE_2022)
     assert sum(ev.node("verdeelsleutel").value.values()) == 1
@@ -78,7 +78,7 @@ def test_the_2023_example_sums_the_predecessors_into_eemsdelta(run):
         "Het feitenbestand noemt Appingedam (GM0003), Delfzijl (GM0010) en Loppersum (GM0024); hun "
         "feiten zijn opgeteld voor Eemsdelta (GM1979)."
     ) in data["mergers"]
-    from convenant.session import evaluate_file
+    from convenant.workflow.session import evaluate_file
 
     ev = evaluate_file(EXAMPLE_2023)
     # 612.400,00 + 2.944.150,55 + 511.880,10 = 4.068.430,65
@@ -92,7 +92,7 @@ def test_the_2023_example_sums_the_predecessors_into_eemsdelta(run):
 
 
 def test_the_2023_example_gives_the_same_result_with_eemsdelta_named(tmp_path):
-    from convenant.facts import check_facts, read_header
+    from convenant.check.facts import check_facts, read_header
 
     data = load_example("groningen-2023.yaml")
     parts = [data["municipalities"].pop(code) for code in ("GM0003", "GM0010", "GM0024")]
@@ -106,7 +106,7 @@ def test_the_2023_example_gives_the_same_result_with_eemsdelta_named(tmp_path):
     data["municipalities"]["GM1979"]["individuele_uitkering"] = "4068430.65"
     rules = groningen()
     named = evaluate(rules, check_facts(read_header(write_facts(tmp_path, data)), rules))
-    from convenant.session import evaluate_file
+    from convenant.workflow.session import evaluate_file
 
     parted = evaluate_file(EXAMPLE_2023)
     for rule in ("verdeelsleutel", "budgetdeel", "afrekening", "bijstelling"):
@@ -314,8 +314,8 @@ def test_buffer_payments_never_exceed_a_claim_or_the_buffer(
     st.dates(),
 )
 def test_pro_rata_adjustments_add_up_to_zero(old_weights, new_weights, budget_cents, day):
-    from convenant import money as m
-    from convenant.dates import days_in_year
+    from convenant.core import money as m
+    from convenant.core.dates import days_in_year
 
     old = [Fraction(w, sum(old_weights)) for w in old_weights]
     new = [Fraction(w, sum(new_weights)) for w in new_weights]

@@ -12,10 +12,10 @@ from fractions import Fraction
 
 import pytest
 
-from convenant.checking import load_rule_file
-from convenant.diagnostics import ConvenantError
-from convenant.evaluate import evaluate
-from convenant.facts import check_facts, read_header
+from convenant.check.checking import load_rule_file
+from convenant.check.facts import check_facts, read_header
+from convenant.core.diagnostics import ConvenantError
+from convenant.evaluation.evaluate import evaluate
 from tests.conftest import write_facts
 from tests.paths import REPO_ROOT
 
@@ -107,7 +107,7 @@ def test_under_geen_a_sheet_of_99_73_percent_is_refused_with_its_total(tmp_path)
         evaluate(rules, check_facts(read_header(write_facts(tmp_path, data)), rules))
     (problem,) = caught.value.problems
     assert problem.code == "evaluate.sheet_not_100"
-    from convenant import messages
+    from convenant.core import messages
 
     assert (
         messages.message(problem)[0]
@@ -237,7 +237,7 @@ def test_groningen_letter_of_31_january_2024(tmp_path):
 def test_the_groningen_example_rations_its_buffer(tmp_path):
     # examples/groningen-2022.yaml: claims = round(kosten − 105 % × Budgetdeel) for unavoidable costs;
     # together they exceed the 450.000,00 available, so the buffer is shared in proportion.
-    from convenant.session import evaluate_file
+    from convenant.workflow.session import evaluate_file
 
     ev = evaluate_file(REPO_ROOT / "examples" / "groningen-2022.yaml")
     claims, paid = ev.node("buffer_aanspraak").value, ev.node("buffer_betaling").value
@@ -245,7 +245,7 @@ def test_the_groningen_example_rations_its_buffer(tmp_path):
     for code, claim in claims.items():
         kosten = ev.values["kosten_taken"][code]
         eligible = kosten > Fraction("1.05") * deel[code] and ev.values["kosten_onvermijdbaar"][code]
-        from convenant.money import round_half_up
+        from convenant.core.money import round_half_up
 
         assert claim == (round_half_up(kosten - Fraction("1.05") * deel[code]) if eligible else 0)
         assert 0 <= paid[code] <= claim

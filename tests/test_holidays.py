@@ -1,4 +1,4 @@
-"""The holiday calendar of the Algemene termijnenwet (BWBR0002448), engine/dates.py.
+"""The holiday calendar of the Algemene termijnenwet (BWBR0002448), engine/core/dates.py.
 
 Art. 1 lid 1: a statutory term that ends on a Saturday, a Sunday or a generally recognised holiday
 runs on to the next day that is none of these. Art. 3 lid 1 names the holidays: Nieuwjaarsdag, the
@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from convenant import dates
+from convenant.core import dates
 
 # Easter Sunday as published (Gregorian computus), for the years the covenants run.
 EASTER = {

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from convenant.templating import sentence_dir
+from convenant.render.templating import sentence_dir
 from tests.conftest import ASSEN, ASSEN_FACTS, REPO_ROOT
 from tests.explain_support import copy_rules
 
@@ -220,7 +220,7 @@ def test_a_version_with_odd_characters_is_a_usage_error(run, tmp_path, version):
 
 
 def test_a_rule_file_version_must_match_the_schema_pattern():
-    from convenant.newversion import VERSION
+    from convenant.workflow.newversion import VERSION
 
     schema = json.loads((REPO_ROOT / "schemas" / "rule-file.schema.json").read_text(encoding="utf-8"))
     assert VERSION.pattern in json.dumps(schema)
@@ -242,7 +242,7 @@ def test_the_limits_are_documented():
     developers = (REPO_ROOT / "docs" / "developers.md").read_text(encoding="utf-8")
     assert "10.000 tekens" in analysts and "2 MB" in analysts
     assert "range()" in legal and "1.000.000" in legal
-    assert "MAX_ITERATIONS" in developers and "engine/reading.py" in developers
+    assert "MAX_ITERATIONS" in developers and "engine/core/reading.py" in developers
 
 
 @pytest.mark.parametrize("option", ["--valid-from", "--version-date"])

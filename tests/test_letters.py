@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from convenant.cli import cli
-from convenant.letters import MANIFEST
-from convenant.loading import load_document
+from convenant.cli.cli import cli
+from convenant.letters.letters import MANIFEST
+from convenant.source.loading import load_document
 from tests.conftest import ASSEN_CODES, ASSEN_FACTS, assen_facts, write_facts
 from tests.explain_support import amounts, copy_rules, dates_in, edit_template, letter_text
 from tests.paths import REPO_ROOT

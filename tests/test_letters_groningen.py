@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from convenant.checking import load_rule_file
-from convenant.cli import cli
-from convenant.loading import load_document
+from convenant.check.checking import load_rule_file
+from convenant.cli.cli import cli
+from convenant.source.loading import load_document
 from tests.explain_support import amounts, dates_in, letter_text
 from tests.paths import REPO_ROOT
 from tests.test_groningen import MEMBERS

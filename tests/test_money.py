@@ -1,4 +1,4 @@
-"""Rounding and distribution (engine/money.py and its batch twin engine/vectors.py), pinned so that
+"""Rounding and distribution (engine/core/money.py and its batch twin engine/core/vectors.py), pinned so that
 changing a rounding mode or a tie-break makes a test fail.
 
 DOMAIN.md: one amount is rounded to cents half away from zero; an amount over a key is distributed by
@@ -14,8 +14,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from convenant import money, vectors
-from convenant.vectors import Rat, Terms
+from convenant.core import money, vectors
+from convenant.core.vectors import Rat, Terms
 from tests.conftest import ASSEN_CODES, assen_rules, evaluate_assen
 from tests.test_vectors import rat, values
 

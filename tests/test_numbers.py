@@ -15,9 +15,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from convenant.diagnostics import ConvenantError
-from convenant.loading import parse_document
-from convenant.units import Kind, ValueProblem, parse_value
+from convenant.core.diagnostics import ConvenantError
+from convenant.core.units import Kind, ValueProblem, parse_value
+from convenant.source.loading import parse_document
 from tests.conftest import ASSEN, ASSEN_FACTS, REPO_ROOT, assen_text, line_of, problems_of, replace_once
 
 GRONINGEN_FACTS = REPO_ROOT / "examples" / "groningen-2022.yaml"
@@ -343,8 +343,8 @@ def test_deleting_a_merged_party_is_refused(run, tmp_path):
 def test_a_municipality_that_grew_during_the_period_needs_its_predecessors():
     from datetime import date
 
-    from convenant.municipalities import load_table
-    from convenant.parties import incomplete_mergers
+    from convenant.check.municipalities import load_table
+    from convenant.language.parties import incomplete_mergers
 
     table = load_table(REPO_ROOT / "rules" / "municipalities.yaml")
     groningen = {"GM0014"}
@@ -395,7 +395,7 @@ def test_a_rule_file_and_a_fact_file_with_a_bom_are_valid(run, tmp_path):
 
 
 def test_a_second_version_with_a_bom_is_seen_by_the_overlap_check(run, tmp_path):
-    from convenant.registry import versions
+    from convenant.check.registry import versions
 
     rules = _rules_copy(tmp_path)
     _with_bom(rules / "assen" / "2024-v1.6.yaml", rules / "assen" / "2024-v1.6-kopie.yaml")
@@ -468,8 +468,8 @@ def test_a_thousands_point_in_a_yaml_file_is_never_accepted(text):
 
 def _batch_column(cells: list[str], column: str = "reserve_mo_begin") -> tuple[list[int], dict]:
     """The cents the batch reader takes from `cells` in one column (one scenario per cell)."""
-    from convenant.scenarios import Reader
-    from convenant.spreadsheets import Table
+    from convenant.batch.scenarios import Reader
+    from convenant.source.spreadsheets import Table
     from tests.conftest import assen_rules
 
     with ASSEN_SCENARIOS.open(encoding="utf-8", newline="") as handle:
@@ -506,9 +506,9 @@ def test_a_thousands_point_in_a_csv_cell_is_never_accepted(cells):
 def test_every_amount_an_excel_number_cell_holds_is_read_as_meant(tmp_path_factory, cents):
     import openpyxl
 
-    from convenant.checking import parse_fact_value
-    from convenant.scenarios import _meaning, typed
-    from convenant.spreadsheets import read_table
+    from convenant.batch.scenarios import _meaning, typed
+    from convenant.check.checking import parse_fact_value
+    from convenant.source.spreadsheets import read_table
     from tests.conftest import assen_rules
 
     path = tmp_path_factory.mktemp("xlsx") / "s.xlsx"

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from convenant.letters import MANIFEST
-from convenant.paths import display_path
+from convenant.core.paths import display_path
+from convenant.letters.letters import MANIFEST
 from tests.conftest import ASSEN, ASSEN_FACTS
 from tests.paths import REPO_ROOT
 

@@ -22,12 +22,15 @@ from typing import Any
 
 import pytest
 
-from convenant import explain, primitives, trace
-from convenant.checking import _Checker, table_for
-from convenant.evaluate import evaluate
-from convenant.facts import check_facts, read_header
-from convenant.loading import parse_document
-from convenant.model import Rule
+from convenant import primitives
+from convenant.check.checking import _Checker, table_for
+from convenant.check.facts import check_facts, read_header
+from convenant.core.units import Kind
+from convenant.core.wording import WORDS
+from convenant.evaluation.evaluate import evaluate
+from convenant.explain import explain
+from convenant.language import trace
+from convenant.language.model import Rule
 from convenant.primitives.base import (
     CheckContext,
     EvalContext,
@@ -37,22 +40,21 @@ from convenant.primitives.base import (
     ProofContext,
     Written,
 )
-from convenant.units import Kind
-from convenant.wording import WORDS
+from convenant.source.loading import parse_document
 from tests.conftest import ASSEN, ASSEN_FACTS, assen_text
 from tests.paths import REPO_ROOT
 
 ENGINE = REPO_ROOT / "engine"
 PRIMITIVES_DIR = ENGINE / "primitives"
 DRIVERS = {
-    "convenant.checking",
-    "convenant.evaluate",
-    "convenant.explain",
-    "convenant.explainers",
+    "convenant.check.checking",
+    "convenant.evaluation.evaluate",
+    "convenant.explain.explain",
+    "convenant.explain.explainers",
     "convenant.verify",
-    "convenant.vectorise",
-    "convenant.batch",
-    "convenant.cli",
+    "convenant.batch.vectorise",
+    "convenant.batch.batch",
+    "convenant.cli.cli",
 }
 
 
@@ -100,7 +102,7 @@ def test_every_registered_primitive_has_every_part(name):
         assert callable(part)
     assert isinstance(p.obligations, tuple) and all(callable(o) for o in p.obligations)
     assert p.vectorise is None or callable(p.vectorise)
-    assert (ENGINE / "templates" / "primitives" / f"{p.template}.j2").is_file()
+    assert (ENGINE / "render" / "templates" / "primitives" / f"{p.template}.j2").is_file()
     source = ast.parse((PRIMITIVES_DIR / f"{name}.py").read_text(encoding="utf-8"))
     for lang, words in WORDS.items():
         missing = _words_read(source) - set(words)
@@ -138,7 +140,7 @@ def test_a_primitive_imports_no_driver(path):
     top = {n.module for n in tree.body if isinstance(n, ast.ImportFrom)}
     top |= {a.name for n in tree.body if isinstance(n, ast.Import) for a in n.names}
     heavy = {m for m in top if m and m.split(".")[0] in ("sympy", "numpy")}
-    heavy |= {m for m in top if m and m.startswith(("convenant.proof", "convenant.vectors"))}
+    heavy |= {m for m in top if m and m.startswith(("convenant.proof", "convenant.core.vectors"))}
     assert not heavy, f"{path.name} imports {sorted(heavy)} when it is loaded"
 
 
@@ -265,7 +267,7 @@ def test_a_primitive_in_one_file_is_checked_evaluated_explained_and_proven(twice
 
 
 def test_a_primitive_refused_by_its_check_is_reported_by_the_checker(twice):
-    from convenant.diagnostics import ConvenantError
+    from convenant.core.diagnostics import ConvenantError
 
     text = _with_twice(assen_text()).replace("twice: macrobudget_bw", "twice: geen_naam")
     with pytest.raises(ConvenantError) as caught:
@@ -282,7 +284,13 @@ def test_registering_a_name_twice_is_refused(twice):
 def test_no_word_of_the_groningen_sheet_in_the_generic_drivers():
     """The sheet's scaling options and the spreadsheet's set name belong to the sheet primitive and
     the rule file, not to the drivers."""
-    for name in ("checking.py", "evaluate.py", "explain.py", "explainers.py", "vectorise.py"):
+    for name in (
+        "check/checking.py",
+        "evaluation/evaluate.py",
+        "explain/explain.py",
+        "explain/explainers.py",
+        "batch/vectorise.py",
+    ):
         source = (ENGINE / name).read_text(encoding="utf-8")
         for word in ('"schalen"', '"geen"', '"row"', "SCALING_OPTIONS"):
             assert word not in source, f"{name}: {word}"

@@ -15,7 +15,7 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from convenant import money
+from convenant.core import money
 from tests.conftest import ASSEN_CODES, assen_rules, evaluate_assen
 
 N = len(ASSEN_CODES)

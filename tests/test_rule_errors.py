@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from convenant import messages
+from convenant.core import messages
 from tests.conftest import assen_text, check_text, line_of, problems_of, replace_once
 
 NAME = "rules/test/broken.yaml"

@@ -6,9 +6,9 @@ from fractions import Fraction
 
 import pytest
 
-from convenant.checking import table_for
-from convenant.diagnostics import ConvenantError
-from convenant.tables import EXACT, OFF, ROUNDING, findings, load_table
+from convenant.check.checking import table_for
+from convenant.check.tables import EXACT, OFF, ROUNDING, findings, load_table
+from convenant.core.diagnostics import ConvenantError
 from tests.paths import REPO_ROOT
 
 BIJLAGE = REPO_ROOT / "rules" / "groningen" / "2021-bijlage-1.yaml"
@@ -109,7 +109,7 @@ def test_a_correction_that_does_not_match_the_data_is_refused(tmp_path):
         load_table(path.resolve(), table_for(BIJLAGE))
     (problem,) = caught.value.problems
     assert problem.code == "table.correction_mismatch"
-    from convenant import messages
+    from convenant.core import messages
 
     assert messages.message(problem)[0] == (
         "volgens de correctie staat bij Groningen, mo_opvang ‘8,67%’, maar de tabel bevat ‘8,57%’"

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import shutil
 
-from convenant.sample import sample_evaluation
-from convenant.template_check import check_templates
-from convenant.templating import sentence_dir
+from convenant.letters.sample import sample_evaluation
+from convenant.letters.template_check import check_templates
+from convenant.render.templating import sentence_dir
 from tests.conftest import ASSEN_CODES, ASSEN_FACTS, assen_rules
 from tests.explain_support import copy_rules, edit_template
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from convenant.checking import load_rule_file
-from convenant.evaluate import evaluate
-from convenant.facts import check_facts, read_header
+from convenant.check.checking import load_rule_file
+from convenant.check.facts import check_facts, read_header
+from convenant.evaluation.evaluate import evaluate
 from tests.conftest import write_facts
 from tests.test_groningen_golden import PEKELA, TOY, VEENDAM
 

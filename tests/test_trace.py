@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from convenant import expr, money, trace
-from convenant.units import Kind
+from convenant.core import money
+from convenant.core.units import Kind
+from convenant.language import expr, trace
 from tests.examples_support import evaluated
 
 KINDS = {"x": Kind.MONEY, "y": Kind.MONEY, "a": Kind.BOOLEAN, "b": Kind.BOOLEAN}

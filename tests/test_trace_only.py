@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
-from convenant import evaluate, expr, sample
+from convenant.evaluation import evaluate
+from convenant.language import expr
+from convenant.letters import sample
 from tests.examples_support import EXAMPLES, evaluated, outputs
 
 

@@ -1,4 +1,4 @@
-"""Exact arithmetic on arrays (engine/vectors.py) and the compiled rules (engine/vectorise.py)
+"""Exact arithmetic on arrays (engine/core/vectors.py) and the compiled rules (engine/batch/vectorise.py)
 give what `fractions.Fraction` and the interpreter give, also past the range of int64."""
 
 from __future__ import annotations
@@ -10,13 +10,14 @@ import numpy as np
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from convenant import money, report, vectors
-from convenant.batch import Batch
-from convenant.diagnostics import ConvenantError
-from convenant.evaluate import evaluate
-from convenant.scenarios import Reader
-from convenant.spreadsheets import Table
-from convenant.vectors import Rat, Terms
+from convenant.batch.batch import Batch
+from convenant.batch.scenarios import Reader
+from convenant.core import money, vectors
+from convenant.core.diagnostics import ConvenantError
+from convenant.core.vectors import Rat, Terms
+from convenant.evaluation.evaluate import evaluate
+from convenant.explain import report
+from convenant.source.spreadsheets import Table
 from tests.conftest import ASSEN_CODES, assen_text, check_text, make_facts, replace_once
 
 # Numerators from small to far past 2⁶³: the int64 path and the exact object path.

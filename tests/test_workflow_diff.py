@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from convenant.diff import compare
-from convenant.diff_words import Speaker, ordered, to_text
+from convenant.workflow.diff import compare
+from convenant.workflow.diff_words import Speaker, ordered, to_text
 from tests.conftest import ASSEN, assen_facts, assen_rules, assen_text, check_text, replace_once, write_facts
 from tests.workflow import _default_rules_dir
 
@@ -296,6 +296,6 @@ def test_diff_facts_that_the_new_version_cannot_evaluate(run, tmp_path):
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_every_template_has_both_languages(lang):
-    from convenant.diff_words import TEMPLATES
+    from convenant.workflow.diff_words import TEMPLATES
 
     assert set(TEMPLATES[lang]) == set(TEMPLATES["nl"]) == set(TEMPLATES["en"])

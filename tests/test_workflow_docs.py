@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 import re
 
-from convenant.message_table import BEGIN, END, replace_section, table
-from convenant.messages import CATALOGUE
+from convenant.core.messages import CATALOGUE
+from convenant.workflow.message_table import BEGIN, END, replace_section, table
 from tests.paths import REPO_ROOT
 
 GUIDE = REPO_ROOT / "docs" / "legal-staff.md"

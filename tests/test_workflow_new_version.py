@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from convenant import newversion
-from convenant.checking import load_rule_file
-from convenant.diagnostics import ConvenantError
+from convenant.check.checking import load_rule_file
+from convenant.core.diagnostics import ConvenantError
+from convenant.workflow import newversion
 from tests.conftest import ASSEN, assen_text
 from tests.workflow import _default_rules_dir, assen_version, rules_copy
 

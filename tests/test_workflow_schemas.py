@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from convenant.paths import SCHEMAS_DIR
+from convenant.core.paths import SCHEMAS_DIR
 
 SCHEMAS = sorted(p.name for p in SCHEMAS_DIR.glob("*.schema.json"))
 DUTCH = set(

@@ -11,7 +11,7 @@ import typing
 
 import pytest
 
-from convenant import registry
+from convenant.check import registry
 from convenant.proof.results import PROVEN, REFUTED, Context
 from convenant.verify import verify
 from tests.conftest import ASSEN, assen_text, check_text, replace_once
@@ -39,7 +39,7 @@ def results_of(text: str) -> dict[tuple[str, str], typing.Any]:
 
 
 def messages_of(result) -> list[str]:
-    from convenant.messages import message
+    from convenant.core.messages import message
 
     return [message(p, "nl")[0] for p in result.problems]
 
@@ -186,8 +186,8 @@ def test_only_verify_imports_sympy():
             assert not re.search(r"^\s*(import|from)\s+sympy", path.read_text(), re.M), path
     code = (
         "import sys\n"
-        "import convenant.cli, convenant.diff, convenant.diff_words, convenant.effect, convenant.newversion, "
-        "convenant.versions\n"
+        "import convenant.cli.cli, convenant.workflow.diff, convenant.workflow.diff_words\n"
+        "import convenant.workflow.effect, convenant.workflow.newversion, convenant.workflow.versions\n"
         "assert 'sympy' not in sys.modules\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT)

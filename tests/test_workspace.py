@@ -7,7 +7,7 @@ import json
 import tomllib
 from pathlib import Path
 
-from convenant import paths
+from convenant.core import paths
 from tests.paths import REPO_ROOT
 
 
@@ -40,7 +40,7 @@ def test_the_wheel_declares_every_bundled_folder_and_the_proofs():
     for folder in code_packages:
         name = ".".join(("convenant", *folder.relative_to(REPO_ROOT / "engine").parts))
         assert name in declared, f"{folder} is not in the wheel"
-    assert config["project"]["scripts"]["convenant"] == "convenant.cli:main"
+    assert config["project"]["scripts"]["convenant"] == "convenant.cli.cli:main"
 
 
 def test_init_writes_a_workspace_that_validates(run, tmp_path):

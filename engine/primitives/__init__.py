@@ -17,7 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from convenant.model import Expression
+from convenant.core.units import Kind
+from convenant.language.model import Expression
 from convenant.primitives import (
     deadline,
     decision,
@@ -38,7 +39,6 @@ from convenant.primitives.ration import Ration
 from convenant.primitives.sheet import FixedCell, Sheet
 from convenant.primitives.threshold import Threshold, ThresholdTest
 from convenant.primitives.weighted_key import KeyComponent, WeightedKey
-from convenant.units import Kind
 
 # Every spec a rule can hold (`engine.model.Rule.spec`); a test keeps it equal to the registry's.
 Spec = (
@@ -67,7 +67,7 @@ class Primitive:
     check: Check
     evaluate: Evaluate
     explain: Explain
-    template: str  # its explanation's shared template: engine/templates/primitives/<template>.j2
+    template: str  # its explanation's shared template: engine/render/templates/primitives/<template>.j2
     obligations: tuple[Obligation, ...]  # what `verify` proves of it (empty: nothing to prove)
     vectorise: Vectorise | None = None  # its batch compilation (None: the interpreter runs it)
     key_obligation: str | None = None  # a key: the obligation a distribution over it relies on

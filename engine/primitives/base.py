@@ -24,15 +24,16 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Protocol
 
-from convenant import expr, money, trace
-from convenant.citation import Citation
-from convenant.diagnostics import ConvenantError, Location, Problem
-from convenant.model import Expression, Interpretation, Parameter, Rule, RuleFile, SetDecl
-from convenant.units import Kind
-from convenant.wording import exact_number
+from convenant.core import money
+from convenant.core.citation import Citation
+from convenant.core.diagnostics import ConvenantError, Location, Problem
+from convenant.core.units import Kind
+from convenant.core.wording import exact_number
+from convenant.language import expr, trace
+from convenant.language.model import Expression, Interpretation, Parameter, Rule, RuleFile, SetDecl
 
 if TYPE_CHECKING:
-    from convenant.facts import Facts
+    from convenant.check.facts import Facts
     from convenant.proof.results import Result
 
 FieldPath = tuple[str | int, ...]

@@ -7,12 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from convenant import dates
-from convenant.model import Rule
+from convenant.core import dates
+from convenant.core.units import Kind
+from convenant.core.wording import show
+from convenant.language.model import Rule
+from convenant.language.trace import DeadlineDetails, Shifted
 from convenant.primitives.base import CheckContext, EvalContext, ExplainScope, Node, Outcome, Written
-from convenant.trace import DeadlineDetails, Shifted
-from convenant.units import Kind
-from convenant.wording import show
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from convenant import expr, formula, trace
-from convenant.citation import Citation
-from convenant.model import Expression, Rule
+from convenant.core.citation import Citation
+from convenant.core.units import Kind
+from convenant.language import expr, formula, trace
+from convenant.language.model import Expression, Rule
+from convenant.language.trace import DecisionDetails
 from convenant.primitives.base import (
     BatchCompiler,
     CheckContext,
@@ -22,8 +24,6 @@ from convenant.primitives.base import (
     own,
     reads,
 )
-from convenant.trace import DecisionDetails
-from convenant.units import Kind
 
 if TYPE_CHECKING:
     from convenant.proof.results import Result

@@ -6,8 +6,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from convenant import money
-from convenant.model import MUNICIPALITY, Rule
+from convenant.core import money
+from convenant.core.units import Kind
+from convenant.core.wording import exact_number, show
+from convenant.language.model import MUNICIPALITY, Rule
+from convenant.language.trace import DistributeDetails
 from convenant.primitives.base import (
     CENT_DECIMALS,
     BatchCompiler,
@@ -23,13 +26,10 @@ from convenant.primitives.base import (
     distributed,
     remainder_text,
 )
-from convenant.trace import DistributeDetails
-from convenant.units import Kind
-from convenant.wording import exact_number, show
 
 if TYPE_CHECKING:
+    from convenant.core.vectors import Rat
     from convenant.proof.results import Result
-    from convenant.vectors import Rat
 
 
 @dataclass(frozen=True)
@@ -144,8 +144,8 @@ OBLIGATIONS = (exact_shares,)
 
 
 def vectorise(compiler: BatchCompiler, rule: Rule) -> Step:
-    from convenant import vectors
-    from convenant.vectors import Rat, Terms
+    from convenant.core import vectors
+    from convenant.core.vectors import Rat, Terms
 
     assert isinstance(rule.spec, Distribute)
     amount_name, key_name = rule.spec.amount, rule.spec.key

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from convenant import expr, formula, trace
-from convenant.model import Expression, Rule
+from convenant.language import expr, formula, trace
+from convenant.language.model import Expression, Rule
 from convenant.primitives.base import (
     BatchCompiler,
     CheckContext,

@@ -8,8 +8,11 @@ from datetime import date
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from convenant import dates
-from convenant.model import Rule
+from convenant.core import dates
+from convenant.core.units import Kind
+from convenant.core.wording import show
+from convenant.language.model import Rule
+from convenant.language.trace import ProRataDetails
 from convenant.primitives.base import (
     CheckContext,
     EvalContext,
@@ -19,9 +22,6 @@ from convenant.primitives.base import (
     ProofContext,
     Written,
 )
-from convenant.trace import ProRataDetails
-from convenant.units import Kind
-from convenant.wording import show
 
 if TYPE_CHECKING:
     from convenant.proof.results import Result

@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from convenant import money
-from convenant.model import MUNICIPALITY, Rule
+from convenant.core import money
+from convenant.core.units import Kind
+from convenant.core.wording import exact_number, show
+from convenant.language.model import MUNICIPALITY, Rule
+from convenant.language.trace import RationDetails
 from convenant.primitives.base import (
     CENT_DECIMALS,
     CheckContext,
@@ -20,9 +23,6 @@ from convenant.primitives.base import (
     Written,
     distributed,
 )
-from convenant.trace import RationDetails
-from convenant.units import Kind
-from convenant.wording import exact_number, show
 
 if TYPE_CHECKING:
     from convenant.proof.results import Result

@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from convenant.citation import Citation
-from convenant.model import Interpretation, Rule
+from convenant.core.citation import Citation
+from convenant.core.units import Kind
+from convenant.core.wording import show
+from convenant.language.model import Interpretation, Rule
+from convenant.language.trace import SheetDetails
 from convenant.primitives.base import (
     CheckContext,
     EvalContext,
@@ -25,9 +28,6 @@ from convenant.primitives.base import (
     ProofContext,
     Written,
 )
-from convenant.trace import SheetDetails
-from convenant.units import Kind
-from convenant.wording import show
 
 if TYPE_CHECKING:
     from convenant.proof.results import Result

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from convenant.citation import Citation
-from convenant.model import Rule
+from convenant.core.citation import Citation
+from convenant.core.units import Kind
+from convenant.core.wording import show
+from convenant.language.model import Rule
+from convenant.language.trace import Hit, SheetDetails, ThresholdDetails
 from convenant.primitives.base import CheckContext, EvalContext, ExplainScope, Node, Outcome, Written
-from convenant.trace import Hit, SheetDetails, ThresholdDetails
-from convenant.units import Kind
-from convenant.wording import show
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from convenant.citation import Citation
-from convenant.model import MUNICIPALITY, Rule
+from convenant.core.citation import Citation
+from convenant.core.units import Kind, display
+from convenant.core.wording import show
+from convenant.language.model import MUNICIPALITY, Rule
+from convenant.language.trace import Component, WeightedKeyDetails
 from convenant.primitives.base import (
     BatchCompiler,
     CheckContext,
@@ -20,13 +23,10 @@ from convenant.primitives.base import (
     Step,
     Written,
 )
-from convenant.trace import Component, WeightedKeyDetails
-from convenant.units import Kind, display
-from convenant.wording import show
 
 if TYPE_CHECKING:
+    from convenant.core.vectors import Terms
     from convenant.proof.results import Result
-    from convenant.vectors import Terms
 
 
 @dataclass(frozen=True)
@@ -159,8 +159,8 @@ def vectorise(compiler: BatchCompiler, rule: Rule) -> Step:
     """Σₖ wₖ·by_k[m] / Σ by_k, as `Terms`: term k is pₖ·num[m] / (qₖ·Σ num) for wₖ = pₖ/qₖ."""
     import numpy as np
 
-    from convenant import vectors
-    from convenant.vectors import Rat, Terms
+    from convenant.core import vectors
+    from convenant.core.vectors import Rat, Terms
 
     assert isinstance(rule.spec, WeightedKey)
     components = []

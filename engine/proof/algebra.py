@@ -26,7 +26,7 @@ from typing import Any
 
 from sympy import IndexedBase, Rational, Sum, Symbol, factor_terms, floor, frac, simplify, symbols, true
 
-from convenant import money
+from convenant.core import money
 
 _I, _N = symbols("i n", integer=True, positive=True)
 _R, _C, _N_ROWS, _N_COLUMNS = symbols("r c R K", integer=True, positive=True)

@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING, Any, cast
 from sympy import And, Not, Or, true
 from sympy.logic.boolalg import Boolean
 
-from convenant import expr, money
-from convenant.model import YEAR, Expression, Rule
+from convenant.core import money
+from convenant.core.units import Kind, display, percent_text
+from convenant.language import expr
+from convenant.language.model import YEAR, Expression, Rule
 from convenant.proof.logic import UNKNOWN, Solver, Translator, Witness
 from convenant.proof.results import PROVEN, REFUTED, UNDECIDED, Result, result
-from convenant.units import Kind, display, percent_text
 
 if TYPE_CHECKING:  # the primitives use this module; it only reads their types
     from convenant.primitives.base import ProofContext

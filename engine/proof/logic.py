@@ -30,9 +30,9 @@ from sympy.logic.boolalg import Boolean, BooleanFalse, BooleanTrue
 from sympy.logic.inference import satisfiable
 from sympy.solvers.simplex import InfeasibleLPError, UnboundedLPError, lpmax
 
-from convenant import expr
-from convenant.model import YEAR, RuleFile
-from convenant.units import Kind
+from convenant.core.units import Kind
+from convenant.language import expr
+from convenant.language.model import YEAR, RuleFile
 
 UNKNOWN = "unknown"
 SEARCH_LIMIT = 256

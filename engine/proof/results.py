@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from convenant import schemas
-from convenant.citation import Citation
-from convenant.diagnostics import Location, Problem
-from convenant.model import Rule, RuleFile
+from convenant.core.citation import Citation
+from convenant.core.diagnostics import Location, Problem
+from convenant.language.model import Rule, RuleFile
+from convenant.source import schemas
 
 PROVEN, REFUTED, UNDECIDED, NO_OBLIGATION = "bewezen", "weerlegd", "onbeslist", "geen_bewijsplicht"
 WARNINGS = ("verify.undecided", "verify.key_unproven")  # not proven, but not refuted either

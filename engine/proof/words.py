@@ -10,8 +10,9 @@ from typing import Any
 
 import sympy
 
-from convenant import messages, words
-from convenant.model import RuleFile
+from convenant import words
+from convenant.core import messages
+from convenant.language.model import RuleFile
 from convenant.proof.results import NO_OBLIGATION, PROVEN, REFUTED, UNDECIDED, Result
 
 # The sentences per obligation and the words around them: views of the one catalogue

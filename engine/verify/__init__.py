@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from convenant import primitives
-from convenant.model import Duty, Expression, Rule
+from convenant.language.model import Duty, Expression, Rule
 from convenant.proof import decisions
 from convenant.proof.results import NO_OBLIGATION, Context, Result, result
 
@@ -72,7 +72,7 @@ def verify(context: Context) -> list[Result]:
 
 def _as_rule(duty: Duty) -> Rule:
     """A duty's check seen as a yes/no rule, so the branch obligation applies to it unchanged."""
-    from convenant.units import Kind
+    from convenant.core.units import Kind
 
     assert duty.check is not None
     return Rule(

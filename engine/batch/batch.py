@@ -1,0 +1,422 @@
+"""`convenant batch`: one rule file, many scenarios; compiled once, evaluated exactly in chunks.
+
+For each chunk of scenarios (`engine.scenarios`) the compiled plan (`engine.vectorise`) computes
+every output rule at once for the scenarios that give every fact for the municipalities of their
+year as they are (`Batch.direct`). The others (a predecessor named instead of a merged
+municipality, an optional fact left empty, a year with other municipalities), the scenarios the
+plan marks, and every scenario when a rule could not be compiled, are checked as a fact file
+(`scenarios.facts_of`) and evaluated one by one by the interpreter (`engine.evaluate`), which
+gives the same values, unknowns or message as `convenant evaluate`. A scenario whose facts are
+wrong is reported with its row; the others go on.
+
+The output is a new file, or with `--overwrite` an earlier results file replaced; nothing else
+is ever overwritten (`check_output`). It has one row per scenario with the columns `rij`,
+`scenario`, `jaar`, `status` (ok / fout), `melding`, `waarschuwingen`, `onbekend`, then one
+column per rule (`resultaat_bw`) or per rule and member of its set
+(`aandeel_resultaat_bw.GM0106`, `budgetdeel.centraal`). Values are written as
+`convenant evaluate --format json` writes them: money "-1234.50", ratios as exact fractions
+"1234/5678", yes/no as true/false, outcomes by name. A result that is not yet known (it needs an
+optional fact the scenario leaves empty) is an empty cell, named in `onbekend` with what it
+waits for; never zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from convenant import words
+from convenant.batch.scenarios import (
+    Reader,
+    Scenarios,
+    columns_of,
+    facts_of,
+    scenario_sets,
+    year_sets,
+    years_covered,
+)
+from convenant.batch.vectorise import ARRAY_FACTS, Context, compile_rules, run
+from convenant.check.checking import load_rule_file
+from convenant.core import messages, vectors
+from convenant.core.diagnostics import ConvenantError, Problem
+from convenant.core.output import refuse_file_as_folder, refuse_rules_directory
+from convenant.core.paths import display_path
+from convenant.core.units import Kind
+from convenant.core.vectors import Rat, Terms
+from convenant.evaluation.evaluate import Evaluation, evaluate
+from convenant.language.model import CASE, YEAR, Rule, RuleFile
+from convenant.source.spreadsheets import AtomicWriter, read_table, starts_with
+
+CHUNK = 25_000
+PROGRESS_FROM = 20_000  # scenarios from which the command shows a progress bar by default
+WORDS = words.Languages("batch")
+META = ["rij", "scenario", "jaar", "status", "melding", "waarschuwingen", "onbekend"]
+OK, FAILED = "ok", "fout"
+
+
+@dataclass(frozen=True)
+class Output:
+    """A rule in the results: one column, or one per member of its set."""
+
+    rule: Rule
+    members: tuple[str, ...] | None
+
+    @property
+    def columns(self) -> list[str]:
+        if self.members is None:
+            return [self.rule.name]
+        return [f"{self.rule.name}.{m}" for m in self.members]
+
+
+class Batch:
+    """A rule file compiled once for the rules it should output."""
+
+    def __init__(self, rules: RuleFile, wanted: Sequence[str] | None = None) -> None:
+        self.rules = rules
+        self.members = {**scenario_sets(rules), CASE: []}
+        self.outputs = [self._output(name) for name in (wanted or self._default_outputs())]
+        self.plan = compile_rules(rules, [o.rule.name for o in self.outputs])
+        self.needed = {rule.name for rule, _, _ in self.plan.steps} | set(self.plan.unsupported)
+        self.read = {n for rule, _, _ in self.plan.steps for n in rule.inputs if n in rules.facts}
+        self.chosen = {k: v.chosen or "" for k, v in rules.interpretations.items() if v.switchable}
+        self.same_sets = {y for y in years_covered(rules) if self._same_sets(y)}
+
+    def _same_sets(self, year: int) -> bool:
+        try:
+            return {**year_sets(self.rules, year), CASE: []} == self.members
+        except ConvenantError:  # parties that merged with different roles: the interpreter says so
+            return False
+
+    def _default_outputs(self) -> list[str]:
+        return [
+            name
+            for name, rule in self.rules.rules.items()
+            if rule.section == "rules" and (rule.per is None or self.members.get(rule.per))
+        ]
+
+    def _output(self, name: str) -> Output:
+        rule = self.rules.rules.get(name)
+        if rule is None or rule.section != "rules" or (rule.per and rule.per not in self.members):
+            known = ", ".join(self._default_outputs())
+            raise ConvenantError([Problem("batch.unknown_rule", {"rule": name, "known": known})])
+        return Output(rule, tuple(self.members[rule.per]) if rule.per else None)
+
+    @property
+    def header(self) -> list[str]:
+        return META + [c for o in self.outputs for c in o.columns]
+
+    def evaluate(self, scenarios: Scenarios) -> Result:
+        """Evaluate a chunk: the compiled plan where it applies, the interpreter for the others."""
+        failed = {i: list(p) for i, p in scenarios.problems.items()}
+        bad = np.zeros(len(scenarios), dtype=bool)
+        bad[list(failed)] = True
+        direct = self.direct(scenarios) & ~bad
+        context = None
+        if direct.any():
+            context = run(
+                self.plan, Context(len(scenarios), self.members, self._inputs(scenarios), self.chosen)
+            )
+            direct &= ~context.flagged
+        exact: dict[int, Evaluation] = {}
+        for i in np.flatnonzero(~bad & ~direct).tolist():
+            try:
+                exact[i] = evaluate(self.rules, facts_of(self.rules, scenarios, i))
+            except ConvenantError as error:
+                failed[i] = list(error.problems)
+        return Result(self, scenarios, context, direct, exact, failed)
+
+    def direct(self, scenarios: Scenarios) -> np.ndarray:
+        """The scenarios the compiled plan can compute as they are: of a year with the sets of the
+        results, every fact given for every member (or an optional fact the plan does not read
+        given for none), and nothing given for another municipality (a predecessor: the fact-file
+        checker adds those up)."""
+        n = len(scenarios)
+        if not self.plan.complete:
+            return np.zeros(n, dtype=bool)
+        ok = np.isin(scenarios.years, list(self.same_sets))
+        expected = set()
+        for decl in self.rules.facts.values():
+            columns = columns_of(decl, self.members)
+            expected.update(columns)
+            if not all(c in scenarios.values for c in columns):
+                if decl.name in self.read:
+                    return np.zeros(n, dtype=bool)
+                continue
+            written = np.array([scenarios.written[c] for c in columns], dtype=bool).reshape(-1, n)
+            every = written.all(axis=0) | decl.has_default
+            if not decl.required and not decl.has_default and decl.name not in self.read:
+                every |= ~written.any(axis=0)  # an optional fact given for no member
+            ok &= every
+        for slot in scenarios.slots:
+            if slot.column not in expected:
+                ok &= ~scenarios.written[slot.column]
+        return ok
+
+    def _inputs(self, scenarios: Scenarios) -> dict[str, Any]:
+        """Every fact with an array form, shaped (n, 1) or (n, members)."""
+        n = len(scenarios)
+        values: dict[str, Any] = {YEAR: Rat.of(scenarios.years.reshape(-1, 1))}
+        for name, decl in self.rules.facts.items():
+            if decl.kind not in ARRAY_FACTS or decl.by is not None:
+                continue
+            columns = columns_of(decl, self.members)
+            if not all(c in scenarios.values for c in columns):
+                continue  # an optional fact that is not given: the plan does not read it
+            stacked = (
+                np.stack([scenarios.values[c] for c in columns], axis=1)
+                if columns
+                else np.zeros((n, 0), dtype=np.int64)
+            )
+            values[name] = _array_value(decl.kind, stacked)
+        return values
+
+
+def _array_value(kind: Kind, array: np.ndarray) -> Any:
+    if kind is Kind.MONEY:
+        return Rat.of(array, 100)
+    if kind is Kind.COUNT:
+        return Rat.of(array)
+    if kind is Kind.BOOLEAN:
+        return array
+    fractions = [Fraction(v) for v in array.ravel().tolist()]
+    num = vectors.integers([f.numerator for f in fractions]).reshape(array.shape)
+    den = vectors.integers([f.denominator for f in fractions]).reshape(array.shape)
+    return Rat.of(num, den)
+
+
+# --- results -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    """The outcome of one chunk: vectorised values, interpreted scenarios and failures."""
+
+    batch: Batch
+    scenarios: Scenarios
+    context: Context | None
+    vectorised: np.ndarray  # the scenarios whose values come from `context`
+    exact: dict[int, Evaluation]
+    failed: dict[int, list[Problem]]
+
+    def cents(self, rule: str) -> np.ndarray:
+        """A money rule's whole cents per scenario (and member); 0 for a failed scenario, None (in
+        an object array) where the value is not yet known or does not apply to the member."""
+        output = next(o for o in self.batch.outputs if o.rule.name == rule)
+        shape = (len(self.scenarios), len(output.columns))
+        out = np.zeros(shape, dtype=np.int64)
+        if self.context is not None:
+            out = np.where(self.vectorised.reshape(-1, 1), vectors.cents(self.context.values[rule]), 0)
+        for i, ev in self.exact.items():
+            cents: list[Any] = [
+                None if v is None else int(v * 100) for v in _per_column(output, ev.nodes[rule].value)
+            ]
+            if out.dtype != object and any(c is None or abs(c) > vectors.LIMIT for c in cents):
+                out = out.astype(object)
+            out[i] = cents
+        return out
+
+    def rows(self, lang: str = "nl") -> list[list[str]]:
+        columns = [c for o in self.batch.outputs for c in self._texts(o)]
+        warnings, unknown = self._warnings(), self._unknown(lang)
+        years = [str(y) if y else "" for y in self.scenarios.years.tolist()]
+        rows = []
+        for i, values in enumerate(zip(*columns, strict=True) if columns else [()] * len(years)):
+            meta = [str(self.scenarios.rows[i]), self.scenarios.names[i], years[i]]
+            problems = self.failed.get(i)
+            if problems:
+                rows.append([*meta, FAILED, describe(problems, lang), "", "", *values])
+            else:
+                rows.append([*meta, OK, "", warnings[i], unknown[i], *values])
+        return rows
+
+    def _texts(self, output: Output) -> list[list[str]]:
+        """Each column of an output rule as text, for every scenario ('' where it failed, is not yet
+        known, or does not apply: the centrumgemeente has no settlement of its own)."""
+        n, width = len(self.scenarios), len(output.columns)
+        texts = [[""] * n for _ in range(width)]
+        if self.context is not None and self.vectorised.any():
+            rows = np.flatnonzero(self.vectorised)
+            shown = vector_texts(output.rule.kind, self.context.values[output.rule.name], rows)
+            if len(rows) == n:
+                texts = shown
+            else:
+                for j in range(width):
+                    for i, text in zip(rows.tolist(), shown[j], strict=True):
+                        texts[j][i] = text
+        for i, ev in self.exact.items():
+            for j, value in enumerate(_per_column(output, ev.nodes[output.rule.name].value)):
+                texts[j][i] = cell_text(output.rule.kind, value)
+        return texts
+
+    def _unknown(self, lang: str) -> list[str]:
+        """Per scenario: the output rules that are not yet known, each with the facts it waits for."""
+        found = [""] * len(self.scenarios)
+        words = WORDS[lang]["unknown"]
+        for i, ev in self.exact.items():
+            found[i] = "; ".join(
+                words.format(rule=o.rule.name, names=", ".join(ev.waiting_for(o.rule.name)))
+                for o in self.batch.outputs
+                if ev.nodes[o.rule.name].value is None
+            )
+        return found
+
+    def _warnings(self) -> list[str]:
+        found: list[list[str]] = [[] for _ in range(len(self.scenarios))]
+        if self.context is not None:
+            for (name, _), holds in self.context.warnings.items():
+                rule = self.batch.rules.rules[name]
+                members = self.batch.members[rule.per] if rule.per else [None]
+                hit = holds & self.vectorised.reshape(-1, 1)
+                for i, j in zip(*np.nonzero(hit), strict=True):
+                    found[i].append(_warning_name(name, members[j]))
+        for i, ev in self.exact.items():
+            for name, node in ev.nodes.items():
+                if name in self.batch.needed:
+                    found[i] += [_warning_name(name, member) for member, _ in node.warnings]
+        return ["; ".join(dict.fromkeys(names)) for names in found]
+
+
+def _per_column(output: Output, value: Any) -> list[Any]:
+    """An interpreted value per column of an output; None where it is unknown or does not apply."""
+    if output.members is None:
+        return [value]
+    return [None if value is None else value.get(member) for member in output.members]
+
+
+def _warning_name(rule: str, member: str | None) -> str:
+    return f"{rule}.{member}" if member else rule
+
+
+def describe(problems: Iterable[Problem], lang: str) -> str:
+    """A scenario's problems on one line: field, what is wrong (in the reader's language)."""
+    parts = []
+    for problem in problems:
+        what, _ = messages.message(problem, lang)
+        parts.append(f"{problem.field}: {what}" if problem.field else what)
+    return "; ".join(parts)
+
+
+def cell_text(kind: Kind, value: Any) -> str:
+    """One value as `convenant evaluate --format json` writes it, as text for a cell."""
+    from convenant.explain.report import json_value
+
+    shown = json_value(kind, value)
+    if shown is None:
+        return ""
+    if isinstance(shown, bool):
+        return "true" if shown else "false"
+    if isinstance(shown, dict):
+        return f"{shown['from']}/{shown['until']}"
+    return str(shown)
+
+
+def vector_texts(kind: Kind, value: Any, rows: np.ndarray) -> list[list[str]]:
+    """The texts of a vectorised value for the given scenarios, column by column."""
+    if kind is Kind.MONEY:  # as money.plain writes them; inline, as this is the hot loop of the output
+        cents = vectors.cents(value)[rows]
+        return [
+            [f"{'-' if c < 0 else ''}{abs(c) // 100}.{abs(c) % 100:02d}" for c in cents[:, j].tolist()]
+            for j in range(cents.shape[1])
+        ]
+    if kind is Kind.COUNT:
+        whole = vectors.whole(value)[rows]
+        return [[str(c) for c in whole[:, j].tolist()] for j in range(whole.shape[1])]
+    if kind in (Kind.RATIO, Kind.PERCENTAGE):
+        rat = value.as_rat() if isinstance(value, Terms) else value
+        num, den = vectors.reduced(rat)
+        num, den = num[rows], den[rows]
+        return [
+            [
+                f"{a}/{b}" if b != 1 else str(a)
+                for a, b in zip(num[:, j].tolist(), den[:, j].tolist(), strict=True)
+            ]
+            for j in range(num.shape[1])
+        ]
+    array = np.asarray(value)[rows]
+    if kind is Kind.BOOLEAN:
+        return [["true" if v else "false" for v in array[:, j].tolist()] for j in range(array.shape[1])]
+    return [[str(v) for v in array[:, j].tolist()] for j in range(array.shape[1])]
+
+
+# --- the command ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Summary:
+    """What a batch run did: how many scenarios, and each failed one (row, name, message)."""
+
+    output: str
+    total: int = 0
+    failures: list[tuple[int, str, str]] = field(default_factory=list)
+
+
+def check_output(out_path: Path, scenarios_path: Path, overwrite: bool) -> bool:
+    """Where the results may go; True when an earlier results file is to be replaced.
+
+    The rule: batch writes a new file, or with `--overwrite` replaces a file it wrote before,
+    recognised by its header (`rij,scenario,jaar,status,…`). It refuses any other existing file
+    (even with `--overwrite`), a folder, a folder that does not exist, the scenario file itself
+    and a place in the rules directory: a budget spreadsheet beside the scenarios is never lost.
+    """
+    refuse_rules_directory(out_path)
+    refuse_file_as_folder(out_path)
+    shown = display_path(out_path)
+    if out_path.is_dir():
+        example = display_path(out_path / "uitkomsten.csv")
+        raise ConvenantError([Problem("batch.out_is_folder", {"path": shown, "example": example})])
+    if not out_path.parent.is_dir():
+        raise ConvenantError([Problem("output.no_folder", {"path": display_path(out_path.parent)})])
+    exists = out_path.exists() or out_path.is_symlink()
+    if out_path.resolve() == scenarios_path.resolve() or (
+        exists and scenarios_path.exists() and out_path.samefile(scenarios_path)
+    ):
+        raise ConvenantError([Problem("batch.same_file", {"path": shown})])
+    if not exists:
+        return False
+    if not overwrite:
+        raise ConvenantError([Problem("batch.out_exists", {"path": shown})])
+    if out_path.is_symlink() or not out_path.is_file() or not starts_with(out_path, META):
+        raise ConvenantError(
+            [Problem("batch.out_not_results", {"path": shown, "header": ",".join(META[:4]) + ",…"})]
+        )
+    return True
+
+
+def run_file(
+    rules_path: Path,
+    scenarios_path: Path,
+    out_path: Path,
+    *,
+    year: int | None = None,
+    sheet: str | None = None,
+    wanted: Sequence[str] | None = None,
+    lang: str = "nl",
+    started: Callable[[int | None], None] = lambda count: None,
+    progress: Callable[[int], None] = lambda done: None,
+    overwrite: bool = False,
+) -> Summary:
+    """Evaluate every scenario of a file and write the results atomically (see `check_output`)."""
+    replace = check_output(out_path, scenarios_path, overwrite)
+    rules = load_rule_file(rules_path)
+    reader = Reader(read_table(scenarios_path, sheet), rules, year)
+    batch = Batch(rules, wanted)
+    summary = Summary(display_path(out_path))
+    started(reader.count)
+    with AtomicWriter(out_path, batch.header, replace) as writer:
+        for chunk in reader.chunks(CHUNK):
+            result = batch.evaluate(chunk)
+            writer.write(result.rows(lang))
+            summary.total += len(chunk)
+            summary.failures += [
+                (chunk.rows[i], chunk.names[i], describe(problems, lang))
+                for i, problems in sorted(result.failed.items())
+            ]
+            progress(len(chunk))
+        if summary.total == 0:
+            raise ConvenantError([Problem("batch.empty", {"path": reader.table.path})])
+    return summary

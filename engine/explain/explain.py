@@ -1,0 +1,435 @@
+"""Trace → explanation. For each result (per member where the rule is per set): the value, the
+sentence legal staff wrote for the rule, the covenant's own text, the citation, every input with
+where it came from (a line of the fact file, a default, a parameter with its citation, another
+rule), the arithmetic with exact intermediate values (per primitive: `engine.explainers`), the
+rounding and why, the interpretations relied on, the deadline and the article that sets it.
+
+`explain` builds the model (sentences rendered in the output format); `render` lays it out with
+the shared template `engine/render/templates/explanation.j2`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+from markupsafe import Markup
+
+from convenant import __version__
+from convenant.core import money
+from convenant.core.citation import Citation
+from convenant.core.diagnostics import ConvenantError, Problem
+from convenant.core.units import Kind
+from convenant.core.wording import WORDS, show
+from convenant.evaluation.evaluate import BUILTIN, DEADLINE, FACT, PARAMETER, Evaluation, InputUse, TraceNode
+from convenant.explain import report
+from convenant.explain.explainers import UNKNOWN, Scope, explainer_for
+from convenant.language.model import CASE, MUNICIPALITY, Rule, RuleFile
+from convenant.render import templating
+
+_SPACES = re.compile(r"[ \t\r\n]+")  # not the no-break space between € and an amount
+SETS_IN_WORDS = {"municipality": "gemeente", "case": "casus"}  # a member of a built-in set in a sentence
+_FIRST_WORD = re.compile(r"\w+")
+
+
+def member_word(rules: RuleFile, per: str) -> str:
+    """The name a rule's member goes by in its sentence: `gemeente` or `casus` for a built-in set;
+    for a set the rule file declares, the first word of its label in lower case (Groningen's
+    "Rij van het spreadsheet …": `rij`)."""
+    declared = rules.sets.get(per)
+    found = _FIRST_WORD.match(declared.label) if declared is not None else None
+    return found[0].lower() if found else SETS_IN_WORDS.get(per, per)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A value as a sentence template sees it: it prints in Dutch and knows its sign."""
+
+    text: str
+    absoluut: str
+    positief: bool
+    negatief: bool
+    nihil: bool
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class InputRow:
+    name: str
+    label: str
+    value: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Quote:
+    citation: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Reading:
+    """An interpretation as the explanation cites it: id, article, question, chosen reading."""
+
+    id: str
+    citation: str
+    question: str
+    chosen: str | None  # the chosen option of a switchable interpretation
+    reading: str
+    others: tuple[tuple[str, str], ...]  # (option id or "", text) of the readings not chosen
+
+
+@dataclass(frozen=True)
+class DeadlineInfo:
+    name: str
+    label: str
+    when: str | None
+    citation: str
+    who: str | None
+    quotes: tuple[Quote, ...]
+
+
+@dataclass
+class Section:
+    rule: Rule
+    member: str | None
+    who: str | None
+    value: str
+    citation: str
+    sentence: str
+    quotes: list[Quote]
+    inputs: list[InputRow]
+    primitive: str
+    work: dict[str, Any]
+    rounding: list[str]
+    readings: list[Reading]
+    deadline: DeadlineInfo | None
+    warnings: list[str]
+    direction: str | None = None  # receives | pays | nothing (report.direction), for a settlement
+
+
+@dataclass
+class Explanation:
+    ev: Evaluation
+    lang: str
+    member: str | None
+    member_name: str | None
+    evaluation_date: date | None
+    templates_sha256: str | None
+    sections: list[Section] = field(default_factory=list)
+
+    @property
+    def readings(self) -> list[Reading]:
+        """Every interpretation used, in order of first use."""
+        seen: dict[str, Reading] = {}
+        for section in self.sections:
+            for reading in section.readings:
+                seen.setdefault(reading.id, reading)
+        return list(seen.values())
+
+    @property
+    def engine_version(self) -> str:
+        return __version__
+
+    @property
+    def evaluation_date_text(self) -> str | None:
+        return show(Kind.DATE, self.evaluation_date, self.lang) if self.evaluation_date else None
+
+
+def shown(kind: Kind, value: Any, lang: str) -> Shown:
+    numeric = isinstance(value, int | Fraction) and not isinstance(value, bool)
+    magnitude = abs(value) if numeric else value
+    return Shown(
+        show(kind, value, lang),
+        show(kind, magnitude, lang),
+        numeric and value > 0,
+        numeric and value < 0,
+        numeric and value == 0,
+    )
+
+
+def member_of(ev: Evaluation, wanted: str) -> str:
+    """A municipality of the year given by CBS code or name, or by a party that merged into it."""
+    from convenant.language.parties import existing_on
+
+    day = date(ev.facts.year, 1, 1)
+    table = ev.rules.municipalities
+    found = table.by_code(wanted) or next(
+        (m for m in table.municipalities if m.name.lower() == wanted.lower()), None
+    )
+    member = existing_on(table, found.code, day) if found else None
+    if member is not None and ev.parties.member(member) is not None:
+        return member
+    parties = ", ".join(f"{p.code} ({p.name})" for p in ev.parties.members)
+    raise ConvenantError([Problem("explain.unknown_municipality", {"given": wanted, "parties": parties})])
+
+
+def deadlines_of(rule: Rule) -> list[str]:
+    """The deadlines a settlement names (one, or one per direction)."""
+    if rule.settlement is None:
+        return []
+    return list(dict.fromkeys(d for d in (rule.settlement.pays_by, rule.settlement.receives_by) if d))
+
+
+def selection(ev: Evaluation, member: str | None, scalars: bool = False) -> list[tuple[str, str | None]]:
+    """The (rule, member) pairs to explain: everything, or what one municipality's results rest on
+    (with `scalars`, also every result that is not per set: what the centrumgemeente keeps)."""
+    rules = ev.rules.rules
+    scope = Scope(ev, "nl")
+
+    def applies(name: str, m: str | None) -> bool:  # a member a role-restricted rule skips is left out
+        value = ev.nodes[name].value
+        return m is None or value is None or m in value
+
+    if member is None:
+        return [
+            (n, m)
+            for n, r in rules.items()
+            for m in (ev.members[r.per] if r.per else [None])
+            if applies(n, m)
+        ]
+    wanted: set[str] = set()
+    todo = [
+        n
+        for n, r in rules.items()
+        if (scope.includes(r.per, MUNICIPALITY) and applies(n, member)) or (scalars and r.per is None)
+    ]
+    while todo:
+        name = todo.pop()
+        if name in wanted or name not in rules:
+            continue
+        wanted.add(name)
+        todo += [*rules[name].inputs, *deadlines_of(rules[name])]
+    pairs: list[tuple[str, str | None]] = []
+    for name, rule in rules.items():
+        if name in wanted:
+            mine = scope.includes(rule.per, MUNICIPALITY)
+            members = [member] if mine else ev.members[rule.per] if rule.per else [None]
+            pairs += [(name, m) for m in members if applies(name, m)]
+    return pairs
+
+
+class _Builder:
+    def __init__(self, ev: Evaluation, fmt: str, lang: str) -> None:
+        self.ev, self.fmt, self.lang = ev, fmt, lang
+        self.scope = Scope(ev, lang)
+        self.words = WORDS[lang]
+        folder = templating.sentence_dir(ev.rules.path)
+        self.sentences = folder if folder.is_dir() else None
+
+    def quote(self, citation: Citation) -> Quote | None:
+        article = self.ev.rules.articles.get(citation.key)
+        text = article.text or article.title if article else None
+        return Quote(citation.formal(self.lang), " ".join(text.split())) if text else None
+
+    def reading(self, ident: str) -> Reading:
+        i = self.ev.rules.interpretations[ident]
+        if i.switchable:
+            others = tuple((k, " ".join(v.split())) for k, v in i.options.items() if k != i.chosen)
+        else:
+            others = (("", " ".join((i.alternative or "").split())),) if i.alternative else ()
+        return Reading(
+            ident,
+            i.article.formal(self.lang) if i.article else self.ev.rules.covenant.title,
+            " ".join(i.question.split()),
+            i.chosen,
+            " ".join(i.chosen_reading.split()),
+            others,
+        )
+
+    def source(self, use: InputUse, member: str | None) -> str:
+        w, facts = self.words, self.ev.facts
+        cite = use.citation.formal(self.lang) if use.citation else ""
+        if use.source == FACT:
+            decl = self.ev.rules.facts[use.name]
+            if decl.per is not None and member is None and use.name not in facts.scalars:
+                return w["source_facts_total"].format(path=facts.path, citation=cite)
+            found = self._fact_value(use.name, decl.per, member)
+            if found is None or found.location is None:
+                return f"{w['source_default']} ({cite})"
+            text = f"{w['source_fact'].format(path=facts.path, line=found.location.line)} ({cite})"
+            merged = next((m for m in facts.merged if m.member == member), None)
+            if merged is not None:
+                text += " " + w["source_merged"].format(parts=", ".join(name for _, name in merged.given))
+            return text
+        if use.source == PARAMETER:
+            parameter = self.ev.rules.parameters[use.name]
+            line = self.ev.rules.document.locate(("parameters", use.name)).line
+            if parameter.table is None:
+                return w["source_parameter"].format(line=line, citation=cite)
+            text = w["source_table"].format(table=parameter.table, line=line, citation=cite)
+            party = self.ev.parties.member(member) if member else None
+            if party is not None and party.predecessors:
+                text += " " + w["source_merged"].format(parts=", ".join(p.name for p in party.predecessors))
+            return text
+        if use.source == BUILTIN:
+            return w["source_builtin"]
+        key = "source_deadline" if use.source == DEADLINE else "source_rule"
+        return w[key].format(label=use.label, citation=cite, anchor=use.name)
+
+    def _fact_value(self, name: str, per: str | None, member: str | None) -> Any:
+        facts = self.ev.facts
+        if per is None or name in facts.scalars:
+            return facts.scalars.get(name)
+        if per == CASE:
+            case = next((c for c in facts.cases if c.id == member), None)
+            return case.values.get(name) if case else None
+        return facts.per_municipality.get(member or "", {}).get(name)
+
+    def member_for(self, name: str, rule: Rule, member: str | None) -> str | None:
+        per = self.scope.per(name)
+        return member if per == rule.per or self.scope.includes(per, rule.per) else None
+
+    def inputs(self, node: TraceNode, member: str | None) -> list[InputRow]:
+        return [
+            InputRow(
+                use.name,
+                use.label,
+                self.scope.show(use.name, self.member_for(use.name, node.rule, member)),
+                self.source(use, self.member_for(use.name, node.rule, member)),
+            )
+            for use in node.inputs
+        ]
+
+    def rounding(self, node: TraceNode, member: str | None) -> list[str]:
+        """The roundings the evaluation applied to this member's value (a `round(…)` in a branch that
+        was not taken was not applied, and is not named)."""
+        w, rule = self.words, node.rule
+        applied = [r for r in node.roundings if r.member == (member if rule.per else None)]
+        if any(r.mode == money.LARGEST_REMAINDER for r in applied):
+            return [w["rounding_largest_remainder"]]
+        if applied:
+            return [
+                w["rounding_half_up"].format(
+                    exact=show(Kind.MONEY, r.exact, self.lang), rounded=show(Kind.MONEY, r.cents, self.lang)
+                )
+                for r in applied
+            ]
+        return [w["rounding_exact" if rule.kind in (Kind.RATIO, Kind.PERCENTAGE) else "rounding_none"]]
+
+    def deadline(self, rule: Rule, value: Any) -> DeadlineInfo | None:
+        name = rule.settlement.deadline(value) if rule.settlement else None
+        if name is None:
+            return None
+        node = self.ev.nodes[name]
+        quote = self.quote(node.rule.article)
+        return DeadlineInfo(
+            name,
+            node.rule.label,
+            show(node.rule.kind, node.value, self.lang) if node.value is not None else None,
+            node.rule.article.formal(self.lang),
+            node.rule.who,
+            (quote,) if quote else (),
+        )
+
+    def sentence(self, node: TraceNode, member: str | None) -> str:
+        if node.value is None:  # legal staff's sentence speaks of a value; there is none yet
+            return self.words["unknown_because"].format(missing=", ".join(self.ev.waiting_for(node.name)))
+        context = sentence_context(self.scope, node, member)
+        name = f"rules/{node.name}{templating.SUFFIX}"
+        if self.sentences is None or not (self.sentences / f"{node.name}{templating.SUFFIX}").is_file():
+            name = f"engine/sentence_default{templating.SUFFIX}"
+            context = {**context, "label": node.rule.label}
+        text = _SPACES.sub(" ", templating.render(self.fmt, self.sentences, name, context)).strip()
+        return Markup(text) if self.fmt == "html" else text
+
+    def section(self, name: str, member: str | None) -> Section:
+        node = self.ev.nodes[name]
+        rule = node.rule
+        template, explainer = UNKNOWN if node.value is None else explainer_for(rule.spec)
+        work = explainer(self.scope, node, member)
+        value = node.value_for(member) if node.value is not None else None
+        cited = rule.cited(value)
+        citations = [cited, *work.pop("articles", [])]
+        quotes = [q for q in dict.fromkeys(self.quote(c) for c in citations) if q is not None]
+        section = Section(
+            rule=rule,
+            member=member,
+            who=self.scope.member_name(member),
+            value=show(rule.kind, value, self.lang) if value is not None else self.words["unknown_value"],
+            citation=cited.formal(self.lang),
+            sentence=self.sentence(node, member),
+            quotes=quotes,
+            inputs=self.inputs(node, member),
+            primitive=template,
+            work=work,
+            rounding=self.rounding(node, member),
+            readings=[self.reading(i) for i in node.interpretations],
+            deadline=self.deadline(rule, value),
+            warnings=[text for m, text in node.warnings if m in (None, member)],
+        )
+        if rule.settlement is not None and value is not None:
+            section.direction = report.direction(value)
+            amount = show(Kind.MONEY, abs(value), self.lang)
+            shown = {"amount": amount} if section.direction != report.NOTHING else {}  # nil names none
+            said = self.words[f"settle.{section.direction}"].format(who=section.who, **shown)
+            section.value = f"{section.value} ({said})"
+        return section
+
+
+def sentence_context(scope: Scope, node: TraceNode, member: str | None) -> dict[str, Any]:
+    """The variables a rule's sentence template may use (docs/legal-staff.md lists them)."""
+    rule, lang = node.rule, scope.lang
+    value = node.value_for(member) if node.value is not None else None
+    context: dict[str, Any] = {"jaar": scope.ev.facts.year}
+    for name in rule.inputs:
+        per = scope.per(name)
+        use_member = member if per == rule.per or scope.includes(per, rule.per) else None
+        value_of = scope.value(name, use_member)
+        if isinstance(value_of, dict):  # per column: shown as a list, it has no single sign
+            text = scope.show(name, use_member)
+            context[name] = Shown(text, text, False, False, False)
+        else:
+            context[name] = shown(scope.kind(name), value_of, lang)
+    context["uitkomst"] = context[rule.name] = shown(rule.kind, value, lang)
+    if rule.per:
+        context[member_word(scope.ev.rules, rule.per)] = scope.member_name(member)
+    due = rule.settlement.deadline(value) if rule.settlement else None
+    if rule.settlement is not None:  # a settlement always names its deadline, "—" when none applies
+        context["termijn"] = context["termijn_artikel"] = "—"
+    if due is not None:
+        deadline = scope.ev.nodes[due]
+        context["termijn"] = (
+            show(deadline.rule.kind, deadline.value, lang) if deadline.value else WORDS[lang]["unknown_value"]
+        )
+        context["termijn_artikel"] = deadline.rule.article.formal(lang)
+    context["artikel"] = rule.cited(value).formal(lang)
+    context["interpretaties"] = {
+        k: v.chosen or "vast" for k, v in scope.ev.rules.interpretations.items() if k in node.interpretations
+    }
+    return context
+
+
+def explain(
+    ev: Evaluation,
+    fmt: str,
+    lang: str = "nl",
+    member: str | None = None,
+    evaluation_date: date | None = None,
+    scalars: bool = False,
+) -> Explanation:
+    builder = _Builder(ev, fmt, lang)
+    explanation = Explanation(
+        ev,
+        lang,
+        member,
+        builder.scope.member_name(member),
+        evaluation_date or ev.facts.evaluation_date,
+        templating.folder_sha256(builder.sentences),
+    )
+    explanation.sections = [builder.section(n, m) for n, m in selection(ev, member, scalars)]
+    return explanation
+
+
+def render(explanation: Explanation, fmt: str, standalone: bool = True, page: bool = True) -> str:
+    """The explanation as Markdown or HTML; `standalone` False gives the part a letter attaches,
+    `page` False an HTML fragment without <head> (what the PDF is made from)."""
+    sentences = templating.sentence_dir(explanation.ev.rules.path)
+    context = {"x": explanation, "t": WORDS[explanation.lang], "standalone": standalone, "page": page}
+    folder = sentences if sentences.is_dir() else None
+    return templating.tidy(templating.render(fmt, folder, "engine/explanation.j2", context), fmt)

@@ -1,0 +1,533 @@
+"""An evaluation as JSON for machines and as a table for people.
+
+JSON: money as strings in euros with two decimals ("-1234.50"), ratios as exact fractions
+("1234/5678") with a decimal approximation beside them, dates as ISO dates; results per
+municipality keyed by CBS code; every result with its rule id, citation, inputs and
+interpretation ids; the rule file's covenant id, version and sha256 and the facts' sha256.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from convenant import __version__, words
+from convenant.core import dates, money
+from convenant.core.citation import Citation
+from convenant.core.units import Kind, display
+from convenant.evaluation.evaluate import Calendar, Evaluation, TraceNode
+from convenant.language.model import CASE, MUNICIPALITY, Rule
+from convenant.language.trace import DeadlineDetails, Unknown
+
+# A settled amount's direction: identifiers; the JSON output writes them as the Dutch words of its
+# contract (DIRECTION_IN_JSON), a table in the reader's language (report.direction.*).
+RECEIVES, PAYS, NOTHING = "receives", "pays", "nothing"
+DIRECTION_IN_JSON = {RECEIVES: "ontvangt", PAYS: "betaalt", NOTHING: "nihil"}
+HEADINGS = words.Languages("report.heading")
+MERGER_WORDS = words.Languages("report.merger")
+TABLE_WORDS = words.Languages("report.table")
+# A duty's status as engine/evaluation/evaluate.py still writes it (Dutch; the JSON output keeps these words)
+# → the identifier its words are under (report.heading.status.*).
+DUTY_STATUS = {"voldaan": "met", "niet_voldaan": "not_met", "niet_getoetst": "not_checked"}
+
+
+def direction(amount: Fraction) -> str:
+    """A settled amount's direction for the party: positive is received, negative is paid."""
+    return RECEIVES if amount > 0 else PAYS if amount < 0 else NOTHING
+
+
+# --- JSON --------------------------------------------------------------------------------------
+
+
+def json_value(kind: Kind, value: Any) -> Any:
+    if value is None:
+        return None
+    if kind is Kind.MONEY:
+        return money.plain(value)
+    if kind in (Kind.RATIO, Kind.PERCENTAGE):
+        return f"{value.numerator}/{value.denominator}" if value.denominator != 1 else str(value.numerator)
+    if kind is Kind.DATE:
+        return value.isoformat()
+    if kind is Kind.PERIOD:
+        return {"from": value.start.isoformat(), "until": value.end.isoformat()}
+    if isinstance(value, dates.DayMonth | dates.Term):
+        return value.dutch()
+    return value
+
+
+def _approx(value: Fraction) -> str:
+    return f"{Decimal(value.numerator) / Decimal(value.denominator):.10f}"
+
+
+def _result(node: TraceNode, value: Any, lang: str, member: str | None = None) -> dict[str, Any]:
+    """One result (for `member` of the rule's set, or not per set) as JSON."""
+    rule = node.rule
+    out: dict[str, Any] = {
+        "rule": rule.name,
+        "label": rule.label,
+        "type": rule.kind.value,
+        "value": json_value(rule.kind, value),
+    }
+    if rule.kind is Kind.RATIO and value is not None:
+        out["approx"] = _approx(value)
+    if rule.settlement is not None and value is not None:
+        out["direction"] = DIRECTION_IN_JSON[direction(value)]
+        out["deadline"] = rule.settlement.deadline(value)
+    if rule.kind is Kind.OUTCOME and value is not None:
+        out["text"] = next(c.text for c in rule.spec.cases if c.outcome == value)  # type: ignore[union-attr]
+    out["citation"] = rule.cited(value).as_json(lang)
+    out["interpretations"] = list(node.interpretations)
+    out["inputs"] = [
+        {"name": i.name, "source": i.source, "citation": i.citation.as_json(lang) if i.citation else None}
+        for i in node.inputs
+    ]
+    out["rounding"] = node.rounding(member)
+    if isinstance(node.details, Unknown):
+        out["unknown_because"] = list(node.details.missing)
+    shifted = node.details.shifted if isinstance(node.details, DeadlineDetails) else None
+    if shifted is not None:
+        out["shifted_from"] = shifted.original.isoformat()
+        out["shifted_because"] = list(shifted.reasons)
+    return out
+
+
+def member_results(ev: Evaluation, member: str) -> list[tuple[TraceNode, Any]]:
+    """The results per member that apply to `member` (its row, its settlement, …), in file order.
+    An unknown result applies to every member, as unknown."""
+    found = []
+    for name, rule in ev.rules.rules.items():
+        node = ev.nodes[name]
+        if rule.per and rule.per != CASE and member in ev.members.get(rule.per, []):
+            if node.value is None:
+                found.append((node, None))
+            elif member in node.value:
+                found.append((node, node.value[member]))
+    return found
+
+
+def mergers(ev: Evaluation, lang: str = "nl") -> list[str]:
+    """Sentences on parties and facts mapped through municipal mergers in this year."""
+    words = MERGER_WORDS[lang]
+    out = [
+        words["parties"].format(
+            names=_and([p.name for p in m.predecessors], lang),
+            year=ev.facts.year,
+            name=m.name,
+            code=m.code,
+            first=m.predecessors[0].name,
+        )
+        for m in ev.parties.merged
+    ]
+    out += [
+        words["facts"].format(
+            given=_and([f"{n} ({c})" for c, n in merged.given], lang),
+            name=merged.member_name,
+            code=merged.member,
+        )
+        for merged in ev.facts.merged
+    ]
+    return out
+
+
+def _and(items: list[str], lang: str) -> str:
+    word = words.say("list.and", lang)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + word + items[-1]
+
+
+def to_json(ev: Evaluation, lang: str = "nl") -> dict[str, Any]:
+    rules, facts, c = ev.rules, ev.facts, ev.rules.covenant
+    results, deadlines = {}, {}
+    per_municipality = {
+        m.code: {
+            "name": m.name,
+            "role": m.role,
+            "predecessors": [{"code": p.code, "name": p.name} for p in m.predecessors],
+            "results": {n.name: _result(n, v, lang, m.code) for n, v in member_results(ev, m.code)},
+        }
+        for m in ev.parties.members
+    }
+    other_rows = {
+        extra.id: {
+            "label": extra.label,
+            "set": declared.name,
+            "results": {n.name: _result(n, v, lang, extra.id) for n, v in member_results(ev, extra.id)},
+        }
+        for declared in rules.sets.values()
+        if declared.parties
+        for extra in declared.extra
+    }
+    cases: dict[str, dict[str, Any]] = {m: {"results": {}} for m in ev.members[CASE]}
+    for name in rules.rules:
+        node = ev.nodes[name]
+        rule = node.rule
+        if rule.per == CASE:
+            for case in ev.members[CASE]:
+                cases[case]["results"][name] = _result(node, node.value and node.value[case], lang, case)
+        elif rule.per:
+            continue
+        elif rule.section == "deadlines":
+            deadlines[name] = {**_result(node, node.value, lang), "who": rule.who}
+        else:
+            results[name] = _result(node, node.value, lang)
+    warnings = [
+        {"rule": n.name, "municipality": m, "message": text, "citation": n.rule.article.as_json(lang)}
+        for n in ev.nodes.values()
+        for m, text in n.warnings
+    ]
+    return {
+        "engine": {"name": "convenant", "version": __version__},
+        "covenant": {
+            "id": c.id,
+            "title": c.title,
+            "region": c.region,
+            "version": c.version,
+            "version_date": c.version_date.isoformat(),
+            "cvdr": c.cvdr,
+            "rule_file": rules.path,
+            "sha256": rules.sha256,
+            "municipalities_sha256": rules.municipalities.sha256,
+        },
+        "facts": {
+            "path": facts.path,
+            "sha256": facts.sha256,
+            "year": facts.year,
+            "illustrative": facts.illustrative,
+            "evaluation_date": facts.evaluation_date.isoformat() if facts.evaluation_date else None,
+        },
+        "validity": {
+            "year": facts.year,
+            "valid_from": c.valid_from.isoformat(),
+            "valid_until": c.valid_until.isoformat(),
+            "citation": c.period_article.as_json(lang),
+            "first_year": c.first_year,
+        },
+        "tables": {name: {"path": t.path, "sha256": t.sha256} for name, t in rules.tables.items()},
+        "interpretations": {
+            k: {
+                "article": v.article.as_json(lang) if v.article else None,
+                "chosen": v.chosen,
+                "reading": v.chosen_reading,
+                "switchable": v.switchable,
+            }
+            for k, v in rules.interpretations.items()
+        },
+        "results": results,
+        "municipalities": per_municipality,
+        "other_rows": other_rows,
+        "mergers": mergers(ev, lang),
+        "cases": cases,
+        "deadlines": deadlines,
+        "duties": {
+            d.name: {
+                "label": rules.duties[d.name].label,
+                "who": rules.duties[d.name].who,
+                "status": d.status,
+                "missing": list(d.missing),
+                "period": {"from": d.period.start.isoformat(), "until": d.period.end.isoformat()},
+                "citation": rules.duties[d.name].article.as_json(lang),
+            }
+            for d in ev.duties
+        },
+        "warnings": warnings,
+    }
+
+
+# --- table -------------------------------------------------------------------------------------
+
+
+def _cite(citation: Citation | None) -> str:
+    return citation.short() if citation else ""
+
+
+def _shown(rule: Rule, value: Any, lang: str) -> str:
+    if value is None:
+        return HEADINGS[lang]["unknown"]
+    if rule.kind is Kind.OUTCOME:
+        return str(value)
+    if rule.settlement is not None:
+        word = words.say(f"report.direction.{direction(value)}", lang)
+        return f"{word} {display(Kind.MONEY, abs(value), lang)}"
+    return display(rule.kind, value, lang)
+
+
+def _columns(rows: list[list[str]], right: set[int]) -> list[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return [
+        "  "
+        + "  ".join(
+            cell.rjust(w) if i in right else cell.ljust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in rows
+    ]
+
+
+def to_table(ev: Evaluation, lang: str = "nl") -> str:
+    h = HEADINGS[lang]
+    rules, facts, c = ev.rules, ev.facts, ev.rules.covenant
+    region = f" — {c.region}" if c.region else ""
+    version_word = h["version"]
+    out = [
+        f"{c.title}{region}, {version_word} {c.version}",
+        f"{h['rule_file']}: {rules.path} (sha256 {rules.sha256[:16]}…)",
+        f"{h['facts']}: {facts.path} (sha256 {facts.sha256[:16]}…), {h['year']} {facts.year}",
+    ]
+    if facts.illustrative:
+        out.append(f"  {h['illustrative']}")
+    out.append(
+        f"{h['period']}: {display(Kind.DATE, c.valid_from, lang)} {h['until']} "
+        f"{display(Kind.DATE, c.valid_until, lang)} ({c.period_article.formal(lang)}): "
+        f"{facts.year} {h['covers']}"
+    )
+
+    scalar = [
+        ev.nodes[n] for n in rules.rules if not rules.rules[n].per and rules.rules[n].section == "rules"
+    ]
+    if scalar:
+        out += ["", h["results"]]
+        rows = [
+            [
+                n.rule.label,
+                _shown(n.rule, n.value, lang),
+                _cite(n.rule.article),
+                h.get(f"rounding.{n.rounding(None)}", ""),
+            ]
+            for n in scalar
+        ]
+        out += _columns(rows, {1})
+
+    out += _per_member(ev, lang)
+
+    cases = [ev.nodes[n] for n in rules.rules if rules.rules[n].per == CASE]
+    if cases and ev.members[CASE]:
+        out += ["", h["cases"]]
+        for n in cases:
+            for case in ev.members[CASE]:
+                outcome = n.value[case]
+                chosen = next(x for x in n.rule.spec.cases if x.outcome == outcome)  # type: ignore[union-attr]
+                out.append(f"  {case}: {chosen.text} ({_cite(chosen.article or n.rule.article)})")
+
+    deadline_nodes = [ev.nodes[n] for n in rules.rules if rules.rules[n].section == "deadlines"]
+    if deadline_nodes:
+        out += ["", h["deadlines"]]
+        rows = []
+        for n in deadline_nodes:
+            when = _shown(n.rule, n.value, lang) + _unknown_because(n, lang, ev)
+            when += _shifted(n, lang)
+            rows.append([when, n.rule.label, n.rule.who or "", _cite(n.rule.article)])
+        out += _columns(rows, set())
+
+    if ev.duties:
+        out += ["", h["duties"]]
+        for d in ev.duties:
+            duty = rules.duties[d.name]
+            status = h[f"status.{DUTY_STATUS[d.status]}"]
+            if d.missing:
+                status += f" ({h['missing']}: {', '.join(d.missing)})"
+            out.append(f"  {duty.label} ({_cite(duty.article)}): {status}")
+
+    warnings = [(n, m, text) for n in ev.nodes.values() for m, text in n.warnings]
+    if warnings:
+        out += ["", h["warnings"]]
+        for n, m, text in warnings:
+            who = f"{ev.label(m)}: " if m else ""
+            out.append(f"  {who}{text} ({_cite(n.rule.article)})")
+
+    used = {i for n in ev.nodes.values() for i in n.interpretations}
+    if used:
+        out += ["", h["interpretations"]]
+        for ident, interp in rules.interpretations.items():
+            if ident in used:
+                choice = f" [{interp.chosen}]" if interp.chosen else ""
+                cited = f" ({_cite(interp.article)})" if interp.article else ""
+                out.append(f"  {ident}{choice}{cited}: {' '.join(interp.chosen_reading.split())}")
+
+    defaults = [n for n, v in facts.scalars.items() if v.defaulted]
+    if defaults:
+        out += ["", f"{h['facts']}: {', '.join(defaults)}: {h['default']}"]
+    notes = mergers(ev, lang)
+    if notes:
+        out += ["", h["mergers"], *[f"  {note}" for note in notes]]
+    return "\n".join(out) + "\n"
+
+
+def _unknown_because(node: TraceNode, lang: str, ev: Evaluation | None = None) -> str:
+    """What a result that is not yet known waits for: the facts behind its missing inputs."""
+    unknown = node.details.missing if isinstance(node.details, Unknown) else ()
+    missing = (ev.waiting_for(node.name) if ev else None) or unknown
+    if node.value is not None or not missing:
+        return ""
+    return f" ({HEADINGS[lang]['missing']}: {', '.join(missing)})"
+
+
+def _shifted(node: TraceNode, lang: str) -> str:
+    """A deadline the Algemene termijnenwet moved: from which date."""
+    shifted = node.details.shifted if isinstance(node.details, DeadlineDetails) else None
+    if shifted is None:
+        return ""
+    return f" ({HEADINGS[lang]['shifted']} {display(Kind.DATE, shifted.original, lang)})"
+
+
+def _member_name(ev: Evaluation, member: str) -> str:
+    party = ev.parties.member(member)
+    if party and party.predecessors:
+        return f"{party.name} ({_and([p.name for p in party.predecessors], 'nl')})"
+    return ev.label(member)
+
+
+def _per_member(ev: Evaluation, lang: str) -> list[str]:
+    """Per municipality (and per other row of a sheet): a table for a few results, else a block each.
+    Results that cannot be computed yet are listed once, with what they wait for."""
+    h = HEADINGS[lang]
+    per = [n for n in ev.nodes.values() if n.rule.per and n.rule.per != CASE and n.rule.section == "rules"]
+    known = [n for n in per if n.value is not None]
+    out: list[str] = []
+    if known:
+        members = [m.code for m in ev.parties.members]
+        members += [x.id for s in ev.rules.sets.values() if s.parties for x in s.extra]
+        articles = sorted({_cite(n.rule.cited(v)) for n in known for v in n.value.values()}, key=str)
+        out += ["", f"{h['per_municipality']} ({', '.join(articles)})"]
+        if len(known) <= 3 and all(n.rule.per == MUNICIPALITY for n in known):
+            rows = [[h["code"], h["municipality"], *[n.rule.label for n in known]]]
+            rows += [[m, _member_name(ev, m), *[_cell(ev, n, m, lang) for n in known]] for m in members]
+            out += _columns(rows, set(range(2, 2 + len(known))))
+        else:
+            blocks = [(m, [n for n in known if m in n.value]) for m in members]
+            rows = [
+                [n.rule.label, _cell(ev, n, m, lang), _cite(n.rule.cited(n.value[m]))]
+                for m, ns in blocks
+                for n in ns
+            ]
+            lines = iter(_columns(rows, {1}))
+            for m, ns in blocks:
+                if ns:
+                    code = f"{m}  " if ev.parties.member(m) else ""
+                    out.append(f"  {code}{_member_name(ev, m)}")
+                    out += ["  " + next(lines) for _ in ns]
+    waiting = [n for n in per if n.value is None]
+    if waiting:
+        out += ["", h["waiting"]]
+        out += _columns(
+            [
+                [n.rule.label, _cite(n.rule.article), _unknown_because(n, lang, ev).strip(" ()")]
+                for n in waiting
+            ],
+            set(),
+        )
+    return out
+
+
+def _cell(ev: Evaluation, node: TraceNode, member: str, lang: str) -> str:
+    if node.value is None:
+        return _shown(node.rule, None, lang) + _unknown_because(node, lang, ev)
+    if member not in node.value:
+        return "—"
+    value = node.value[member]
+    text = _shown(node.rule, value, lang)
+    deadline = node.rule.settlement.deadline(value) if node.rule.settlement else None
+    if deadline:
+        due = ev.nodes[deadline]
+        word = HEADINGS[lang]["by"]
+        when = display(due.rule.kind, due.value, lang) if due.value is not None else HEADINGS[lang]["unknown"]
+        text += f" ({word} {when}, {_cite(due.rule.article)})"
+    return text
+
+
+def deadlines_json(calendar: Calendar, lang: str = "nl") -> dict[str, Any]:
+    c = calendar.rules.covenant
+    return {
+        "covenant": {
+            "id": c.id,
+            "version": c.version,
+            "rule_file": calendar.rules.path,
+            "sha256": calendar.rules.sha256,
+        },
+        "year": calendar.year,
+        "deadlines": {n.name: {**_result(n, n.value, lang), "who": n.rule.who} for n in calendar.deadlines},
+        "duties": {
+            d.name: {
+                "label": calendar.rules.duties[d.name].label,
+                "who": calendar.rules.duties[d.name].who,
+                "period": {"from": d.period.start.isoformat(), "until": d.period.end.isoformat()},
+                "citation": calendar.rules.duties[d.name].article.as_json(lang),
+            }
+            for d in calendar.duties
+        },
+    }
+
+
+def deadlines_table(calendar: Calendar, lang: str = "nl") -> str:
+    h = HEADINGS[lang]
+    c = calendar.rules.covenant
+    version_word = h["version"]
+    out = [
+        f"{c.title}{f' — {c.region}' if c.region else ''}, {version_word} {c.version}",
+        f"{h['rule_file']}: {calendar.rules.path}",
+        "",
+        f"{h['deadlines']} ({h['year']} {calendar.year})",
+    ]
+    rows = []
+    for n in calendar.deadlines:
+        when = _shown(n.rule, n.value, lang) + _unknown_because(n, lang)
+        when += _shifted(n, lang)
+        rows.append([when, n.rule.label, n.rule.who or "", _cite(n.rule.article)])
+    if rows:
+        out += _columns(rows, set())
+    if calendar.duties:
+        out += ["", h["duties"]]
+        rows = [
+            [
+                display(Kind.PERIOD, d.period, lang),
+                calendar.rules.duties[d.name].label,
+                calendar.rules.duties[d.name].who,
+                _cite(calendar.rules.duties[d.name].article),
+            ]
+            for d in calendar.duties
+        ]
+        out += _columns(rows, set())
+    return "\n".join(out) + "\n"
+
+
+def table_text(table: Any, found: list[Any], lang: str = "nl") -> str:
+    """A data table's corrections and every sum that is not exact, in words."""
+    from convenant.check.tables import EXACT, OFF, ROUNDING
+
+    w = TABLE_WORDS[lang]
+    titles = {c.id: c.title for c in table.columns}
+
+    def pct(value: Fraction | None) -> str:
+        return w["unreadable"] if value is None else display(Kind.PERCENTAGE, value, lang)
+
+    out = [
+        table.title,
+        f"{w['file']}: {table.path} (sha256 {table.sha256[:16]}…)",
+        "",
+        f"{w['corrections']} ({len(table.corrections)})",
+    ]
+    for c in table.corrections:
+        where = c.field if c.field == "label" else titles.get(c.field, c.field)
+        out.append(
+            f"  {c.row}, {where}: “{c.original}” → “{c.corrected or '—'}”. {' '.join(c.reason.split())}"
+        )
+    for check in ("aggregate", "column_total", "total_100", "row_total"):
+        shown = [f for f in found if f.check == check and f.status != EXACT]
+        out += ["", w[check]]
+        if not shown:
+            out.append(f"  {w['none']}")
+        for f in shown:
+            column = titles.get(f.column or "", "")
+            if check == "aggregate":
+                text = (
+                    f"{f.subject}, {column}: {w['parts']} {pct(f.computed)}, {w['printed']} {pct(f.expected)}"
+                )
+            elif check == "column_total":
+                text = f"{column}: {w['sum']} {pct(f.computed)}, {w['printed']} {pct(f.expected)}"
+            elif check == "total_100":
+                text = w["not_100"].format(percent=pct(f.computed))
+            else:
+                text = f"{f.subject}: {w['sum']} {pct(f.computed)}, {w['closest']} {column} {pct(f.expected)}"
+            out.append(f"  {text}: {w['status.' + f.status]}")
+    counts = {s: sum(1 for f in found if f.status == s) for s in (EXACT, ROUNDING, OFF)}
+    out += ["", w["summary"].format(exact=counts[EXACT], rounding=counts[ROUNDING], off=counts[OFF])]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,82 @@
+"""Check a rule file's templates before any letter is made: every sentence template belongs to
+a rule, every rule has one, no template reads a variable it is not given (in any branch), and
+every template, the shared layouts included, renders against a sample trace in Markdown and
+HTML. Faults are problems with the template's file and line.
+
+A rule file without a templates folder has no sentences to check; when no sample trace can be
+made for it (a set `sample.py` does not know yet), its check is skipped rather than failed.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+from convenant.core.diagnostics import ConvenantError, Location, Problem
+from convenant.core.paths import display_path
+from convenant.explain import explain
+from convenant.explain.explainers import Scope
+from convenant.language.model import RuleFile
+from convenant.letters import letters
+from convenant.letters.sample import sample_evaluation
+from convenant.render import templating
+
+
+def _file_problems(rules: RuleFile, folder: Path) -> list[Problem]:
+    problems = []
+    names = set(rules.rules)
+    for path in sorted(folder.iterdir()):
+        stem = path.name.removesuffix(templating.SUFFIX)
+        if path.name.endswith(templating.SUFFIX) and stem in names:
+            continue
+        close = difflib.get_close_matches(stem, sorted(names), n=1)
+        problems.append(
+            Problem(
+                "template.unknown_rule",
+                {"file": path.name, "suggestion": close[0] + templating.SUFFIX if close else None},
+                Location(display_path(path)),
+            )
+        )
+    for name, rule in rules.rules.items():
+        if not (folder / f"{name}{templating.SUFFIX}").is_file():
+            location = rules.document.locate((rule.section, name), at_key=True)
+            problems.append(
+                Problem(
+                    "template.missing",
+                    {"rule": name, "folder": display_path(folder)},
+                    location,
+                    None,
+                    rule.article,
+                )
+            )
+    return problems
+
+
+def check_templates(rules: RuleFile) -> None:
+    """Raise ConvenantError with every template fault of this rule file (none: return)."""
+    folder = templating.sentence_dir(rules.path)
+    sentences = folder if folder.is_dir() else None
+    problems = _file_problems(rules, folder) if sentences else []
+    if problems:
+        raise ConvenantError(problems)
+    try:
+        ev = sample_evaluation(rules)
+    except ConvenantError:
+        if sentences is None:  # no sentences of its own to check; the layouts are checked with others
+            return
+        raise
+    if sentences:
+        scope = Scope(ev, "nl")
+        for name in rules.rules:
+            node = ev.nodes[name]
+            member = ev.members[node.rule.per][0] if node.rule.per and ev.members[node.rule.per] else None
+            known = explain.sentence_context(scope, node, member)
+            problems += templating.find_unknown("md", sentences, f"rules/{name}{templating.SUFFIX}", known)
+    if problems:
+        raise ConvenantError(problems)
+    when = ev.facts.evaluation_date
+    assert when is not None
+    for fmt in templating.FORMATS:
+        explain.render(explain.explain(ev, fmt), fmt)
+        for letter in letters.compose(ev, fmt, "nl", when):
+            letters.render(ev, letter, fmt, "nl", when, "repro_date_from_facts", page=True)

@@ -1,0 +1,1 @@
+"""Files to located data: the YAML composer, JSON Schema, spreadsheets, surgical YAML text edits."""

@@ -1,0 +1,64 @@
+"""One evaluation from files: fact file → rule file in force (or the one given) → evaluation.
+
+The commands `evaluate`, `validate` (for fact files) and later `explain` and `letters` share it,
+so that all of them refuse the same inputs in the same words; `explain_file` and
+`letters_for_file` are the whole of those two commands.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from convenant.check import registry
+from convenant.check.checking import load_rule_file
+from convenant.check.facts import Facts, check_facts, read_header
+from convenant.evaluation.evaluate import Evaluation, evaluate
+from convenant.language.model import RuleFile
+
+
+def load_for_facts(facts_path: Path, rules_file: Path | None = None) -> tuple[RuleFile, Facts]:
+    """The checked rule file for a fact file, and the checked facts."""
+    header = read_header(facts_path)
+    year_at = header.document.locate(("year",))
+    if rules_file is not None:
+        rules = load_rule_file(rules_file)
+        registry.check_year(rules, header.year, year_at)
+    else:
+        rules = registry.in_force(header.covenant, header.year, location=year_at)
+    registry.check_first_year(rules, header.year, year_at)
+    return rules, check_facts(header, rules)
+
+
+def evaluate_file(facts_path: Path, rules_file: Path | None = None) -> Evaluation:
+    rules, facts = load_for_facts(facts_path, rules_file)
+    return evaluate(rules, facts)
+
+
+def explain_file(facts: Path, rules_file: Path | None, fmt: str, lang: str, member: str | None) -> str:
+    """`convenant explain`: the facts' evaluation explained, for every result or one municipality."""
+    ev = evaluate_file(facts, rules_file)
+    from convenant.explain import explain  # Jinja2 and the explainers only for the commands that render
+
+    code = explain.member_of(ev, member) if member else None
+    return explain.render(explain.explain(ev, fmt, lang, code), fmt)
+
+
+def letters_for_file(
+    facts: Path,
+    rules_file: Path | None,
+    out: Path,
+    formats: tuple[str, ...],
+    lang: str,
+    date_option: str | None,
+) -> list[str]:
+    """`convenant letters`: check the rules, the facts and the templates, evaluate, make every
+    letter in memory, then write them all at once. Returns the names written."""
+    from convenant.letters import letters
+    from convenant.letters.template_check import check_templates
+
+    letters.earlier_letters(out)  # refuse a folder of the user's before any work is done
+    rules, checked = load_for_facts(facts, rules_file)
+    check_templates(rules)
+    files = letters.make_letters(evaluate(rules, checked), formats, lang, date_option)
+    letters.write_folder(files, out)
+    return list(files)
