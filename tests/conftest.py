@@ -164,3 +164,24 @@ def run() -> Callable[..., Any]:
         return runner.invoke(cli, list(args), env=env, catch_exceptions=False)
 
     return invoke
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_pdf_per_letter():
+    """A PDF is a pure function of its HTML, title, author, date and language, and takes seconds:
+    within one test run each distinct letter is typeset once, and the golden, letter and trace
+    tests that render the same example share it. Determinism itself is tested across processes
+    (`test_a_rerun_gives_byte_identical_files` runs the command in a fresh interpreter)."""
+    from convenant.render import pdf
+
+    made: dict[tuple[Any, ...], bytes] = {}
+    typeset = pdf.html_to_pdf
+
+    def once(*args: Any) -> bytes:
+        if args not in made:
+            made[args] = typeset(*args)
+        return made[args]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pdf, "html_to_pdf", once)
+        yield
