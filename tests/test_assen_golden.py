@@ -128,7 +128,7 @@ def test_the_example_facts_are_computed_as_worked_out_here():
         "casus-2024-002": "eerst_voorliggende_voorziening",
         "casus-2024-003": "overleg_en_passende_voorziening",
     }
-    assert [d.status for d in ev.duties] == ["voldaan", "voldaan"]
+    assert [d.status for d in ev.duties] == ["met", "met"]
 
 
 def test_the_art_8_9_interpretation_switches_the_contribution_out_of_the_result(tmp_path):

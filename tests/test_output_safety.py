@@ -313,3 +313,17 @@ def test_new_version_never_removes_a_sentence_folder_it_did_not_make(run, tmp_pa
     result = run("new-version", str(rules / "assen" / "2024-v1.6.yaml"), *args)
     refused(result, "kan niet worden geschreven (geen toestemming)")
     assert tree(tmp_path) == before
+
+
+def test_a_reader_that_stops_reading_is_no_internal_error(tmp_path):
+    """`convenant letters … | head -1`: the command finishes its work, says nothing, exits 141
+    (128 + SIGPIPE) like other tools, instead of reporting an internal BrokenPipeError."""
+    out = tmp_path / "brieven"
+    command = [sys.executable, "-m", "convenant", "letters", str(ASSEN_FACTS), "--out", str(out)]
+    reader, writer = os.pipe()
+    os.close(reader)  # nobody reads what the command prints
+    done = subprocess.run(command, cwd=REPO_ROOT, stdout=writer, stderr=subprocess.PIPE, text=True)
+    os.close(writer)
+    assert done.returncode == 128 + signal.SIGPIPE, done.stderr
+    assert done.stderr == ""
+    assert (out / MANIFEST).is_file()  # the letters were written before the output was printed

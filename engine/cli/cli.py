@@ -2,7 +2,8 @@
 
 Exit codes: 0 done; 1 a problem in a rule file or a fact file (clear message, no traceback);
 2 a usage error (click's own); 3 an internal error (a bug: rerun with CONVENANT_DEBUG=1);
-130 / 143 interrupted by Ctrl-C (SIGINT) / SIGTERM, after removing any temporary file.
+130 / 143 interrupted by Ctrl-C (SIGINT) / SIGTERM, after removing any temporary file; 141 the
+reader of the output stopped reading (`convenant letters … | head`), silently, as other tools do.
 """
 
 from __future__ import annotations
@@ -80,6 +81,10 @@ def handles_problems(command: Callable[..., Any]) -> Callable[..., Any]:
             number = signal.SIGTERM if isinstance(interrupt, Terminated) else signal.SIGINT
             _emit_problems((Problem("output.interrupted", {"signal": number.name}),), lang)
             sys.exit(128 + number)
+        except BrokenPipeError:  # the reader stopped reading (`… | head`): not an error of ours
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # nothing more to flush at exit
+            sys.exit(128 + signal.SIGPIPE)
         except Exception as error:
             if os.environ.get("CONVENANT_DEBUG"):
                 raise

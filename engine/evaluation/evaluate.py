@@ -71,11 +71,15 @@ class TraceNode:
         return self.value[member] if self.rule.per and member is not None else self.value
 
 
+# a duty's status; its words are report.heading.status.*
+MET, NOT_MET, NOT_CHECKED = "met", "not_met", "not_checked"
+
+
 @dataclass(frozen=True)
 class DutyResult:
     name: str
     period: dates.Period
-    status: str  # voldaan | niet_voldaan | niet_getoetst
+    status: str  # MET | NOT_MET | NOT_CHECKED
     missing: tuple[str, ...]
 
 
@@ -389,6 +393,6 @@ class _Run:
         period = dates.Period(date(self.facts.year, 1, 1), date(self.facts.year, 12, 31))
         missing = tuple(n for n in duty.inputs if n not in self.values)
         if duty.check is None or missing:
-            return DutyResult(duty.name, period, "niet_getoetst", missing)
+            return DutyResult(duty.name, period, NOT_CHECKED, missing)
         met = self.evaluate_in(duty, duty.check)
-        return DutyResult(duty.name, period, "voldaan" if met else "niet_voldaan", ())
+        return DutyResult(duty.name, period, MET if met else NOT_MET, ())

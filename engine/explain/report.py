@@ -16,7 +16,7 @@ from convenant import __version__, words
 from convenant.core import dates, money
 from convenant.core.citation import Citation
 from convenant.core.units import Kind, display
-from convenant.evaluation.evaluate import Calendar, Evaluation, TraceNode
+from convenant.evaluation.evaluate import MET, NOT_CHECKED, NOT_MET, Calendar, Evaluation, TraceNode
 from convenant.language.model import CASE, MUNICIPALITY, Rule
 from convenant.language.trace import DeadlineDetails, Unknown
 
@@ -27,9 +27,8 @@ DIRECTION_IN_JSON = {RECEIVES: "ontvangt", PAYS: "betaalt", NOTHING: "nihil"}
 HEADINGS = words.Languages("report.heading")
 MERGER_WORDS = words.Languages("report.merger")
 TABLE_WORDS = words.Languages("report.table")
-# A duty's status as engine/evaluation/evaluate.py still writes it (Dutch; the JSON output keeps these words)
-# → the identifier its words are under (report.heading.status.*).
-DUTY_STATUS = {"voldaan": "met", "niet_voldaan": "not_met", "niet_getoetst": "not_checked"}
+# A duty's status in the JSON output: its contract keeps the Dutch words.
+DUTY_STATUS_IN_JSON = {MET: "voldaan", NOT_MET: "niet_voldaan", NOT_CHECKED: "niet_getoetst"}
 
 
 def direction(amount: Fraction) -> str:
@@ -222,7 +221,7 @@ def to_json(ev: Evaluation, lang: str = "nl") -> dict[str, Any]:
             d.name: {
                 "label": rules.duties[d.name].label,
                 "who": rules.duties[d.name].who,
-                "status": d.status,
+                "status": DUTY_STATUS_IN_JSON[d.status],
                 "missing": list(d.missing),
                 "period": {"from": d.period.start.isoformat(), "until": d.period.end.isoformat()},
                 "citation": rules.duties[d.name].article.as_json(lang),
@@ -322,7 +321,7 @@ def to_table(ev: Evaluation, lang: str = "nl") -> str:
         out += ["", h["duties"]]
         for d in ev.duties:
             duty = rules.duties[d.name]
-            status = h[f"status.{DUTY_STATUS[d.status]}"]
+            status = h[f"status.{d.status}"]
             if d.missing:
                 status += f" ({h['missing']}: {', '.join(d.missing)})"
             out.append(f"  {duty.label} ({_cite(duty.article)}): {status}")
