@@ -43,6 +43,25 @@ def test_the_wheel_declares_every_bundled_folder_and_the_proofs():
     assert config["project"]["scripts"]["convenant"] == "convenant.cli.cli:main"
 
 
+def test_every_data_file_of_the_code_is_declared_for_the_wheel():
+    """A template, font or words file that no `package-data` glob of its package matches is left
+    out of a wheel built from a clean clone (an editable install would still find it)."""
+    config = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    data = config["tool"]["setuptools"]["package-data"]
+    engine = REPO_ROOT / "engine"
+    packages = {p.parent for p in engine.rglob("__init__.py")} | {engine}
+    for path in sorted(engine.rglob("*")):
+        if not path.is_file() or path.suffix in (".py", ".pyc") or "__pycache__" in path.parts:
+            continue
+        owner = max((p for p in packages if p in path.parents), key=lambda p: len(p.parts))
+        name = ".".join(("convenant", *owner.relative_to(engine).parts))
+        relative = path.relative_to(owner)
+        globs = data.get(name, [])
+        assert any(relative.match(g) and len(relative.parts) == len(Path(g).parts) for g in globs), (
+            f"{path.relative_to(REPO_ROOT)} is not in package-data of {name}"
+        )
+
+
 def test_init_writes_a_workspace_that_validates(run, tmp_path):
     target = tmp_path / "werkmap"
     result = run("init", str(target))
