@@ -25,16 +25,10 @@ DIFFERENT_PLACEHOLDERS = {
     ),
     # Dutch names a file-system error in Dutch words, English in the system's own
     "messages.output.cannot_write.what": "reason_nl / reason",
-    # engine/proof/decisions.py writes the example in both languages (convert when it is free to edit)
-    "messages.verify.decision_gap.what": "example_nl / example_en",
-    "messages.verify.decision_overlap.what": "example_nl / example_en",
-    "messages.verify.unreachable_branch.todo": "branch_nl / branch_en",
 }
 
 # Files that may still choose words by language in code, each with its reason.
 ALLOWED = {
-    # under restructuring on another branch (the primitives); its branches move to the catalogue after
-    "proof/decisions.py": "off-limits during the primitives' restructuring",
     # Citation.formal: Dutch spells the lid as an ordinal word ("vijfde lid"), English as "(5)"
     "core/citation.py": "each language's citation grammar",
 }

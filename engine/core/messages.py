@@ -54,8 +54,8 @@ def language(explicit: str | None = None) -> str:
 
 
 def _word(value: Any, lang: str) -> str:
-    if isinstance(value, words.Said):
-        return say(value.key, lang)
+    if isinstance(value, words.Said) or callable(getattr(value, "said", None)):
+        return str(value.said(lang))  # a word, or a phrase built in the message's language
     if isinstance(value, Kind):
         return UNIT_NAMES[lang][value]
     if isinstance(value, Citation):

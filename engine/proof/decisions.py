@@ -21,6 +21,7 @@ from convenant.language import expr
 from convenant.language.model import YEAR, Expression, Rule
 from convenant.proof.logic import UNKNOWN, Solver, Translator, Witness
 from convenant.proof.results import PROVEN, REFUTED, UNDECIDED, Result, result
+from convenant.words import Said, say
 
 if TYPE_CHECKING:  # the primitives use this module; it only reads their types
     from convenant.primitives.base import ProofContext
@@ -129,8 +130,7 @@ def branches(
                             branch=branch,
                             condition=condition_text,
                             expression=expression.text,
-                            branch_nl="waar" if branch == "then" else "onwaar",
-                            branch_en="true" if branch == "then" else "false",
+                            holds=Said("proof.example." + ("true" if branch == "then" else "false")),
                         )
                     )
     if count == 0:
@@ -179,16 +179,20 @@ def _names(t: Translator) -> list[str]:
 
 
 class Example:
-    """A witness as the facts that make it happen, in Dutch and English."""
+    """A witness as the facts that make it happen; a message argument said in the message's
+    language (`said`), in Dutch where it is printed as it is."""
 
     def __init__(self, context: ProofContext, t: Translator, witness: Witness) -> None:
         self.context, self.t, self.witness = context, t, witness
 
-    def args(self) -> dict[str, str]:
-        return {"example_nl": self.words("nl"), "example_en": self.words("en")}
+    def args(self) -> dict[str, Example]:
+        return {"example": self}
 
-    def words(self, lang: str) -> str:
-        yes, no = ("ja", "nee") if lang == "nl" else ("yes", "no")
+    def __str__(self) -> str:
+        return self.said("nl")
+
+    def said(self, lang: str) -> str:
+        yes, no = say("proof.example.yes", lang), say("proof.example.no", lang)
         parts, texts = [], {}
         for atom, value in sorted(self.witness.atoms.items(), key=lambda item: item[0].text):
             if atom.kind == "name":
@@ -198,19 +202,15 @@ class Example:
             elif atom.kind == "opaque":
                 parts.append(f"„{atom.text}” = {yes if value else no}")
         for name, literal in texts.items():
-            word = "keuze voor" if lang == "nl" else "choice for"
+            word = say("proof.example.choice_for", lang)
             parts.append(
                 f"{word} {name} = {literal}" if name and name.startswith("I-") else f"{name} = ‘{literal}’"
             )
         for variable, number in sorted(self.witness.values.items(), key=lambda item: item[0].name):
             parts.append(f"{variable.name} = {_number(variable.kind, number, lang)}")
         if self.witness.opaque:
-            parts.append(
-                "(let op: dit voorbeeld rust op een deel dat de bewijzer als onbekend behandelt)"
-                if lang == "nl"
-                else "(note: this example rests on a part the prover treats as unknown)"
-            )
-        return ", ".join(parts) or ("elke invoer" if lang == "nl" else "any input")
+            parts.append(say("proof.example.opaque", lang))
+        return ", ".join(parts) or say("proof.example.any_input", lang)
 
 
 def _number(kind: Kind, value: Fraction, lang: str) -> str:

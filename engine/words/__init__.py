@@ -192,6 +192,9 @@ class Said:
 
     key: str
 
+    def said(self, lang: str) -> str:
+        return say(self.key, lang)
+
     def __str__(self) -> str:
         return say(self.key, "nl")
 
