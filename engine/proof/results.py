@@ -10,7 +10,14 @@ from convenant.core.diagnostics import Location, Problem
 from convenant.language.model import Rule, RuleFile
 from convenant.source import schemas
 
-PROVEN, REFUTED, UNDECIDED, NO_OBLIGATION = "bewezen", "weerlegd", "onbeslist", "geen_bewijsplicht"
+PROVEN, REFUTED, UNDECIDED, NO_OBLIGATION = "proven", "refuted", "undecided", "no_obligation"
+# `verify --format json` keeps the Dutch words of its contract (counts and each result's status).
+STATUS_IN_JSON = {
+    PROVEN: "bewezen",
+    REFUTED: "weerlegd",
+    UNDECIDED: "onbeslist",
+    NO_OBLIGATION: "geen_bewijsplicht",
+}
 WARNINGS = ("verify.undecided", "verify.key_unproven")  # not proven, but not refuted either
 
 
@@ -22,7 +29,7 @@ class Result:
     label: str
     article: Citation
     obligation: str  # key_total | exact_shares | largest_remainder | cover | disjoint | reachable | ...
-    status: str  # bewezen | weerlegd | onbeslist | geen_bewijsplicht
+    status: str  # PROVEN | REFUTED | UNDECIDED | NO_OBLIGATION
     args: dict[str, Any] = field(default_factory=dict)  # what the sentence in engine.proof.words needs
     problems: tuple[Problem, ...] = ()  # located messages with the counterexample
 

@@ -13,7 +13,7 @@ import sympy
 from convenant import words
 from convenant.core import messages
 from convenant.language.model import RuleFile
-from convenant.proof.results import NO_OBLIGATION, PROVEN, REFUTED, UNDECIDED, Result
+from convenant.proof.results import NO_OBLIGATION, PROVEN, REFUTED, STATUS_IN_JSON, UNDECIDED, Result
 
 # The sentences per obligation and the words around them: views of the one catalogue
 # (engine/words/proof.yaml).
@@ -65,13 +65,13 @@ def to_json(rules: RuleFile, results: list[Result], lang: str) -> dict[str, Any]
         "covenant": rules.covenant.id,
         "version": rules.covenant.version,
         "sympy": sympy.__version__,
-        "counts": counts(results),
+        "counts": {STATUS_IN_JSON[status]: n for status, n in counts(results).items()},
         "results": [
             {
                 "rule": r.subject,
                 "citation": r.article.as_json(lang),
                 "obligation": r.obligation,
-                "status": r.status,
+                "status": STATUS_IN_JSON[r.status],
                 "text": _claim(r, lang),
                 "problems": [
                     {"code": p.code, "message": messages.message(p, lang)[0], "location": str(p.location)}
