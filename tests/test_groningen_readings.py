@@ -105,3 +105,57 @@ def test_a_deficit_is_measured_against_3_5_percent_as_well(tmp_path):
     switched = evaluate_with(rules_with(tmp_path, ALTERNATIVE_5_10), tmp_path, data)
     assert switched.node("tekort_uitvoeringskosten").value == 0
     assert switched.node("overschot_uitvoeringskosten").value == Fraction("117461.57")
+
+
+# --- art. 5 lid 4: a deelnemer without a claim gives no cost facts ----------------------------
+
+VEENDAM, GRONINGEN_CODE, PEKELA, WESTERWOLDE = "GM0047", "GM0014", "GM0765", "GM1950"
+
+
+def test_a_deelnemer_without_cost_facts_makes_no_claim(tmp_path):
+    full = load_example("groningen-2022.yaml")
+    data = load_example("groningen-2022.yaml")
+    del data["municipalities"][VEENDAM]["kosten_taken"]
+    del data["municipalities"][VEENDAM]["kosten_onvermijdbaar"]
+    before = reference(tmp_path, full)
+    ev = evaluate_with(load_rule_file(GRONINGEN / "2021.yaml"), tmp_path, data)
+    claims, paid = ev.node("buffer_aanspraak").value, ev.node("buffer_betaling").value
+    # no claim and no payment for Veendam: not zero filled in, simply none, and no error
+    assert VEENDAM not in claims and VEENDAM not in paid
+    assert VEENDAM not in ev.values["kosten_taken"] and VEENDAM not in ev.values["kosten_onvermijdbaar"]
+    # the others as before. Groningen: 56.000.000,00 − 105 % × 49.935.798,57
+    #   = 56.000.000,00 − 52.432.588,4985 = 3.567.411,5015 → 3.567.411,50 (half up)
+    assert ev.node("budgetdeel").value[GRONINGEN_CODE] == Fraction("49935798.57")
+    assert claims[GRONINGEN_CODE] == Fraction("3567411.50")
+    # Veendam's claim was nil before (6.300.000,00 ≤ 105 % × 6.007.519,34 = 6.307.895,307), so the
+    # rationing of the 450.000,00 over 3.567.411,50 + 249.630,77 + 604.030,12 = 4.421.072,39 is as before
+    assert before.node("buffer_aanspraak").value[VEENDAM] == 0
+    assert sum(claims.values()) == Fraction("4421072.39")
+    assert {m: v for m, v in before.node("buffer_betaling").value.items() if m != VEENDAM} == paid
+    assert paid[GRONINGEN_CODE] == Fraction("363109.91") and sum(paid.values()) == Fraction("450000")
+    assert differing(before, ev) <= {"buffer_aanspraak", "buffer_betaling"}
+
+
+def test_costs_without_saying_whether_they_were_unavoidable_are_refused(run, tmp_path):
+    from tests.conftest import write_facts as write
+
+    data = load_example("groningen-2022.yaml")
+    del data["municipalities"][VEENDAM]["kosten_onvermijdbaar"]
+    result = run("evaluate", str(write(tmp_path, data)))
+    assert result.exit_code == 1
+    assert "het feit ‘kosten_onvermijdbaar’" in result.stderr and "Veendam (GM0047)" in result.stderr
+    assert result.stderr.count("fout:") == 1
+
+
+def test_only_a_fact_per_member_may_be_left_out_by_some_members():
+    from tests.conftest import problems_of
+
+    text = (GRONINGEN / "2021.yaml").read_text(encoding="utf-8")
+    broken = text.replace(
+        "  buffer_beschikbaar:\n    label: Buffer die in het voorafgaande jaar is gereserveerd\n",
+        "  buffer_beschikbaar:\n    label: Buffer die in het voorafgaande jaar is gereserveerd\n"
+        "    optional_per_member: true\n",
+    )
+    assert broken != text
+    codes = [p.code for p in problems_of(broken) if p.severity == "error"]
+    assert "rules.optional_per_member" in codes
