@@ -487,6 +487,10 @@ class _Checker:
             per, by = (sets[0], sets[1]) if isinstance(sets, list) else (sets, None)
             if not all(self.known_set(s, (*path, "per")) for s in (per, by) if s is not None):
                 continue
+            with_ = entry.get("required_with")
+            some = bool(entry.get("optional_per_member", False)) or with_ is not None
+            if some and self.per_member_problem(name, entry, per, with_):
+                self.error("rules.optional_per_member", path, at_key=True, name=name)
             found[name] = FactDecl(
                 name,
                 entry["label"],
@@ -497,8 +501,20 @@ class _Checker:
                 entry.get("required", True) and "default" not in entry,
                 default,
                 by,
+                some,
+                with_,
             )
         return found
+
+    def per_member_problem(
+        self, name: str, entry: dict[str, Any], per: str | None, with_: str | None
+    ) -> bool:
+        """A fact some members may leave out must be per member and optional; the fact it is
+        required with must be another fact of the same set."""
+        if per is None or entry.get("required", True) is not False:
+            return True
+        other = self.data["facts"].get(with_) if with_ is not None else None
+        return with_ is not None and (with_ == name or not isinstance(other, dict) or other.get("per") != per)
 
     def define_names(self, parameters: dict[str, Parameter], facts: dict[str, FactDecl]) -> None:
         # A parameter refused for its value (or its shape) is still declared with its unit: its own

@@ -420,7 +420,9 @@ class FactChecker:
         return result
 
     def complete(self, per_member: dict[str, dict[str, FactValue]]) -> None:
-        """Defaults, required facts, and optional facts given for all members or for none."""
+        """Defaults, required facts, and optional facts given for all members or for none; a fact
+        `optional_per_member` may be left out by some members, one `required_with` another fact is
+        needed exactly where that other fact is given (nothing is filled in for the others)."""
         for name, decl in self.rules.facts.items():
             if not decl.per or decl.per == CASE or self.place(decl) != "municipalities":
                 continue
@@ -433,7 +435,10 @@ class FactChecker:
                 section = "municipalities" if self.parties.member(member) else "rows"
                 if decl.has_default:
                     values[name] = FactValue(decl.default, None)
-                elif decl.required or having:
+                elif decl.required_with is not None:
+                    if decl.required_with in values:
+                        self.missing_for(member, section, decl)
+                elif decl.required or (having and not decl.optional_per_member):
                     self.missing_for(member, section, decl)
 
     def missing_for(self, member: str, section: str, decl: FactDecl) -> None:

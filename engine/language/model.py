@@ -144,6 +144,9 @@ class FactDecl:
     required: bool = True
     default: Any = None
     by: str | None = None  # the second set of a two-dimensional fact (per row and column)
+    # a member may leave it out while others give it (a member without costs makes no claim)
+    optional_per_member: bool = False
+    required_with: str | None = None  # required for exactly the members that give this other fact
 
     @property
     def has_default(self) -> bool:
