@@ -77,3 +77,16 @@ def test_a_distribution_records_each_members_exact_share_and_its_cents():
     assert sum((r.cents for r in node.roundings), Fraction(0)) == details.amount
     for r in node.roundings:
         assert r.exact == details.amount * details.key[r.member] and abs(r.exact - r.cents) < Fraction(1, 100)
+
+
+def test_a_step_keeps_the_parentheses_written_around_its_operand():
+    """`(a + b) * c`: the product's text starts at the parenthesis, so an explanation's step never
+    shows an unbalanced ')' (it did for `(if … then … else …) * budget`)."""
+    from convenant.language import expr
+
+    text = "(a + b) * -(c)"
+    tree = expr.parse(text)
+    assert (tree.start, tree.end) == (0, len(text))
+    assert isinstance(tree, expr.Binary) and tree.left is not None and tree.right is not None
+    assert text[tree.left.start : tree.left.end] == "a + b"  # the sum itself, for its own step
+    assert text[tree.right.start : tree.right.end] == "-(c)"

@@ -80,6 +80,16 @@ class Node:
     start: int
     end: int
     type: Type | None = field(default=None, init=False)
+    # the span with the parentheses written around it, `(a + b)`; None: written without
+    outer: tuple[int, int] | None = field(default=None, init=False)
+
+    @property
+    def written_start(self) -> int:
+        return self.outer[0] if self.outer else self.start
+
+    @property
+    def written_end(self) -> int:
+        return self.outer[1] if self.outer else self.end
 
     def children(self) -> Sequence[Node]:
         return ()
@@ -247,7 +257,7 @@ class _Parser:
         if token is None:
             return self.comparison()
         operand = self.negation()
-        node = Unary(token.start, operand.end)
+        node = Unary(token.start, operand.written_end)
         node.op, node.operand = "not", operand
         return node
 
@@ -275,7 +285,7 @@ class _Parser:
         if token is None:
             return self.primary()
         operand = self.unary()
-        node = Unary(token.start, operand.end)
+        node = Unary(token.start, operand.written_end)
         node.operand = operand
         return node
 
@@ -302,7 +312,8 @@ class _Parser:
             return node
         if token.kind == "op" and token.text == "(":
             inner = self.expression()
-            self.expect(")")
+            close = self.expect(")")
+            inner.outer = (token.start, close.end)  # an operator's span keeps these parentheses
             return inner
         raise ExprProblem(
             "expr.unexpected", token.start, max(token.end, token.start + 1), found=token.text or "einde"
@@ -327,7 +338,7 @@ class _Parser:
 
 
 def _binary(op: str, left: Node, right: Node) -> Binary:
-    node = Binary(left.start, right.end)
+    node = Binary(left.written_start, right.written_end)
     node.op, node.left, node.right = op, left, right
     return node
 
