@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from convenant.core import messages
+from convenant.core.diagnostics import ConvenantError
 from tests.conftest import assen_text, check_text, line_of, problems_of, replace_once
 
 NAME = "rules/test/broken.yaml"
@@ -265,3 +266,28 @@ def test_rendered_message_shows_the_line_and_a_caret():
         f" {' ' * len(str(line))} |     ^^^^^",
     ]
     assert "   = artikel: artikel 8, derde lid" in rendered
+
+
+def test_a_policy_names_a_switchable_interpretation_with_only_the_options_the_engine_knows():
+    """One check for every policy field: the date policy and a sheet's scaling."""
+    text = replace_once(assen_text(), "  working_days: I-ATW\n", "  working_days: I-A-5.1\n")
+    problem = only(problems_of(text), "rules.policy_interpretation")
+    assert (problem.args["field"], problem.location.line) == (
+        "working_days",
+        line_of(text, "  working_days:"),
+    )
+
+    from tests.paths import REPO_ROOT
+
+    groningen = REPO_ROOT / "rules" / "groningen" / "2021.yaml"
+    text = replace_once(
+        groningen.read_text(encoding="utf-8"), "      geen: >-\n", "      afronden: Anders.\n      geen: >-\n"
+    )
+    with pytest.raises(ConvenantError) as caught:
+        check_text(text, str(groningen.relative_to(REPO_ROOT)))
+    problem = only(caught.value.problems, "rules.policy_options")
+    assert (problem.args["field"], problem.args["strange"], problem.args["options"]) == (
+        "scaling",
+        "afronden",
+        "schalen, geen",
+    )

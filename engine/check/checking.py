@@ -52,7 +52,7 @@ from convenant.language.model import (
     Warning,
 )
 from convenant.language.parties import incomplete_mergers
-from convenant.primitives.base import Written
+from convenant.primitives.base import FieldPath, Written
 from convenant.source import schemas
 from convenant.source.loading import Document, load_document
 
@@ -341,27 +341,37 @@ class _Checker:
         known = {"months": dates.MONTH_POLICIES, "working_days": dates.ATW_OPTIONS}
         for field, allowed in known.items():
             ident = policy.get(field)
-            if ident is None:
-                continue
-            path = ("date_policy", field)
-            interpretation = interpretations.get(ident)
-            if interpretation is None or not interpretation.switchable:
-                self.error(
-                    "rules.policy_interpretation", path, id=ident, field=field, options=", ".join(allowed)
-                )
-                continue
-            self.used_interpretations.add(ident)
-            strange = sorted(set(interpretation.options) - set(allowed))
-            if strange:
-                self.error(
-                    "rules.policy_options",
-                    ("interpretations", ident, "options"),
-                    id=ident,
-                    field=field,
-                    strange=", ".join(strange),
-                    options=", ".join(allowed),
-                )
+            if ident is not None:
+                self.policy(interpretations, ident, ("date_policy", field), field, allowed)
         return DatePolicy(policy.get("months"), policy.get("working_days"))
+
+    def policy(
+        self,
+        interpretations: dict[str, Interpretation],
+        ident: str,
+        path: FieldPath,
+        field: str,
+        allowed: tuple[str, ...],
+    ) -> bool:
+        """An interpretation that a field names as a policy (a date policy, a sheet's scaling) is
+        switchable and has no option but the `allowed` ones, whose meaning the engine knows."""
+        interpretation = interpretations.get(ident)
+        if interpretation is None or not interpretation.switchable:
+            self.error("rules.policy_interpretation", path, id=ident, field=field, options=", ".join(allowed))
+            return False
+        self.used_interpretations.add(ident)
+        strange = sorted(set(interpretation.options) - set(allowed))
+        if strange:
+            self.error(
+                "rules.policy_options",
+                ("interpretations", ident, "options"),
+                id=ident,
+                field=field,
+                strange=", ".join(strange),
+                options=", ".join(allowed),
+            )
+            return False
+        return True
 
     def declared_sets(self) -> dict[str, SetDecl]:
         found = {}

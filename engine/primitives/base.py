@@ -97,6 +97,15 @@ class CheckContext(Protocol):
 
     def known_set(self, name: str, path: FieldPath) -> bool: ...
 
+    def policy(
+        self,
+        interpretations: dict[str, Interpretation],
+        ident: str,
+        path: FieldPath,
+        field: str,
+        allowed: tuple[str, ...],
+    ) -> bool: ...  # a switchable interpretation with only the `allowed` options (reported if not)
+
     def includes(self, outer: str, inner: str) -> bool: ...
 
     def expression(

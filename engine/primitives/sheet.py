@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from convenant.core.citation import Citation
 from convenant.core.units import Kind
 from convenant.core.wording import show
-from convenant.language.model import Interpretation, Rule
+from convenant.language.model import Rule
 from convenant.language.trace import SheetDetails
 from convenant.primitives.base import (
     CheckContext,
@@ -83,7 +83,9 @@ def check(ctx: CheckContext, written: Written) -> tuple[Sheet | None, list[str]]
     ok = ctx.name_of_kind(body["counts"], (*path, "counts"), (Kind.COUNT,), per, by=columns)
     ok &= columns is not None and ctx.name_of_kind(body["values"], (*path, "values"), (Kind.MONEY,), columns)
     ok &= ctx.name_of_kind(shared["budget"], (*path, "budget"), (Kind.MONEY,), None)
-    ok &= _scaling(ctx, shared["scaling"], (*path, "scaling"), written.interpretations)
+    ok &= ctx.policy(
+        written.interpretations, shared["scaling"], (*path, "scaling"), "scaling", SCALING_OPTIONS
+    )
     uses = [body["counts"], body["values"], shared["budget"]]
     cells, seen = [], set(ctx.sets[columns].extra_ids() if columns in ctx.sets else ())
     for i, cell in enumerate(shared["fixed"]):
@@ -120,35 +122,6 @@ def check(ctx: CheckContext, written: Written) -> tuple[Sheet | None, list[str]]
     if not ok:
         return None, uses
     return Sheet(body["counts"], body["values"], tuple(cells), shared["scaling"], shared["budget"]), uses
-
-
-def _scaling(
-    ctx: CheckContext, ident: str, path: FieldPath, interpretations: dict[str, Interpretation]
-) -> bool:
-    """The `scaling` interpretation is switchable and has no option this primitive does not know."""
-    interpretation = interpretations.get(ident)
-    if interpretation is None or not interpretation.switchable:
-        ctx.error(
-            "rules.policy_interpretation",
-            path,
-            id=ident,
-            field="scaling",
-            options=", ".join(SCALING_OPTIONS),
-        )
-        return False
-    ctx.used_interpretations.add(ident)
-    strange = sorted(set(interpretation.options) - set(SCALING_OPTIONS))
-    if strange:
-        ctx.error(
-            "rules.policy_options",
-            ("interpretations", ident, "options"),
-            id=ident,
-            field="scaling",
-            strange=", ".join(strange),
-            options=", ".join(SCALING_OPTIONS),
-        )
-        return False
-    return True
 
 
 def evaluate(ctx: EvalContext, rule: Rule, interpretations: list[str]) -> Outcome:
