@@ -258,6 +258,8 @@ def _call(node: expr.Call, rules: RuleFile, known: set[str]) -> Step:
     if fn == "interpretation":
         ident = node.args[0].value  # type: ignore[attr-defined]
         return lambda ctx: ctx.chosen[ident]
+    if fn == "year":  # dates have no array form
+        raise NotVectorised("year(…)")
     args = [_expression(arg, rules, known) for arg in node.args]
     if fn == "sum":
         return lambda ctx: vectors.total(args[0](ctx))

@@ -498,7 +498,8 @@ class _Checker:
             if not all(self.known_set(s, (*path, "per")) for s in (per, by) if s is not None):
                 continue
             with_ = entry.get("required_with")
-            some = bool(entry.get("optional_per_member", False)) or with_ is not None
+            sparse = bool(entry.get("sparse", False))
+            some = bool(entry.get("optional_per_member", False)) or with_ is not None or sparse
             if some and self.per_member_problem(name, entry, per, with_):
                 self.error("rules.optional_per_member", path, at_key=True, name=name)
             found[name] = FactDecl(
@@ -513,6 +514,7 @@ class _Checker:
                 by,
                 some,
                 with_,
+                sparse,
             )
         return found
 
@@ -520,11 +522,16 @@ class _Checker:
         self, name: str, entry: dict[str, Any], per: str | None, with_: str | None
     ) -> bool:
         """A fact some members may leave out must be per member and optional; the fact it is
-        required with must be another fact of the same set."""
+        required with must be another fact of the same set (its first set, if it is per row and column)."""
         if per is None or entry.get("required", True) is not False:
             return True
         other = self.data["facts"].get(with_) if with_ is not None else None
-        return with_ is not None and (with_ == name or not isinstance(other, dict) or other.get("per") != per)
+        if with_ is None:
+            return False
+        if with_ == name or not isinstance(other, dict):
+            return True
+        other_per = other.get("per")
+        return (other_per[0] if isinstance(other_per, list) and other_per else other_per) != per
 
     def define_names(self, parameters: dict[str, Parameter], facts: dict[str, FactDecl]) -> None:
         # A parameter refused for its value (or its shape) is still declared with its unit: its own

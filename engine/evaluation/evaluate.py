@@ -209,8 +209,8 @@ class _Run:
                 for m in self.members.get(per, [])
                 if name in facts.per_municipality.get(m, {})
             }
-            if given:  # an optional fact given for no member stays unknown
-                self.values[name] = given
+            if given or self.rules.facts[name].sparse:  # an optional fact given for no member stays
+                self.values[name] = given  # unknown; a sparse one is known to be empty
 
     def rule_members(self, rule: Rule) -> list[str]:
         members = self.members[rule.per or MUNICIPALITY]

@@ -250,6 +250,8 @@ class _Builder:
             if decl.per is not None and member is None and use.name not in facts.scalars:
                 return w["source_facts_total"].format(path=facts.path, citation=cite)
             found = self._fact_value(use.name, decl.per, member)
+            if found is None and decl.sparse:  # nothing agreed for this member
+                return f"{w['source_sparse']} ({cite})"
             if found is None or found.location is None:
                 return f"{w['source_default']} ({cite})"
             text = f"{w['source_fact'].format(path=facts.path, line=found.location.line)} ({cite})"

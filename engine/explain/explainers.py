@@ -72,6 +72,9 @@ class Scope:
             return value
         if member is not None and member in value:
             return value[member]
+        decl = self.ev.rules.facts.get(name)
+        if member is not None and decl is not None and decl.sparse:  # this member gave nothing
+            return None
         if self.per(name) == "municipality" and self.kind(name).numeric:
             return sum(value.values(), Fraction(0))
         return value if isinstance(value, dict) else None

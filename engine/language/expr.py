@@ -14,7 +14,8 @@ Grammar (lowest binding first)::
 
 Functions: sum(x) over all members of x's set (all municipalities, all rows, all cases), any(c) and
 all(c) for a condition over a set, min(a, b, …), max(a, b, …), abs(x), round(x) (money to whole
-cents, half away from zero) and interpretation('I-…') (the chosen reading of a switchable
+cents, half away from zero), year(d) (the calendar year of a date, to compare with `jaar`: a decision
+"achteraf" has year(d) > jaar) and interpretation('I-…') (the chosen reading of a switchable
 interpretation).
 
 Sets may include other sets: the rows of a spreadsheet include the municipalities, so a rule per
@@ -38,7 +39,7 @@ from convenant.core.money import round_half_up
 from convenant.core.units import Kind
 
 KEYWORDS = {"if", "then", "else", "and", "or", "not", "true", "false"}
-FUNCTIONS = {"sum", "any", "all", "min", "max", "abs", "round", "interpretation"}
+FUNCTIONS = {"sum", "any", "all", "min", "max", "abs", "round", "year", "interpretation"}
 AGGREGATES = {"sum", "any", "all"}
 
 _TOKEN = re.compile(
@@ -546,9 +547,13 @@ class Checker:
                 )
             return Type(Kind.TEXT, None, True, options)
         types = [self.check(arg) for arg in args]
-        if fn in ("sum", "any", "all", "abs", "round") and len(args) != 1:
+        if fn in ("sum", "any", "all", "abs", "round", "year") and len(args) != 1:
             raise ExprProblem("expr.arity", node.start, node.end, function=fn, count=1)
         first = types[0]
+        if fn == "year":
+            if first.kind is not Kind.DATE:
+                raise ExprProblem("expr.operand_kind", node.start, node.end, op=fn, kind=first.kind)
+            return Type(Kind.COUNT, first.per)
         if fn in ("any", "all"):
             if first.kind is not Kind.BOOLEAN:
                 raise ExprProblem("expr.operand_kind", node.start, node.end, op=fn, kind=first.kind)
@@ -675,6 +680,8 @@ class Evaluator:
                     continue
             return sum(values, Fraction(0)) if fn == "sum" else (any(values) if fn == "any" else all(values))
         values = [self._eval(arg, current) for arg in node.args]
+        if fn == "year":
+            return values[0].year
         if fn == "abs":
             return abs(values[0])
         if fn == "round":

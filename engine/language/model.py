@@ -149,6 +149,9 @@ class FactDecl:
     # a member may leave it out while others give it (a member without costs makes no claim)
     optional_per_member: bool = False
     required_with: str | None = None  # required for exactly the members that give this other fact
+    # given for some members (and, per row and column, some cells) only; given for none it is known
+    # to be empty (nothing agreed), not unknown (the agreed deviations of Groningen art. 5 lid 1)
+    sparse: bool = False
 
     @property
     def has_default(self) -> bool:

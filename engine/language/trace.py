@@ -125,8 +125,35 @@ class SheetDetails:
     fixed_total: Fraction
     scaling: str  # the chosen option of the scaling interpretation
     budget: Fraction | None  # the Budget the cells are divided by (scaling "geen")
-    cells: Mapping[str, Mapping[str, Fraction]]  # row → column → ratio
+    cells: Mapping[str, Mapping[str, Fraction]]  # row → column → ratio, computed (art. 4 lid 2)
     total: Fraction  # all cells and fixed cells together (must be 1)
+    agreed: Agreed | None = None  # agreed deviations (Groningen art. 5 lid 1) given for the year
+
+
+@dataclass(frozen=True)
+class AgreedPeriod:
+    """The sheet from one date on (Groningen art. 5 lid 1): the deviations agreed from then."""
+
+    start: date  # the first day (1 January: the whole year)
+    rows: tuple[str, ...]  # the rows whose agreed cells apply from this day (and earlier ones')
+    remaining: int  # days from `start` through 31 December
+    days: int  # days in the year
+    fraction: Fraction  # remaining / days
+    cells: Mapping[str, Mapping[str, Fraction]]  # row → column → ratio, agreed cells included
+    key: Mapping[str, Fraction]  # row → its total in this period's sheet
+
+
+@dataclass(frozen=True)
+class Agreed:
+    """Agreed deviating percentages (Groningen art. 5 lid 1) and how they made the year's key."""
+
+    reading: str  # the interpretation that says how the other cells behave
+    option: str  # its chosen option
+    percentages: Mapping[str, Mapping[str, Fraction]]  # row → column → agreed ratio
+    starts: Mapping[str, date]  # row → the date its agreed cells apply from
+    decisions: Mapping[str, date]  # row → the date of the decision (art. 6)
+    base: Mapping[str, Fraction] | None  # the computed key, if it applies for part of the year
+    periods: tuple[AgreedPeriod, ...]  # from the earliest date on
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,8 @@ def sample_facts(rules: RuleFile) -> Facts:
     case_values: dict[str, FactValue] = {}
     for i, (name, decl) in enumerate(rules.facts.items()):
         where = Location(SAMPLE_PATH, i + 1)
+        if decl.sparse:  # given for none: nothing agreed (made-up agreements need not add up)
+            continue
 
         def value(j: int, decl: FactDecl = decl, i: int = i) -> Any:
             """The j-th member's value; over a second set (columns), a value per column."""

@@ -55,6 +55,29 @@ def check(ctx: CheckContext, written: Written) -> tuple[ProRata | None, list[str
     return (spec if ok else None), uses
 
 
+def rest_of_year(year: int, day: date) -> tuple[int, int, Fraction]:
+    """The part of `year` from `day` through 31 December: (days left, days in the year, their ratio).
+    The sheet's agreed deviations (art. 5 lid 1) use it too: one arithmetic for both.
+
+    >>> rest_of_year(2023, date(2023, 7, 1))
+    (184, 365, Fraction(184, 365))
+    >>> rest_of_year(2024, date(2024, 1, 1))
+    (366, 366, Fraction(1, 1))
+    """
+    days = dates.days_in_year(year)
+    remaining = (date(year, 12, 31) - day).days + 1
+    return remaining, days, Fraction(remaining, days)
+
+
+def blend(old: Fraction, new: Fraction, fraction: Fraction) -> Fraction:
+    """The value over the year when `new` replaces `old` for `fraction` of it: old + (new − old) × f.
+
+    >>> blend(Fraction(1, 10), Fraction(2, 10), Fraction(184, 365))
+    Fraction(549, 3650)
+    """
+    return old + (new - old) * fraction
+
+
 def evaluate(ctx: EvalContext, rule: Rule, interpretations: list[str]) -> Outcome:
     """The new values apply from the date on: old + (new − old) × days left in the year / days."""
     spec = rule.spec
@@ -72,13 +95,12 @@ def evaluate(ctx: EvalContext, rule: Rule, interpretations: list[str]) -> Outcom
             fact=spec.from_date,
         )
     applied = ctx.values[spec.when] if spec.when else True
-    days = dates.days_in_year(year)
-    remaining = (date(year, 12, 31) - day).days + 1
-    fraction = Fraction(remaining, days) if applied else Fraction(0)
+    remaining, days, rest = rest_of_year(year, day)
+    fraction = rest if applied else Fraction(0)
     details = ProRataDetails(applied, day, remaining, days, fraction, old, new)
     if not rule.per:
-        return Outcome(old + (new - old) * fraction, details)
-    return Outcome({m: old[m] + (new[m] - old[m]) * fraction for m in ctx.members[rule.per]}, details)
+        return Outcome(blend(old, new, fraction), details)
+    return Outcome({m: blend(old[m], new[m], fraction) for m in ctx.members[rule.per]}, details)
 
 
 def explain(scope: ExplainScope, node: Node, member: str | None) -> dict[str, Any]:

@@ -9,15 +9,20 @@ not total 100 %. The checker refuses an interpretation with any other option.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from convenant.core.citation import Citation
+from convenant.core.diagnostics import ConvenantError
 from convenant.core.units import Kind
 from convenant.core.wording import show
 from convenant.language.model import Rule
-from convenant.language.trace import SheetDetails
+from convenant.language.trace import Agreed as Agreed_
+from convenant.language.trace import AgreedPeriod, SheetDetails
+from convenant.primitives import pro_rata
 from convenant.primitives.base import (
     CheckContext,
     EvalContext,
@@ -34,6 +39,10 @@ if TYPE_CHECKING:
 
 SCALE, DIVIDE = "schalen", "geen"  # the options of the `scaling` interpretation
 SCALING_OPTIONS = (SCALE, DIVIDE)
+# the options of the `agreed` reading: under "schalen", agreed cells are kept as agreed and the other
+# computed cells share what is left ("vast"), or every cell is scaled, agreed ones too ("mee_schalen")
+KEEP, SCALE_ALL = "vast", "mee_schalen"
+AGREED_OPTIONS = (KEEP, SCALE_ALL)
 
 
 @dataclass(frozen=True)
@@ -48,6 +57,18 @@ class FixedCell:
 
 
 @dataclass(frozen=True)
+class Agreed:
+    """Percentages the parties agreed instead of computed cells (Groningen art. 5 lid 1), per row
+    from a date, with the date of their decision; `reading` says how the other cells behave."""
+
+    cells: str  # percentage per [row, column], sparse: only the agreed cells
+    from_date: str  # date per row: the row's agreed cells apply from this day
+    decision: str  # date per row: the decision that agreed them (art. 6)
+    reading: str  # interpretation with the options AGREED_OPTIONS
+    article: Citation
+
+
+@dataclass(frozen=True)
 class Sheet:
     """Counts per [row, column] times values per column, and fixed cells; `scaling` names the
     interpretation that decides how computed cells become percentages (see the module)."""
@@ -57,6 +78,7 @@ class Sheet:
     fixed: tuple[FixedCell, ...]
     scaling: str
     budget: str
+    agreed: Agreed | None = None  # only in a sheet of its own (not one `like` another)
 
 
 Spec = Sheet
@@ -75,6 +97,7 @@ def check(ctx: CheckContext, written: Written) -> tuple[Sheet | None, list[str]]
             return None, []
         shared = other["sheet"]
     wrong = [f for f in ("fixed", "scaling", "budget") if (f in body) == (like is not None)]
+    wrong += ["agreed"] if like is not None and "agreed" in body else []
     if wrong:
         ctx.error("rules.sheet_shape", path, fields=", ".join(wrong), like=like or "—")
         return None, []
@@ -119,14 +142,40 @@ def check(ctx: CheckContext, written: Written) -> tuple[Sheet | None, list[str]]
                 ctx.cite(cell["article"], (*cpath, "article")),
             )
         )
+    agreed = None
+    if "agreed" in body:
+        agreed, names = _check_agreed(ctx, written, per, columns)
+        uses += names
+        ok &= agreed is not None
     if not ok:
         return None, uses
-    return Sheet(body["counts"], body["values"], tuple(cells), shared["scaling"], shared["budget"]), uses
+    sheet = Sheet(body["counts"], body["values"], tuple(cells), shared["scaling"], shared["budget"], agreed)
+    return sheet, uses
+
+
+def _check_agreed(
+    ctx: CheckContext, written: Written, per: str, columns: str | None
+) -> tuple[Agreed | None, list[str]]:
+    """Art. 5 lid 1: a sparse percentage per [row, column] and two dates per row."""
+    body, path = written.body["agreed"], (*written.path, "agreed")
+    ok = ctx.name_of_kind(body["cells"], (*path, "cells"), (Kind.PERCENTAGE,), per, by=columns)
+    if ok and not ctx.data["facts"].get(body["cells"], {}).get("sparse", False):
+        ctx.error("rules.sheet_agreed_sparse", (*path, "cells"), name=body["cells"])
+        ok = False
+    for field in ("from", "decision"):
+        ok &= ctx.name_of_kind(body[field], (*path, field), (Kind.DATE,), per, sections=("facts",))
+    ok &= ctx.policy(written.interpretations, body["reading"], (*path, "reading"), "reading", AGREED_OPTIONS)
+    article = ctx.cite(body["article"], (*path, "article"))
+    names = [body["cells"], body["from"], body["decision"]]
+    if not ok:
+        return None, names
+    return Agreed(body["cells"], body["from"], body["decision"], body["reading"], article), names
 
 
 def evaluate(ctx: EvalContext, rule: Rule, interpretations: list[str]) -> Outcome:
     """Art. 4: computed cells (count × value) and fixed cells; under "schalen" the computed cells
-    share what the fixed cells leave of 100 %, under "geen" they are divided by the Budget."""
+    share what the fixed cells leave of 100 %, under "geen" they are divided by the Budget. Agreed
+    deviations (art. 5 lid 1) replace cells from their date on (`_agreed`)."""
     spec = rule.spec
     assert isinstance(spec, Sheet)
     rows = ctx.members[rule.per or ""]
@@ -141,9 +190,11 @@ def evaluate(ctx: EvalContext, rule: Rule, interpretations: list[str]) -> Outcom
             fixed[r][cell.column] = (value if r == cell.row else Fraction(0)) if cell.row else value[r]
     fixed_total = sum((v for row in fixed.values() for v in row.values()), Fraction(0))
     scaling = ctx.chosen[spec.scaling]
+    agreed = _agreed(ctx, rule, spec)
+    computed_used = agreed is None or agreed.base is not None  # the computed sheet holds for a while
     budget: Fraction | None = None
     if scaling == SCALE:
-        if total_worth == 0:
+        if total_worth == 0 and computed_used:
             raise ctx.fail(
                 "evaluate.sheet_empty",
                 rule,
@@ -151,7 +202,8 @@ def evaluate(ctx: EvalContext, rule: Rule, interpretations: list[str]) -> Outcom
                 [(spec.counts, None)],
                 counts=spec.counts,
             )
-        cells = {r: {c: worth[r][c] / total_worth * (1 - fixed_total) for c in columns} for r in rows}
+        share = (1 - fixed_total) / total_worth if total_worth else Fraction(0)
+        cells = {r: {c: worth[r][c] * share for c in columns} for r in rows}
     else:
         budget = ctx.values[spec.budget]
         if budget == 0:
@@ -164,25 +216,13 @@ def evaluate(ctx: EvalContext, rule: Rule, interpretations: list[str]) -> Outcom
                 divisor=spec.budget,
             )
         cells = {r: {c: worth[r][c] / budget for c in columns} for r in rows}
-    key = {r: sum(cells[r].values(), Fraction(0)) + sum(fixed[r].values(), Fraction(0)) for r in rows}
-    total = sum(key.values(), Fraction(0))
-    if total != 1:
-        reads = [
-            (name, None) for name in (spec.budget, *(c.value for c in spec.fixed), spec.values, spec.counts)
-        ]
-        raise ctx.fail(
-            "evaluate.sheet_not_100",
-            rule,
-            _field(ctx, rule, "scaling"),
-            reads,
-            total=total,
-            scaling=scaling,
-        )
-    row_counts = {r: counts[r] for r in rows}
+    key, total = _total(cells, fixed, rows)
+    if computed_used and total != 1:
+        raise _not_100(ctx, rule, spec, total, scaling, None)
     details = SheetDetails(
         rows,
         columns,
-        row_counts,
+        {r: counts[r] for r in rows},
         prices,
         worth,
         total_worth,
@@ -193,7 +233,185 @@ def evaluate(ctx: EvalContext, rule: Rule, interpretations: list[str]) -> Outcom
         cells,
         total,
     )
-    return Outcome(key, details)
+    if agreed is None:
+        return Outcome(key, details)
+    interpretations.append(agreed.reading)  # cited only where deviations were agreed
+    agreed = _periods(
+        ctx, rule, spec, agreed, worth, cells, fixed, fixed_total, key if computed_used else None
+    )
+    return Outcome(_year_key(agreed, rows), replace(details, agreed=agreed))
+
+
+def _total(
+    cells: Mapping[str, Mapping[str, Fraction]], fixed: Mapping[str, Mapping[str, Fraction]], rows: list[str]
+) -> tuple[dict[str, Fraction], Fraction]:
+    """Each row's total (its cells and its fixed cells) and the whole sheet's."""
+    key = {r: sum(cells[r].values(), Fraction(0)) + sum(fixed[r].values(), Fraction(0)) for r in rows}
+    return key, sum(key.values(), Fraction(0))
+
+
+def _not_100(
+    ctx: EvalContext, rule: Rule, spec: Sheet, total: Fraction, scaling: str, start: date | None
+) -> ConvenantError:
+    reads = [(name, None) for name in (spec.budget, *(c.value for c in spec.fixed), spec.values, spec.counts)]
+    if spec.agreed is None:
+        return ctx.fail(
+            "evaluate.sheet_not_100", rule, _field(ctx, rule, "scaling"), reads, total=total, scaling=scaling
+        )
+    a = spec.agreed
+    if start is None:  # the computed sheet: agreed percentages from 1 January would replace it
+        return ctx.fail(
+            "evaluate.sheet_not_100_advice",
+            rule,
+            _field(ctx, rule, "scaling"),
+            reads,
+            total=total,
+            scaling=scaling,
+            cells=a.cells,
+            start=a.from_date,
+            decision=a.decision,
+        )
+    return ctx.fail(
+        "evaluate.sheet_agreed_not_100",
+        rule,
+        (*rule.path, "sheet", "agreed", "cells"),
+        [(a.cells, None), *reads],
+        total=total,
+        scaling=scaling,
+        date=start,
+    )
+
+
+def _agreed(ctx: EvalContext, rule: Rule, spec: Sheet) -> Agreed_ | None:
+    """The deviations agreed for this year (art. 5 lid 1), or None: what each row agreed, from when
+    (a date before 1 January counts from 1 January) and by which decision. A date after the year is
+    refused: those percentages belong to a later year's facts."""
+    a = spec.agreed
+    if a is None or not any(ctx.values[a.cells].values()):
+        return None
+    given = {r: dict(v) for r, v in ctx.values[a.cells].items() if v}
+    first, last = date(ctx.year, 1, 1), date(ctx.year, 12, 31)
+    starts, decisions = ctx.values[a.from_date], ctx.values[a.decision]
+    for r in given:
+        if starts[r] > last:
+            raise ctx.fail(
+                "evaluate.sheet_agreed_after_year",
+                rule,
+                (*rule.path, "sheet", "agreed", "from"),
+                [(a.from_date, r)],
+                date=starts[r],
+                year=ctx.year,
+                fact=a.from_date,
+            )
+    begins = {r: max(starts[r], first) for r in given}
+    base_used = min(begins.values()) > first
+    return Agreed_(
+        a.reading,
+        ctx.chosen[a.reading],
+        given,
+        begins,
+        {r: decisions[r] for r in given},
+        {} if base_used else None,
+        (),
+    )
+
+
+def _periods(
+    ctx: EvalContext,
+    rule: Rule,
+    spec: Sheet,
+    agreed: Agreed_,
+    worth: Mapping[str, Mapping[str, Fraction]],
+    computed: Mapping[str, Mapping[str, Fraction]],
+    fixed: Mapping[str, Mapping[str, Fraction]],
+    fixed_total: Fraction,
+    base: dict[str, Fraction] | None,
+) -> Agreed_:
+    """The sheet from each date on that agreed cells begin to apply: every period's sheet totals
+    exactly 100 % (under "geen": or it is refused)."""
+    rows = list(worth)
+    scaling = ctx.chosen[spec.scaling]
+    periods = []
+    for start in sorted(set(agreed.starts.values())):
+        applying = tuple(r for r in rows if r in agreed.starts and agreed.starts[r] <= start)
+        fixed_cells = {(r, c): v for r in applying for c, v in agreed.percentages[r].items()}
+        cells = _cells(
+            ctx, rule, spec, agreed.option, scaling, worth, computed, fixed_cells, fixed_total, start
+        )
+        key, total = _total(cells, fixed, rows)
+        if total != 1:
+            raise _not_100(ctx, rule, spec, total, scaling, start)
+        remaining, days, fraction = pro_rata.rest_of_year(ctx.year, start)
+        periods.append(AgreedPeriod(start, applying, remaining, days, fraction, cells, key))
+    return replace(agreed, base=base, periods=tuple(periods))
+
+
+def _cells(
+    ctx: EvalContext,
+    rule: Rule,
+    spec: Sheet,
+    option: str,
+    scaling: str,
+    worth: Mapping[str, Mapping[str, Fraction]],
+    computed: Mapping[str, Mapping[str, Fraction]],
+    agreed: Mapping[tuple[str, str], Fraction],
+    fixed_total: Fraction,
+    start: date,
+) -> dict[str, dict[str, Fraction]]:
+    """One period's cells. "geen": agreed cells replace computed ones (the total must then be 100 %).
+    "schalen" with "vast": agreed cells as agreed, the others share what is left of 100 % after the
+    fixed columns and the agreed cells, by indicatiewaarde. "schalen" with "mee_schalen": agreed
+    cells replace computed ones and every cell of columns 1–6 is scaled to what the fixed columns leave."""
+    assert spec.agreed is not None
+    a, where = spec.agreed, (*rule.path, "sheet", "agreed", "cells")
+    reads = [(a.cells, None), *((c.value, None) for c in spec.fixed)]
+    agreed_total = sum(agreed.values(), Fraction(0))
+    replaced = {r: {c: agreed.get((r, c), v) for c, v in row.items()} for r, row in computed.items()}
+    if option == SCALE_ALL and scaling == SCALE:
+        together = sum((v for row in replaced.values() for v in row.values()), Fraction(0))
+        if together == 0:
+            raise ctx.fail(
+                "evaluate.sheet_agreed_unscalable", rule, where, reads, date=start, room=1 - fixed_total
+            )
+        return {
+            r: {c: v * (1 - fixed_total) / together for c, v in row.items()} for r, row in replaced.items()
+        }
+    if agreed_total + fixed_total > 1:
+        raise ctx.fail(
+            "evaluate.sheet_agreed_overfull",
+            rule,
+            where,
+            reads,
+            date=start,
+            agreed=agreed_total,
+            fixed=fixed_total,
+            total=agreed_total + fixed_total,
+        )
+    if scaling == DIVIDE:
+        return replaced
+    room = 1 - fixed_total - agreed_total
+    others = sum((v for r, row in worth.items() for c, v in row.items() if (r, c) not in agreed), Fraction(0))
+    if others == 0 and room != 0:
+        raise ctx.fail("evaluate.sheet_agreed_unscalable", rule, where, reads, date=start, room=room)
+    share = room / others if others else Fraction(0)
+    return {r: {c: agreed.get((r, c), v * share) for c, v in row.items()} for r, row in worth.items()}
+
+
+def _year_key(agreed: Agreed_, rows: list[str]) -> dict[str, Fraction]:
+    """The key over the year: the first sheet, then from each later date on the next one for the
+    rest of the year, pro rata by days as art. 5 lid 2 does (`pro_rata.blend`):
+    key = S₀ + Σ (Sₖ − Sₖ₋₁) × days left from dateₖ / days. Every Sₖ totals 1, so the key does."""
+    sheets = [p.key for p in agreed.periods]
+    fractions = [p.fraction for p in agreed.periods]
+    if agreed.base is None:  # the first agreed sheet holds from 1 January
+        fractions = fractions[1:]
+    else:
+        sheets.insert(0, agreed.base)
+    key = dict(sheets[0])
+    for previous, current, fraction in zip(sheets[:-1], sheets[1:], fractions, strict=True):
+        for r in rows:
+            key[r] += pro_rata.blend(previous[r], current[r], fraction) - previous[r]
+    return key
 
 
 def _field(ctx: EvalContext, rule: Rule, name: str) -> FieldPath:
@@ -204,7 +422,8 @@ def _field(ctx: EvalContext, rule: Rule, name: str) -> FieldPath:
 
 
 def explain(scope: ExplainScope, node: Node, member: str | None) -> dict[str, Any]:
-    """Art. 4: the member's row of the spreadsheet, cell by cell, and how the cells were scaled."""
+    """Art. 4: the member's row of the spreadsheet, cell by cell, and how the cells were scaled;
+    with agreed deviations (art. 5 lid 1) every decision, and how the year's key came about."""
     spec, d, w, lang = node.rule.spec, node.details, scope.words, scope.lang
     assert isinstance(spec, Sheet) and isinstance(d, SheetDetails) and member is not None
     counts, prices = d.counts[member], d.prices
@@ -236,20 +455,68 @@ def explain(scope: ExplainScope, node: Node, member: str | None) -> dict[str, An
         )
     else:
         lines.append(w["sheet_geen"].format(id=spec.scaling, budget=show(Kind.MONEY, d.budget, lang)))
+    computed = sum(d.cells[member].values(), Fraction(0)) + sum(fixed.values(), Fraction(0))
+    row_line = w["sheet_row" if d.agreed is None else "sheet_row_computed"]
     lines.append(
-        w["sheet_row"].format(
+        row_line.format(
             cells=scope.percent(sum(d.cells[member].values(), Fraction(0))),
             fixed=scope.percent(sum(fixed.values(), Fraction(0))),
-            key=scope.percent(node.value[member]),
+            key=scope.percent(node.value[member] if d.agreed is None else computed),
         )
     )
-    lines.append(w["sheet_total"].format(total=scope.percent(d.total)))
     header = [w["column"], w["count"], w["value"], w["worth"], w["cell"]]
-    return {
-        "table": {"header": header, "rows": rows},
-        "lines": lines,
-        "articles": [cell.article for cell in spec.fixed],
-    }
+    articles = [cell.article for cell in spec.fixed]
+    if d.agreed is None:
+        lines.append(w["sheet_total"].format(total=scope.percent(d.total)))
+    else:
+        assert spec.agreed is not None
+        lines += _explain_agreed(scope, spec, d.agreed, member, node.value[member])
+        lines.append(w["sheet_total"].format(total=scope.percent(sum(node.value.values(), Fraction(0)))))
+        header.append(w["sheet_agreed_cell"])
+        last = d.agreed.periods[-1].cells[member]
+        for row, c in zip(rows, d.columns, strict=True):
+            row.append(scope.percent(last[c]))
+        articles.insert(0, spec.agreed.article)
+    return {"table": {"header": header, "rows": rows}, "lines": lines, "articles": articles}
+
+
+def _explain_agreed(scope: ExplainScope, spec: Sheet, a: Agreed_, member: str, value: Fraction) -> list[str]:
+    """Art. 5 lid 1: each decision (its date, the rows and cells it agreed, from when), the reading
+    of the other cells, and the year's key of this row, pro rata by days from each date."""
+    w, lang = scope.words, scope.lang
+    lines = [
+        w["sheet_agreed"].format(
+            row=scope.ev.label(r),
+            cells=", ".join(f"{scope.ev.label(c)} {scope.percent(v)}" for c, v in a.percentages[r].items()),
+            start=show(Kind.DATE, a.starts[r], lang),
+            decision=show(Kind.DATE, a.decisions[r], lang),
+        )
+        for r in a.percentages
+    ]
+    lines.append(w[f"sheet_agreed_{a.option}"].format(id=a.reading))
+    previous = a.base[member] if a.base is not None else None  # the sheet before the next date
+    running = previous  # the year's key so far
+    for period in a.periods:
+        key = period.key[member]
+        if previous is None or running is None:  # the first agreed sheet holds from 1 January
+            lines.append(w["sheet_agreed_from_start"].format(key=scope.percent(key)))
+            previous = running = key
+            continue
+        result = running + pro_rata.blend(previous, key, period.fraction) - previous
+        lines.append(
+            w["sheet_agreed_period"].format(
+                date=show(Kind.DATE, period.start, lang),
+                key=scope.percent(key),
+                previous=scope.percent(previous),
+                remaining=period.remaining,
+                days=period.days,
+                before=scope.percent(running),
+                result=scope.percent(result),
+            )
+        )
+        previous, running = key, result
+    assert running == value  # the explanation adds up to the key it explains
+    return lines
 
 
 KEY_OBLIGATION = "sheet_total"  # the obligation a distribution over this key relies on
