@@ -28,6 +28,7 @@ from convenant.render.pdf import html_to_pdf
 from convenant.workflow.session import evaluate_file
 from tests.conftest import assen_facts, write_facts
 from tests.explain_support import letter_text
+from tests.paths import REPO_ROOT
 from tests.workflow import _default_rules_dir, assen_version, rules_copy
 
 __all__ = ["_default_rules_dir"]
@@ -328,3 +329,18 @@ def test_part_of_year_is_the_covered_days_of_the_year_or_none(start, length, yea
     else:
         assert part == Period(max(start, first), min(end, last))
         assert (part.start, part.end) != (first, last)
+
+
+def test_the_legal_staff_guide_shows_the_message_as_the_program_says_it(workspace, monkeypatch):
+    """docs/legal-staff.md, "Een nieuwe versie die halverwege het jaar begint", quotes the message
+    for the workspace's example facts moved to 2025, word for word."""
+    example = (workspace / "examples" / "assen-2024.yaml").read_text(encoding="utf-8")
+    assert example.count("\nyear: 2024\n") == 1
+    (workspace / "feiten-2025.yaml").write_text(
+        example.replace("\nyear: 2024\n", "\nyear: 2025\n"), encoding="utf-8"
+    )
+    monkeypatch.chdir(workspace)
+    said = _cli("--rules-dir", "rules", "evaluate", "feiten-2025.yaml").stderr
+    shown = said[: said.index("\n\n1 fout.")]
+    assert shown.count("\n") == 9  # the message, the excerpt, the field, article, advice and both versions
+    assert shown in (REPO_ROOT / "docs" / "legal-staff.md").read_text(encoding="utf-8")
