@@ -256,6 +256,15 @@ def test_batch_of_a_whole_year_has_no_period_warning(workspace, tmp_path):
     assert "waarschuwing" not in result.stderr
 
 
+def test_validate_with_rules_passes_the_facts_with_a_warning(workspace):
+    result = _in(workspace, "validate", str(workspace / "facts-2025.yaml"), "--rules", v17(workspace))
+    assert result.exit_code == 0, result.output
+    assert "feitenbestand assen 2025 → 1.7: in orde" in result.stdout
+    warned = "waarschuwing: versie 1.7 van convenant ‘assen’ geldt in 2025 alleen van 1 juli 2025 t/m "
+    assert warned + "31 december 2025" in result.stderr
+    assert "0 fouten, 1 waarschuwing." in result.stderr
+
+
 def test_deadlines_with_rules_warn(workspace):
     table = _in(workspace, "deadlines", "assen", "2025", "--rules", v17(workspace))
     assert table.exit_code == 0, table.output

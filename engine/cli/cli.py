@@ -259,13 +259,14 @@ def _restore(name: str, value: str | None) -> None:
 
 @cli.command(help=_H["validate"])
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--rules", "rules_file", type=click.Path(path_type=Path), default=None, help=_H["rules"])
 @click.pass_context
 @handles_problems
-def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
+def validate(ctx: click.Context, paths: tuple[Path, ...], rules_file: Path | None) -> None:
     from convenant.cli.validation import validate_paths
 
     lang = ctx.obj["lang"]
-    report = validate_paths(paths)
+    report = validate_paths(paths, rules_file)
     for line in report.lines(lang):
         click.echo(line)
     sys.stdout.flush()
