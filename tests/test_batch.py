@@ -437,6 +437,17 @@ def test_an_unknown_file_type_is_refused(run, tmp_path, name):
     assert result.exit_code == 1 and "wordt niet ondersteund" in result.stderr
 
 
+def test_a_sheet_asked_of_a_csv_file_is_refused_not_ignored(run, tmp_path):
+    path = write_csv(tmp_path / "s.csv", [row_of(random_scenario(random.Random(5), "a"))])
+    result = run("batch", str(ASSEN), str(path), "--sheet", "scenario's", "--out", str(tmp_path / "o.csv"))
+    assert result.exit_code == 1
+    assert (
+        "is een CSV-bestand en heeft geen werkbladen; --sheet scenario's kan daar niet gelden"
+        in result.stderr
+    )
+    assert not (tmp_path / "o.csv").exists()
+
+
 def test_semicolons_a_decimal_comma_and_a_missing_folder(run, tmp_path):
     row = row_of(random_scenario(random.Random(23), "a"))
     lines = [";".join(HEADER), ";".join(row)]

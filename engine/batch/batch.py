@@ -51,7 +51,7 @@ from convenant.core.units import Kind, display
 from convenant.core.vectors import Rat, Terms
 from convenant.evaluation.evaluate import Evaluation, evaluate
 from convenant.explain import report
-from convenant.language.model import CASE, YEAR, Rule, RuleFile
+from convenant.language.model import CASE, LAST_YEAR, YEAR, Rule, RuleFile
 from convenant.source.spreadsheets import AtomicWriter, read_table, starts_with
 
 CHUNK = 25_000
@@ -162,7 +162,9 @@ class Batch:
     def _inputs(self, scenarios: Scenarios) -> dict[str, Any]:
         """Every fact with an array form, shaped (n, 1) or (n, members)."""
         n = len(scenarios)
-        values: dict[str, Any] = {YEAR: Rat.of(scenarios.years.reshape(-1, 1))}
+        years = scenarios.years.reshape(-1, 1)
+        last = np.full_like(years, self.rules.covenant.valid_until.year)
+        values: dict[str, Any] = {YEAR: Rat.of(years), LAST_YEAR: Rat.of(last)}
         for name, decl in self.rules.facts.items():
             if decl.kind not in ARRAY_FACTS or decl.by is not None:
                 continue

@@ -30,7 +30,7 @@ from convenant.core import vectors
 from convenant.core.units import Kind
 from convenant.core.vectors import Rat, Terms
 from convenant.language import expr
-from convenant.language.model import MUNICIPALITY, YEAR, Rule, RuleFile
+from convenant.language.model import BUILTINS, MUNICIPALITY, Rule, RuleFile
 from convenant.primitives.base import NotVectorised
 
 NUMERIC_FACTS = (Kind.MONEY, Kind.COUNT, Kind.PERCENTAGE, Kind.RATIO)
@@ -94,7 +94,7 @@ class Compiler:
 def compile_rules(rules: RuleFile, wanted: Iterable[str]) -> Plan:
     """Compile the rules that `wanted` needs, in dependency order."""
     needed = _needed(rules, wanted)
-    known = {n for n, d in rules.facts.items() if d.kind in ARRAY_FACTS and d.by is None} | {YEAR}
+    known = {n for n, d in rules.facts.items() if d.kind in ARRAY_FACTS and d.by is None} | set(BUILTINS)
     steps, unsupported = [], {}
     for name in rules.order:
         if name not in needed:

@@ -29,9 +29,9 @@ from convenant.core.paths import TABLE_NAME, display_path, rules_dir
 from convenant.core.units import Kind, ValueProblem, display, parse_value
 from convenant.language import expr
 from convenant.language.model import (
+    BUILTINS,
     CASE,
     MUNICIPALITY,
-    YEAR,
     Article,
     Covenant,
     DatePolicy,
@@ -542,7 +542,7 @@ class _Checker:
             self.define(name, "deadlines", expr.Type(Kind.PERIOD if Kind.PERIOD in implied else Kind.DATE))
 
     def define(self, name: str, section: str, type_: expr.Type) -> None:
-        if name == YEAR:
+        if name in BUILTINS:
             self.error("rules.reserved_name", (section, name), at_key=True, name=name)
         elif name in self.defined_in:
             self.error(
@@ -555,7 +555,7 @@ class _Checker:
     # --- expressions -----------------------------------------------------------------------
 
     def lookup(self, name: str) -> expr.Type | None:
-        if name == YEAR:
+        if name in BUILTINS:
             return expr.Type(Kind.COUNT)
         found = self.types.get(name)
         if found and found.kind is Kind.PERCENTAGE:
@@ -701,7 +701,7 @@ class _Checker:
         )
 
     def check_inputs(self, path: tuple[str | int, ...], listed: list[str], uses: Iterable[str]) -> None:
-        uses = [u for u in uses if u != YEAR]
+        uses = [u for u in uses if u not in BUILTINS]
         missing = [u for u in dict.fromkeys(uses) if u not in listed]
         unused = [n for n in listed if n not in uses]
         undefined = [n for n in listed if n not in self.defined_in]

@@ -26,7 +26,7 @@ from convenant.core.citation import Citation
 from convenant.core.diagnostics import ConvenantError, Location, Place, Problem
 from convenant.core.units import Kind
 from convenant.language import expr, trace
-from convenant.language.model import CASE, MUNICIPALITY, YEAR, Duty, Expression, Rule, RuleFile
+from convenant.language.model import BUILTINS, CASE, LAST_YEAR, MUNICIPALITY, Duty, Expression, Rule, RuleFile
 from convenant.language.parties import YearParties, in_year
 from convenant.language.trace import Details, Rounding, Unknown
 from convenant.primitives.base import reads as _reads
@@ -176,7 +176,7 @@ class _Run:
             )
             if declared.parties:
                 self.narrower[name] = [MUNICIPALITY]
-        self.values: dict[str, Any] = {YEAR: facts.year}
+        self.values: dict[str, Any] = dict(rules.covenant.builtins(facts.year))
         for name, parameter in rules.parameters.items():
             self.values[name] = self.per_member(parameter.value) if parameter.per else parameter.value
         for name, decl in rules.facts.items():
@@ -245,7 +245,10 @@ class _Run:
         if name in r.rules:
             rule = r.rules[name]
             return InputUse(name, DEADLINE if rule.section == "deadlines" else RULE, rule.label, rule.article)
-        return InputUse(name, BUILTIN, "het kalenderjaar van de feiten", None)
+        assert name in BUILTINS, name
+        if name == LAST_YEAR:
+            return InputUse(name, BUILTIN, name, r.covenant.period_article)
+        return InputUse(name, BUILTIN, name, None)
 
     def interpretations_of(self, rule: Rule, own: list[str]) -> tuple[str, ...]:
         found = dict.fromkeys(own)

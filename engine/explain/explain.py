@@ -278,7 +278,7 @@ class _Builder:
                 text += " " + w["source_merged"].format(parts=", ".join(p.name for p in party.predecessors))
             return text
         if use.source == BUILTIN:
-            return w["source_builtin"]
+            return w[f"source_builtin_{use.name}"].format(citation=cite)
         key = "source_deadline" if use.source == DEADLINE else "source_rule"
         return w[key].format(label=use.label, citation=cite, anchor=use.name)
 
@@ -299,7 +299,7 @@ class _Builder:
         return [
             InputRow(
                 use.name,
-                use.label,
+                self.words[f"builtin_{use.name}"] if use.source == BUILTIN else use.label,
                 self.scope.show(use.name, self.member_for(use.name, node.rule, member)),
                 self.source(use, self.member_for(use.name, node.rule, member)),
             )

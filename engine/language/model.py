@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 
 MUNICIPALITY = "municipality"
 CASE = "case"
-YEAR = "jaar"  # the one built-in name: the calendar year of the facts
+YEAR = "jaar"  # built-in name: the calendar year of the facts
+LAST_YEAR = "laatste_jaar"  # built-in name: the last calendar year the covenant version covers
+BUILTINS = (YEAR, LAST_YEAR)
 
 
 @dataclass(frozen=True)
@@ -265,6 +267,10 @@ class Covenant:
 
     def covers(self, year: int) -> bool:
         return self.valid_from <= date(year, 12, 31) and self.valid_until >= date(year, 1, 1)
+
+    def builtins(self, year: int) -> dict[str, int]:
+        """The values of the built-in names for the facts of `year`."""
+        return {YEAR: year, LAST_YEAR: self.valid_until.year}
 
 
 @dataclass(frozen=True)

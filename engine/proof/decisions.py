@@ -18,7 +18,7 @@ from sympy.logic.boolalg import Boolean
 from convenant.core import money
 from convenant.core.units import Kind, display, percent_text
 from convenant.language import expr
-from convenant.language.model import YEAR, Expression, Rule
+from convenant.language.model import Expression, Rule
 from convenant.proof.logic import UNKNOWN, Solver, Translator, Witness
 from convenant.proof.results import PROVEN, REFUTED, UNDECIDED, Result, result
 from convenant.words import Said, say
@@ -230,7 +230,7 @@ def replay(context: ProofContext, t: Translator, witness: Witness, tree: expr.No
         return None
     rules, member = context.rules, "—"
     values: dict[str, Any] = {n: p.value for n, p in rules.parameters.items()}
-    values[YEAR] = rules.covenant.valid_from.year
+    values.update(rules.covenant.builtins(rules.covenant.valid_from.year))
     chosen = {k: v.chosen for k, v in rules.interpretations.items() if v.switchable}
     for node in tree.walk():
         if isinstance(node, expr.Name) and node.name not in values:

@@ -32,7 +32,7 @@ from sympy.solvers.simplex import InfeasibleLPError, UnboundedLPError, lpmax
 
 from convenant.core.units import Kind
 from convenant.language import expr
-from convenant.language.model import YEAR, RuleFile
+from convenant.language.model import BUILTINS, LAST_YEAR, YEAR, RuleFile
 
 UNKNOWN = "unknown"
 SEARCH_LIMIT = 256
@@ -188,8 +188,12 @@ class Translator:
             parameter = self.rules.parameters.get(node.name)
             if parameter is not None and isinstance(parameter.value, Fraction | int):
                 return Rational(parameter.value)
+            if node.name == LAST_YEAR:  # a constant of the rule file, like a parameter
+                return Rational(self.rules.covenant.valid_until.year)
             kind = node.type.kind if node.type else Kind.RATIO
-            source = "builtin" if node.name == YEAR else "rule" if node.name in self.rules.rules else "fact"
+            source = (
+                "builtin" if node.name in BUILTINS else "rule" if node.name in self.rules.rules else "fact"
+            )
             return self._variable(node.name, kind, source)
         if isinstance(node, expr.Unary) and node.op == "-":
             return -self.term(node.operand, text)  # type: ignore[arg-type]

@@ -96,6 +96,8 @@ def file_kind(path: Path) -> str:
 def read_table(path: Path, sheet: str | None = None) -> Table:
     """Open a CSV (comma or semicolon, UTF-8, with or without BOM) or .xlsx table."""
     kind = file_kind(path)
+    if kind == CSV and sheet is not None:  # a CSV file has no sheets: never ignore what was asked
+        raise _problem("batch.sheet_in_csv", path, sheet=sheet)
     checked_file(path, display_path(path), MAX_TABLE_BYTES)
     return _read_csv(path) if kind == CSV else _read_xlsx(path, sheet)
 
