@@ -256,6 +256,19 @@ def test_batch_of_a_whole_year_has_no_period_warning(workspace, tmp_path):
     assert "waarschuwing" not in result.stderr
 
 
+def test_the_only_version_in_force_on_part_of_the_year_is_used_with_the_warning(run, tmp_path):
+    rules = rules_copy(tmp_path)
+    old = rules / "assen" / "2024-v1.6.yaml"
+    old.write_text(
+        old.read_text(encoding="utf-8").replace("valid_until: 2025-12-31", "valid_until: 2025-06-30")
+    )
+    data = assen_facts()
+    data["year"] = 2025
+    result = run("--rules-dir", str(rules), "evaluate", str(write_facts(tmp_path, data)))
+    assert result.exit_code == 0, result.output
+    assert f"  {PART_16}; {WHOLE_YEAR}." in result.stdout
+
+
 def test_validate_with_rules_passes_the_facts_with_a_warning(workspace):
     result = _in(workspace, "validate", str(workspace / "facts-2025.yaml"), "--rules", v17(workspace))
     assert result.exit_code == 0, result.output
