@@ -41,14 +41,16 @@ from convenant.batch.scenarios import (
     years_covered,
 )
 from convenant.batch.vectorise import ARRAY_FACTS, Context, compile_rules, run
+from convenant.check import registry
 from convenant.check.checking import load_rule_file
 from convenant.core import messages, vectors
 from convenant.core.diagnostics import ConvenantError, Problem
 from convenant.core.output import refuse_file_as_folder, refuse_rules_directory
 from convenant.core.paths import display_path
-from convenant.core.units import Kind
+from convenant.core.units import Kind, display
 from convenant.core.vectors import Rat, Terms
 from convenant.evaluation.evaluate import Evaluation, evaluate
+from convenant.explain import report
 from convenant.language.model import CASE, LAST_YEAR, YEAR, Rule, RuleFile
 from convenant.source.spreadsheets import AtomicWriter, read_table, starts_with
 
@@ -224,7 +226,7 @@ class Result:
 
     def rows(self, lang: str = "nl") -> list[list[str]]:
         columns = [c for o in self.batch.outputs for c in self._texts(o)]
-        warnings, unknown = self._warnings(), self._unknown(lang)
+        warnings, unknown = self._warnings(lang), self._unknown(lang)
         years = [str(y) if y else "" for y in self.scenarios.years.tolist()]
         rows = []
         for i, values in enumerate(zip(*columns, strict=True) if columns else [()] * len(years)):
@@ -267,8 +269,15 @@ class Result:
             )
         return found
 
-    def _warnings(self) -> list[str]:
-        found: list[list[str]] = [[] for _ in range(len(self.scenarios))]
+    def _warnings(self, lang: str) -> list[str]:
+        """Per scenario: the version's period when it covers only part of the scenario's year, then
+        the output rules with a warning (by name, and member)."""
+        periods = {
+            y: part_of_year(self.batch.rules, y, lang) for y in set(self.scenarios.years.tolist()) if y
+        }
+        found: list[list[str]] = [
+            [shown] if (shown := periods.get(y)) else [] for y in self.scenarios.years.tolist()
+        ]
         if self.context is not None:
             for (name, _), holds in self.context.warnings.items():
                 rule = self.batch.rules.rules[name]
@@ -290,6 +299,15 @@ def _per_column(output: Output, value: Any) -> list[Any]:
     return [None if value is None else value.get(member) for member in output.members]
 
 
+def part_of_year(rules: RuleFile, year: int, lang: str) -> str | None:
+    """The column waarschuwingen's entry for a year the version covers only part of (or None)."""
+    part = registry.part_of_year(rules.covenant, year)
+    if part is None:
+        return None
+    start, end = (display(Kind.DATE, d, lang) for d in (part.start, part.end))
+    return WORDS[lang]["part_of_year"].format(version=rules.covenant.version, year=year, start=start, end=end)
+
+
 def _warning_name(rule: str, member: str | None) -> str:
     return f"{rule}.{member}" if member else rule
 
@@ -305,9 +323,7 @@ def describe(problems: Iterable[Problem], lang: str) -> str:
 
 def cell_text(kind: Kind, value: Any) -> str:
     """One value as `convenant evaluate --format json` writes it, as text for a cell."""
-    from convenant.explain.report import json_value
-
-    shown = json_value(kind, value)
+    shown = report.json_value(kind, value)
     if shown is None:
         return ""
     if isinstance(shown, bool):
@@ -355,6 +371,7 @@ class Summary:
     output: str
     total: int = 0
     failures: list[tuple[int, str, str]] = field(default_factory=list)
+    warnings: dict[int, str] = field(default_factory=dict)  # year → the version covers only part of it
 
 
 def check_output(out_path: Path, scenarios_path: Path, overwrite: bool) -> bool:
@@ -414,6 +431,9 @@ def run_file(
             result = batch.evaluate(chunk)
             writer.write(result.rows(lang))
             summary.total += len(chunk)
+            for y in set(chunk.years.tolist()) - set(summary.warnings):
+                if y and (warned := report.part_of_year(rules, y, lang)):
+                    summary.warnings[y] = warned
             summary.failures += [
                 (chunk.rows[i], chunk.names[i], describe(problems, lang))
                 for i, problems in sorted(result.failed.items())

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from itertools import pairwise
 from pathlib import Path
+from typing import NoReturn
 
 from convenant.check.checking import SCHEMA_LINE, load_rule_file
+from convenant.core.dates import Period
 from convenant.core.diagnostics import ConvenantError, Location, Problem
 from convenant.core.paths import display_path, rules_dir
 from convenant.core.reading import first_line
-from convenant.language.model import RuleFile
+from convenant.language.model import Covenant, RuleFile
 from convenant.source import schemas
 from convenant.source.loading import load_document
 
@@ -81,20 +85,74 @@ def in_force(
     matching = [v for v in candidates if v.rules.covenant.covers(year)]
     if len(matching) == 1:
         return matching[0].rules
-    listing = [
+    article = candidates[-1].rules.covenant.period_article
+    if len(matching) > 1 and not _any_overlap(matching):
+        _refuse_split_year(covenant, year, matching, location)
+    code = "registry.no_version" if not matching else "registry.several_versions"
+    raise ConvenantError(
+        [
+            Problem(
+                code,
+                {"covenant": covenant, "year": year, "versions": _listing(candidates)},
+                location,
+                "year",
+                article,
+            )
+        ]
+    )
+
+
+def _listing(found: list[Version]) -> list[tuple[str, str, date, date]]:
+    """(file, version, first day, last day) of each version, as the messages list them."""
+    return [
         (
             display_path(v.path),
             v.rules.covenant.version,
             v.rules.covenant.valid_from,
             v.rules.covenant.valid_until,
         )
-        for v in candidates
+        for v in found
     ]
-    code = "registry.no_version" if not matching else "registry.several_versions"
-    article = candidates[-1].rules.covenant.period_article
+
+
+def _any_overlap(found: list[Version]) -> bool:
+    """True when two of the versions share a day (both ends count)."""
+    periods = sorted((v.rules.covenant.valid_from, v.rules.covenant.valid_until) for v in found)
+    return any(later[0] <= earlier[1] for earlier, later in pairwise(periods))
+
+
+def _refuse_split_year(
+    covenant: str, year: int, matching: list[Version], location: Location | None
+) -> NoReturn:
+    """A year that versions following each other share (one ends in it, the next begins in it): the
+    engine does not choose between them; the user does, with --rules. Never called an overlap."""
+    latest = matching[-1]
+    args = {
+        "covenant": covenant,
+        "year": year,
+        "names": [v.rules.covenant.version for v in matching],
+        "versions": _listing(matching),
+        "example": display_path(latest.path),
+    }
     raise ConvenantError(
-        [Problem(code, {"covenant": covenant, "year": year, "versions": listing}, location, "year", article)]
+        [Problem("registry.year_split", args, location, "year", latest.rules.covenant.period_article)]
     )
+
+
+def part_of_year(covenant: Covenant, year: int) -> Period | None:
+    """The days of `year` a version covers when it covers only part of that year; None when it
+    covers the whole year (or none of it). A year evaluated under such a version carries a warning.
+
+    >>> from convenant.core.citation import Citation
+    >>> c = Covenant("x", "X", None, "1", date(2023, 11, 8), date(2024, 1, 1), date(2025, 6, 30),
+    ...              Citation(10), None, None, None)
+    >>> part_of_year(c, 2024) is None, part_of_year(c, 2025), part_of_year(c, 2026)
+    (True, Period(start=datetime.date(2025, 1, 1), end=datetime.date(2025, 6, 30)), None)
+    """
+    if not covenant.covers(year):
+        return None
+    start, end = max(covenant.valid_from, date(year, 1, 1)), min(covenant.valid_until, date(year, 12, 31))
+    return None if (start, end) == (date(year, 1, 1), date(year, 12, 31)) else Period(start, end)
 
 
 def check_year(rules: RuleFile, year: int, location: Location | None = None) -> None:
@@ -116,6 +174,25 @@ def check_year(rules: RuleFile, year: int, location: Location | None = None) -> 
                 )
             ]
         )
+
+
+def chosen(path: Path, covenant: str, year: int) -> RuleFile:
+    """A rule file given with --rules for `covenant` and `year` (`convenant deadlines`): of that
+    covenant, and covering the year (perhaps only part of it: the output then says so)."""
+    rules = load_rule_file(path)
+    if rules.covenant.id != covenant:
+        raise ConvenantError(
+            [
+                Problem(
+                    "registry.other_covenant",
+                    {"rules": rules.path, "found": rules.covenant.id, "expected": covenant},
+                    rules.document.locate(("covenant", "id")),
+                    "covenant.id",
+                )
+            ]
+        )
+    check_year(rules, year)
+    return rules
 
 
 def check_first_year(rules: RuleFile, year: int, location: Location | None = None) -> None:

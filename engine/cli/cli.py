@@ -259,13 +259,14 @@ def _restore(name: str, value: str | None) -> None:
 
 @cli.command(help=_H["validate"])
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--rules", "rules_file", type=click.Path(path_type=Path), default=None, help=_H["rules"])
 @click.pass_context
 @handles_problems
-def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
+def validate(ctx: click.Context, paths: tuple[Path, ...], rules_file: Path | None) -> None:
     from convenant.cli.validation import validate_paths
 
     lang = ctx.obj["lang"]
-    report = validate_paths(paths)
+    report = validate_paths(paths, rules_file)
     for line in report.lines(lang):
         click.echo(line)
     sys.stdout.flush()
@@ -293,15 +294,21 @@ def evaluate(ctx: click.Context, facts: Path, rules_file: Path | None, fmt: str)
 @cli.command(help=_H["deadlines"])
 @click.argument("covenant")
 @click.argument("year", type=click.IntRange(1900, 2200))
+@click.option("--rules", "rules_file", type=click.Path(path_type=Path), default=None, help=_H["rules"])
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", help=_H["format"])
 @click.pass_context
 @handles_problems
-def deadlines(ctx: click.Context, covenant: str, year: int, fmt: str) -> None:
+def deadlines(ctx: click.Context, covenant: str, year: int, rules_file: Path | None, fmt: str) -> None:
     from convenant.check import registry
     from convenant.evaluation.evaluate import deadlines_for
     from convenant.explain import report
 
-    calendar = deadlines_for(registry.in_force(covenant, year), year)
+    rules = (
+        registry.in_force(covenant, year)
+        if rules_file is None
+        else registry.chosen(rules_file, covenant, year)
+    )
+    calendar = deadlines_for(rules, year)
     _emit(fmt, ctx.obj["lang"], calendar, report.deadlines_json, report.deadlines_table)
 
 
@@ -574,6 +581,8 @@ def batch(
         words["summary"].format(total=summary.total, failed=len(summary.failures), out=summary.output),
         err=True,
     )
+    for _, warned in sorted(summary.warnings.items()):
+        click.echo(f"{messages.LABELS[lang]['warning']}: {warned}", err=True)
     if summary.failures:
         sys.exit(EXIT_PROBLEM)
 

@@ -2,7 +2,8 @@
 
 Rule files, the municipalities table and fact files are recognised by their first line
 (`# yaml-language-server: $schema=…`); a fact file without that line is recognised by its
-`covenant` and `year`. A fact file is valid when it evaluates against the rule file in force.
+`covenant` and `year`. A fact file is valid when it evaluates against the rule file in force (or
+the one given with --rules; one that covers only part of the year is a warning).
 Versions of one covenant whose periods overlap are refused, naming both files (`engine.versions`).
 """
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from convenant import words
+from convenant.check import registry
 from convenant.check.checking import SCHEMA_LINE, load_rule_file, table_for
 from convenant.check.municipalities import load_table
 from convenant.check.tables import OFF, ROUNDING, findings
@@ -83,7 +85,9 @@ def _kind(path: Path) -> str:
     raise ConvenantError([Problem("file.unknown_kind", {"found": named}, Location(doc.path, 1, 1))])
 
 
-def _check(path: Path, kind: str, report: ValidationReport, rule_files: dict[Path, RuleFile]) -> str:
+def _check(
+    path: Path, kind: str, report: ValidationReport, rule_files: dict[Path, RuleFile], rules_file: Path | None
+) -> str:
     if kind == RULE_FILE:
         from convenant.letters.template_check import check_templates  # Jinja only for commands that render
 
@@ -108,19 +112,28 @@ def _check(path: Path, kind: str, report: ValidationReport, rule_files: dict[Pat
                 )
             )
         return f"({len(table.rows)} rijen, {len(table.corrections)} correcties)"
-    evaluation = evaluate_file(path)
-    c = evaluation.rules.covenant
-    return f"{c.id} {evaluation.facts.year} → {c.version}"
+    evaluation = evaluate_file(path, rules_file)
+    c, year = evaluation.rules.covenant, evaluation.facts.year
+    part = registry.part_of_year(c, year)
+    if part is not None:
+        args = {"version": c.version, "covenant": c.id, "year": year, "start": part.start, "end": part.end}
+        where = Location(evaluation.facts.path)
+        report.problems.append(
+            Problem("registry.part_of_year", args, where, "year", c.period_article, severity="warning")
+        )
+    return f"{c.id} {year} → {c.version}"
 
 
-def validate_paths(paths: tuple[Path, ...]) -> ValidationReport:
+def validate_paths(paths: tuple[Path, ...], rules_file: Path | None = None) -> ValidationReport:
+    """Check every file; a fact file against `rules_file` when one is given (--rules), else against
+    the version in force in its year."""
     report = ValidationReport()
     rule_files: dict[Path, RuleFile] = {}
     for path in _files(paths):
         kind: str | None = None
         try:
             kind = _kind(path)
-            summary = _check(path, kind, report, rule_files)
+            summary = _check(path, kind, report, rule_files, rules_file)
             report.checked.append(Checked(display_path(path), kind, summary, 0))
         except ConvenantError as error:
             report.problems += error.problems

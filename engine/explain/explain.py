@@ -137,6 +137,16 @@ class Explanation:
         return __version__
 
     @property
+    def part_of_year(self) -> str | None:
+        """The warning that the version covers only part of the year, if it does (report.part_of_year);
+        a letter says it without what to check, which is for those who run the commands."""
+        return report.part_of_year(self.ev.rules, self.ev.facts.year, self.lang, check=False)
+
+    @property
+    def part_of_year_checked(self) -> str | None:
+        return report.part_of_year(self.ev.rules, self.ev.facts.year, self.lang)
+
+    @property
     def evaluation_date_text(self) -> str | None:
         return show(Kind.DATE, self.evaluation_date, self.lang) if self.evaluation_date else None
 

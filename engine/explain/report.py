@@ -13,11 +13,12 @@ from fractions import Fraction
 from typing import Any
 
 from convenant import __version__, words
+from convenant.check import registry
 from convenant.core import dates, money
 from convenant.core.citation import Citation
 from convenant.core.units import Kind, display
 from convenant.evaluation.evaluate import MET, NOT_CHECKED, NOT_MET, Calendar, Evaluation, TraceNode
-from convenant.language.model import CASE, MUNICIPALITY, Rule
+from convenant.language.model import CASE, MUNICIPALITY, Rule, RuleFile
 from convenant.language.trace import DeadlineDetails, Unknown
 
 # A settled amount's direction: identifiers; the JSON output writes them as the Dutch words of its
@@ -129,6 +130,21 @@ def mergers(ev: Evaluation, lang: str = "nl") -> list[str]:
     return out
 
 
+def part_of_year(rules: RuleFile, year: int, lang: str = "nl", check: bool = True) -> str | None:
+    """The warning every output of `year` carries when the version covers only part of it (chosen
+    with --rules, or the only version in force on part of the year); None when it covers all of it.
+    With `check`, what to check follows (for those who run the commands; a letter leaves it out)."""
+    part = registry.part_of_year(rules.covenant, year)
+    if part is None:
+        return None
+    c = rules.covenant
+    start, end = display(Kind.DATE, part.start, lang), display(Kind.DATE, part.end, lang)
+    text = words.say("report.part_of_year", lang, version=c.version, year=year, start=start, end=end)
+    return text + (
+        " " + words.say("report.part_of_year_check", lang, year=year, covenant=c.id) if check else ""
+    )
+
+
 def _and(items: list[str], lang: str) -> str:
     word = words.say("list.and", lang)
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + word + items[-1]
@@ -174,6 +190,18 @@ def to_json(ev: Evaluation, lang: str = "nl") -> dict[str, Any]:
         for n in ev.nodes.values()
         for m, text in n.warnings
     ]
+    part = registry.part_of_year(c, facts.year)
+    partly = part_of_year(rules, facts.year, lang)
+    if partly is not None:  # the version's period, not a rule: `rule` is null
+        warnings.insert(
+            0,
+            {
+                "rule": None,
+                "municipality": None,
+                "message": partly,
+                "citation": c.period_article.as_json(lang),
+            },
+        )
     return {
         "engine": {"name": "convenant", "version": __version__},
         "covenant": {
@@ -200,6 +228,7 @@ def to_json(ev: Evaluation, lang: str = "nl") -> dict[str, Any]:
             "valid_until": c.valid_until.isoformat(),
             "citation": c.period_article.as_json(lang),
             "first_year": c.first_year,
+            "part_of_year": {"from": part.start.isoformat(), "until": part.end.isoformat()} if part else None,
         },
         "tables": {name: {"path": t.path, "sha256": t.sha256} for name, t in rules.tables.items()},
         "interpretations": {
@@ -277,8 +306,9 @@ def to_table(ev: Evaluation, lang: str = "nl") -> str:
     out.append(
         f"{h['period']}: {display(Kind.DATE, c.valid_from, lang)} {h['until']} "
         f"{display(Kind.DATE, c.valid_until, lang)} ({c.period_article.formal(lang)}): "
-        f"{facts.year} {h['covers']}"
+        f"{facts.year} {h['covers' if registry.part_of_year(c, facts.year) is None else 'covers_part']}"
     )
+    partly = part_of_year(rules, facts.year, lang)
 
     scalar = [
         ev.nodes[n] for n in rules.rules if not rules.rules[n].per and rules.rules[n].section == "rules"
@@ -327,8 +357,11 @@ def to_table(ev: Evaluation, lang: str = "nl") -> str:
             out.append(f"  {duty.label} ({_cite(duty.article)}): {status}")
 
     warnings = [(n, m, text) for n in ev.nodes.values() for m, text in n.warnings]
-    if warnings:
+    if partly is not None or warnings:
         out += ["", h["warnings"]]
+    if partly is not None:
+        out.append(f"  {partly} ({c.period_article.short()})")
+    if warnings:
         for n, m, text in warnings:
             who = f"{ev.label(m)}: " if m else ""
             out.append(f"  {who}{text} ({_cite(n.rule.article)})")
@@ -453,6 +486,11 @@ def deadlines_json(calendar: Calendar, lang: str = "nl") -> dict[str, Any]:
             }
             for d in calendar.duties
         },
+        "warnings": [
+            {"rule": None, "municipality": None, "message": text, "citation": c.period_article.as_json(lang)}
+            for text in [part_of_year(calendar.rules, calendar.year, lang)]
+            if text is not None
+        ],
     }
 
 
@@ -485,6 +523,9 @@ def deadlines_table(calendar: Calendar, lang: str = "nl") -> str:
             for d in calendar.duties
         ]
         out += _columns(rows, set())
+    partly = part_of_year(calendar.rules, calendar.year, lang)
+    if partly is not None:
+        out += ["", h["warnings"], f"  {partly} ({c.period_article.short()})"]
     return "\n".join(out) + "\n"
 
 

@@ -271,13 +271,16 @@ def _repro(ev: Evaluation, letter: Letter, when: date, source: str, lang: str) -
     ]
     if letter.explanation.templates_sha256:
         rows.append((w["repro_templates_sha"], letter.explanation.templates_sha256))
+    # a year that versions share is evaluated only under a rule file given (registry.year_split):
+    # under a version that covers part of the year, the command names the rule file
+    chosen = f" --rules {ev.rules.path}" if letter.explanation.part_of_year else ""
     rows += [
         (w["repro_facts_sha"], f"{Path(ev.facts.path).name}: {ev.facts.sha256}"),
         (w["repro_engine"], f"convenant {__version__}"),
         (w["repro_date"], f"{show(Kind.DATE, when, lang)} ({w[source]})"),
         (
             w["repro_command"],
-            f"convenant letters {Path(ev.facts.path).name} --out DIR --date {when.isoformat()}",
+            f"convenant letters {Path(ev.facts.path).name}{chosen} --out DIR --date {when.isoformat()}",
         ),
     ]
     return rows

@@ -255,6 +255,8 @@ def summary(plan: Plan, lang: str) -> str:
     if plan.closed_text is not None:
         closed = plan.closed.covenant.valid_until
         out.append(w["closed"].format(path=old_path, until=day(closed), was=day(old.valid_until)))
+        if closed.year == new.valid_from.year:
+            out.append(w["split"].format(year=new.valid_from.year))
     else:
         out.append(w["kept"].format(path=old_path, until=day(old.valid_until)))
         if old.valid_until + timedelta(days=1) < new.valid_from:

@@ -8,6 +8,7 @@ when valid_until < on, *toekomstig* when on < valid_from.
 from __future__ import annotations
 
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +80,18 @@ def _overlapping_pairs(found: list[registry.Version]) -> list[tuple[registry.Ver
     ]
 
 
+def split_years(found: list[registry.Version]) -> list[tuple[int, registry.Version, registry.Version]]:
+    """The years two versions that follow each other share: one ends in the year, the next begins in
+    it (they do not overlap). `evaluate` refuses such a year unless a rule file is given (--rules)."""
+    ordered = sorted(found, key=lambda v: v.rules.covenant.valid_from)
+    return [
+        (b.rules.covenant.valid_from.year, a, b)
+        for a, b in pairwise(ordered)
+        if not overlap(a.rules.covenant, b.rules.covenant)
+        and a.rules.covenant.valid_until.year == b.rules.covenant.valid_from.year
+    ]
+
+
 def listing_text(covenant: str, found: list[registry.Version], on: date, lang: str) -> str:
     words = _WORDS[lang]
     rows: list[list[str]] = [list(words["head"])]
@@ -98,6 +111,17 @@ def listing_text(covenant: str, found: list[registry.Version], on: date, lang: s
     out += ["  " + "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     for a, b in _overlapping_pairs(found):
         out.append(words["overlap"].format(a=a.rules.covenant.version, b=b.rules.covenant.version))
+    for year, a, b in split_years(found):
+        first, second = a.rules.covenant, b.rules.covenant
+        out.append(
+            words["split"].format(
+                year=year,
+                a=first.version,
+                until=display(Kind.DATE, first.valid_until, lang),
+                b=second.version,
+                start=display(Kind.DATE, second.valid_from, lang),
+            )
+        )
     return "\n".join(out) + "\n"
 
 
@@ -120,6 +144,10 @@ def listing_json(covenant: str, found: list[registry.Version], on: date) -> dict
         ],
         "overlaps": [
             [a.rules.covenant.version, b.rules.covenant.version] for a, b in _overlapping_pairs(found)
+        ],
+        "split_years": [
+            {"year": year, "versions": [a.rules.covenant.version, b.rules.covenant.version]}
+            for year, a, b in split_years(found)
         ],
     }
 
