@@ -8,7 +8,9 @@ the branches taken and the case that held. Explanations and letters read only th
 
 A result whose inputs are not (yet) all known — an optional fact that is not given, or a result that
 is itself unknown — is None, with `trace.Unknown` details naming them: "unknown until given", and the
-report says so. It is never silently zero.
+report says so. It is never silently zero. A primitive may say that, given the values known, it needs
+only some of its inputs (`Primitive.needs`: a pro-rata key whose condition is false is its old key);
+then only those must be known.
 """
 
 from __future__ import annotations
@@ -363,7 +365,8 @@ class _Run:
         value: Any = None
         details: Details
         roundings: tuple[Rounding, ...] = ()
-        unknown = [n for n in rule.inputs if self.values.get(n) is None]
+        needed = primitive.needs(self, rule) if primitive.needs is not None else rule.inputs
+        unknown = [n for n in needed if self.values.get(n) is None]
         if unknown:
             if primitive.relies_on is not None:
                 primitive.relies_on(self, rule.spec, own)

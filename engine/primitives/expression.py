@@ -42,6 +42,32 @@ def evaluate(ctx: EvalContext, rule: Rule, interpretations: list[str]) -> Outcom
     return Outcome(value, trace.ExpressionDetails(evaluated), roundings)
 
 
+def needs(ctx: EvalContext, rule: Rule) -> tuple[str, ...]:
+    """The names the expression reads outside the branches it will not take: an `if` whose condition
+    reads no name (only `interpretation(…)` and constants) is decided before any fact is read, so
+    the branch of the option not chosen need not be known."""
+    spec = rule.spec
+    assert isinstance(spec, Expression)
+    decide = expr.Evaluator({}, {}, ctx.chosen)
+    found: dict[str, None] = {}
+
+    def visit(node: expr.Node) -> None:
+        if isinstance(node, expr.Name):
+            found.setdefault(node.name)
+        if isinstance(node, expr.If) and node.condition is not None and not expr.names(node.condition):
+            taken = node.then if decide.evaluate(node.condition) else node.otherwise
+            assert taken is not None  # parsed: every if has both branches
+            visit(taken)
+            return
+        for child in node.children():
+            visit(child)
+
+    visit(spec.tree)
+    for warning in rule.warnings:  # a warning is checked on the value: what it reads is needed
+        visit(warning.when.tree)
+    return tuple(n for n in rule.inputs if n in found)
+
+
 def _evaluated(ctx: EvalContext, rule: Rule, spec: Expression) -> dict[str | None, trace.Evaluated]:
     if rule.per is None:
         return {None: ctx.record_in(rule, spec, None, None)}
