@@ -298,7 +298,10 @@ def test_a_cause_must_be_a_yes_no_fact():
 def test_every_test_names_its_cause():
     text = replace_once(rule_text(), "{cause: aanleiding_verhuizingen, measure", "{measure")
     problem = next(p for p in problems_of(text) if p.code == "schema.required")
-    assert (problem.args["name"], problem.field) == ("cause", "rules.substantiele_wijziging.threshold.tests[0]")
+    assert (problem.args["name"], problem.field) == (
+        "cause",
+        "rules.substantiele_wijziging.threshold.tests[0]",
+    )
 
 
 def test_cells_names_a_switchable_interpretation_with_samen_and_per_cel():
@@ -332,7 +335,9 @@ def test_with_a_cause_the_adjustments_add_up_to_nil_to_the_cent(
         facts.per_municipality[row]["aantal_indicaties_na_wijziging"] = FactValue(
             dict(zip(COLUMNS, new_table[i], strict=True)), None
         )
-    facts.scalars["indicatiewaarde_na_wijziging"] = FactValue(dict(zip(COLUMNS, new_prices, strict=True)), None)
+    facts.scalars["indicatiewaarde_na_wijziging"] = FactValue(
+        dict(zip(COLUMNS, new_prices, strict=True)), None
+    )
     facts.scalars["datum_aanleiding_bijstelling"] = FactValue(day, None)
     facts.scalars[cause] = FactValue(True, None)
     ev = evaluate(groningen(), facts)

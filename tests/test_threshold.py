@@ -17,8 +17,12 @@ from convenant.evaluation.evaluate import evaluate
 from tests.conftest import write_facts
 from tests.test_groningen_golden import PEKELA, TOY, VEENDAM
 
-RELATIVE_TEST = 'tests: [{cause: aanleiding, measure: relatieve_indicatiewaarde, at_least: drempel, article: "5"}]'
-MONEY_TEST = 'tests: [{cause: aanleiding, measure: indicatiewaarde, column: b, at_least: drempel, article: "5"}]'
+RELATIVE_TEST = (
+    'tests: [{cause: aanleiding, measure: relatieve_indicatiewaarde, at_least: drempel, article: "5"}]'
+)
+MONEY_TEST = (
+    'tests: [{cause: aanleiding, measure: indicatiewaarde, column: b, at_least: drempel, article: "5"}]'
+)
 
 
 def sheets(before, after, waarde=("1000.00", "500.00"), waarde_na=None):

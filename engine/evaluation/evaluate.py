@@ -10,7 +10,7 @@ A result whose inputs are not (yet) all known — an optional fact that is not g
 is itself unknown — is None, with `trace.Unknown` details naming them: "unknown until given", and the
 report says so. It is never silently zero. A primitive may say that, given the values known, it needs
 only some of its inputs (`Primitive.needs`: a pro-rata key whose condition is false is its old key);
-then only those must be known.
+then only those must be known, and the result inherits the interpretations of only those.
 """
 
 from __future__ import annotations
@@ -249,9 +249,11 @@ class _Run:
             return InputUse(name, DEADLINE if rule.section == "deadlines" else RULE, rule.label, rule.article)
         return InputUse(name, BUILTIN, "het kalenderjaar van de feiten", None)
 
-    def interpretations_of(self, rule: Rule, own: list[str]) -> tuple[str, ...]:
+    def interpretations_of(self, own: list[str], needed: Iterable[str]) -> tuple[str, ...]:
+        """Its own interpretations and those of the inputs it needed (`Primitive.needs`): a result
+        does not rest on a reading only an input it did not need relies on."""
         found = dict.fromkeys(own)
-        for name in rule.inputs:
+        for name in needed:
             if name in self.nodes:
                 found.update(dict.fromkeys(self.nodes[name].interpretations))
         return tuple(found)
@@ -375,7 +377,7 @@ class _Run:
             outcome = primitive.evaluate(self, rule, own)
             value, details, roundings = outcome.value, outcome.details, outcome.roundings
         inputs = tuple(self.input_use(n) for n in rule.inputs)
-        node = TraceNode(rule, value, inputs, self.interpretations_of(rule, own), details, roundings)
+        node = TraceNode(rule, value, inputs, self.interpretations_of(own, needed), details, roundings)
         if rule.kind is Kind.MONEY and node.value is not None:  # proven by the checker; never pass silently
             values = node.value.values() if rule.per else [node.value]
             assert all(money.is_whole_cents(v) for v in values), f"{rule.name}: fraction of a cent"

@@ -16,7 +16,6 @@ from convenant.language.model import Rule
 from convenant.language.trace import Hit, SheetDetails, ThresholdDetails
 from convenant.primitives.base import CheckContext, EvalContext, ExplainScope, Node, Outcome, Written
 
-
 CELLS_OPTIONS = ("samen", "per_cel")  # the options of a test's `cells` interpretation
 TOGETHER = "samen"  # a member's cells of the test's columns added up, then compared
 
@@ -86,7 +85,9 @@ def check(ctx: CheckContext, written: Written) -> tuple[Threshold | None, list[s
             ok = False
         uses.append(test["cause"])
         if "cells" in test:
-            ok &= ctx.policy(written.interpretations, test["cells"], (*tpath, "cells"), "cells", CELLS_OPTIONS)
+            ok &= ctx.policy(
+                written.interpretations, test["cells"], (*tpath, "cells"), "cells", CELLS_OPTIONS
+            )
         ok &= ctx.name_of_kind(
             test["at_least"], (*tpath, "at_least"), (Kind.PERCENTAGE, Kind.RATIO), None, ("parameters",)
         )
@@ -121,7 +122,7 @@ def evaluate(ctx: EvalContext, rule: Rule, interpretations: list[str]) -> Outcom
     spec = rule.spec
     assert isinstance(spec, Threshold)
     causes = {cause: bool(ctx.values[cause]) for cause in spec.causes}
-    together = tuple(bool(t.cells) and ctx.chosen[t.cells] == TOGETHER for t in spec.tests)
+    together = tuple(t.cells is not None and ctx.chosen[t.cells] == TOGETHER for t in spec.tests)
     if not any(causes.values()):
         return Outcome(False, ThresholdDetails((), causes, together, ()))
     old, new = ctx.nodes[spec.old].details, ctx.nodes[spec.new].details
