@@ -215,7 +215,6 @@ def test_every_result_on_a_reconstructed_lid_cites_i_g_numbering():
 
 
 USED_BY = {
-    "I-G-5.2-toets": {"substantiele_wijziging"},
     "I-G-5.2-naar-rato": {"verdeelsleutel_bijgesteld"},
     "I-G-centrumregeling": {"bijstelling", "buffer_betaling", "betaling_buffer"},
     "I-G-5.11-centraal": {"percentage_uitvoeringskosten_centraal", "verhoging_centraal_volgend_jaar"},
@@ -235,22 +234,57 @@ def test_each_new_groningen_reading_is_named_and_cited_where_it_is_used(ident):
         assert ident in ev.nodes[name].interpretations
 
 
+SWITCHABLE_USED_BY = {
+    "I-G-5.2-toets": {"substantiele_wijziging"},
+    "I-G-5.4": {"budgetdeel_voor_buffer"},
+}
+
+
+@pytest.mark.parametrize("ident", sorted(SWITCHABLE_USED_BY))
+def test_each_switchable_groningen_reading_is_cited_where_it_is_used(ident):
+    ev = ev_of("groningen-2023")
+    interp = ev.rules.interpretations[ident]
+    assert interp.question and interp.switchable and len(interp.options) == 2 and interp.chosen
+    assert interp.article is not None and interp.article.key in ev.rules.articles
+    own = {n for n, r in ev.rules.rules.items() if ident in r.interpretations}
+    assert own == SWITCHABLE_USED_BY[ident]
+    for name in own:
+        assert ident in ev.nodes[name].interpretations
+
+
 def test_a_reading_is_not_cited_where_nothing_depends_on_it():
     ev = ev_of("groningen-2023")
-    for name in ("afrekening", "budgetdeel", "saldo_centrumgemeente", "buffer_aanspraak"):
+    for name in ("afrekening", "budgetdeel", "saldo_centrumgemeente"):
         cited = ev.nodes[name].interpretations
         assert "I-G-5.2-toets" not in cited and "I-G-5.2-naar-rato" not in cited, name
         assert "I-G-centrumregeling" not in cited, name
     assert "I-G-numbering" not in ev.nodes["budget"].interpretations
+    # I-G-5.4: a buffer claim is measured against the adjusted Budgetdeel, so it rests on how the
+    # adjustment was made; the payment to or by the centrumgemeente (I-G-centrumregeling) it does not
+    cited = ev.nodes["buffer_aanspraak"].interpretations
+    assert {"I-G-5.4", "I-G-5.2-toets", "I-G-5.2-naar-rato"} <= set(cited)
+    assert "I-G-centrumregeling" not in cited
+    # under I-G-5.10 "zonder_verhoging" the execution-cost amount does not read the raised percentage
+    assert "I-G-5.11-centraal" not in ev.nodes["uitvoeringskosten_budget"].interpretations
 
 
 def test_the_reading_of_article_5_lid_2_describes_what_the_engine_measures_today():
     spec = ev_of("groningen-2023").rules.rules["substantiele_wijziging"].spec
     (by_moves, by_institution) = spec.tests
-    assert by_moves.column == "bw_intramuraal" and by_institution.column is None  # per cell of 1–6
+    assert (by_moves.cause, by_moves.column, by_moves.cells) == (
+        "aanleiding_verhuizingen",
+        "bw_intramuraal",
+        None,
+    )
+    assert (by_institution.cause, by_institution.column) == ("aanleiding_nieuwe_instelling", None)  # 1–6
+    assert by_institution.cells == "I-G-5.2-toets"
     assert spec.among == "municipality"
-    reading = " ".join(ev_of("groningen-2023").rules.interpretations["I-G-5.2-toets"].reading.split())
-    assert "per cel van de kolommen 1 tot en met 6" in reading and "nihil" in reading
+    options = ev_of("groningen-2023").rules.interpretations["I-G-5.2-toets"].options
+    samen, per_cel = (" ".join(options[o].split()) for o in ("samen", "per_cel"))
+    assert "kolommen 1 tot en met 6 samen" in samen and "nihil" in samen
+    assert "elke cel van de kolommen 1 tot en met 6 apart" in per_cel and "nihil" in per_cel
+    for text in (samen, per_cel):  # "bij enige Deelnemer": every party, not the three other rows
+        assert "Per gemeente die partij is" in text
 
 
 def test_the_assen_reading_of_nog_niet_toekennen_is_cited_by_the_decision_only():

@@ -180,7 +180,17 @@ def test_switching_i_g_5_1_changes_exactly_the_amounts_that_rest_on_the_key(tmp_
     one = reference(tmp_path, data)
     other = evaluate_with(rules_with(tmp_path, MEE_SCHALEN), tmp_path, data)
     changed = {n for n in one.nodes if one.node(n).value != other.node(n).value}
-    assert changed == {"verdeelsleutel", "budgetdeel", "afrekening", "saldo_centrumgemeente"}
+    # without a cause (art. 5 lid 2) the adjusted key is the key itself, and the Budgetdeel a buffer
+    # claim is measured against (I-G-5.4) is the adjusted one: both follow the key
+    assert changed == {
+        "verdeelsleutel",
+        "budgetdeel",
+        "afrekening",
+        "saldo_centrumgemeente",
+        "verdeelsleutel_bijgesteld",
+        "budgetdeel_bijgesteld",
+        "budgetdeel_voor_buffer",
+    }
     # without deviations the reading changes nothing
     plain = region()
     assert (

@@ -147,6 +147,7 @@ def adjustment_facts(year, budget_veendam):
         year=year,
         waarde_na={"a": "1000.00", "b": "500.00"},
         datum_wijziging=f"{year}-04-01",
+        aanleiding=True,  # the cause of art. 5 lid 2: without it, no adjustment
         municipalities={
             PEKELA: {"uitkering": "100000.00", "aantal_na": {"a": 3, "b": 2}},
             VEENDAM: {"uitkering": budget_veendam, "aantal_na": {"a": 1, "b": 8}},

@@ -17,8 +17,12 @@ from convenant.evaluation.evaluate import evaluate
 from tests.conftest import write_facts
 from tests.test_groningen_golden import PEKELA, TOY, VEENDAM
 
-RELATIVE_TEST = 'tests: [{measure: relatieve_indicatiewaarde, at_least: drempel, article: "5"}]'
-MONEY_TEST = 'tests: [{measure: indicatiewaarde, column: b, at_least: drempel, article: "5"}]'
+RELATIVE_TEST = (
+    'tests: [{cause: aanleiding, measure: relatieve_indicatiewaarde, at_least: drempel, article: "5"}]'
+)
+MONEY_TEST = (
+    'tests: [{cause: aanleiding, measure: indicatiewaarde, column: b, at_least: drempel, article: "5"}]'
+)
 
 
 def sheets(before, after, waarde=("1000.00", "500.00"), waarde_na=None):
@@ -32,6 +36,7 @@ def sheets(before, after, waarde=("1000.00", "500.00"), waarde_na=None):
             "waarde": dict(zip("ab", waarde, strict=True)),
             "waarde_na": dict(zip("ab", waarde_na, strict=True)),
             "datum_wijziging": "2023-07-01",
+            "aanleiding": True,  # the cause of art. 5 lid 2 (without it no test applies)
         },
         "municipalities": {
             PEKELA: {"uitkering": "600000.00"},

@@ -8,7 +8,9 @@ the branches taken and the case that held. Explanations and letters read only th
 
 A result whose inputs are not (yet) all known — an optional fact that is not given, or a result that
 is itself unknown — is None, with `trace.Unknown` details naming them: "unknown until given", and the
-report says so. It is never silently zero.
+report says so. It is never silently zero. A primitive may say that, given the values known, it needs
+only some of its inputs (`Primitive.needs`: a pro-rata key whose condition is false is its old key);
+then only those must be known, and the result inherits the interpretations of only those.
 """
 
 from __future__ import annotations
@@ -250,9 +252,11 @@ class _Run:
             return InputUse(name, BUILTIN, name, r.covenant.period_article)
         return InputUse(name, BUILTIN, name, None)
 
-    def interpretations_of(self, rule: Rule, own: list[str]) -> tuple[str, ...]:
+    def interpretations_of(self, own: list[str], needed: Iterable[str]) -> tuple[str, ...]:
+        """Its own interpretations and those of the inputs it needed (`Primitive.needs`): a result
+        does not rest on a reading only an input it did not need relies on."""
         found = dict.fromkeys(own)
-        for name in rule.inputs:
+        for name in needed:
             if name in self.nodes:
                 found.update(dict.fromkeys(self.nodes[name].interpretations))
         return tuple(found)
@@ -366,7 +370,8 @@ class _Run:
         value: Any = None
         details: Details
         roundings: tuple[Rounding, ...] = ()
-        unknown = [n for n in rule.inputs if self.values.get(n) is None]
+        needed = primitive.needs(self, rule) if primitive.needs is not None else rule.inputs
+        unknown = [n for n in needed if self.values.get(n) is None]
         if unknown:
             if primitive.relies_on is not None:
                 primitive.relies_on(self, rule.spec, own)
@@ -375,7 +380,7 @@ class _Run:
             outcome = primitive.evaluate(self, rule, own)
             value, details, roundings = outcome.value, outcome.details, outcome.roundings
         inputs = tuple(self.input_use(n) for n in rule.inputs)
-        node = TraceNode(rule, value, inputs, self.interpretations_of(rule, own), details, roundings)
+        node = TraceNode(rule, value, inputs, self.interpretations_of(own, needed), details, roundings)
         if rule.kind is Kind.MONEY and node.value is not None:  # proven by the checker; never pass silently
             values = node.value.values() if rule.per else [node.value]
             assert all(money.is_whole_cents(v) for v in values), f"{rule.name}: fraction of a cent"

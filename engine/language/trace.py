@@ -168,12 +168,12 @@ class RationDetails:
 @dataclass(frozen=True)
 class ProRataDetails:
     applied: bool  # False when `when` did not hold: the old value stands
-    date: date
-    remaining_days: int  # from the date to 31 December, both included
+    date: date | None  # None: not applied, and the date was not given (not needed then)
+    remaining_days: int | None  # from the date to 31 December, both included (None: not applied)
     days: int  # days in the year
     fraction: Fraction  # remaining_days / days (0 when not applied)
     old: Any  # one value, or per member
-    new: Any
+    new: Any  # None: not applied, and the new values were not known (not needed then)
 
 
 @dataclass(frozen=True)
@@ -181,7 +181,7 @@ class Hit:
     """A member and column where a measure changed by at least its threshold."""
 
     member: str
-    column: str
+    column: str | None  # None: the test's columns together (a `cells` interpretation "samen")
     measure: str
     old: Fraction
     new: Fraction
@@ -191,6 +191,9 @@ class Hit:
 @dataclass(frozen=True)
 class ThresholdDetails:
     hits: tuple[Hit, ...]  # every member, column and measure that reached its threshold
+    causes: Mapping[str, bool]  # each cause fact and whether it was given (no cause: no test applied)
+    together: tuple[bool, ...]  # per test: its columns added up per member ("samen")
+    columns: tuple[str, ...]  # the sheet's computed columns (empty when no test applied)
 
 
 Details = (

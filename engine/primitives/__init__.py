@@ -30,7 +30,16 @@ from convenant.primitives import (
     threshold,
     weighted_key,
 )
-from convenant.primitives.base import Check, EvalContext, Evaluate, Explain, FieldPath, Obligation, Vectorise
+from convenant.primitives.base import (
+    Check,
+    EvalContext,
+    Evaluate,
+    Explain,
+    FieldPath,
+    Needs,
+    Obligation,
+    Vectorise,
+)
 from convenant.primitives.deadline import After, InMonth, OnDate
 from convenant.primitives.decision import Decision, DecisionCase
 from convenant.primitives.distribute import Distribute
@@ -75,11 +84,12 @@ class Primitive:
     kinds: Mapping[str, Kind] = field(default_factory=dict)  # a section without `type`: key → kind
     relies_on: Callable[[EvalContext, Any, list[str]], None] | None = None  # interpretations, if unknown
     expressions: Callable[[Any], list[tuple[FieldPath, Expression]]] | None = None  # for `verify`
+    needs: Needs | None = None  # the inputs it needs given the values known (None: all of them)
 
 
 def _of(module: Any, template: str, **extra: Any) -> Primitive:
     """A primitive from its module: `check`, `evaluate`, `explain`, `OBLIGATIONS` and optionally
-    `vectorise`, `KEY_OBLIGATION` and `expressions`; its one key is its name, its spec `Spec`."""
+    `vectorise`, `KEY_OBLIGATION`, `expressions` and `needs`; its one key is its name, its spec `Spec`."""
     name = module.__name__.rsplit(".", 1)[1]
     return Primitive(
         name=name,
@@ -94,6 +104,7 @@ def _of(module: Any, template: str, **extra: Any) -> Primitive:
         vectorise=getattr(module, "vectorise", None),
         key_obligation=getattr(module, "KEY_OBLIGATION", None),
         expressions=getattr(module, "expressions", None),
+        needs=getattr(module, "needs", None),
         **extra,
     )
 

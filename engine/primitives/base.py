@@ -320,6 +320,10 @@ Evaluate = Callable[[EvalContext, Rule, list[str]], Outcome]  # the list: own in
 Explain = Callable[[ExplainScope, Node, str | None], dict[str, Any]]
 Obligation = Callable[[Rule, ProofContext], "list[Result]"]
 Vectorise = Callable[[BatchCompiler, Rule], Step]
+# The inputs a rule needs, given the values known so far (`EvalContext.values`): a primitive whose
+# result some inputs decide alone (a pro-rata key whose `when` is false is its old key) names only
+# those, so that the others may be unknown. None of the inputs it names may be unknown.
+Needs = Callable[[EvalContext, Rule], "tuple[str, ...]"]
 
 
 def reads(node: expr.Node, member: str | None) -> list[tuple[str, str | None]]:

@@ -78,13 +78,24 @@ def blend(old: Fraction, new: Fraction, fraction: Fraction) -> Fraction:
     return old + (new - old) * fraction
 
 
-def evaluate(ctx: EvalContext, rule: Rule, interpretations: list[str]) -> Outcome:
-    """The new values apply from the date on: old + (new − old) × days left in the year / days."""
+def needs(ctx: EvalContext, rule: Rule) -> tuple[str, ...]:
+    """When `when` is known to be false the old values stand: only `old` and `when` are needed, so the
+    new values and the date may be unknown (Groningen: no cause, no adjustment, no facts after it)."""
     spec = rule.spec
     assert isinstance(spec, ProRata)
-    old, new, day = ctx.values[spec.old], ctx.values[spec.new], ctx.values[spec.from_date]
+    if spec.when is not None and ctx.values.get(spec.when) is False:
+        return (spec.old, spec.when)
+    return rule.inputs
+
+
+def evaluate(ctx: EvalContext, rule: Rule, interpretations: list[str]) -> Outcome:
+    """The new values apply from the date on: old + (new − old) × days left in the year / days; when
+    `when` does not hold, the old values stand (and the new ones and the date need not be known)."""
+    spec = rule.spec
+    assert isinstance(spec, ProRata)
+    old, new, day = ctx.values[spec.old], ctx.values.get(spec.new), ctx.values.get(spec.from_date)
     year = ctx.year
-    if day.year != year:
+    if day is not None and day.year != year:
         raise ctx.fail(
             "evaluate.date_outside_year",
             rule,
@@ -95,9 +106,12 @@ def evaluate(ctx: EvalContext, rule: Rule, interpretations: list[str]) -> Outcom
             fact=spec.from_date,
         )
     applied = ctx.values[spec.when] if spec.when else True
-    remaining, days, rest = rest_of_year(year, day)
-    fraction = rest if applied else Fraction(0)
-    details = ProRataDetails(applied, day, remaining, days, fraction, old, new)
+    days = dates.days_in_year(year)
+    if not applied:
+        return Outcome(old, ProRataDetails(False, day, None, days, Fraction(0), old, new))
+    assert day is not None and new is not None  # `needs`: every input is known when it applies
+    remaining, days, fraction = rest_of_year(year, day)
+    details = ProRataDetails(True, day, remaining, days, fraction, old, new)
     if not rule.per:
         return Outcome(blend(old, new, fraction), details)
     return Outcome({m: blend(old[m], new[m], fraction) for m in ctx.members[rule.per]}, details)
@@ -107,9 +121,10 @@ def explain(scope: ExplainScope, node: Node, member: str | None) -> dict[str, An
     """Art. 5 lid 2: the new value for the part of the year left after the date."""
     spec, d, w, lang = node.rule.spec, node.details, scope.words, scope.lang
     assert isinstance(spec, ProRata) and isinstance(d, ProRataDetails)
-    old, new = (d.old[member], d.new[member]) if node.rule.per and member else (d.old, d.new)
+    old, new = (d.old[member], d.new and d.new[member]) if node.rule.per and member else (d.old, d.new)
     if not d.applied:
         return {"lines": [w["pro_rata_not_applied"].format(when=spec.when, old=scope.percent(old))]}
+    assert d.date is not None and d.remaining_days is not None  # applied: the date is known
     return {
         "lines": [
             w["pro_rata_applied"].format(

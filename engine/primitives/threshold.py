@@ -1,5 +1,7 @@
 """`threshold`: yes when, for any member, a measure of one sheet differs from another sheet's by at
-least a threshold, relative to the old value (Groningen, art. 5 lid 2)."""
+least a threshold, relative to the old value (Groningen, art. 5 lid 2). Each test has a cause (a
+yes/no fact) and applies only when it is given: without any cause the answer is no, whatever the
+numbers do, and the sheet after the change is not needed (`needs`)."""
 
 from __future__ import annotations
 
@@ -14,11 +16,16 @@ from convenant.language.model import Rule
 from convenant.language.trace import Hit, SheetDetails, ThresholdDetails
 from convenant.primitives.base import CheckContext, EvalContext, ExplainScope, Node, Outcome, Written
 
+CELLS_OPTIONS = ("samen", "per_cel")  # the options of a test's `cells` interpretation
+TOGETHER = "samen"  # a member's cells of the test's columns added up, then compared
+
 
 @dataclass(frozen=True)
 class ThresholdTest:
+    cause: str  # the yes/no fact that selects this test: without it the test is not applied
     measure: str  # "indicatiewaarde" (money of a cell) or "relatieve_indicatiewaarde" (its percentage)
     column: str | None  # None: every column
+    cells: str | None  # a switchable interpretation: "samen" or "per_cel" (None: per cell)
     at_least: str
     article: Citation
 
@@ -26,12 +33,16 @@ class ThresholdTest:
 @dataclass(frozen=True)
 class Threshold:
     """True when, for any member of `among`, a measure of sheet `new` differs from sheet `old` by at
-    least the threshold (relative to the old value)."""
+    least the threshold (relative to the old value), by a test whose cause is given."""
 
     old: str
     new: str
     among: str
     tests: tuple[ThresholdTest, ...]
+
+    @property
+    def causes(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(t.cause for t in self.tests))
 
 
 Spec = Threshold
@@ -67,14 +78,26 @@ def check(ctx: CheckContext, written: Written) -> tuple[Threshold | None, list[s
                 known=", ".join(columns),
             )
             ok = False
+        cause = ctx.types.get(test["cause"])
+        is_fact = test["cause"] in ctx.data.get("facts", {})
+        if cause is None or cause.kind is not Kind.BOOLEAN or cause.per or not is_fact:
+            ctx.error("rules.threshold_cause", (*tpath, "cause"), name=test["cause"])
+            ok = False
+        uses.append(test["cause"])
+        if "cells" in test:
+            ok &= ctx.policy(
+                written.interpretations, test["cells"], (*tpath, "cells"), "cells", CELLS_OPTIONS
+            )
         ok &= ctx.name_of_kind(
             test["at_least"], (*tpath, "at_least"), (Kind.PERCENTAGE, Kind.RATIO), None, ("parameters",)
         )
         uses.append(test["at_least"])
         tests.append(
             ThresholdTest(
+                test["cause"],
                 test["measure"],
                 test.get("column"),
+                test.get("cells"),
                 test["at_least"],
                 ctx.cite(test["article"], (*tpath, "article")),
             )
@@ -82,39 +105,87 @@ def check(ctx: CheckContext, written: Written) -> tuple[Threshold | None, list[s
     return (Threshold(body["old"], body["new"], body["among"], tuple(tests)) if ok else None), uses
 
 
-def evaluate(ctx: EvalContext, rule: Rule, interpretations: list[str]) -> Outcome:
-    """True when any member's measure in the new sheet differs from the old one by at least the
-    threshold (a share of the old value; any change of a value that was nil counts)."""
+def needs(ctx: EvalContext, rule: Rule) -> tuple[str, ...]:
+    """Without a cause (every cause fact known to be false) no test applies and the answer is no:
+    only the causes are needed, so the sheet after the change may be unknown (art. 5 lid 2)."""
     spec = rule.spec
     assert isinstance(spec, Threshold)
+    if all(ctx.values.get(cause) is False for cause in spec.causes):
+        return spec.causes
+    return rule.inputs
+
+
+def evaluate(ctx: EvalContext, rule: Rule, interpretations: list[str]) -> Outcome:
+    """True when, by a test whose cause is given, any member's measure in the new sheet differs from
+    the old one by at least the threshold (a share of the old value; any change of a nil value
+    counts). Under "samen" a member's cells of the test's columns are added up first."""
+    spec = rule.spec
+    assert isinstance(spec, Threshold)
+    causes = {cause: bool(ctx.values[cause]) for cause in spec.causes}
+    together = tuple(t.cells is not None and ctx.chosen[t.cells] == TOGETHER for t in spec.tests)
+    if not any(causes.values()):
+        return Outcome(False, ThresholdDetails((), causes, together, ()))
     old, new = ctx.nodes[spec.old].details, ctx.nodes[spec.new].details
     assert isinstance(old, SheetDetails) and isinstance(new, SheetDetails)  # checked: two sheets
     hits = []
-    for test in spec.tests:
+    for test, added in zip(spec.tests, together, strict=True):
+        if not causes[test.cause]:
+            continue
         by_indicatiewaarde = test.measure == "indicatiewaarde"
         before_sheet = old.indicatiewaarde if by_indicatiewaarde else old.cells
         after_sheet = new.indicatiewaarde if by_indicatiewaarde else new.cells
         limit = ctx.values[test.at_least]
+        columns = [test.column] if test.column else list(old.columns)
         for member in ctx.members[spec.among]:
-            for column in [test.column] if test.column else old.columns:
-                before, after = before_sheet[member][column], after_sheet[member][column]
+            groups = [(None, columns)] if added else [(c, [c]) for c in columns]
+            for column, group in groups:
+                before = sum((before_sheet[member][c] for c in group), Fraction(0))
+                after = sum((after_sheet[member][c] for c in group), Fraction(0))
                 if before != after and abs(after - before) >= limit * abs(before):
                     hits.append(Hit(member, column, test.measure, before, after, limit))
-    return Outcome(bool(hits), ThresholdDetails(tuple(hits)))
+    return Outcome(bool(hits), ThresholdDetails(tuple(hits), causes, together, tuple(old.columns)))
 
 
 def explain(scope: ExplainScope, node: Node, member: str | None) -> dict[str, Any]:
-    """Art. 5 lid 2: every member, column and measure that reached its threshold."""
+    """Art. 5 lid 2: the causes given, the test each selects, and every member (and column) that
+    reached its threshold; without a cause, that there is no mandatory adjustment."""
     spec, d, w, lang = node.rule.spec, node.details, scope.words, scope.lang
     assert isinstance(spec, Threshold) and isinstance(d, ThresholdDetails)
+    article = node.rule.article.formal(lang)
+    if not any(d.causes.values()):
+        causes = ", ".join(w["threshold_cause_not_given"].format(name=c) for c in d.causes)
+        return {"lines": [w["threshold_no_cause"].format(article=article, causes=causes)]}
 
     def shown_measure(measure: str, value: Fraction) -> str:
         return show(Kind.MONEY, value, lang) if measure == "indicatiewaarde" else scope.percent(value)
 
-    lines = [
+    def together_text() -> str:
+        return w["threshold_together"].format(columns=", ".join(scope.ev.label(c) for c in d.columns))
+
+    lines = []
+    for test, added in zip(spec.tests, d.together, strict=True):
+        if not d.causes[test.cause]:
+            continue
+        if test.column:
+            where = w["threshold_in_column"].format(column=scope.ev.label(test.column))
+        elif added:
+            where = w["threshold_where_together"].format(together=together_text())
+        else:
+            where = w["threshold_per_cell"]
+        lines.append(
+            w["threshold_cause"].format(
+                cause=scope.label(test.cause),
+                name=test.cause,
+                measure=w[f"measure_{test.measure}"],
+                where=where,
+                interpretation=f" ({test.cells})" if test.cells else "",
+                limit=scope.show(test.at_least, None),
+            )
+        )
+    lines += [
         w["threshold_hit"].format(
             who=scope.member_name(h.member),
-            column=scope.ev.label(h.column),
+            column=scope.ev.label(h.column) if h.column else together_text(),
             measure=w[f"measure_{h.measure}"],
             old=shown_measure(h.measure, h.old),
             new=shown_measure(h.measure, h.new),
@@ -122,7 +193,9 @@ def explain(scope: ExplainScope, node: Node, member: str | None) -> dict[str, An
         )
         for h in d.hits
     ]
-    return {"lines": lines or [w["threshold_none"]], "articles": [t.article for t in spec.tests]}
+    if not d.hits:
+        lines.append(w["threshold_none"])
+    return {"lines": lines, "articles": [t.article for t in spec.tests]}
 
 
 OBLIGATIONS = ()  # a yes/no over two sheets: nothing beyond its branches to prove

@@ -14,6 +14,8 @@ the one place besides `engine.proof.logic` that imports sympy.
   with a non-zero total T = Σ_rc v_c·n_rc: Σ_r (Σ_c v_c·n_rc/T·(1 − F) + F_r) = (1 − F) + F = 1.
 - A pro-rata key of two keys that total 1 totals 1: Σ (o_i + (n_i − o_i)·f) = 1 + (1 − 1)·f = 1.
 - A rationed claim's exact share is below the claim: a·c/C < c when a < C.
+- The difference of two distributions of one amount adds up to nil: Σ (a_i − b_i) = A − A = 0
+  (an adjustment: the Budgetdeel after it minus the one before).
 """
 
 from __future__ import annotations
@@ -127,6 +129,15 @@ def pro_rata_total() -> bool:
     adjusted = adjusted.subs({Sum(old[i], (i, 1, n)): 1, Sum(new[i], (i, 1, n)): 1}).doit()
     adjusted = simplify(adjusted.subs({Sum(old[i], (i, 1, n)): 1, Sum(new[i], (i, 1, n)): 1}))
     return bool(simplify(adjusted - 1) == 0)
+
+
+def difference_of_distributions() -> bool:
+    """Σ_i (a_i − b_i) = A − A = 0 when Σ_i a_i = Σ_i b_i = A: two distributions of one amount."""
+    a, b, amount = IndexedBase("a", real=True), IndexedBase("b", real=True), Symbol("A", real=True)
+    difference = Sum(a[_I], (_I, 1, _N)) - Sum(b[_I], (_I, 1, _N))
+    return bool(
+        simplify(difference.subs({Sum(a[_I], (_I, 1, _N)): amount, Sum(b[_I], (_I, 1, _N)): amount})) == 0
+    )
 
 
 def rationed_below_claim() -> bool:
