@@ -137,6 +137,21 @@ class Explanation:
         return __version__
 
     @property
+    def period_text(self) -> str:
+        """The version's period with the article that sets it (Assen: art. 10 lid 2)."""
+        c = self.ev.rules.covenant
+        return WORDS[self.lang]["period_value"].format(
+            start=show(Kind.DATE, c.valid_from, self.lang),
+            end=show(Kind.DATE, c.valid_until, self.lang),
+            citation=c.period_article.formal(self.lang),
+        )
+
+    @property
+    def after_end_text(self) -> str | None:
+        """Said when the year is settled after the covenant's end (as the covenant provides)."""
+        return report.settled_after_end(self.ev, self.lang)
+
+    @property
     def evaluation_date_text(self) -> str | None:
         return show(Kind.DATE, self.evaluation_date, self.lang) if self.evaluation_date else None
 

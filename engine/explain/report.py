@@ -8,6 +8,7 @@ interpretation ids; the rule file's covenant id, version and sha256 and the fact
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -17,7 +18,7 @@ from convenant.core import dates, money
 from convenant.core.citation import Citation
 from convenant.core.units import Kind, display
 from convenant.evaluation.evaluate import MET, NOT_CHECKED, NOT_MET, Calendar, Evaluation, TraceNode
-from convenant.language.model import CASE, MUNICIPALITY, Rule
+from convenant.language.model import CASE, MUNICIPALITY, Rule, RuleFile
 from convenant.language.trace import DeadlineDetails, Unknown
 
 # A settled amount's direction: identifiers; the JSON output writes them as the Dutch words of its
@@ -129,6 +130,51 @@ def mergers(ev: Evaluation, lang: str = "nl") -> list[str]:
     return out
 
 
+def after_end(deadlines: list[TraceNode], end: date) -> list[TraceNode]:
+    """The deadlines that fall after the covenant's last day (`valid_until`, `end`): the last year
+    is settled in the next (Assen art. 8 lid 6), as the covenant provides; nothing is wrong."""
+    found = []
+    for node in deadlines:
+        first = node.value.start if isinstance(node.value, dates.Period) else node.value
+        if first is not None and first > end:
+            found.append(node)
+    return found
+
+
+def deadline_nodes(ev: Evaluation) -> list[TraceNode]:
+    return [ev.nodes[n] for n, r in ev.rules.rules.items() if r.section == "deadlines"]
+
+
+def after_end_sentence(rules: RuleFile, deadlines: list[TraceNode], year: int, lang: str) -> str | None:
+    """The sentence every output says when the year is settled after the covenant's end (None when
+    it is not): the end with its article, each deadline after it, and the articles that set them."""
+    c = rules.covenant
+    nodes = after_end(deadlines, c.valid_until)
+    if not nodes:
+        return None
+    lower = words.say("casing.label_in_sentence", lang) == "lower"
+    listed = [
+        f"{n.rule.label[0].lower() + n.rule.label[1:] if lower else n.rule.label} "
+        f"({display(n.rule.kind, n.value, lang)})"
+        for n in nodes
+    ]
+    citations = [n.rule.article.formal(lang) for n in nodes]
+    return words.say(
+        "report.after_end",
+        lang,
+        end=display(Kind.DATE, c.valid_until, lang),
+        period_citation=c.period_article.formal(lang),
+        year=year,
+        deadlines="; ".join(listed),
+        citations=_and(list(dict.fromkeys(citations)), lang),
+    )
+
+
+def settled_after_end(ev: Evaluation, lang: str) -> str | None:
+    """`after_end_sentence` for an evaluation."""
+    return after_end_sentence(ev.rules, deadline_nodes(ev), ev.facts.year, lang)
+
+
 def _and(items: list[str], lang: str) -> str:
     word = words.say("list.and", lang)
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + word + items[-1]
@@ -200,6 +246,7 @@ def to_json(ev: Evaluation, lang: str = "nl") -> dict[str, Any]:
             "valid_until": c.valid_until.isoformat(),
             "citation": c.period_article.as_json(lang),
             "first_year": c.first_year,
+            "after_end": [n.name for n in after_end(deadline_nodes(ev), c.valid_until)],
         },
         "tables": {name: {"path": t.path, "sha256": t.sha256} for name, t in rules.tables.items()},
         "interpretations": {
@@ -279,6 +326,9 @@ def to_table(ev: Evaluation, lang: str = "nl") -> str:
         f"{display(Kind.DATE, c.valid_until, lang)} ({c.period_article.formal(lang)}): "
         f"{facts.year} {h['covers']}"
     )
+    settled_after = settled_after_end(ev, lang)
+    if settled_after:
+        out.append(f"{h['after_end']}: {settled_after}")
 
     scalar = [
         ev.nodes[n] for n in rules.rules if not rules.rules[n].per and rules.rules[n].section == "rules"
@@ -444,6 +494,7 @@ def deadlines_json(calendar: Calendar, lang: str = "nl") -> dict[str, Any]:
         },
         "year": calendar.year,
         "deadlines": {n.name: {**_result(n, n.value, lang), "who": n.rule.who} for n in calendar.deadlines},
+        "after_end": [n.name for n in after_end(calendar.deadlines, c.valid_until)],
         "duties": {
             d.name: {
                 "label": calendar.rules.duties[d.name].label,
@@ -473,6 +524,9 @@ def deadlines_table(calendar: Calendar, lang: str = "nl") -> str:
         rows.append([when, n.rule.label, n.rule.who or "", _cite(n.rule.article)])
     if rows:
         out += _columns(rows, set())
+    settled_after = after_end_sentence(calendar.rules, calendar.deadlines, calendar.year, lang)
+    if settled_after:
+        out += ["", f"{h['after_end']}: {settled_after}"]
     if calendar.duties:
         out += ["", h["duties"]]
         rows = [

@@ -305,6 +305,7 @@ def render(ev: Evaluation, letter: Letter, fmt: str, lang: str, when: date, sour
             centrum=_centrum(ev),
             year=ev.facts.year,
         ),
+        "after_end": report.settled_after_end(ev, lang),
         "signature": w["signature"].format(name=_centrum(ev)),
         "explanation": Markup(attached) if fmt == "html" else attached,
         "repro": _repro(ev, letter, when, source, lang),
