@@ -83,7 +83,9 @@ def _result(node: TraceNode, value: Any, lang: str, member: str | None = None) -
         for i in node.inputs
     ]
     out["rounding"] = node.rounding(member)
-    if isinstance(node.details, Unknown):
+    if not_set(node):
+        out["not_set"] = {"total": node.rule.stated.total}  # type: ignore[union-attr]
+    elif isinstance(node.details, Unknown):
         out["unknown_because"] = list(node.details.missing)
     shifted = node.details.shifted if isinstance(node.details, DeadlineDetails) else None
     if shifted is not None:
@@ -94,12 +96,15 @@ def _result(node: TraceNode, value: Any, lang: str, member: str | None = None) -
 
 def member_results(ev: Evaluation, member: str) -> list[tuple[TraceNode, Any]]:
     """The results per member that apply to `member` (its row, its settlement, …), in file order.
-    An unknown result applies to every member, as unknown."""
+    An unknown result applies to every member it is for (its roles), as unknown."""
     found = []
+    party = ev.parties.member(member)
     for name, rule in ev.rules.rules.items():
         node = ev.nodes[name]
         if rule.per and rule.per != CASE and member in ev.members.get(rule.per, []):
             if node.value is None:
+                if rule.roles and party is not None and party.role not in rule.roles:
+                    continue
                 found.append((node, None))
             elif member in node.value:
                 found.append((node, node.value[member]))
@@ -173,6 +178,34 @@ def after_end_sentence(rules: RuleFile, deadlines: list[TraceNode], year: int, l
 def settled_after_end(ev: Evaluation, lang: str) -> str | None:
     """`after_end_sentence` for an evaluation."""
     return after_end_sentence(ev.rules, deadline_nodes(ev), ev.facts.year, lang)
+
+
+def not_set(node: TraceNode) -> bool:
+    """A result a letter states (`letter` with a `total`) whose parts were not given: only the total
+    is known, and the covenant names no key for it, so no part is set (never computed, never zero)."""
+    stated = node.rule.stated
+    return node.value is None and stated is not None and stated.total is not None
+
+
+def not_set_sentence(ev: Evaluation, node: TraceNode, lang: str) -> str:
+    """What is said for a member whose part is not set: the total, with its article, and why."""
+    stated = node.rule.stated
+    assert stated is not None and stated.total is not None
+    total = stated.total
+    decl = ev.rules.facts.get(total)
+    label, article = (
+        (decl.label, decl.article) if decl else (ev.rules.rules[total].label, ev.rules.rules[total].article)
+    )
+    value = ev.values.get(total)
+    roles = node.rule.roles
+    return words.say(
+        "report.not_set",
+        lang,
+        total_label=label,
+        total=display(Kind.MONEY, value, lang) if value is not None else HEADINGS[lang]["unknown"],
+        citation=article.formal(lang),
+        member=roles[0] if len(roles) == 1 else HEADINGS[lang]["municipality"],
+    )
 
 
 def _and(items: list[str], lang: str) -> str:
@@ -454,7 +487,11 @@ def _per_member(ev: Evaluation, lang: str) -> list[str]:
                     code = f"{m}  " if ev.parties.member(m) else ""
                     out.append(f"  {code}{_member_name(ev, m)}")
                     out += ["  " + next(lines) for _ in ns]
-    waiting = [n for n in per if n.value is None]
+    waiting = [n for n in per if n.value is None and not not_set(n)]
+    unset = [n for n in per if not_set(n)]
+    if unset:
+        out += ["", h["not_set"]]
+        out += [f"  {n.rule.label} ({_cite(n.rule.article)}): {not_set_sentence(ev, n, lang)}" for n in unset]
     if waiting:
         out += ["", h["waiting"]]
         out += _columns(

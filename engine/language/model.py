@@ -147,6 +147,8 @@ class FactDecl:
     # a member may leave it out while others give it (a member without costs makes no claim)
     optional_per_member: bool = False
     required_with: str | None = None  # required for exactly the members that give this other fact
+    roles: tuple[str, ...] = ()  # per municipality: only parties with these roles give it (empty: all)
+    sum_of: str | None = None  # a total: the sum of this fact per member when that is given (art. 8.9)
 
     @property
     def has_default(self) -> bool:
@@ -188,6 +190,14 @@ class Settlement:
 
 
 @dataclass(frozen=True)
+class Stated:
+    """A result per member that each member's letter states without settling it (Assen art. 8
+    lid 9); `total` is what the letter states instead when the parts were not given."""
+
+    total: str | None = None
+
+
+@dataclass(frozen=True)
 class Warning:
     when: Expression
     message: str
@@ -208,6 +218,7 @@ class Rule:
     spec: Spec
     warnings: tuple[Warning, ...] = ()
     settlement: Settlement | None = None
+    stated: Stated | None = None  # stated in each member's letter (`letter` in the rule file)
     who: str | None = None
     roles: tuple[str, ...] = ()  # per municipality: only parties with these roles (empty: all)
 
