@@ -185,3 +185,20 @@ def _one_pdf_per_letter():
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pdf, "html_to_pdf", once)
         yield
+
+
+@pytest.fixture(scope="session")
+def rendered(_one_pdf_per_letter) -> Callable[[str], Any]:
+    """`rendered(example)`: the example's evaluation and every output, made once per test run and
+    shared (tests/examples_support.py, Rendered). Rendering the three examples with their letters
+    and PDFs takes over a minute; the golden, letter and trace-only tests all read this one copy."""
+    from tests.examples_support import render_example
+
+    made: dict[str, Any] = {}
+
+    def get(example: str) -> Any:
+        if example not in made:
+            made[example] = render_example(example)
+        return made[example]
+
+    return get
