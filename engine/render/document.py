@@ -73,7 +73,9 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     total: tuple[str, ...] | None = None
     caption: str | None = None
-    widths: tuple[int, ...] | None = None  # relative column widths; None: sized to the content
+    widths: tuple[int, ...] | None = None  # relative column widths; None: the first takes the room left
+    legend: tuple[str, ...] = ()  # above the table: what a short column title such as "(2)" stands for
+    highlight: int | None = None  # the row shaded as the recipient's own (never bold: bold is the outcome's)
 
     def __post_init__(self) -> None:
         width = len(self.columns)
@@ -139,12 +141,12 @@ class Recipient:
 
 @dataclass(frozen=True)
 class Reference:
-    """The kenmerk block: label → value, in the order a municipal letter prints them (datum, ons
-    kenmerk, uw kenmerk, behandeld door, telefoon, e-mail, bijlagen); the onderwerp apart."""
+    """The kenmerk block: short fields label → value, two to a row (datum, uw kenmerk, behandeld
+    door, telefoon, e-mail, bijlagen), then the long ones each on its own row (ons kenmerk,
+    onderwerp)."""
 
     fields: tuple[tuple[str, str], ...]
-    subject_label: str
-    subject: str
+    lines: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,8 @@ def _page_words(phrase: str) -> list[dict[str, str]]:
 def _table(t: d.Table) -> dict[str, Any]:
     return {
         "columns": [{"title": c.title, "numeric": c.numeric} for c in t.columns],
+        "legend": list(t.legend),
+        "highlight": t.highlight,
         "rows": [list(r) for r in t.rows],
         "total": list(t.total) if t.total else None,
         "caption": t.caption,
@@ -143,8 +145,7 @@ def to_data(doc: d.LetterDocument) -> dict[str, Any]:
         "recipient": list(doc.recipient.lines),
         "reference": {
             "fields": [list(f) for f in doc.reference.fields],
-            "subject-label": doc.reference.subject_label,
-            "subject": doc.reference.subject,
+            "lines": [list(f) for f in doc.reference.lines],
         },
         "salutation": doc.salutation,
         "body": [_block(b, doc.lang) for b in doc.body],
