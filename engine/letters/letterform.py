@@ -76,7 +76,12 @@ class _Builder:
         self.centrum = self.composer.centrum
         c = ev.rules.covenant
         if profile.municipality != self.centrum.code:
-            args = {"code": profile.municipality, "covenant": c.id, "year": ev.facts.year, "centrum": self.centrum.code}
+            args = {
+                "code": profile.municipality,
+                "covenant": c.id,
+                "year": ev.facts.year,
+                "centrum": self.centrum.code,
+            }
             raise ConvenantError([Problem("profile.wrong_sender", args)])
         self.dispute = profile.dispute(c.id)
 
@@ -127,7 +132,10 @@ class _Builder:
         municipalities) with each input and result, numbered (1), (2), … with a legend."""
         names = self.closure(rule_name)
         values = [self.ev.values.get(n) or {} for n in names]
-        per = [self.ev.rules.rules[n].per if n in self.ev.rules.rules else self.ev.rules.facts[n].per for n in names]
+        per = [
+            self.ev.rules.rules[n].per if n in self.ev.rules.rules else self.ev.rules.facts[n].per
+            for n in names
+        ]
         members = max((self.ev.members[p] for p in per if p), key=len)
         legend, columns = [], [d.Column(self.demo["member_column"])]
         for number, n in enumerate(names, start=1):
@@ -137,7 +145,10 @@ class _Builder:
             legend.append(f"({number}) {title}")
             columns.append(d.Column(f"({number})", numeric=True))
         rows = tuple(
-            (self.ev.label(m), *(self.cell(self.kind(n), v.get(m)) for n, v in zip(names, values, strict=True)))
+            (
+                self.ev.label(m),
+                *(self.cell(self.kind(n), v.get(m)) for n, v in zip(names, values, strict=True)),
+            )
             for m in members
         )
         total = [self.demo["total"]]
@@ -158,16 +169,29 @@ class _Builder:
             if isinstance(node.details, DistributeDetails):
                 amount = node.details.amount
                 total = d.signed(show(Kind.MONEY, abs(amount), self.lang), amount < 0)
-                out.append(d.Paragraph.of(self.demo["distributed"].format(
-                    label=self.label(n), amount=total, article=node.rule.article.formal(self.lang))))
+                out.append(
+                    d.Paragraph.of(
+                        self.demo["distributed"].format(
+                            label=self.label(n), amount=total, article=node.rule.article.formal(self.lang)
+                        )
+                    )
+                )
             if isinstance(node.details, WeightedKeyDetails):
                 parts = [
                     self.demo["weight"].format(
-                        weight=show(Kind.PERCENTAGE, c.weight, self.lang), label=self.label(c.by))
+                        weight=show(Kind.PERCENTAGE, c.weight, self.lang), label=self.label(c.by)
+                    )
                     for c in node.details.components
                 ]
-                out.append(d.Paragraph.of(self.demo["weights"].format(
-                    label=self.label(n), parts="; ".join(parts), article=node.rule.article.formal(self.lang))))
+                out.append(
+                    d.Paragraph.of(
+                        self.demo["weights"].format(
+                            label=self.label(n),
+                            parts="; ".join(parts),
+                            article=node.rule.article.formal(self.lang),
+                        )
+                    )
+                )
         return out
 
     def readings(self, rule_name: str) -> list[d.Block]:
@@ -311,7 +335,12 @@ class _Builder:
 
 
 def letter_document(
-    ev: Evaluation, profile: Profile, code: str, lang: str = "nl", when: date | None = None, act: Act | None = None
+    ev: Evaluation,
+    profile: Profile,
+    code: str,
+    lang: str = "nl",
+    when: date | None = None,
+    act: Act | None = None,
 ) -> d.LetterDocument:
     """One municipality's letter for one act (DEMO_ACTS by default), dated `when` (default: the
     facts' evaluation date)."""

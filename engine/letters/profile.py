@@ -112,7 +112,9 @@ def _checks(doc: Document) -> list[Problem]:
     missing = [p for p in REQUIRED if p not in (names or [])]
     if missing and not unknown:
         shown = ", ".join(f"{{{p}}}" for p in missing)
-        problems.append(Problem("profile.kenmerk_missing", {"pattern": pattern, "missing": shown}, **at("kenmerk")))
+        problems.append(
+            Problem("profile.kenmerk_missing", {"pattern": pattern, "missing": shown}, **at("kenmerk"))
+        )
 
     iban = data["payment"]["iban"]
     if data["illustrative"]:

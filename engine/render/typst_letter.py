@@ -141,7 +141,12 @@ def to_data(doc: d.LetterDocument) -> dict[str, Any]:
             "banner": doc.page.banner,
             "watermark": doc.page.watermark,
         },
-        "sender": {"name": s.name, "department": s.department, "address": list(s.address), "website": s.website},
+        "sender": {
+            "name": s.name,
+            "department": s.department,
+            "address": list(s.address),
+            "website": s.website,
+        },
         "recipient": list(doc.recipient.lines),
         "reference": {
             "fields": [list(f) for f in doc.reference.fields],
@@ -155,7 +160,9 @@ def to_data(doc: d.LetterDocument) -> dict[str, Any]:
             "mandate": sig.mandate,
             "signatories": [{"name": p.name, "function": p.function} for p in sig.signatories],
         },
-        "annexes": [{"title": a.title, "blocks": [_block(b, doc.lang) for b in a.blocks]} for a in doc.annexes],
+        "annexes": [
+            {"title": a.title, "blocks": [_block(b, doc.lang) for b in a.blocks]} for a in doc.annexes
+        ],
     }
 
 
