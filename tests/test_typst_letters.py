@@ -206,7 +206,7 @@ def _rendered(problem, text: str) -> str:
             "profile.kenmerk_placeholder",
             "kenmerk",
             "kenmerk:",
-            "onbekende plaatshouder {volgnummer}",
+            "onbekende plaatshouder ‘volgnummer’",
         ),
         (
             "{covenant}/{jaar}/{act}/{code}/{inputs}",
