@@ -28,12 +28,14 @@ from convenant.workflow.session import evaluate_file
 from convenant.workflow.versions import period_problems
 
 RULE_FILE, TABLE, FACTS, DATA = "rule-file", "municipalities", "facts", "data-table"
+PROFILE = "sender-profile"
 KIND_WORDS = words.Languages("validation.kind")
 _BY_SCHEMA = {
     schemas.RULE_FILE: RULE_FILE,
     schemas.MUNICIPALITIES: TABLE,
     schemas.FACTS: FACTS,
     schemas.TABLE: DATA,
+    "sender-profile.schema.json": PROFILE,  # letters/profile.py: SCHEMA
 }
 
 
@@ -97,6 +99,11 @@ def _check(
         return f"{c.id} {c.version} ({c.valid_from} – {c.valid_until})"
     if kind == TABLE:
         return f"({len(load_table(path.resolve()).municipalities)})"
+    if kind == PROFILE:
+        from convenant.letters.profile import load_profile
+
+        profile = load_profile(path)
+        return f"{profile.name} ({profile.municipality})"
     if kind == DATA:
         table = load_data_table(path.resolve(), table_for(path))
         found = findings(table)
