@@ -542,4 +542,37 @@ def sheet_total(rule: Rule, context: ProofContext) -> list[Result]:
     ]
 
 
-OBLIGATIONS = (sheet_total,)
+def agreed_total(rule: Rule, context: ProofContext) -> list[Result]:
+    """A sheet with agreed deviations (Groningen art. 5 lid 1) still totals 1 under "schalen", in
+    every period and over the year: with "vast" the agreed cells A are kept and the other cells of
+    columns 1–6 share 1 − F − A by indicatiewaarde; with "mee_schalen" all cells, agreed ones
+    replacing computed ones, are scaled to 1 − F (sympy, `algebra.agreed_kept_total` and
+    `agreed_scaled_total`, for any number of rows and columns and any agreed cells); the year's key
+    blends the periods' sheets pro rata by days, each totalling 1 (`algebra.pro_rata_total`). What
+    stays a check while evaluating, said as such: a divisor that is nil (no other cell with an
+    indicatiewaarde while room is left; all cells nil under "mee_schalen") and agreed cells with
+    the fixed ones above 100 % under "vast" are refused; under "geen" no identity holds and every
+    period's sheet that does not total exactly 100 % is refused."""
+    import convenant.proof.algebra as algebra
+    from convenant.proof.results import PROVEN, UNDECIDED, result
+
+    assert isinstance(rule.spec, Sheet)
+    if rule.spec.agreed is None:
+        return []
+    reading = rule.spec.agreed.reading
+    lemmas = {KEEP: algebra.agreed_kept_total, SCALE_ALL: algebra.agreed_scaled_total}
+    readings = [o for o in context.rules.interpretations[reading].options if o in lemmas]
+    proven = all(lemmas[o]() for o in readings) and algebra.pro_rata_total()
+    return [
+        result(
+            rule,
+            "agreed_total",
+            PROVEN if proven else UNDECIDED,
+            interpretation=reading,
+            scaling=rule.spec.scaling,
+            options=readings,
+        )
+    ]
+
+
+OBLIGATIONS = (sheet_total, agreed_total)
