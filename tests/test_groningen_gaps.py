@@ -22,7 +22,11 @@ def test_verify_proves_that_a_sheet_with_agreed_deviations_totals_100_percent():
     proof = found[("verdeelsleutel", "agreed_total")]
     assert proof.status == PROVEN
     # both readings of I-G-5.1 are proven, under the scaling I-G-4.2a
-    assert proof.args == {"interpretation": "I-G-5.1", "scaling": "I-G-4.2a", "options": ["vast", "mee_schalen"]}
+    assert proof.args == {
+        "interpretation": "I-G-5.1",
+        "scaling": "I-G-4.2a",
+        "options": ["vast", "mee_schalen"],
+    }
     # the sheet after a lid 2 change is computed without the deviations: no such obligation
     assert ("verdeelsleutel_na_wijziging", "agreed_total") not in found
     assert found[("verdeelsleutel_na_wijziging", "sheet_total")].status == PROVEN

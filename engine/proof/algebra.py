@@ -135,7 +135,7 @@ def _fixed_total() -> Any:
 
 
 def agreed_kept_total() -> bool:
-    """"vast": Σ_rc (d_rc·a_rc + (1 − d_rc)·w_rc·(1 − F − A)/O) + F = 1, where d_rc is 1 for an agreed
+    """ "vast": Σ_rc (d_rc·a_rc + (1 − d_rc)·w_rc·(1 − F − A)/O) + F = 1, where d_rc is 1 for an agreed
     cell and 0 for another, A = Σ_rc d_rc·a_rc (the agreed cells together) and O = Σ_rc (1 − d_rc)·w_rc
     (the indicatiewaarde of the other cells, non-zero) — for any number of rows and columns, any
     agreed cells and percentages."""
@@ -152,7 +152,7 @@ def agreed_kept_total() -> bool:
 
 
 def agreed_scaled_total() -> bool:
-    """"mee_schalen": Σ_rc v_rc·(1 − F)/T + F = 1 with v_rc the cells after the agreed ones replaced
+    """ "mee_schalen": Σ_rc v_rc·(1 − F)/T + F = 1 with v_rc the cells after the agreed ones replaced
     computed ones and T = Σ_rc v_rc (non-zero)."""
     cells, together = IndexedBase("v", real=True), Symbol("T", nonzero=True)
     fixed_sum, fixed_total = _fixed_total()
