@@ -27,6 +27,7 @@ from convenant.core.wording import WORDS, show
 from convenant.evaluation.evaluate import BUILTIN, DEADLINE, FACT, PARAMETER, Evaluation, InputUse, TraceNode
 from convenant.explain import report
 from convenant.explain.explainers import UNKNOWN, Scope, explainer_for
+from convenant.language import trace
 from convenant.language.model import CASE, MUNICIPALITY, Rule, RuleFile
 from convenant.render import templating
 
@@ -373,7 +374,9 @@ class _Builder:
             rounding=self.rounding(node, member),
             readings=[self.reading(i) for i in node.interpretations],
             deadline=self.deadline(rule, value),
-            warnings=[text for m, text in node.warnings if m in (None, member)],
+            warnings=[
+                trace.warning_text(text, self.lang) for m, text in node.warnings if m in (None, member)
+            ],
         )
         if rule.settlement is not None and value is not None:
             section.direction = report.direction(value)

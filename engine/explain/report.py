@@ -19,7 +19,7 @@ from convenant.core.citation import Citation
 from convenant.core.units import Kind, display
 from convenant.evaluation.evaluate import MET, NOT_CHECKED, NOT_MET, Calendar, Evaluation, TraceNode
 from convenant.language.model import CASE, MUNICIPALITY, Rule, RuleFile
-from convenant.language.trace import DeadlineDetails, Unknown
+from convenant.language.trace import DeadlineDetails, Unknown, warning_text
 
 # A settled amount's direction: identifiers; the JSON output writes them as the Dutch words of its
 # contract (DIRECTION_IN_JSON), a table in the reader's language (report.direction.*).
@@ -186,7 +186,12 @@ def to_json(ev: Evaluation, lang: str = "nl") -> dict[str, Any]:
         else:
             results[name] = _result(node, node.value, lang)
     warnings = [
-        {"rule": n.name, "municipality": m, "message": text, "citation": n.rule.article.as_json(lang)}
+        {
+            "rule": n.name,
+            "municipality": m,
+            "message": warning_text(text, lang),
+            "citation": n.rule.article.as_json(lang),
+        }
         for n in ev.nodes.values()
         for m, text in n.warnings
     ]
@@ -364,7 +369,7 @@ def to_table(ev: Evaluation, lang: str = "nl") -> str:
     if warnings:
         for n, m, text in warnings:
             who = f"{ev.label(m)}: " if m else ""
-            out.append(f"  {who}{text} ({_cite(n.rule.article)})")
+            out.append(f"  {who}{warning_text(text, lang)} ({_cite(n.rule.article)})")
 
     used = {i for n in ev.nodes.values() for i in n.interpretations}
     if used:

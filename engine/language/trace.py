@@ -14,9 +14,35 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
+from convenant import words
 from convenant.core import money
 from convenant.core.citation import Citation
+from convenant.core.wording import show
 from convenant.language import expr
+
+
+@dataclass(frozen=True)
+class Said:
+    """A warning a primitive gives (a rule file's `warnings:` are its own text): a words key and its
+    arguments, said in the reader's language. An argument is text, a citation, or (kind, value)."""
+
+    key: str
+    args: Mapping[str, Any]
+
+    def text(self, lang: str) -> str:
+        def said(value: Any) -> Any:
+            if isinstance(value, Citation):
+                return value.formal(lang)
+            if isinstance(value, tuple):
+                return show(value[0], value[1], lang)
+            return value
+
+        return words.fill(self.key, lang, {k: said(v) for k, v in self.args.items()})
+
+
+def warning_text(message: str | Said, lang: str) -> str:
+    """A result's warning as the reader reads it: a rule file's text as written, a primitive's in `lang`."""
+    return message.text(lang) if isinstance(message, Said) else message
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from convenant.core.units import Kind
 from convenant.core.wording import show
 from convenant.language.model import Rule
 from convenant.language.trace import Agreed as Agreed_
-from convenant.language.trace import AgreedPeriod, SheetDetails
+from convenant.language.trace import AgreedPeriod, Said, SheetDetails
 from convenant.primitives import pro_rata
 from convenant.primitives.base import (
     CheckContext,
@@ -234,12 +234,41 @@ def evaluate(ctx: EvalContext, rule: Rule, interpretations: list[str]) -> Outcom
         total,
     )
     if agreed is None:
-        return Outcome(key, details)
+        return Outcome(key, details, warnings=_unforeseen(spec, rows, counts, fixed, {}, key))
     interpretations.append(agreed.reading)  # cited only where deviations were agreed
     agreed = _periods(
         ctx, rule, spec, agreed, worth, cells, fixed, fixed_total, key if computed_used else None
     )
-    return Outcome(_year_key(agreed, rows), replace(details, agreed=agreed))
+    year_key = _year_key(agreed, rows)
+    warned = _unforeseen(spec, rows, counts, fixed, agreed.percentages, year_key)
+    return Outcome(year_key, replace(details, agreed=agreed), warnings=warned)
+
+
+def _unforeseen(
+    spec: Sheet,
+    rows: list[str],
+    counts: Mapping[str, Mapping[str, Any]],
+    fixed: Mapping[str, Mapping[str, Fraction]],
+    agreed: Mapping[str, Any],
+    key: Mapping[str, Fraction],
+) -> tuple[tuple[str | None, Said], ...]:
+    """What the text does not foresee (DOMAIN.md, "Negative outcomes"): a row with no indications in
+    columns 1–6 and no agreed cells whose per-row fixed value (the eigen bijdrage, art. 4 lid 2 onder
+    e) is not nil — its key is that value alone, computed as the formula says, with a warning."""
+    found: list[tuple[str | None, Said]] = []
+    for r in rows:
+        if any(counts[r].values()) or agreed.get(r):
+            continue
+        for cell in spec.fixed:
+            if cell.row is None and fixed[r][cell.column] != 0:
+                args = {
+                    "column": cell.label,
+                    "article": cell.article,
+                    "value": (Kind.RATIO, fixed[r][cell.column]),
+                    "key": (Kind.RATIO, key[r]),
+                }
+                found.append((r, Said("explanations.sheet_fixed_without_indications", args)))
+    return tuple(found)
 
 
 def _total(
