@@ -8,7 +8,11 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+import pytest
+
 from convenant.check.checking import load_rule_file
+from convenant.core import messages
+from convenant.core.diagnostics import ConvenantError
 from convenant.explain.explain import explain, render
 from convenant.explain.report import to_json, to_table
 from convenant.language.trace import warning_text
@@ -17,7 +21,9 @@ from convenant.proof.results import PROVEN, Context
 from convenant.verify import verify
 from tests.conftest import load_example
 from tests.paths import REPO_ROOT
-from tests.test_groningen_deviations import COLUMNS
+from tests.test_groningen_deviations import COLUMNS, GRONINGEN, PEKELA, P, agree, region
+from tests.test_groningen_deviations import counts as dev_counts
+from tests.test_groningen_readings import reference
 from tests.test_text_runs_out import run
 
 RULES = REPO_ROOT / "rules" / "groningen" / "2021.yaml"
@@ -97,3 +103,80 @@ def test_the_warning_is_in_every_output(tmp_path):
     for fmt in ("md", "html"):
         text = render(explain(ev, fmt, "nl", member="buiten_prov_groningen"), fmt)
         assert "Deze rij heeft geen indicaties in de kolommen 1 tot en met 6" in text
+
+
+# --- 3. a mid-year deviation and a lid 2 cause in one year -------------------------------------
+
+
+def moved_in_october(deviation_from: str) -> dict[str, Any]:
+    """The small region of test_groningen_deviations (2022: Groningen 3, Pekela 1 indications BW
+    intramuraal at € 1.000,00; 94,4 % left for columns 1–6), Pekela's cell agreed at 20 % from
+    `deviation_from` (I-G-5.1 "vast"), and moves from 1 October: Groningen 2, Pekela 2."""
+    data = agree(region(), PEKELA, {"bw_intramuraal": "20 %"}, deviation_from, "2022-06-20")
+    data["facts"] |= {
+        "aanleiding_verhuizingen": True,
+        "datum_aanleiding_bijstelling": "2022-10-01",
+        "indicatiewaarde_na_wijziging": dict(data["facts"]["indicatiewaarde"]),
+    }
+    for group in ("municipalities", "rows"):
+        for entry in data[group].values():
+            entry["aantal_indicaties_na_wijziging"] = dict(entry["aantal_indicaties"])
+    data["municipalities"][GRONINGEN]["aantal_indicaties_na_wijziging"] = dev_counts(2)
+    data["municipalities"][PEKELA]["aantal_indicaties_na_wijziging"] = dev_counts(2)
+    return data
+
+
+def test_a_deviation_from_july_and_moves_from_october_are_computed_period_by_period(tmp_path):
+    ev = reference(tmp_path, moved_in_october("2022-07-01"))
+    # The sheets, in %: computed (1 January) Groningen 3/4 × 94,4 − 2,51 = 68,29, Pekela 1/4 × 94,4
+    # + 0,02 = 23,62; with the deviation (1 July) Pekela 20 + 0,02 = 20,02, Groningen 94,4 − 20 −
+    # 2,51 = 71,89; after the moves (1 October, without deviations: lid 2 applies "in afwijking van
+    # het eerste lid") Groningen 2/4 × 94,4 − 2,51 = 44,69, Pekela 47,2 + 0,02 = 47,22.
+    # Periods of 2022: 1 Jan – 30 Jun 181 days, 1 Jul – 30 Sep 92 days, 1 Oct – 31 Dec 92 days.
+    assert ev.node("substantiele_wijziging").value is True
+    adjusted = ev.node("verdeelsleutel_bijgesteld").value
+    for member, (first, deviated, moved) in {
+        PEKELA: ("23.62", "20.02", "47.22"),
+        GRONINGEN: ("68.29", "71.89", "44.69"),
+    }.items():
+        by_period = (Fraction(first) * 181 + Fraction(deviated) * 92 + Fraction(moved) * 92) * P / 365
+        assert adjusted[member] == by_period
+    # Pekela: 23,62 × 181/365 + 20,02 × 92/365 + 47,22 × 92/365 = (4275,22 + 1841,84 + 4344,24)/365
+    # = 10461,30/365 = 28,6611 %; mixing the averaged old key instead (old + (new − old) × 92/365)
+    # would give 28,2111 %: the engine does not.
+    assert adjusted[PEKELA] == Fraction("10461.30") * P / 365
+    old = ev.node("verdeelsleutel").value[PEKELA]
+    assert adjusted[PEKELA] != old + (Fraction("47.22") * P - old) * Fraction(92, 365)
+    assert sum(adjusted.values()) == 1
+    assert sum(ev.node("bijstelling").value.values()) == 0
+    (line,) = explain_pro_rata(ev, PEKELA)
+    assert "op 1 oktober 2022 gold het spreadsheet van 1 juli 2022, 20,02 %" in line
+    assert "artikel 5, eerste lid" in line and "artikel 5, tweede lid" in line
+
+
+def test_a_deviation_from_1_january_and_a_cause_use_the_usual_formula(tmp_path):
+    ev = reference(tmp_path, moved_in_october("2022-01-01"))
+    # the deviated sheet holds all year: Pekela 20,02 % + (47,22 − 20,02) × 92/365
+    assert (
+        ev.node("verdeelsleutel_bijgesteld").value[PEKELA]
+        == (Fraction("20.02") + Fraction("27.20") * Fraction(92, 365)) * P
+    )
+    assert ev.node("verdeelsleutel_bijgesteld").details.in_force is None
+
+
+def test_a_deviation_from_the_cause_on_or_later_is_refused_citing_both_leden(tmp_path):
+    for start in ("2022-10-01", "2022-11-15"):
+        with pytest.raises(ConvenantError) as caught:
+            reference(tmp_path, moved_in_october(start))
+        (problem,) = caught.value.problems
+        assert problem.code == "evaluate.pro_rata_after_agreed"
+        text = " ".join(messages.message(problem, "nl"))
+        assert "artikel 5, eerste lid" in text and "artikel 5, tweede lid" in text
+        assert "datum_aanleiding_bijstelling: 1 oktober 2022" in text
+
+
+def explain_pro_rata(ev, member: str) -> list[str]:
+    import convenant.primitives.pro_rata as pro_rata
+    from convenant.explain.explainers import Scope
+
+    return pro_rata.explain(Scope(ev, "nl"), ev.node("verdeelsleutel_bijgesteld"), member)["lines"]

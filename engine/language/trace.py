@@ -200,6 +200,10 @@ class ProRataDetails:
     fraction: Fraction  # remaining_days / days (0 when not applied)
     old: Any  # one value, or per member
     new: Any  # None: not applied, and the new values were not known (not needed then)
+    # per member: the old key in force on the date, when it changed within the year before it (agreed
+    # deviations, Groningen art. 5 lid 1), with the day that sheet began; None: the old key held all year
+    in_force: Any = None
+    in_force_from: date | None = None
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ the one place besides `engine.proof.logic` that imports sympy.
   as agreed ("vast"), Σ_rc (d_rc·a_rc + (1 − d_rc)·w_rc·(1 − F − A)/O) + F = A + (1 − F − A) + F = 1
   with d_rc = 1 for an agreed cell, A = Σ d·a and O = Σ (1 − d)·w; scaled with the others
   ("mee_schalen"), Σ_rc v_rc·(1 − F)/T + F = 1 with v the cells after replacement and T = Σ v.
-- A pro-rata key of two keys that total 1 totals 1: Σ (o_i + (n_i − o_i)·f) = 1 + (1 − 1)·f = 1.
+- A pro-rata key of keys that total 1 totals 1: Σ (o_i + (n_i − s_i)·f) = 1 + (1 − 1)·f = 1, with s
+  the old key in force on the date (o itself, or o's last sheet after a mid-year deviation).
 - A rationed claim's exact share is below the claim: a·c/C < c when a < C.
 - The difference of two distributions of one amount adds up to nil: Σ (a_i − b_i) = A − A = 0
   (an adjustment: the Budgetdeel after it minus the one before).
@@ -162,13 +163,15 @@ def agreed_scaled_total() -> bool:
 
 
 def pro_rata_total() -> bool:
-    """Σ (o_i + (n_i − o_i)·f) = 1 when Σ o_i = Σ n_i = 1."""
+    """Σ (o_i + (n_i − s_i)·f) = 1 when Σ o_i = Σ n_i = Σ s_i = 1: s is the old key in force on the
+    date (the old key itself, or its last sheet when agreed deviations changed it within the year)."""
     old, new, share = IndexedBase("o", real=True), IndexedBase("n", real=True), Symbol("f", real=True)
+    replaced = IndexedBase("s", real=True)
     n = Symbol("N", integer=True, positive=True)
     i = Symbol("i", integer=True, positive=True)
-    adjusted = factor_terms(Sum(old[i] + (new[i] - old[i]) * share, (i, 1, n)).expand())
-    adjusted = adjusted.subs({Sum(old[i], (i, 1, n)): 1, Sum(new[i], (i, 1, n)): 1}).doit()
-    adjusted = simplify(adjusted.subs({Sum(old[i], (i, 1, n)): 1, Sum(new[i], (i, 1, n)): 1}))
+    totals = {Sum(old[i], (i, 1, n)): 1, Sum(new[i], (i, 1, n)): 1, Sum(replaced[i], (i, 1, n)): 1}
+    adjusted = factor_terms(Sum(old[i] + (new[i] - replaced[i]) * share, (i, 1, n)).expand())
+    adjusted = simplify(adjusted.subs(totals).doit().subs(totals))
     return bool(simplify(adjusted - 1) == 0)
 
 
