@@ -19,7 +19,7 @@ from convenant.language.trace import warning_text
 from convenant.proof import algebra
 from convenant.proof.results import PROVEN, Context
 from convenant.verify import verify
-from tests.conftest import load_example
+from tests.conftest import load_example, problems_of, replace_once
 from tests.paths import REPO_ROOT
 from tests.test_groningen_deviations import COLUMNS, GRONINGEN, PEKELA, P, agree, region
 from tests.test_groningen_deviations import counts as dev_counts
@@ -180,3 +180,70 @@ def explain_pro_rata(ev, member: str) -> list[str]:
     from convenant.explain.explainers import Scope
 
     return pro_rata.explain(Scope(ev, "nl"), ev.node("verdeelsleutel_bijgesteld"), member)["lines"]
+
+
+# --- 2. the decision a result rests on, cited (art. 5 lid 8 with art. 6; art. 4 lid 2 onder c) ---
+
+DECIDED = {
+    "bijstelling": "datum_besluit_achteraf",
+    "buffer_betaling": "datum_besluit_achteraf",
+    "overschot_uitvoeringskosten": "datum_besluit_achteraf",
+    "tekort_uitvoeringskosten": "datum_besluit_achteraf",
+    "verdeelsleutel": "datum_besluit_innovatiebudget",
+}
+
+
+def sections_of(ev, member: str | None = None) -> dict[str, Any]:
+    return {s.rule.name: s for s in explain(ev, "md", "nl", member=member).sections}
+
+
+def test_the_results_that_rest_on_a_decision_name_it_and_are_no_input():
+    rules = load_rule_file(RULES)
+    for name, fact in DECIDED.items():
+        decided = rules.rules[name].decided_by
+        assert decided is not None and decided.date == fact
+        assert fact not in rules.rules[name].inputs  # cited, never needed: the amount is known without it
+    assert [a.short() for a in rules.rules["bijstelling"].decided_by.articles] == ["art. 5.8", "art. 6.3"]
+    assert rules.rules["budgetdeel"].decided_by is None
+
+
+def test_the_explanation_cites_the_decision_of_the_given_date(tmp_path):
+    # examples/groningen-2022.yaml gives datum_besluit_achteraf 2023-03-15
+    ev = run(tmp_path, load_example("groningen-2022.yaml"))
+    section = sections_of(ev, "GM0765")["bijstelling"]
+    assert section.decided == (
+        "Besluit: dit berust op het besluit van 15 maart 2023 (artikel 5, achtste lid en artikel 6, "
+        "derde lid; datum_besluit_achteraf)."
+    )
+    text = render(explain(ev, "md", "nl", member="GM0765"), "md")
+    assert "dit berust op het besluit van 15 maart 2023" in text
+
+
+def test_without_the_date_the_explanation_says_so_and_the_amounts_stay(tmp_path):
+    given = run(tmp_path, load_example("groningen-2022.yaml"))
+    data = load_example("groningen-2022.yaml")
+    del data["facts"]["datum_besluit_achteraf"]
+    missing = run(tmp_path, data)
+    for name in ("bijstelling", "buffer_betaling", "verdeelsleutel"):
+        assert missing.node(name).value is not None
+        assert missing.node(name).value == given.node(name).value
+    section = sections_of(missing, "GM0765")["bijstelling"]
+    assert "nog niet is genomen of niet is opgegeven (datum_besluit_achteraf)" in section.decided
+    assert "het bedrag is zonder die datum berekend" in section.decided
+    english = {s.rule.name: s for s in explain(missing, "md", "en", member="GM0765").sections}
+    assert "not yet taken or not given (datum_besluit_achteraf)" in english["bijstelling"].decided
+    # a result that rests on no decision says nothing about one
+    assert sections_of(missing, "GM0765")["budgetdeel"].decided is None
+
+
+def test_decided_by_must_name_a_date_fact():
+    text = (REPO_ROOT / "rules" / "groningen" / "2021.yaml").read_text(encoding="utf-8")
+    text = replace_once(
+        text,
+        '    decided_by: {date: datum_besluit_achteraf, articles: ["5.8", "6.3"]}\n'
+        "    expression: budgetdeel_bijgesteld - budgetdeel",
+        '    decided_by: {date: buffer_beschikbaar, articles: ["5.8", "6.3"]}\n'
+        "    expression: budgetdeel_bijgesteld - budgetdeel",
+    )
+    problems = [p for p in problems_of(text) if p.field == "rules.bijstelling.decided_by.date"]
+    assert problems, "a money fact named as the decision's date is refused at its field"

@@ -111,6 +111,7 @@ class Section:
     readings: list[Reading]
     deadline: DeadlineInfo | None
     warnings: list[str]
+    decided: str | None  # the decision it rests on (`decided_by`): its date, or that none is given
     direction: str | None = None  # receives | pays | nothing (report.direction), for a settlement
 
 
@@ -340,6 +341,19 @@ class _Builder:
             (quote,) if quote else (),
         )
 
+    def decided(self, rule: Rule) -> str | None:
+        """The decision a result rests on (Groningen art. 5 lid 8 with art. 6): its date when the facts
+        give it, else that it is not yet taken or not given — the result is computed either way."""
+        if rule.decided_by is None:
+            return None
+        d = rule.decided_by
+        articles = report.and_([a.formal(self.lang) for a in d.articles], self.lang)
+        day = self.ev.values.get(d.date)
+        if day is None:
+            return self.words["decided_by_missing"].format(articles=articles, fact=d.date)
+        shown = show(Kind.DATE, day, self.lang)
+        return self.words["decided_by"].format(date=shown, articles=articles, fact=d.date)
+
     def sentence(self, node: TraceNode, member: str | None) -> str:
         if node.value is None:  # legal staff's sentence speaks of a value; there is none yet
             return self.words["unknown_because"].format(missing=", ".join(self.ev.waiting_for(node.name)))
@@ -377,6 +391,7 @@ class _Builder:
             warnings=[
                 trace.warning_text(text, self.lang) for m, text in node.warnings if m in (None, member)
             ],
+            decided=self.decided(rule),
         )
         if rule.settlement is not None and value is not None:
             section.direction = report.direction(value)

@@ -111,7 +111,7 @@ def mergers(ev: Evaluation, lang: str = "nl") -> list[str]:
     words = MERGER_WORDS[lang]
     out = [
         words["parties"].format(
-            names=_and([p.name for p in m.predecessors], lang),
+            names=and_([p.name for p in m.predecessors], lang),
             year=ev.facts.year,
             name=m.name,
             code=m.code,
@@ -121,7 +121,7 @@ def mergers(ev: Evaluation, lang: str = "nl") -> list[str]:
     ]
     out += [
         words["facts"].format(
-            given=_and([f"{n} ({c})" for c, n in merged.given], lang),
+            given=and_([f"{n} ({c})" for c, n in merged.given], lang),
             name=merged.member_name,
             code=merged.member,
         )
@@ -145,7 +145,8 @@ def part_of_year(rules: RuleFile, year: int, lang: str = "nl", check: bool = Tru
     )
 
 
-def _and(items: list[str], lang: str) -> str:
+def and_(items: list[str], lang: str) -> str:
+    """Items joined as a sentence says them: "a, b en c" (nl), "a, b and c" (en)."""
     word = words.say("list.and", lang)
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + word + items[-1]
 
@@ -409,7 +410,7 @@ def _shifted(node: TraceNode, lang: str) -> str:
 def _member_name(ev: Evaluation, member: str) -> str:
     party = ev.parties.member(member)
     if party and party.predecessors:
-        return f"{party.name} ({_and([p.name for p in party.predecessors], 'nl')})"
+        return f"{party.name} ({and_([p.name for p in party.predecessors], 'nl')})"
     return ev.label(member)
 
 

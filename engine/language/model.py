@@ -193,6 +193,15 @@ class Settlement:
 
 
 @dataclass(frozen=True)
+class DecidedBy:
+    """The decision a result rests on (Groningen art. 5 lid 8 with art. 6): a date fact, cited where
+    the result is explained — never an input, so the result is known without it."""
+
+    date: str  # a date fact, not per set
+    articles: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
 class Warning:
     when: Expression
     message: str
@@ -215,6 +224,7 @@ class Rule:
     settlement: Settlement | None = None
     who: str | None = None
     roles: tuple[str, ...] = ()  # per municipality: only parties with these roles (empty: all)
+    decided_by: DecidedBy | None = None  # the decision it rests on, cited (not needed to compute it)
 
     def cited(self, value: Any) -> Citation:
         """The article a value of this rule rests on: a settlement's direction may name its own."""

@@ -20,6 +20,8 @@ from convenant.core.citation import Citation
 from convenant.core.wording import show
 from convenant.language import expr
 
+Day = date  # `ProRataDetails.date` is a field: its type is spelled so there
+
 
 @dataclass(frozen=True)
 class Said:
@@ -203,7 +205,7 @@ class ProRataDetails:
     # per member: the old key in force on the date, when it changed within the year before it (agreed
     # deviations, Groningen art. 5 lid 1), with the day that sheet began; None: the old key held all year
     in_force: Any = None
-    in_force_from: date | None = None
+    in_force_from: Day | None = None
 
 
 @dataclass(frozen=True)
