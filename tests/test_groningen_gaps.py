@@ -190,6 +190,7 @@ DECIDED = {
     "overschot_uitvoeringskosten": "datum_besluit_achteraf",
     "tekort_uitvoeringskosten": "datum_besluit_achteraf",
     "verdeelsleutel": "datum_besluit_innovatiebudget",
+    "budget": "datum_besluit_toevoeging",
 }
 
 
@@ -205,6 +206,29 @@ def test_the_results_that_rest_on_a_decision_name_it_and_are_no_input():
         assert fact not in rules.rules[name].inputs  # cited, never needed: the amount is known without it
     assert [a.short() for a in rules.rules["bijstelling"].decided_by.articles] == ["art. 5.8", "art. 6.3"]
     assert rules.rules["budgetdeel"].decided_by is None
+    assert rules.rules["verdeelsleutel"].decided_by.about == "percentage_innovatiebudget"
+    assert rules.rules["budget"].decided_by.about == "toevoeging_budget"
+
+
+def test_a_decision_about_a_nil_value_is_not_cited(tmp_path):
+    # groningen-2022 agrees no innovatiebudget (nihil: no agreement, art. 4 lid 2 onder c) and adds
+    # nothing to the Budget: no decision is cited; groningen-2023 agrees 0,5 % without giving the date
+    nil = sections_of(run(tmp_path, load_example("groningen-2022.yaml")), "GM0765")
+    assert nil["verdeelsleutel"].decided is None and nil["budget"].decided is None
+    agreed = sections_of(run(tmp_path, load_example("groningen-2023.yaml")), "GM0765")
+    assert "(artikel 4, tweede lid, onder c en artikel 6, derde lid)" in agreed["verdeelsleutel"].decided
+    assert (
+        "nog niet is genomen of niet is opgegeven (datum_besluit_innovatiebudget)"
+        in agreed["verdeelsleutel"].decided
+    )
+    # an addition to the Budget with the date of the decision over the year before
+    data = load_example("groningen-2022.yaml")
+    data["facts"] |= {"toevoeging_budget": "1000.00", "datum_besluit_toevoeging": "2022-03-01"}
+    added = sections_of(run(tmp_path, data), "GM0765")["budget"].decided
+    assert added == (
+        "Besluit: dit berust op het besluit van 1 maart 2022 (artikel 5, zevende lid, artikel 5, "
+        "achtste lid en artikel 6, derde lid; datum_besluit_toevoeging)."
+    )
 
 
 def test_the_explanation_cites_the_decision_of_the_given_date(tmp_path):
@@ -224,7 +248,7 @@ def test_without_the_date_the_explanation_says_so_and_the_amounts_stay(tmp_path)
     data = load_example("groningen-2022.yaml")
     del data["facts"]["datum_besluit_achteraf"]
     missing = run(tmp_path, data)
-    for name in ("bijstelling", "buffer_betaling", "verdeelsleutel"):
+    for name in ("bijstelling", "buffer_betaling", "verdeelsleutel", "budget"):
         assert missing.node(name).value is not None
         assert missing.node(name).value == given.node(name).value
     section = sections_of(missing, "GM0765")["bijstelling"]
@@ -247,3 +271,26 @@ def test_decided_by_must_name_a_date_fact():
     )
     problems = [p for p in problems_of(text) if p.field == "rules.bijstelling.decided_by.date"]
     assert problems, "a money fact named as the decision's date is refused at its field"
+
+
+def test_batch_names_the_warning_of_the_row(tmp_path):
+    from click.testing import CliRunner
+
+    from convenant.cli.cli import cli
+    from tests.test_batch_groningen import read_csv, write_scenarios
+
+    data = outside_without_indications() | {"description": "buiten zonder indicaties"}
+    scenarios = write_scenarios(tmp_path / "scenarios.csv", [data])
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(cli, ["batch", str(RULES), str(scenarios), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    (row,) = read_csv(out)
+    # by name and member, as a rule file's warnings are: the key's, then the negative Budgetdeel's
+    assert row["waarschuwingen"] == "verdeelsleutel.buiten_prov_groningen; budgetdeel.buiten_prov_groningen"
+
+
+def test_decided_by_about_must_name_a_number_fact():
+    text = (REPO_ROOT / "rules" / "groningen" / "2021.yaml").read_text(encoding="utf-8")
+    text = replace_once(text, "      about: toevoeging_budget\n", "      about: datum_brief\n")
+    problems = [p for p in problems_of(text) if p.field == "rules.budget.decided_by.about"]
+    assert problems, "a date named as the value decided on is refused at its field"

@@ -716,8 +716,13 @@ class _Checker:
         body, at = entry["decided_by"], (*path, "decided_by")
         ok = self.name_of_kind(body["date"], (*at, "date"), (Kind.DATE,), None, sections=("facts",))
         articles = tuple(self.cite(a, (*at, "articles", i)) for i, a in enumerate(body["articles"]))
+        about = body.get("about")
+        if about is not None:
+            numbers = (Kind.MONEY, Kind.PERCENTAGE, Kind.RATIO, Kind.COUNT)
+            ok &= self.name_of_kind(about, (*at, "about"), numbers, None, sections=("facts",))
+            self.used.add(about)
         self.used.add(body["date"])  # cited, not an input: the result is known without it
-        return DecidedBy(body["date"], articles) if ok else None
+        return DecidedBy(body["date"], articles, about) if ok else None
 
     def check_inputs(self, path: tuple[str | int, ...], listed: list[str], uses: Iterable[str]) -> None:
         uses = [u for u in uses if u not in BUILTINS]

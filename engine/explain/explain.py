@@ -344,9 +344,9 @@ class _Builder:
     def decided(self, rule: Rule) -> str | None:
         """The decision a result rests on (Groningen art. 5 lid 8 with art. 6): its date when the facts
         give it, else that it is not yet taken or not given — the result is computed either way."""
-        if rule.decided_by is None:
-            return None
         d = rule.decided_by
+        if d is None or (d.about is not None and not self.ev.values.get(d.about)):
+            return None  # no decision, or one about a value that is nil: nothing was decided
         articles = report.and_([a.formal(self.lang) for a in d.articles], self.lang)
         day = self.ev.values.get(d.date)
         if day is None:

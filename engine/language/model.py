@@ -199,6 +199,7 @@ class DecidedBy:
 
     date: str  # a date fact, not per set
     articles: tuple[Citation, ...]
+    about: str | None = None  # the value decided on: nil (or not given) means no decision is cited
 
 
 @dataclass(frozen=True)
