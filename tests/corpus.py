@@ -873,7 +873,9 @@ def english_cases() -> Iterator[Case]:
         scenario_cases,
         usage_cases,
     ]
-    for index, found in enumerate(c for generate in others for c in generate()):
+    # a case that sets --lang itself (usage:lang-unknown: --lang fr) cannot be asked in English
+    own_lang = (c for generate in others for c in generate() if "--lang" not in c.args)
+    for index, found in enumerate(own_lang):
         if index % 10 == 0:
             yield replace(found, id=f"en:{found.id}", lang="en", expect=None)
 

@@ -96,11 +96,11 @@ def test_unknown_name_in_a_multiline_expression_points_at_its_line():
     text = replace_once(
         assen_text(),
         "then toegemoetkoming_regiogemeenten else 0",
-        "then toegemoetkoming_regiogemeente else 0",
+        "then toegemoetkoming_regiogemeent else 0",  # (toegemoetkoming_regiogemeente is a fact)
     )
     problem = only(problems_of(text), "expr.unknown_name")
-    line = line_of(text, "then toegemoetkoming_regiogemeente else 0")
-    column = text.splitlines()[line - 1].index("toegemoetkoming_regiogemeente") + 1
+    line = line_of(text, "then toegemoetkoming_regiogemeent else 0")
+    column = text.splitlines()[line - 1].index("toegemoetkoming_regiogemeent") + 1
     assert (problem.location.line, problem.location.column) == (line, column)
 
 

@@ -254,8 +254,8 @@ def interpreted(s: dict[str, Any]) -> dict[str, str] | list[str]:
         return [p.code for p in error.problems]
     out = {}
     for name, node in ev.nodes.items():
-        if node.rule.section != "rules" or node.rule.per == "case":
-            continue
+        if node.rule.section != "rules" or node.rule.per == "case" or node.rule.stated is not None:
+            continue  # a result a letter states (art. 8.9) is no batch output
         shown = (
             {name: node.value}
             if node.rule.per is None

@@ -98,7 +98,9 @@ class Batch:
         return [
             name
             for name, rule in self.rules.rules.items()
-            if rule.section == "rules" and (rule.per is None or self.members.get(rule.per))
+            if rule.section == "rules"
+            and (rule.per is None or self.members.get(rule.per))
+            and rule.stated is None  # a result a letter states is no computation (ask for it by name)
         ]
 
     def _output(self, name: str) -> Output:
@@ -145,6 +147,9 @@ class Batch:
         for decl in self.rules.facts.values():
             columns = columns_of(decl, self.members)
             expected.update(columns)
+            if any(d.sum_of == decl.name for d in self.rules.facts.values()):
+                for c in (c for c in columns if c in scenarios.values):  # parts make their total:
+                    ok &= ~scenarios.written[c]  # the fact-file checker sums them (art. 8.9)
             if not all(c in scenarios.values for c in columns):
                 if decl.name in self.read:
                     return np.zeros(n, dtype=bool)

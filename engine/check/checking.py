@@ -49,6 +49,7 @@ from convenant.language.model import (
     RuleFile,
     SetDecl,
     Settlement,
+    Stated,
     Table,
     Warning,
 )
@@ -503,6 +504,10 @@ class _Checker:
             some = bool(entry.get("optional_per_member", False)) or with_ is not None or sparse
             if some and self.per_member_problem(name, entry, per, with_):
                 self.error("rules.optional_per_member", path, at_key=True, name=name)
+            if entry.get("roles") and per != MUNICIPALITY:
+                self.error("rules.roles_per", (*path, "roles"), name=name)
+            if "sum_of" in entry and self.sum_of_problem(entry, per, kind):
+                self.error("rules.sum_of", (*path, "sum_of"), name=name, parts=entry["sum_of"])
             found[name] = FactDecl(
                 name,
                 entry["label"],
@@ -516,8 +521,23 @@ class _Checker:
                 some,
                 with_,
                 sparse,
+                tuple(entry.get("roles", [])),
+                entry.get("sum_of"),
             )
         return found
+
+    def sum_of_problem(self, entry: dict[str, Any], per: str | None, kind: Kind) -> bool:
+        """A total is one value for the year, of money or a count; its parts are another fact of
+        the same unit per municipality, optional (the total stands alone when they are not given)."""
+        parts = self.data["facts"].get(entry["sum_of"])
+        return (
+            per is not None
+            or kind not in (Kind.MONEY, Kind.COUNT)
+            or not isinstance(parts, dict)
+            or parts.get("per") != MUNICIPALITY
+            or parts.get("type") != kind.value
+            or parts.get("required", True) is not False
+        )
 
     def per_member_problem(
         self, name: str, entry: dict[str, Any], per: str | None, with_: str | None
@@ -615,7 +635,25 @@ class _Checker:
                     )
             if rule.kind is not Kind.MONEY or not rule.per or not self.includes(rule.per, MUNICIPALITY):
                 self.error("rules.settlement_kind", ("rules", name, "settlement"), name=name)
+        for rule in found.values():
+            if rule.stated is not None:
+                self.check_stated(rule)
         return found
+
+    def check_stated(self, rule: Rule) -> None:
+        """A result a letter states is money per municipality and not also settled; its total,
+        if named, is one amount for the year."""
+        assert rule.stated is not None
+        path = ("rules", rule.name, "letter")
+        shape = rule.kind is Kind.MONEY and rule.per == MUNICIPALITY and rule.settlement is None
+        total = rule.stated.total
+        known = total is None or (
+            total in self.types and self.types[total].kind is Kind.MONEY and self.types[total].per is None
+        )
+        if not shape or not known:
+            self.error("rules.letter_shape", path, name=rule.name, total=total or "—")
+        elif total is not None:
+            self.used.add(total)
 
     def settlement(self, entry: dict[str, Any], path: tuple[str | int, ...]) -> Settlement | None:
         if "settlement" not in entry:
@@ -704,6 +742,7 @@ class _Checker:
             spec=spec,
             warnings=tuple(warnings),
             settlement=self.settlement(entry, path),
+            stated=Stated(entry["letter"].get("total")) if "letter" in entry else None,
             who=entry.get("who"),
             roles=tuple(entry.get("roles", [])),
             decided_by=self.decided_by(entry, path),

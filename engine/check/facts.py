@@ -26,7 +26,7 @@ from convenant.check.checking import parse_fact_value, schema_of
 from convenant.core.citation import Citation
 from convenant.core.diagnostics import ConvenantError, Location, Problem
 from convenant.core.paths import display_path
-from convenant.core.units import Kind, ValueProblem
+from convenant.core.units import Kind, ValueProblem, display
 from convenant.language.model import CASE, MUNICIPALITY, FactDecl, RuleFile
 from convenant.language.parties import YearParties, existing_on, in_year, predecessors_on
 from convenant.source import schemas
@@ -42,6 +42,7 @@ class FactValue:
     value: Any
     location: Location | None  # None: the rule file's default was used
     field: str | None = None  # as a reader writes it: municipalities.GM0106.inwoners (batch: its column)
+    summed: str | None = None  # a total (sum_of) not given itself: the sum of this fact per member
 
     @property
     def defaulted(self) -> bool:
@@ -191,6 +192,7 @@ class FactChecker:
         facts.per_municipality, facts.merged = self.municipalities(data.get("municipalities", {}))
         facts.per_municipality.update(self.rows(data.get("rows", {})))
         self.complete(facts.per_municipality)
+        self.totals(facts)
         facts.cases = self.cases(data.get("cases", []), {n: d for n, d in declared.items() if d.per == CASE})
         if self.problems:
             raise ConvenantError(self.problems)
@@ -272,6 +274,12 @@ class FactChecker:
 
     def unknown(self, name: str, path: Path_, wanted: dict[str, FactDecl]) -> None:
         decl = self.rules.facts.get(name)
+        party = self.parties.member(str(path[1])) if path[:1] == ("municipalities",) else None
+        if decl is not None and party is not None and not self.for_role(decl, party.code):
+            roles = " / ".join(decl.roles)
+            args = {"fact": name, "roles": roles, "name": party.name, "code": party.code, "role": party.role}
+            self.error("facts.not_for_role", path, decl.article, name, **args)
+            return
         if decl is not None:  # declared, but belongs elsewhere
             place = "rows" if path[:1] == ("rows",) and self.place(decl) == "facts" else self.place(decl)
             self.error("facts.wrong_place", path, decl.article, name, fact=name, place=place)
@@ -287,12 +295,20 @@ class FactChecker:
             rules=self.rules.path,
         )
 
+    def for_role(self, decl: FactDecl, member: str) -> bool:
+        """A fact with `roles` is given only by the parties with one of them."""
+        party = self.parties.member(member)
+        return not decl.roles or (party is not None and party.role in decl.roles)
+
     def per_member_decls(self, member: str) -> dict[str, FactDecl]:
         """The facts a member of the municipality set, or an extra row of a sheet, gives."""
         return {
             n: d
             for n, d in self.rules.facts.items()
-            if d.per is not None and self.place(d) == "municipalities" and member in self.members(d.per)
+            if d.per is not None
+            and self.place(d) == "municipalities"
+            and member in self.members(d.per)
+            and self.for_role(d, member)
         }
 
     # --- municipalities and rows -----------------------------------------------------------
@@ -426,7 +442,7 @@ class FactChecker:
         for name, decl in self.rules.facts.items():
             if not decl.per or decl.per == CASE or self.place(decl) != "municipalities":
                 continue
-            members = self.members(decl.per)
+            members = [m for m in self.members(decl.per) if self.for_role(decl, m)]
             having = [m for m in members if name in per_member.get(m, {})]
             for member in members:
                 values = per_member.setdefault(member, {})
@@ -440,6 +456,34 @@ class FactChecker:
                         self.missing_for(member, section, decl)
                 elif decl.required or (having and not decl.optional_per_member):
                     self.missing_for(member, section, decl)
+
+    def totals(self, facts: Facts) -> None:
+        """A total (`sum_of`) is the sum of its parts when the parts are given; a total given as
+        well must be that sum (the covenant names no key for a total: the parts stand, Assen art. 8
+        lid 9). Without parts the total stands alone, or takes its default."""
+        for name, decl in self.rules.facts.items():
+            if decl.sum_of is None:
+                continue
+            parts = {m: v[decl.sum_of] for m, v in facts.per_municipality.items() if decl.sum_of in v}
+            if not parts:
+                continue
+            total = sum((p.value for p in parts.values()), 0)
+            given = facts.scalars.get(name)
+            if given is not None and not given.defaulted:
+                if given.value != total:
+                    self.disagrees(decl, given, total, parts)
+                continue
+            first = next(iter(parts.values()))
+            field = f"municipalities.*.{decl.sum_of}"
+            facts.scalars[name] = FactValue(total, first.location, field, summed=decl.sum_of)
+
+    def disagrees(self, decl: FactDecl, given: FactValue, total: Any, parts: dict[str, FactValue]) -> None:
+        def say(value: Any) -> str:
+            return display(decl.kind, value, "nl")
+
+        terms = " + ".join(f"{self.name(m)} {say(p.value)}" for m, p in parts.items())
+        args = {"total": decl.name, "amount": say(given.value), "parts": decl.sum_of, "sum": say(total)}
+        self.error("facts.total_disagrees", ("facts", decl.name), decl.article, terms=terms, **args)
 
     def missing_for(self, member: str, section: str, decl: FactDecl) -> None:
         if member in self.reported or f"{member}:{decl.name}" in self.reported:

@@ -149,6 +149,21 @@ class Explanation:
         return report.part_of_year(self.ev.rules, self.ev.facts.year, self.lang)
 
     @property
+    def period_text(self) -> str:
+        """The version's period with the article that sets it (Assen: art. 10 lid 2)."""
+        c = self.ev.rules.covenant
+        return WORDS[self.lang]["period_value"].format(
+            start=show(Kind.DATE, c.valid_from, self.lang),
+            end=show(Kind.DATE, c.valid_until, self.lang),
+            citation=c.period_article.formal(self.lang),
+        )
+
+    @property
+    def after_end_text(self) -> str | None:
+        """Said when the year is settled after the covenant's end (as the covenant provides)."""
+        return report.settled_after_end(self.ev, self.lang)
+
+    @property
     def evaluation_date_text(self) -> str | None:
         return show(Kind.DATE, self.evaluation_date, self.lang) if self.evaluation_date else None
 
@@ -188,6 +203,12 @@ def deadlines_of(rule: Rule) -> list[str]:
     return list(dict.fromkeys(d for d in (rule.settlement.pays_by, rule.settlement.receives_by) if d))
 
 
+def has_role(ev: Evaluation, rule: Rule, member: str) -> bool:
+    """True unless the rule is for some roles only and `member` is a party with none of them."""
+    party = ev.parties.member(member)
+    return not rule.roles or party is None or party.role in rule.roles
+
+
 def selection(ev: Evaluation, member: str | None, scalars: bool = False) -> list[tuple[str, str | None]]:
     """The (rule, member) pairs to explain: everything, or what one municipality's results rest on
     (with `scalars`, also every result that is not per set: what the centrumgemeente keeps)."""
@@ -196,7 +217,7 @@ def selection(ev: Evaluation, member: str | None, scalars: bool = False) -> list
 
     def applies(name: str, m: str | None) -> bool:  # a member a role-restricted rule skips is left out
         value = ev.nodes[name].value
-        return m is None or value is None or m in value
+        return m is None or (has_role(ev, rules[name], m) if value is None else m in value)
 
     if member is None:
         return [
@@ -264,7 +285,11 @@ class _Builder:
             found = self._fact_value(use.name, decl.per, member)
             if found is None and decl.sparse:  # nothing agreed for this member
                 return f"{w['source_sparse']} ({cite})"
-            if found is None or found.location is None:
+            if found is None:
+                return f"{w['source_not_given']} ({cite})"
+            if found.summed is not None:
+                return f"{w['source_summed'].format(parts=found.summed, path=facts.path)} ({cite})"
+            if found.location is None:
                 return f"{w['source_default']} ({cite})"
             text = f"{w['source_fact'].format(path=facts.path, line=found.location.line)} ({cite})"
             merged = next((m for m in facts.merged if m.member == member), None)
@@ -355,6 +380,8 @@ class _Builder:
         return self.words["decided_by"].format(date=shown, articles=articles, fact=d.date)
 
     def sentence(self, node: TraceNode, member: str | None) -> str:
+        if report.not_set(node):  # only a total was given: no part is set, and none is invented
+            return report.not_set_sentence(self.ev, node, self.lang)
         if node.value is None:  # legal staff's sentence speaks of a value; there is none yet
             return self.words["unknown_because"].format(missing=", ".join(self.ev.waiting_for(node.name)))
         context = sentence_context(self.scope, node, member)
@@ -365,11 +392,16 @@ class _Builder:
         text = _SPACES.sub(" ", templating.render(self.fmt, self.sentences, name, context)).strip()
         return Markup(text) if self.fmt == "html" else text
 
+    def shown_value(self, node: TraceNode, value: Any) -> str:
+        if value is not None:
+            return show(node.rule.kind, value, self.lang)
+        return self.words["not_set_value" if report.not_set(node) else "unknown_value"]
+
     def section(self, name: str, member: str | None) -> Section:
         node = self.ev.nodes[name]
         rule = node.rule
         template, explainer = UNKNOWN if node.value is None else explainer_for(rule.spec)
-        work = explainer(self.scope, node, member)
+        work = {"lines": []} if report.not_set(node) else explainer(self.scope, node, member)
         value = node.value_for(member) if node.value is not None else None
         cited = rule.cited(value)
         citations = [cited, *work.pop("articles", [])]
@@ -378,7 +410,7 @@ class _Builder:
             rule=rule,
             member=member,
             who=self.scope.member_name(member),
-            value=show(rule.kind, value, self.lang) if value is not None else self.words["unknown_value"],
+            value=self.shown_value(node, value),
             citation=cited.formal(self.lang),
             sentence=self.sentence(node, member),
             quotes=quotes,

@@ -8,6 +8,7 @@ interpretation ids; the rule file's covenant id, version and sha256 and the fact
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -83,7 +84,9 @@ def _result(node: TraceNode, value: Any, lang: str, member: str | None = None) -
         for i in node.inputs
     ]
     out["rounding"] = node.rounding(member)
-    if isinstance(node.details, Unknown):
+    if not_set(node):
+        out["not_set"] = {"total": node.rule.stated.total}  # type: ignore[union-attr]
+    elif isinstance(node.details, Unknown):
         out["unknown_because"] = list(node.details.missing)
     shifted = node.details.shifted if isinstance(node.details, DeadlineDetails) else None
     if shifted is not None:
@@ -94,12 +97,15 @@ def _result(node: TraceNode, value: Any, lang: str, member: str | None = None) -
 
 def member_results(ev: Evaluation, member: str) -> list[tuple[TraceNode, Any]]:
     """The results per member that apply to `member` (its row, its settlement, …), in file order.
-    An unknown result applies to every member, as unknown."""
+    An unknown result applies to every member it is for (its roles), as unknown."""
     found = []
+    party = ev.parties.member(member)
     for name, rule in ev.rules.rules.items():
         node = ev.nodes[name]
         if rule.per and rule.per != CASE and member in ev.members.get(rule.per, []):
             if node.value is None:
+                if rule.roles and party is not None and party.role not in rule.roles:
+                    continue
                 found.append((node, None))
             elif member in node.value:
                 found.append((node, node.value[member]))
@@ -142,6 +148,79 @@ def part_of_year(rules: RuleFile, year: int, lang: str = "nl", check: bool = Tru
     text = words.say("report.part_of_year", lang, version=c.version, year=year, start=start, end=end)
     return text + (
         " " + words.say("report.part_of_year_check", lang, year=year, covenant=c.id) if check else ""
+    )
+
+
+def after_end(deadlines: list[TraceNode], end: date) -> list[TraceNode]:
+    """The deadlines that fall after the covenant's last day (`valid_until`, `end`): the last year
+    is settled in the next (Assen art. 8 lid 6), as the covenant provides; nothing is wrong."""
+    found = []
+    for node in deadlines:
+        first = node.value.start if isinstance(node.value, dates.Period) else node.value
+        if first is not None and first > end:
+            found.append(node)
+    return found
+
+
+def deadline_nodes(ev: Evaluation) -> list[TraceNode]:
+    return [ev.nodes[n] for n, r in ev.rules.rules.items() if r.section == "deadlines"]
+
+
+def after_end_sentence(rules: RuleFile, deadlines: list[TraceNode], year: int, lang: str) -> str | None:
+    """The sentence every output says when the year is settled after the covenant's end (None when
+    it is not): the end with its article, each deadline after it, and the articles that set them."""
+    c = rules.covenant
+    nodes = after_end(deadlines, c.valid_until)
+    if not nodes:
+        return None
+    lower = words.say("casing.label_in_sentence", lang) == "lower"
+    listed = [
+        f"{n.rule.label[0].lower() + n.rule.label[1:] if lower else n.rule.label} "
+        f"({display(n.rule.kind, n.value, lang)})"
+        for n in nodes
+    ]
+    citations = [n.rule.article.formal(lang) for n in nodes]
+    return words.say(
+        "report.after_end",
+        lang,
+        end=display(Kind.DATE, c.valid_until, lang),
+        period_citation=c.period_article.formal(lang),
+        year=year,
+        deadlines="; ".join(listed),
+        citations=and_(list(dict.fromkeys(citations)), lang),
+    )
+
+
+def settled_after_end(ev: Evaluation, lang: str) -> str | None:
+    """`after_end_sentence` for an evaluation."""
+    return after_end_sentence(ev.rules, deadline_nodes(ev), ev.facts.year, lang)
+
+
+def not_set(node: TraceNode) -> bool:
+    """A result a letter states (`letter` with a `total`) whose parts were not given: only the total
+    is known, and the covenant names no key for it, so no part is set (never computed, never zero)."""
+    stated = node.rule.stated
+    return node.value is None and stated is not None and stated.total is not None
+
+
+def not_set_sentence(ev: Evaluation, node: TraceNode, lang: str) -> str:
+    """What is said for a member whose part is not set: the total, with its article, and why."""
+    stated = node.rule.stated
+    assert stated is not None and stated.total is not None
+    total = stated.total
+    decl = ev.rules.facts.get(total)
+    label, article = (
+        (decl.label, decl.article) if decl else (ev.rules.rules[total].label, ev.rules.rules[total].article)
+    )
+    value = ev.values.get(total)
+    roles = node.rule.roles
+    return words.say(
+        "report.not_set",
+        lang,
+        total_label=label,
+        total=display(Kind.MONEY, value, lang) if value is not None else HEADINGS[lang]["unknown"],
+        citation=article.formal(lang),
+        member=roles[0] if len(roles) == 1 else HEADINGS[lang]["municipality"],
     )
 
 
@@ -235,6 +314,7 @@ def to_json(ev: Evaluation, lang: str = "nl") -> dict[str, Any]:
             "citation": c.period_article.as_json(lang),
             "first_year": c.first_year,
             "part_of_year": {"from": part.start.isoformat(), "until": part.end.isoformat()} if part else None,
+            "after_end": [n.name for n in after_end(deadline_nodes(ev), c.valid_until)],
         },
         "tables": {name: {"path": t.path, "sha256": t.sha256} for name, t in rules.tables.items()},
         "interpretations": {
@@ -315,6 +395,9 @@ def to_table(ev: Evaluation, lang: str = "nl") -> str:
         f"{facts.year} {h['covers' if registry.part_of_year(c, facts.year) is None else 'covers_part']}"
     )
     partly = part_of_year(rules, facts.year, lang)
+    settled_after = settled_after_end(ev, lang)
+    if settled_after:
+        out.append(f"{h['after_end']}: {settled_after}")
 
     scalar = [
         ev.nodes[n] for n in rules.rules if not rules.rules[n].per and rules.rules[n].section == "rules"
@@ -443,7 +526,11 @@ def _per_member(ev: Evaluation, lang: str) -> list[str]:
                     code = f"{m}  " if ev.parties.member(m) else ""
                     out.append(f"  {code}{_member_name(ev, m)}")
                     out += ["  " + next(lines) for _ in ns]
-    waiting = [n for n in per if n.value is None]
+    waiting = [n for n in per if n.value is None and not not_set(n)]
+    unset = [n for n in per if not_set(n)]
+    if unset:
+        out += ["", h["not_set"]]
+        out += [f"  {n.rule.label} ({_cite(n.rule.article)}): {not_set_sentence(ev, n, lang)}" for n in unset]
     if waiting:
         out += ["", h["waiting"]]
         out += _columns(
@@ -483,6 +570,7 @@ def deadlines_json(calendar: Calendar, lang: str = "nl") -> dict[str, Any]:
         },
         "year": calendar.year,
         "deadlines": {n.name: {**_result(n, n.value, lang), "who": n.rule.who} for n in calendar.deadlines},
+        "after_end": [n.name for n in after_end(calendar.deadlines, c.valid_until)],
         "duties": {
             d.name: {
                 "label": calendar.rules.duties[d.name].label,
@@ -517,6 +605,9 @@ def deadlines_table(calendar: Calendar, lang: str = "nl") -> str:
         rows.append([when, n.rule.label, n.rule.who or "", _cite(n.rule.article)])
     if rows:
         out += _columns(rows, set())
+    settled_after = after_end_sentence(calendar.rules, calendar.deadlines, calendar.year, lang)
+    if settled_after:
+        out += ["", f"{h['after_end']}: {settled_after}"]
     if calendar.duties:
         out += ["", h["duties"]]
         rows = [

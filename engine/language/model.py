@@ -152,6 +152,8 @@ class FactDecl:
     # given for some members (and, per row and column, some cells) only; given for none it is known
     # to be empty (nothing agreed), not unknown (the agreed deviations of Groningen art. 5 lid 1)
     sparse: bool = False
+    roles: tuple[str, ...] = ()  # per municipality: only parties with these roles give it (empty: all)
+    sum_of: str | None = None  # a total: the sum of this fact per member when that is given (art. 8.9)
 
     @property
     def has_default(self) -> bool:
@@ -203,6 +205,14 @@ class DecidedBy:
 
 
 @dataclass(frozen=True)
+class Stated:
+    """A result per member that each member's letter states without settling it (Assen art. 8
+    lid 9); `total` is what the letter states instead when the parts were not given."""
+
+    total: str | None = None
+
+
+@dataclass(frozen=True)
 class Warning:
     when: Expression
     message: str
@@ -223,6 +233,7 @@ class Rule:
     spec: Spec
     warnings: tuple[Warning, ...] = ()
     settlement: Settlement | None = None
+    stated: Stated | None = None  # stated in each member's letter (`letter` in the rule file)
     who: str | None = None
     roles: tuple[str, ...] = ()  # per municipality: only parties with these roles (empty: all)
     decided_by: DecidedBy | None = None  # the decision it rests on, cited (not needed to compute it)

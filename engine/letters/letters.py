@@ -95,6 +95,8 @@ class Letter:
     explanation: explain.Explanation
     overview: list[list[str]] = field(default_factory=list)
     others: list[tuple[str, str]] = field(default_factory=list)
+    # results stated, not settled (a rule with `letter`): (heading with article, the rule's sentence)
+    statements: list[tuple[str, str]] = field(default_factory=list)
 
 
 def evaluation_date(ev: Evaluation, option: str | None) -> tuple[date, str]:
@@ -245,6 +247,11 @@ class _Composer:
             ],
             explanation,
         )
+        letter.statements = [
+            (f"{_title(s.rule.label)} ({s.citation})", s.sentence)
+            for s in explanation.sections
+            if s.rule.stated is not None and s.member == party.code
+        ]
         if own:
             letter.overview = self.overview()
             regional = {n for n, _ in explain.selection(self.ev, party.code)}
@@ -308,6 +315,7 @@ def render(ev: Evaluation, letter: Letter, fmt: str, lang: str, when: date, sour
             centrum=_centrum(ev),
             year=ev.facts.year,
         ),
+        "after_end": report.settled_after_end(ev, lang),
         "signature": w["signature"].format(name=_centrum(ev)),
         "explanation": Markup(attached) if fmt == "html" else attached,
         "repro": _repro(ev, letter, when, source, lang),

@@ -153,8 +153,7 @@ def explain(scope: ExplainScope, node: Node, member: str | None) -> dict[str, An
     assert isinstance(spec, Threshold) and isinstance(d, ThresholdDetails)
     article = node.rule.article.formal(lang)
     if not any(d.causes.values()):
-        causes = ", ".join(w["threshold_cause_not_given"].format(name=c) for c in d.causes)
-        return {"lines": [w["threshold_no_cause"].format(article=article, causes=causes)]}
+        return {"lines": [w["threshold_no_cause"].format(article=article)]}
 
     def shown_measure(measure: str, value: Fraction) -> str:
         return show(Kind.MONEY, value, lang) if measure == "indicatiewaarde" else scope.percent(value)

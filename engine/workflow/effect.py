@@ -128,6 +128,8 @@ def effect(facts: Path, old: RuleFile, new: RuleFile) -> Effect:
             rows = [
                 Row(c, names[c], _value(before, rule.name, c), _value(after, rule.name, c)) for c in names
             ]
+            if all(r.old is None and r.new is None for r in rows):
+                continue  # known under neither version (Assen art. 8.9 without parts): nothing to compare
             settles = rule.settlement is not None
             tables.append(Table(rule.name, rule.label, rule.article, rule.kind, settles, rows))
         elif rule.per == CASE:
