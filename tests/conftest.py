@@ -185,3 +185,55 @@ def _one_pdf_per_letter():
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pdf, "html_to_pdf", once)
         yield
+
+
+@pytest.fixture(scope="session")
+def rendered(_one_pdf_per_letter) -> Callable[[str], Any]:
+    """`rendered(example)`: the example's evaluation and every output, made once per test run and
+    shared (tests/examples_support.py, Rendered). Rendering the three examples with their letters
+    and PDFs takes over a minute; the golden, letter and trace-only tests all read this one copy."""
+    from tests.examples_support import render_example
+
+    made: dict[str, Any] = {}
+
+    def get(example: str) -> Any:
+        if example not in made:
+            made[example] = render_example(example)
+        return made[example]
+
+    return get
+
+
+# The tests run in two processes (pytest-xdist, `-n 2` in pyproject.toml). Those that read the
+# shared renders (the `rendered` fixture) run in the same one, which renders each example once; in
+# the other, everything would be rendered and typeset again. pytest-xdist's own grouping
+# (`--dist loadgroup`, by mark) does not work with pytest 9.2, and a scheduler only sees test ids:
+# the group is named by file, and a test elsewhere that uses `rendered` is reported below.
+SHARED_RENDERS = ("test_golden_outputs.py", "test_letters_groningen.py", "test_trace_only.py")
+
+
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Tests handed out one at a time, as with `--dist load`, except the files of SHARED_RENDERS:
+    one unit, handed out first (the scheduler starts with the largest unit)."""
+    if config.getvalue("dist") != "load":
+        return None  # a --dist chosen on the command line
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedRenders(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
+            return "shared renders" if module in SHARED_RENDERS else nodeid
+
+    return SharedRenders(config, log)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if "rendered" in getattr(item, "fixturenames", ()) and item.path.name not in SHARED_RENDERS:
+            item.warn(
+                pytest.PytestWarning(
+                    f"{item.path.name} uses `rendered`: add it to SHARED_RENDERS in tests/conftest.py, "
+                    "or it renders the examples again in the other process"
+                )
+            )

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 
 from convenant.evaluation.evaluate import Evaluation
 from convenant.explain import explain, report
 from convenant.letters import letters
+from convenant.render import pdf as pdf_module
 from convenant.workflow.session import evaluate_file
 from tests.paths import REPO_ROOT
 
@@ -57,3 +61,43 @@ def outputs(ev: Evaluation, pdf: bool = True) -> dict[str, bytes]:
             fragment = letters.render(ev, letter, "html", "nl", when, source, page=False)
             found[f"letters/{letter.stem}.pdf.html"] = fragment.encode()
     return found
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One example evaluated and rendered once per test run (the `rendered` fixture of conftest.py),
+    shared by the golden, letter and trace-only tests: `outputs` is `outputs(evaluation)`, and
+    `fragments` holds, for each PDF, the HTML fragment make_letters typeset it from, named as
+    `outputs(evaluation, pdf=False)` names it (`letters/<stem>.pdf.html`). Read-only."""
+
+    evaluation: Evaluation
+    outputs: Mapping[str, bytes]
+    fragments: Mapping[str, bytes]
+
+    def without_pdf(self) -> dict[str, bytes]:
+        """What `outputs(evaluation, pdf=False)` gives, without rendering anything again."""
+        found = {name: data for name, data in self.outputs.items() if not name.endswith(".pdf")}
+        return {**found, **self.fragments}
+
+
+def render_example(example: str) -> Rendered:
+    """Evaluate and render one example, recording the fragment behind each PDF on the way (the PDF
+    is typeset from it by make_letters itself; nothing is rendered twice)."""
+    ev = evaluated(example)
+    fragment_of: dict[bytes, str] = {}
+    typeset = pdf_module.html_to_pdf
+
+    def recording(fragment: str, *rest: Any) -> bytes:
+        made = typeset(fragment, *rest)
+        fragment_of[made] = fragment
+        return made
+
+    pdf_module.html_to_pdf = recording
+    try:
+        found = outputs(ev)
+    finally:
+        pdf_module.html_to_pdf = typeset
+    fragments = {
+        f"{name}.html": fragment_of[data].encode() for name, data in found.items() if name.endswith(".pdf")
+    }
+    return Rendered(ev, MappingProxyType(found), MappingProxyType(fragments))

@@ -9,6 +9,7 @@ import re
 import shutil
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 
 from convenant.core.dates import MONTHS_NL
@@ -38,13 +39,20 @@ def edit_template(rules: Path, name: str, old: str, new: str) -> Path:
     return path
 
 
+@cache
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF by extraction (pypdf), once per distinct PDF in a test run: extraction
+    takes a good part of a second per letter, and several tests read the same letters."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
 def letter_text(path: Path) -> str:
     """What a person reads in a letter: Markdown as is, HTML without tags, PDF by text extraction."""
     if path.suffix == ".pdf":
-        from pypdf import PdfReader
-
-        reader = PdfReader(io.BytesIO(path.read_bytes()))
-        text = "\n".join(page.extract_text() for page in reader.pages)
+        text = pdf_text(path.read_bytes())
     elif path.suffix == ".html":
         text = html.unescape(_TAG.sub(" ", path.read_text(encoding="utf-8")))
     else:

@@ -11,23 +11,24 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Mapping
 
 import pytest
 
-from tests.examples_support import EXAMPLES, TEXT, evaluated, outputs
+from tests.examples_support import EXAMPLES, TEXT
 from tests.paths import REPO_ROOT
 
 GOLDEN = REPO_ROOT / "tests" / "golden"
 UPDATE = "CONVENANT_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_golden_outputs.py"
 
 
-def manifest(found: dict[str, bytes]) -> str:
+def manifest(found: Mapping[str, bytes]) -> str:
     return "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(found.items()))
 
 
 @pytest.mark.parametrize("example", EXAMPLES)
-def test_every_output_of_the_example_is_unchanged(example, tmp_path):
-    found = outputs(evaluated(example))
+def test_every_output_of_the_example_is_unchanged(example, tmp_path, rendered):
+    found = rendered(example).outputs  # outputs(evaluated(example)), made once for the whole test run
     folder = GOLDEN / example
     if os.environ.get("CONVENANT_UPDATE_GOLDEN"):
         folder.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from convenant.check.checking import load_rule_file
 from convenant.cli.cli import cli
+from convenant.letters.letters import MANIFEST
 from convenant.source.loading import load_document
 from tests.explain_support import amounts, dates_in, letter_text
 from tests.paths import REPO_ROOT
@@ -29,12 +30,20 @@ def invoke(*args: str):
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
+def shared_letters(rendered, name: str) -> dict[str, bytes]:
+    """The letters of the example as `convenant letters` makes them (make_letters, md/html/pdf, the
+    facts' own date), rendered once for the whole test run and shared with the golden tests."""
+    found = rendered(name.removesuffix(".yaml")).outputs
+    return {key.removeprefix("letters/"): data for key, data in found.items() if key.startswith("letters/")}
+
+
 @pytest.fixture(scope="module", params=EXAMPLES)
-def example(request, tmp_path_factory) -> tuple[Path, Path, dict]:
+def example(request, tmp_path_factory, rendered) -> tuple[Path, Path, dict]:
     facts = REPO_ROOT / "examples" / request.param
     out = tmp_path_factory.mktemp("brieven") / "brieven"
-    result = invoke("letters", str(facts), "--out", str(out))
-    assert result.exit_code == 0, result.output
+    out.mkdir()
+    for name, data in shared_letters(rendered, request.param).items():
+        (out / name).write_bytes(data)
     evaluated = invoke("evaluate", str(facts), "--format", "json")
     assert evaluated.exit_code == 0, evaluated.output
     return facts, out, json.loads(evaluated.stdout)
@@ -124,6 +133,18 @@ def test_one_letter_per_municipality_of_the_year(example):
     for code in MEMBERS:
         assert all(p.stat().st_size > 0 for p in letters_of(out, code).values())
     assert not list(out.glob("*GM0003*"))  # Appingedam is Eemsdelta in 2022 and 2023
+
+
+def test_the_letters_command_writes_the_shared_letters(rendered, tmp_path):
+    """The tests above read the letters rendered once for the test run; `convenant letters` writes
+    exactly those files, byte for byte, besides its manifest (shown for one example: the command
+    is the same for both, and each PDF is typeset once per run, so this costs no typesetting)."""
+    out = tmp_path / "brieven"
+    result = invoke("letters", str(REPO_ROOT / "examples" / EXAMPLES[-1]), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    written = {p.name: p.read_bytes() for p in out.iterdir() if p.name != MANIFEST}
+    assert written == shared_letters(rendered, EXAMPLES[-1])
+    assert len(written) == len(MEMBERS) * len(FORMATS)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -11,7 +11,7 @@ import pytest
 from convenant.evaluation import evaluate
 from convenant.language import expr
 from convenant.letters import sample
-from tests.examples_support import EXAMPLES, evaluated, outputs
+from tests.examples_support import EXAMPLES, outputs
 
 
 def unavailable(*args: Any, **kwargs: Any) -> Any:
@@ -19,9 +19,10 @@ def unavailable(*args: Any, **kwargs: Any) -> Any:
 
 
 @pytest.mark.parametrize("example", EXAMPLES)
-def test_explanations_and_letters_render_from_the_trace_alone(example, monkeypatch):
-    ev = evaluated(example)
-    normal = outputs(ev, pdf=False)
+def test_explanations_and_letters_render_from_the_trace_alone(example, monkeypatch, rendered):
+    # the normal outputs, rendered once for the whole test run (the golden tests read the same copy)
+    shared = rendered(example)
+    ev, normal = shared.evaluation, shared.without_pdf()
     for owner, name in (
         (expr.Evaluator, "evaluate"),
         (expr.Evaluator, "_eval"),

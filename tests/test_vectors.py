@@ -4,6 +4,7 @@ give what `fractions.Fraction` and the interpreter give, also past the range of 
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -17,6 +18,7 @@ from convenant.core.diagnostics import ConvenantError
 from convenant.core.vectors import Rat, Terms
 from convenant.evaluation.evaluate import evaluate
 from convenant.explain import report
+from convenant.language.model import RuleFile
 from convenant.source.spreadsheets import Table
 from tests.conftest import ASSEN_CODES, assen_text, check_text, make_facts, replace_once
 
@@ -329,6 +331,17 @@ def test_a_rule_the_compiler_leaves_to_the_interpreter_gives_the_same_rows():
     )
 
 
+@cache
+def _without_minimum() -> RuleFile:
+    """Assen without the minimum of 0 on the execution costs; checked once, not per example."""
+    text = replace_once(
+        assen_text(),
+        '    minimum: 0\n    article: "8.5b"',
+        '    article: "8.5b"',
+    )
+    return check_text(text)
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(st.integers(-(10**9), 10**9), min_size=9, max_size=9),
@@ -337,12 +350,7 @@ def test_a_rule_the_compiler_leaves_to_the_interpreter_gives_the_same_rows():
 def test_a_key_over_negative_values_gives_the_interpreters_shares(costs, result):
     """Without a minimum, execution costs may be negative and their total too (a correction
     year): the shares keep their sign, as in the interpreter."""
-    text = replace_once(
-        assen_text(),
-        '    minimum: 0\n    article: "8.5b"',
-        '    article: "8.5b"',
-    )
-    rules = check_text(text)
+    rules = _without_minimum()
     s = dict.fromkeys(SCALARS, 0) | {"macrobudget_bw": result, "inwoners": [10_000] * 9, "kosten": costs}
     header = (
         ["jaar", *SCALARS]
