@@ -176,3 +176,12 @@ def test_a_broken_rule_file_gives_no_traceback_from_the_real_process(tmp_path):
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     assert "het bestand is geen geldige YAML" in done.stderr
+
+
+def test_no_command_is_said_in_the_language_asked_for(run):
+    # `--lang en` is parsed before click finds no command: the group's callback has not run yet
+    english = run("--lang", "en", env={"CONVENANT_LANG": None})
+    assert english.exit_code == 2
+    assert english.stderr.startswith("error: give a command"), english.stderr
+    dutch = run("--lang", "nl", env={"CONVENANT_LANG": "en"})
+    assert dutch.stderr.startswith("fout: geef een commando"), dutch.stderr

@@ -64,7 +64,7 @@ def _schema_keys(section: str) -> set[str]:
     schema = json.loads((REPO_ROOT / "schemas" / "rule-file.schema.json").read_text(encoding="utf-8"))
     definition = schema["$defs"]["rule" if section == "rules" else "deadline"]
     own = {"label", "article", "type", "per", "roles", "inputs", "interpretations", "warnings"}
-    own |= {"settlement", "letter", "who"}
+    own |= {"settlement", "letter", "who", "decided_by"}
     return set(definition["properties"]) - own
 
 

@@ -35,6 +35,7 @@ from convenant.language.model import (
     Article,
     Covenant,
     DatePolicy,
+    DecidedBy,
     Duty,
     Expression,
     FactDecl,
@@ -744,7 +745,23 @@ class _Checker:
             stated=Stated(entry["letter"].get("total")) if "letter" in entry else None,
             who=entry.get("who"),
             roles=tuple(entry.get("roles", [])),
+            decided_by=self.decided_by(entry, path),
         )
+
+    def decided_by(self, entry: dict[str, Any], path: tuple[str | int, ...]) -> DecidedBy | None:
+        """`decided_by`: the date fact of the decision a result rests on, and its articles."""
+        if "decided_by" not in entry:
+            return None
+        body, at = entry["decided_by"], (*path, "decided_by")
+        ok = self.name_of_kind(body["date"], (*at, "date"), (Kind.DATE,), None, sections=("facts",))
+        articles = tuple(self.cite(a, (*at, "articles", i)) for i, a in enumerate(body["articles"]))
+        about = body.get("about")
+        if about is not None:
+            numbers = (Kind.MONEY, Kind.PERCENTAGE, Kind.RATIO, Kind.COUNT)
+            ok &= self.name_of_kind(about, (*at, "about"), numbers, None, sections=("facts",))
+            self.used.add(about)
+        self.used.add(body["date"])  # cited, not an input: the result is known without it
+        return DecidedBy(body["date"], articles, about) if ok else None
 
     def check_inputs(self, path: tuple[str | int, ...], listed: list[str], uses: Iterable[str]) -> None:
         uses = [u for u in uses if u not in BUILTINS]

@@ -207,8 +207,9 @@ def _said(error: click.UsageError) -> click.UsageError:
     if isinstance(error, _SaidUsageError):
         return error
     root = error.ctx.find_root() if error.ctx else None
-    lang = messages.language((root.obj or {}).get("lang") if root else None)
-    return _SaidUsageError(error, lang)
+    # before the group's callback ran (no command given) `--lang` is parsed but not yet in `obj`
+    given = ((root.obj or {}).get("lang") or root.params.get("lang")) if root else None
+    return _SaidUsageError(error, messages.language(given))
 
 
 class _Group(click.Group):

@@ -30,7 +30,7 @@ from convenant.core.units import Kind
 from convenant.language import expr, trace
 from convenant.language.model import BUILTINS, CASE, LAST_YEAR, MUNICIPALITY, Duty, Expression, Rule, RuleFile
 from convenant.language.parties import YearParties, in_year
-from convenant.language.trace import Details, Rounding, Unknown
+from convenant.language.trace import Details, Rounding, Said, Unknown
 from convenant.primitives.base import reads as _reads
 from convenant.source import schemas
 
@@ -59,7 +59,8 @@ class TraceNode:
     interpretations: tuple[str, ...]  # own and inherited, in order of first use
     details: Details  # the primitive's exact intermediate values (engine.trace)
     roundings: tuple[Rounding, ...] = ()  # every rounding applied, for every member
-    warnings: list[tuple[str | None, str]] = field(default_factory=list)  # (member, message)
+    # (member, message): a rule file's `warnings:` (its text) and its primitive's (`trace.Said`)
+    warnings: list[tuple[str | None, str | Said]] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -370,6 +371,7 @@ class _Run:
         value: Any = None
         details: Details
         roundings: tuple[Rounding, ...] = ()
+        warned: tuple[tuple[str | None, Said], ...] = ()
         needed = primitive.needs(self, rule) if primitive.needs is not None else rule.inputs
         unknown = [n for n in needed if self.values.get(n) is None]
         if unknown:
@@ -379,8 +381,10 @@ class _Run:
         else:
             outcome = primitive.evaluate(self, rule, own)
             value, details, roundings = outcome.value, outcome.details, outcome.roundings
+            warned = outcome.warnings
         inputs = tuple(self.input_use(n) for n in rule.inputs)
         node = TraceNode(rule, value, inputs, self.interpretations_of(own, needed), details, roundings)
+        node.warnings.extend(warned)
         if rule.kind is Kind.MONEY and node.value is not None:  # proven by the checker; never pass silently
             values = node.value.values() if rule.per else [node.value]
             assert all(money.is_whole_cents(v) for v in values), f"{rule.name}: fraction of a cent"

@@ -27,6 +27,7 @@ from convenant.core.wording import WORDS, show
 from convenant.evaluation.evaluate import BUILTIN, DEADLINE, FACT, PARAMETER, Evaluation, InputUse, TraceNode
 from convenant.explain import report
 from convenant.explain.explainers import UNKNOWN, Scope, explainer_for
+from convenant.language import trace
 from convenant.language.model import CASE, MUNICIPALITY, Rule, RuleFile
 from convenant.render import templating
 
@@ -110,6 +111,7 @@ class Section:
     readings: list[Reading]
     deadline: DeadlineInfo | None
     warnings: list[str]
+    decided: str | None  # the decision it rests on (`decided_by`): its date, or that none is given
     direction: str | None = None  # receives | pays | nothing (report.direction), for a settlement
 
 
@@ -364,6 +366,19 @@ class _Builder:
             (quote,) if quote else (),
         )
 
+    def decided(self, rule: Rule) -> str | None:
+        """The decision a result rests on (Groningen art. 5 lid 8 with art. 6): its date when the facts
+        give it, else that it is not yet taken or not given — the result is computed either way."""
+        d = rule.decided_by
+        if d is None or (d.about is not None and not self.ev.values.get(d.about)):
+            return None  # no decision, or one about a value that is nil: nothing was decided
+        articles = report.and_([a.formal(self.lang) for a in d.articles], self.lang)
+        day = self.ev.values.get(d.date)
+        if day is None:
+            return self.words["decided_by_missing"].format(articles=articles, fact=d.date)
+        shown = show(Kind.DATE, day, self.lang)
+        return self.words["decided_by"].format(date=shown, articles=articles, fact=d.date)
+
     def sentence(self, node: TraceNode, member: str | None) -> str:
         if report.not_set(node):  # only a total was given: no part is set, and none is invented
             return report.not_set_sentence(self.ev, node, self.lang)
@@ -405,7 +420,10 @@ class _Builder:
             rounding=self.rounding(node, member),
             readings=[self.reading(i) for i in node.interpretations],
             deadline=self.deadline(rule, value),
-            warnings=[text for m, text in node.warnings if m in (None, member)],
+            warnings=[
+                trace.warning_text(text, self.lang) for m, text in node.warnings if m in (None, member)
+            ],
+            decided=self.decided(rule),
         )
         if rule.settlement is not None and value is not None:
             section.direction = report.direction(value)

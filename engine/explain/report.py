@@ -20,7 +20,7 @@ from convenant.core.citation import Citation
 from convenant.core.units import Kind, display
 from convenant.evaluation.evaluate import MET, NOT_CHECKED, NOT_MET, Calendar, Evaluation, TraceNode
 from convenant.language.model import CASE, MUNICIPALITY, Rule, RuleFile
-from convenant.language.trace import DeadlineDetails, Unknown
+from convenant.language.trace import DeadlineDetails, Unknown, warning_text
 
 # A settled amount's direction: identifiers; the JSON output writes them as the Dutch words of its
 # contract (DIRECTION_IN_JSON), a table in the reader's language (report.direction.*).
@@ -117,7 +117,7 @@ def mergers(ev: Evaluation, lang: str = "nl") -> list[str]:
     words = MERGER_WORDS[lang]
     out = [
         words["parties"].format(
-            names=_and([p.name for p in m.predecessors], lang),
+            names=and_([p.name for p in m.predecessors], lang),
             year=ev.facts.year,
             name=m.name,
             code=m.code,
@@ -127,7 +127,7 @@ def mergers(ev: Evaluation, lang: str = "nl") -> list[str]:
     ]
     out += [
         words["facts"].format(
-            given=_and([f"{n} ({c})" for c, n in merged.given], lang),
+            given=and_([f"{n} ({c})" for c, n in merged.given], lang),
             name=merged.member_name,
             code=merged.member,
         )
@@ -187,7 +187,7 @@ def after_end_sentence(rules: RuleFile, deadlines: list[TraceNode], year: int, l
         period_citation=c.period_article.formal(lang),
         year=year,
         deadlines="; ".join(listed),
-        citations=_and(list(dict.fromkeys(citations)), lang),
+        citations=and_(list(dict.fromkeys(citations)), lang),
     )
 
 
@@ -224,7 +224,8 @@ def not_set_sentence(ev: Evaluation, node: TraceNode, lang: str) -> str:
     )
 
 
-def _and(items: list[str], lang: str) -> str:
+def and_(items: list[str], lang: str) -> str:
+    """Items joined as a sentence says them: "a, b en c" (nl), "a, b and c" (en)."""
     word = words.say("list.and", lang)
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + word + items[-1]
 
@@ -265,7 +266,12 @@ def to_json(ev: Evaluation, lang: str = "nl") -> dict[str, Any]:
         else:
             results[name] = _result(node, node.value, lang)
     warnings = [
-        {"rule": n.name, "municipality": m, "message": text, "citation": n.rule.article.as_json(lang)}
+        {
+            "rule": n.name,
+            "municipality": m,
+            "message": warning_text(text, lang),
+            "citation": n.rule.article.as_json(lang),
+        }
         for n in ev.nodes.values()
         for m, text in n.warnings
     ]
@@ -447,7 +453,7 @@ def to_table(ev: Evaluation, lang: str = "nl") -> str:
     if warnings:
         for n, m, text in warnings:
             who = f"{ev.label(m)}: " if m else ""
-            out.append(f"  {who}{text} ({_cite(n.rule.article)})")
+            out.append(f"  {who}{warning_text(text, lang)} ({_cite(n.rule.article)})")
 
     used = {i for n in ev.nodes.values() for i in n.interpretations}
     if used:
@@ -487,7 +493,7 @@ def _shifted(node: TraceNode, lang: str) -> str:
 def _member_name(ev: Evaluation, member: str) -> str:
     party = ev.parties.member(member)
     if party and party.predecessors:
-        return f"{party.name} ({_and([p.name for p in party.predecessors], 'nl')})"
+        return f"{party.name} ({and_([p.name for p in party.predecessors], 'nl')})"
     return ev.label(member)
 
 

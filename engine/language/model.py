@@ -195,6 +195,16 @@ class Settlement:
 
 
 @dataclass(frozen=True)
+class DecidedBy:
+    """The decision a result rests on (Groningen art. 5 lid 8 with art. 6): a date fact, cited where
+    the result is explained — never an input, so the result is known without it."""
+
+    date: str  # a date fact, not per set
+    articles: tuple[Citation, ...]
+    about: str | None = None  # the value decided on: nil (or not given) means no decision is cited
+
+
+@dataclass(frozen=True)
 class Stated:
     """A result per member that each member's letter states without settling it (Assen art. 8
     lid 9); `total` is what the letter states instead when the parts were not given."""
@@ -226,6 +236,7 @@ class Rule:
     stated: Stated | None = None  # stated in each member's letter (`letter` in the rule file)
     who: str | None = None
     roles: tuple[str, ...] = ()  # per municipality: only parties with these roles (empty: all)
+    decided_by: DecidedBy | None = None  # the decision it rests on, cited (not needed to compute it)
 
     def cited(self, value: Any) -> Citation:
         """The article a value of this rule rests on: a settlement's direction may name its own."""

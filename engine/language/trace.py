@@ -14,9 +14,37 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
+from convenant import words
 from convenant.core import money
 from convenant.core.citation import Citation
+from convenant.core.wording import show
 from convenant.language import expr
+
+Day = date  # `ProRataDetails.date` is a field: its type is spelled so there
+
+
+@dataclass(frozen=True)
+class Said:
+    """A warning a primitive gives (a rule file's `warnings:` are its own text): a words key and its
+    arguments, said in the reader's language. An argument is text, a citation, or (kind, value)."""
+
+    key: str
+    args: Mapping[str, Any]
+
+    def text(self, lang: str) -> str:
+        def said(value: Any) -> Any:
+            if isinstance(value, Citation):
+                return value.formal(lang)
+            if isinstance(value, tuple):
+                return show(value[0], value[1], lang)
+            return value
+
+        return words.fill(self.key, lang, {k: said(v) for k, v in self.args.items()})
+
+
+def warning_text(message: str | Said, lang: str) -> str:
+    """A result's warning as the reader reads it: a rule file's text as written, a primitive's in `lang`."""
+    return message.text(lang) if isinstance(message, Said) else message
 
 
 @dataclass(frozen=True)
@@ -174,6 +202,10 @@ class ProRataDetails:
     fraction: Fraction  # remaining_days / days (0 when not applied)
     old: Any  # one value, or per member
     new: Any  # None: not applied, and the new values were not known (not needed then)
+    # per member: the old key in force on the date, when it changed within the year before it (agreed
+    # deviations, Groningen art. 5 lid 1), with the day that sheet began; None: the old key held all year
+    in_force: Any = None
+    in_force_from: Day | None = None
 
 
 @dataclass(frozen=True)

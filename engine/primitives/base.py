@@ -190,6 +190,7 @@ class Outcome:
     value: Any
     details: trace.Details
     roundings: tuple[trace.Rounding, ...] = ()
+    warnings: tuple[tuple[str | None, trace.Said], ...] = ()  # (member, what the text does not foresee)
 
 
 def distributed(

@@ -3,6 +3,7 @@ lid 2): old + (new − old) × days left / days in the year."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -12,7 +13,7 @@ from convenant.core import dates
 from convenant.core.units import Kind
 from convenant.core.wording import show
 from convenant.language.model import Rule
-from convenant.language.trace import ProRataDetails
+from convenant.language.trace import ProRataDetails, SheetDetails
 from convenant.primitives.base import (
     CheckContext,
     EvalContext,
@@ -114,7 +115,46 @@ def evaluate(ctx: EvalContext, rule: Rule, interpretations: list[str]) -> Outcom
     details = ProRataDetails(True, day, remaining, days, fraction, old, new)
     if not rule.per:
         return Outcome(blend(old, new, fraction), details)
-    return Outcome({m: blend(old[m], new[m], fraction) for m in ctx.members[rule.per]}, details)
+    in_force = _in_force(ctx, rule, spec, day)
+    if in_force is None:
+        return Outcome({m: blend(old[m], new[m], fraction) for m in ctx.members[rule.per]}, details)
+    start, sheet = in_force
+    details = ProRataDetails(True, day, remaining, days, fraction, old, new, sheet, start)
+    return Outcome({m: old[m] + (new[m] - sheet[m]) * fraction for m in ctx.members[rule.per]}, details)
+
+
+def _in_force(
+    ctx: EvalContext, rule: Rule, spec: ProRata, day: date
+) -> tuple[date, Mapping[str, Fraction]] | None:
+    """When the old key is a sheet whose agreed deviations (art. 5 lid 1) began within the year, the
+    sheet in force on `day` and the day it began; None when the old key held the whole year.
+
+    Period by period: the old sheets hold until `day`, the new key from `day` through 31 December.
+    The old key over the year already counts its last sheet through 31 December, so the exact key is
+    old + (new − last sheet) × days left / days; a deviation agreed from `day` on or later would
+    apply to the sheet the new key replaces (lid 2 applies "in afwijking van het eerste lid"), which
+    the text leaves open: it is refused, citing both leden."""
+    node = ctx.nodes.get(spec.old)
+    details = node.details if node is not None else None
+    if not isinstance(details, SheetDetails) or details.agreed is None:
+        return None
+    agreed, first = details.agreed, date(ctx.year, 1, 1)
+    pieces = [(first, agreed.base)] if agreed.base is not None else []
+    pieces += [(max(p.start, first), p.key) for p in agreed.periods]
+    later = [start for start, _ in pieces if start > first and start >= day]
+    if later:
+        raise ctx.fail(
+            "evaluate.pro_rata_after_agreed",
+            rule,
+            (*rule.path, "pro_rata", "from_date"),
+            [(spec.from_date, None)],
+            date=day,
+            start=later[0],
+            fact=spec.from_date,
+        )
+    if len(pieces) == 1:  # the agreed sheet holds from 1 January: the old key is that sheet
+        return None
+    return pieces[-1]
 
 
 def explain(scope: ExplainScope, node: Node, member: str | None) -> dict[str, Any]:
@@ -125,6 +165,21 @@ def explain(scope: ExplainScope, node: Node, member: str | None) -> dict[str, An
     if not d.applied:
         return {"lines": [w["pro_rata_not_applied"].format(when=spec.when, old=scope.percent(old))]}
     assert d.date is not None and d.remaining_days is not None  # applied: the date is known
+    if d.in_force is not None and member is not None and d.in_force_from is not None:
+        return {
+            "lines": [
+                w["pro_rata_in_force"].format(
+                    date=show(Kind.DATE, d.date, lang),
+                    start=show(Kind.DATE, d.in_force_from, lang),
+                    remaining=d.remaining_days,
+                    days=d.days,
+                    old=scope.percent(old),
+                    in_force=scope.percent(d.in_force[member]),
+                    new=scope.percent(new),
+                    result=scope.percent(node.value_for(member)),
+                )
+            ]
+        }
     return {
         "lines": [
             w["pro_rata_applied"].format(

@@ -21,7 +21,7 @@ from convenant.core.units import Kind
 from convenant.core.wording import show
 from convenant.language.model import Rule
 from convenant.language.trace import Agreed as Agreed_
-from convenant.language.trace import AgreedPeriod, SheetDetails
+from convenant.language.trace import AgreedPeriod, Said, SheetDetails
 from convenant.primitives import pro_rata
 from convenant.primitives.base import (
     CheckContext,
@@ -234,12 +234,41 @@ def evaluate(ctx: EvalContext, rule: Rule, interpretations: list[str]) -> Outcom
         total,
     )
     if agreed is None:
-        return Outcome(key, details)
+        return Outcome(key, details, warnings=_unforeseen(spec, rows, counts, fixed, {}, key))
     interpretations.append(agreed.reading)  # cited only where deviations were agreed
     agreed = _periods(
         ctx, rule, spec, agreed, worth, cells, fixed, fixed_total, key if computed_used else None
     )
-    return Outcome(_year_key(agreed, rows), replace(details, agreed=agreed))
+    year_key = _year_key(agreed, rows)
+    warned = _unforeseen(spec, rows, counts, fixed, agreed.percentages, year_key)
+    return Outcome(year_key, replace(details, agreed=agreed), warnings=warned)
+
+
+def _unforeseen(
+    spec: Sheet,
+    rows: list[str],
+    counts: Mapping[str, Mapping[str, Any]],
+    fixed: Mapping[str, Mapping[str, Fraction]],
+    agreed: Mapping[str, Any],
+    key: Mapping[str, Fraction],
+) -> tuple[tuple[str | None, Said], ...]:
+    """What the text does not foresee (DOMAIN.md, "Negative outcomes"): a row with no indications in
+    columns 1–6 and no agreed cells whose per-row fixed value (the eigen bijdrage, art. 4 lid 2 onder
+    e) is not nil — its key is that value alone, computed as the formula says, with a warning."""
+    found: list[tuple[str | None, Said]] = []
+    for r in rows:
+        if any(counts[r].values()) or agreed.get(r):
+            continue
+        for cell in spec.fixed:
+            if cell.row is None and fixed[r][cell.column] != 0:
+                args = {
+                    "column": cell.label,
+                    "article": cell.article,
+                    "value": (Kind.RATIO, fixed[r][cell.column]),
+                    "key": (Kind.RATIO, key[r]),
+                }
+                found.append((r, Said("explanations.sheet_fixed_without_indications", args)))
+    return tuple(found)
 
 
 def _total(
@@ -542,4 +571,37 @@ def sheet_total(rule: Rule, context: ProofContext) -> list[Result]:
     ]
 
 
-OBLIGATIONS = (sheet_total,)
+def agreed_total(rule: Rule, context: ProofContext) -> list[Result]:
+    """A sheet with agreed deviations (Groningen art. 5 lid 1) still totals 1 under "schalen", in
+    every period and over the year: with "vast" the agreed cells A are kept and the other cells of
+    columns 1–6 share 1 − F − A by indicatiewaarde; with "mee_schalen" all cells, agreed ones
+    replacing computed ones, are scaled to 1 − F (sympy, `algebra.agreed_kept_total` and
+    `agreed_scaled_total`, for any number of rows and columns and any agreed cells); the year's key
+    blends the periods' sheets pro rata by days, each totalling 1 (`algebra.pro_rata_total`). What
+    stays a check while evaluating, said as such: a divisor that is nil (no other cell with an
+    indicatiewaarde while room is left; all cells nil under "mee_schalen") and agreed cells with
+    the fixed ones above 100 % under "vast" are refused; under "geen" no identity holds and every
+    period's sheet that does not total exactly 100 % is refused."""
+    import convenant.proof.algebra as algebra
+    from convenant.proof.results import PROVEN, UNDECIDED, result
+
+    assert isinstance(rule.spec, Sheet)
+    if rule.spec.agreed is None:
+        return []
+    reading = rule.spec.agreed.reading
+    lemmas = {KEEP: algebra.agreed_kept_total, SCALE_ALL: algebra.agreed_scaled_total}
+    readings = [o for o in context.rules.interpretations[reading].options if o in lemmas]
+    proven = all(lemmas[o]() for o in readings) and algebra.pro_rata_total()
+    return [
+        result(
+            rule,
+            "agreed_total",
+            PROVEN if proven else UNDECIDED,
+            interpretation=reading,
+            scaling=rule.spec.scaling,
+            options=readings,
+        )
+    ]
+
+
+OBLIGATIONS = (sheet_total, agreed_total)

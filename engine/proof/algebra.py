@@ -12,7 +12,12 @@ the one place besides `engine.proof.logic` that imports sympy.
   `money.largest_remainder` on a finite domain (which is which is said in the result).
 - A sheet under "scaling" totals 1 for every number of rows and columns and all counts and values
   with a non-zero total T = Σ_rc v_c·n_rc: Σ_r (Σ_c v_c·n_rc/T·(1 − F) + F_r) = (1 − F) + F = 1.
-- A pro-rata key of two keys that total 1 totals 1: Σ (o_i + (n_i − o_i)·f) = 1 + (1 − 1)·f = 1.
+- A sheet with agreed cells (Groningen art. 5 lid 1) totals 1 under "schalen", in each period: kept
+  as agreed ("vast"), Σ_rc (d_rc·a_rc + (1 − d_rc)·w_rc·(1 − F − A)/O) + F = A + (1 − F − A) + F = 1
+  with d_rc = 1 for an agreed cell, A = Σ d·a and O = Σ (1 − d)·w; scaled with the others
+  ("mee_schalen"), Σ_rc v_rc·(1 − F)/T + F = 1 with v the cells after replacement and T = Σ v.
+- A pro-rata key of keys that total 1 totals 1: Σ (o_i + (n_i − s_i)·f) = 1 + (1 − 1)·f = 1, with s
+  the old key in force on the date (o itself, or o's last sheet after a mid-year deviation).
 - A rationed claim's exact share is below the claim: a·c/C < c when a < C.
 - The difference of two distributions of one amount adds up to nil: Σ (a_i − b_i) = A − A = 0
   (an adjustment: the Budgetdeel after it minus the one before).
@@ -120,14 +125,53 @@ def scaled_sheet_total() -> bool:
     return bool(simplify(computed + fixed_sum - 1) == 0)
 
 
+def _rows_columns(term: Any) -> Any:
+    return Sum(term, (_C, 1, _N_COLUMNS), (_R, 1, _N_ROWS))
+
+
+def _fixed_total() -> Any:
+    """Σ_r F_r, replaced by its total F (the fixed cells of art. 4 lid 2 onder b–f together)."""
+    fixed, fixed_total = IndexedBase("F", real=True), Symbol("F_totaal", real=True)
+    return Sum(fixed[_R], (_R, 1, _N_ROWS)).subs(Sum(fixed[_R], (_R, 1, _N_ROWS)), fixed_total), fixed_total
+
+
+def agreed_kept_total() -> bool:
+    """ "vast": Σ_rc (d_rc·a_rc + (1 − d_rc)·w_rc·(1 − F − A)/O) + F = 1, where d_rc is 1 for an agreed
+    cell and 0 for another, A = Σ_rc d_rc·a_rc (the agreed cells together) and O = Σ_rc (1 − d_rc)·w_rc
+    (the indicatiewaarde of the other cells, non-zero) — for any number of rows and columns, any
+    agreed cells and percentages."""
+    worth, agreed, chosen = (IndexedBase(x, real=True) for x in ("w", "a", "d"))
+    others, agreed_total = Symbol("O", nonzero=True), Symbol("A", real=True)
+    fixed_sum, fixed_total = _fixed_total()
+    room = 1 - fixed_total - agreed_total
+    kept = _rows_columns(chosen[_R, _C] * agreed[_R, _C])
+    shared = factor_terms(_rows_columns((1 - chosen[_R, _C]) * worth[_R, _C] * room / others))
+    cells = (kept + shared).subs(
+        {kept: agreed_total, _rows_columns((1 - chosen[_R, _C]) * worth[_R, _C]): others}
+    )
+    return bool(simplify(cells + fixed_sum - 1) == 0)
+
+
+def agreed_scaled_total() -> bool:
+    """ "mee_schalen": Σ_rc v_rc·(1 − F)/T + F = 1 with v_rc the cells after the agreed ones replaced
+    computed ones and T = Σ_rc v_rc (non-zero)."""
+    cells, together = IndexedBase("v", real=True), Symbol("T", nonzero=True)
+    fixed_sum, fixed_total = _fixed_total()
+    scaled = factor_terms(_rows_columns(cells[_R, _C] * (1 - fixed_total) / together))
+    scaled = scaled.subs(_rows_columns(cells[_R, _C]), together)
+    return bool(simplify(scaled + fixed_sum - 1) == 0)
+
+
 def pro_rata_total() -> bool:
-    """Σ (o_i + (n_i − o_i)·f) = 1 when Σ o_i = Σ n_i = 1."""
+    """Σ (o_i + (n_i − s_i)·f) = 1 when Σ o_i = Σ n_i = Σ s_i = 1: s is the old key in force on the
+    date (the old key itself, or its last sheet when agreed deviations changed it within the year)."""
     old, new, share = IndexedBase("o", real=True), IndexedBase("n", real=True), Symbol("f", real=True)
+    replaced = IndexedBase("s", real=True)
     n = Symbol("N", integer=True, positive=True)
     i = Symbol("i", integer=True, positive=True)
-    adjusted = factor_terms(Sum(old[i] + (new[i] - old[i]) * share, (i, 1, n)).expand())
-    adjusted = adjusted.subs({Sum(old[i], (i, 1, n)): 1, Sum(new[i], (i, 1, n)): 1}).doit()
-    adjusted = simplify(adjusted.subs({Sum(old[i], (i, 1, n)): 1, Sum(new[i], (i, 1, n)): 1}))
+    totals = {Sum(old[i], (i, 1, n)): 1, Sum(new[i], (i, 1, n)): 1, Sum(replaced[i], (i, 1, n)): 1}
+    adjusted = factor_terms(Sum(old[i] + (new[i] - replaced[i]) * share, (i, 1, n)).expand())
+    adjusted = simplify(adjusted.subs(totals).doit().subs(totals))
     return bool(simplify(adjusted - 1) == 0)
 
 
