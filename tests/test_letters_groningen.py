@@ -151,10 +151,11 @@ def test_the_letters_command_writes_the_shared_letters(rendered, tmp_path):
     exactly those files, byte for byte, besides its manifest (shown for one example: the command
     is the same for both, and each PDF is typeset once per run, so this costs no typesetting)."""
     out = tmp_path / "brieven"
-    result = invoke("letters", str(REPO_ROOT / "examples" / EXAMPLES[-1]), "--out", str(out))
+    facts = str(REPO_ROOT / "examples" / EXAMPLES[-1])
+    result = invoke("letters", facts, "--act", "besluit_achteraf", "--out", str(out))
     assert result.exit_code == 0, result.output
     written = {p.name: p.read_bytes() for p in out.iterdir() if p.name != MANIFEST}
-    assert written == shared_letters(rendered, EXAMPLES[-1])
+    assert written == shared_letters(rendered, EXAMPLES[-1], "besluit_achteraf")
     assert len(written) == len(MEMBERS) * len(FORMATS)
 
 

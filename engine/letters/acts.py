@@ -51,7 +51,7 @@ def _given_date(option: str | None) -> date | None:
     try:
         return date.fromisoformat(option.strip())
     except ValueError:
-        raise UsageRefusal([Problem("letters.bad_date", {"given": option})]) from None
+        raise ConvenantError([Problem("letters.bad_date", {"given": option})]) from None
 
 
 def evaluation_date(ev: Evaluation, option: str | None) -> tuple[date, str]:
