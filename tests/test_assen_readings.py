@@ -5,6 +5,7 @@ lid 2 end date as a value of the rule file, and the last year settled after the 
 from __future__ import annotations
 
 import copy
+import re
 import shutil
 from datetime import date
 from fractions import Fraction
@@ -64,7 +65,7 @@ def plain(text: str) -> str:
 
 def letter_texts(ev: Evaluation) -> dict[str, str]:
     files = letters.make_letters(ev, ("md",), "nl", None)
-    return {name.split("-")[2]: plain(data.decode()) for name, data in files.items()}
+    return {re.search(r"-(GM\d{4})-", name)[1]: plain(data.decode()) for name, data in files.items()}
 
 
 def explained(ev: Evaluation, member: str | None = None) -> str:

@@ -85,7 +85,7 @@ def known_dates(data: dict) -> set[date]:
 
 
 def letter_paths(out: Path, code: str) -> dict[str, Path]:
-    return {fmt: next(out.glob(f"assen-2024-{code}-*.{fmt}")) for fmt in FORMATS}
+    return {fmt: next(out.glob(f"assen-2024-*-{code}-*.{fmt}")) for fmt in FORMATS}
 
 
 def test_one_letter_per_municipality_in_every_format(letters_dir):

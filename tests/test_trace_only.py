@@ -1,6 +1,7 @@
 """Explanations and letters only read the trace: with the interpreter and the expression evaluator
 made unavailable after evaluating, every explanation and letter of every example comes out exactly
-as it does normally. An explanation that evaluated again could disagree with what it explains."""
+as it does normally. An explanation that evaluated again could disagree with what it explains.
+(Choosing an act evaluates the facts as its date knows them, before any letter is made.)"""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ def test_explanations_and_letters_render_from_the_trace_alone(example, monkeypat
         monkeypatch.setattr(owner, name, unavailable)
     with pytest.raises(AssertionError, match="evaluated instead"):  # the guard itself works
         expr.Evaluator({}, {}, {})
-    trace_only = outputs(ev, pdf=False)
+    trace_only = outputs(ev, pdf=False, chosen=shared.chosen)
     assert trace_only.keys() == normal.keys()
     for name, data in normal.items():
         assert trace_only[name] == data, name

@@ -24,6 +24,7 @@ from convenant.core.citation import Citation
 from convenant.core.dates import Period
 from convenant.language.model import Covenant
 from convenant.letters import letters as letters_module
+from convenant.letters.acts import choose
 from convenant.render.pdf import html_to_pdf
 from convenant.workflow.session import evaluate_file
 from tests.conftest import assen_facts, write_facts
@@ -211,9 +212,10 @@ def test_every_letter_in_every_format_warns(workspace, tmp_path):
     assert len(letters) == 2 * 9  # one letter per party (nine), two formats
     # a PDF is typeset (seconds) from the HTML fragment of its letter as make_letters does it: one
     ev = evaluate_file(Path(facts), Path(v17(workspace)))
-    when, source = letters_module.evaluation_date(ev, None)
-    letter = letters_module.compose(ev, "html", "nl", when)[0]
-    fragment = letters_module.render(ev, letter, "html", "nl", when, source, page=False)
+    chosen = choose(ev, None, None, "nl")
+    when = chosen.when
+    letter = letters_module.compose(chosen, "html", "nl")[0]
+    fragment = letters_module.render(chosen, letter, "html", "nl", page=False)
     name = f"{letter.stem}.pdf"
     (out / name).write_bytes(html_to_pdf(fragment, letter.subject, "test", when, "nl"))
     for path in [*letters, out / name]:

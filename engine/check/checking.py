@@ -32,6 +32,7 @@ from convenant.language.model import (
     BUILTINS,
     CASE,
     MUNICIPALITY,
+    Act,
     Article,
     Covenant,
     DatePolicy,
@@ -60,7 +61,8 @@ from convenant.source.loading import Document, load_document
 
 SCHEMA_LINE = re.compile(r"^#\s*yaml-language-server:\s*\$schema=(\S+)\s*$")
 BUILTIN_SETS = (MUNICIPALITY, CASE)
-SECTIONS = ("parameters", "facts", "rules", "deadlines", "duties", "interpretations", "sets")
+SECTIONS = ("parameters", "facts", "rules", "deadlines", "duties", "acts", "interpretations", "sets")
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")  # a placeholder in an act's title: only {jaar}
 
 
 def schema_of(doc: Document) -> str | None:
@@ -193,6 +195,7 @@ class _Checker:
         self.define_names(parameters, facts)
         rules = self.rules(interpretations)
         duties = self.duties()
+        acts = self.acts()
         order = self.dependency_order(rules)
         self.check_usage(parameters, facts, interpretations)
         if self.problems:
@@ -214,6 +217,7 @@ class _Checker:
             municipalities=self.table,
             sets=self.sets,
             tables=self.tables,
+            acts=acts,
         )
 
     def covenant(self) -> Covenant:
@@ -863,6 +867,46 @@ class _Checker:
                 entry["period"],
                 tuple(entry["inputs"]),
                 check,
+            )
+        return found
+
+    # --- acts: the letters ------------------------------------------------------------------
+
+    def acts(self) -> dict[str, Act]:
+        """The `acts` section: each name it uses must be a fact, rule or deadline of the right kind."""
+        found = {}
+        for name, entry in self.data.get("acts", {}).items():
+            path = ("acts", name)
+            for placeholder in _PLACEHOLDER.findall(entry["title"]):
+                if placeholder != "jaar":
+                    self.error("rules.act_placeholder", (*path, "title"), name=placeholder)
+            every = tuple(Kind)
+            for i, state in enumerate(entry["states"]):
+                self.name_of_kind(state, (*path, "states", i), every, False, ("rules",))
+            if "date" in entry:
+                self.name_of_kind(entry["date"], (*path, "date"), (Kind.DATE,), None, ("facts",))
+            if "during" in entry:
+                kinds = (Kind.DATE, Kind.PERIOD)
+                self.name_of_kind(entry["during"], (*path, "during"), kinds, None, ("deadlines",))
+            for i, fact in enumerate(entry.get("requires", [])):
+                self.name_of_kind(fact, (*path, "requires", i), every, False, ("facts",))
+            for i, fact in enumerate(entry.get("not_after", [])):
+                self.name_of_kind(fact, (*path, "not_after", i), (Kind.DATE,), False, ("facts",))
+            for fact in entry.get("future", {}):
+                self.name_of_kind(fact, (*path, "future", fact), (Kind.DATE,), None, ("facts",))
+            uses = [*entry.get("requires", []), *entry.get("not_after", []), *entry.get("future", {})]
+            self.used.update(u for u in [entry.get("date"), *uses] if u in self.defined_in)
+            found[name] = Act(
+                name,
+                entry["title"],
+                self.cite(entry["article"], (*path, "article")),
+                tuple(entry["states"]),
+                date=entry.get("date"),
+                during=entry.get("during"),
+                requires=tuple(entry.get("requires", [])),
+                not_after=tuple(entry.get("not_after", [])),
+                future=dict(entry.get("future", {})),
+                provisional=bool(entry.get("provisional", False)),
             )
         return found
 

@@ -24,9 +24,9 @@ import click
 
 from convenant import words
 from convenant.core import messages
-from convenant.core.diagnostics import ConvenantError, Problem
+from convenant.core.diagnostics import ConvenantError, Problem, UsageRefusal
 
-EXIT_PROBLEM, EXIT_INTERNAL = 1, 3
+EXIT_PROBLEM, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 3
 
 
 class Terminated(KeyboardInterrupt):
@@ -65,7 +65,8 @@ def _emit(
 
 
 def handles_problems(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn ConvenantError into messages and exit 1; a bug into a short note and exit 3."""
+    """Turn ConvenantError into messages and exit 1 (a UsageRefusal: exit 2, as click's usage errors);
+    a bug into a short note and exit 3."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -74,7 +75,7 @@ def handles_problems(command: Callable[..., Any]) -> Callable[..., Any]:
             return command(*args, **kwargs)
         except ConvenantError as error:
             _emit_problems(error.problems, lang)
-            sys.exit(EXIT_PROBLEM)
+            sys.exit(EXIT_USAGE if isinstance(error, UsageRefusal) else EXIT_PROBLEM)
         except (click.ClickException, click.exceptions.Exit, SystemExit):
             raise
         except KeyboardInterrupt as interrupt:  # the temporary files are gone by now
@@ -348,6 +349,7 @@ def explain(
 @click.option(
     "--format", "formats", type=click.Choice(["md", "html", "pdf"]), multiple=True, help=_H["letters_format"]
 )
+@click.option("--act", "act", default=None, help=_H["act"])
 @click.option("--date", "date_option", default=None, help=_H["date"])
 @click.pass_context
 @handles_problems
@@ -357,12 +359,13 @@ def letters(
     out: Path,
     rules_file: Path | None,
     formats: tuple[str, ...],
+    act: str | None,
     date_option: str | None,
 ) -> None:
     from convenant.workflow.session import letters_for_file
 
     written = letters_for_file(
-        facts, rules_file, out, formats or ("md", "html", "pdf"), ctx.obj["lang"], date_option
+        facts, rules_file, out, formats or ("md", "html", "pdf"), ctx.obj["lang"], date_option, act
     )
     for name in written:
         click.echo(str(out / name))

@@ -72,6 +72,11 @@ class ConvenantError(Exception):
         super().__init__(", ".join(p.code for p in self.problems))
 
 
+class UsageRefusal(ConvenantError):
+    """A refusal of how a command was called: an option that does not fit the files it was given
+    (a `--act` the rule file does not declare, a `--date` the act's own date contradicts); exit 2."""
+
+
 class Problems:
     """Collects problems so that one run reports all of them, not only the first."""
 

@@ -11,6 +11,7 @@ the shared template `engine/render/templates/explanation.j2`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
@@ -209,9 +210,12 @@ def has_role(ev: Evaluation, rule: Rule, member: str) -> bool:
     return not rule.roles or party is None or party.role in rule.roles
 
 
-def selection(ev: Evaluation, member: str | None, scalars: bool = False) -> list[tuple[str, str | None]]:
+def selection(
+    ev: Evaluation, member: str | None, scalars: bool = False, only: Iterable[str] | None = None
+) -> list[tuple[str, str | None]]:
     """The (rule, member) pairs to explain: everything, or what one municipality's results rest on
-    (with `scalars`, also every result that is not per set: what the centrumgemeente keeps)."""
+    (with `scalars`, also every result that is not per set: what the centrumgemeente keeps). With
+    `only` (an act's results), what those results rest on, for every recipient alike."""
     rules = ev.rules.rules
     scope = Scope(ev, "nl")
 
@@ -232,6 +236,8 @@ def selection(ev: Evaluation, member: str | None, scalars: bool = False) -> list
         for n, r in rules.items()
         if (scope.includes(r.per, MUNICIPALITY) and applies(n, member)) or (scalars and r.per is None)
     ]
+    if only is not None:
+        todo = [n for n in only if not scope.includes(rules[n].per, MUNICIPALITY) or applies(n, member)]
     while todo:
         name = todo.pop()
         if name in wanted or name not in rules:
@@ -248,8 +254,9 @@ def selection(ev: Evaluation, member: str | None, scalars: bool = False) -> list
 
 
 class _Builder:
-    def __init__(self, ev: Evaluation, fmt: str, lang: str) -> None:
+    def __init__(self, ev: Evaluation, fmt: str, lang: str, said: Mapping[str, str] | None = None) -> None:
         self.ev, self.fmt, self.lang = ev, fmt, lang
+        self.said = dict(said or {})  # a term after a future event → as the letter says it
         self.scope = Scope(ev, lang)
         self.words = WORDS[lang]
         folder = templating.sentence_dir(ev.rules.path)
@@ -360,7 +367,7 @@ class _Builder:
         return DeadlineInfo(
             name,
             node.rule.label,
-            show(node.rule.kind, node.value, self.lang) if node.value is not None else None,
+            show(node.rule.kind, node.value, self.lang) if node.value is not None else self.said.get(name),
             node.rule.article.formal(self.lang),
             node.rule.who,
             (quote,) if quote else (),
@@ -384,7 +391,7 @@ class _Builder:
             return report.not_set_sentence(self.ev, node, self.lang)
         if node.value is None:  # legal staff's sentence speaks of a value; there is none yet
             return self.words["unknown_because"].format(missing=", ".join(self.ev.waiting_for(node.name)))
-        context = sentence_context(self.scope, node, member)
+        context = sentence_context(self.scope, node, member, self.said)
         name = f"rules/{node.name}{templating.SUFFIX}"
         if self.sentences is None or not (self.sentences / f"{node.name}{templating.SUFFIX}").is_file():
             name = f"engine/sentence_default{templating.SUFFIX}"
@@ -425,17 +432,23 @@ class _Builder:
             ],
             decided=self.decided(rule),
         )
+        if node.value is None and name in self.said:  # a term after an event the letter cannot know yet
+            section.value = self.said[name]
+            section.sentence = self.words["term_after_event"].format(term=self.said[name])
         if rule.settlement is not None and value is not None:
             section.direction = report.direction(value)
             amount = show(Kind.MONEY, abs(value), self.lang)
             shown = {"amount": amount} if section.direction != report.NOTHING else {}  # nil names none
-            said = self.words[f"settle.{section.direction}"].format(who=section.who, **shown)
-            section.value = f"{section.value} ({said})"
+            phrase = self.words[f"settle.{section.direction}"].format(who=section.who, **shown)
+            section.value = f"{section.value} ({phrase})"
         return section
 
 
-def sentence_context(scope: Scope, node: TraceNode, member: str | None) -> dict[str, Any]:
-    """The variables a rule's sentence template may use (docs/legal-staff.md lists them)."""
+def sentence_context(
+    scope: Scope, node: TraceNode, member: str | None, said: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """The variables a rule's sentence template may use (docs/legal-staff.md lists them); `said`:
+    the terms after an event the letter's date does not know yet, as the letter says them."""
     rule, lang = node.rule, scope.lang
     value = node.value_for(member) if node.value is not None else None
     context: dict[str, Any] = {"jaar": scope.ev.facts.year}
@@ -453,18 +466,34 @@ def sentence_context(scope: Scope, node: TraceNode, member: str | None) -> dict[
         context[member_word(scope.ev.rules, rule.per)] = scope.member_name(member)
     due = rule.settlement.deadline(value) if rule.settlement else None
     if rule.settlement is not None:  # a settlement always names its deadline, "—" when none applies
-        context["termijn"] = context["termijn_artikel"] = "—"
+        context["termijn"] = context["termijn_artikel"] = context["termijn_zin"] = "—"
     if due is not None:
         deadline = scope.ev.nodes[due]
         context["termijn"] = (
             show(deadline.rule.kind, deadline.value, lang) if deadline.value else WORDS[lang]["unknown_value"]
         )
         context["termijn_artikel"] = deadline.rule.article.formal(lang)
+        context["termijn_zin"] = _term_sentence(deadline, (said or {}).get(due), lang)
     context["artikel"] = rule.cited(value).formal(lang)
     context["interpretaties"] = {
         k: v.chosen or "vast" for k, v in scope.ev.rules.interpretations.items() if k in node.interpretations
     }
     return context
+
+
+def _term_sentence(deadline: TraceNode, said: str | None, lang: str) -> str:
+    """A settlement's term as a sentence says it: "uiterlijk 28 februari 2022 (artikel 3, vierde lid)",
+    or, after an event the letter's date does not know yet, "binnen 2 weken nadat … (…)"."""
+    citation = deadline.rule.article.formal(lang)
+    if said is not None:
+        return f"{said} ({citation})"
+    if deadline.value is None:
+        return WORDS[lang]["unknown_deadline"].format(citation=citation)
+    key = "in_window" if deadline.rule.kind is Kind.PERIOD else "by_deadline"
+    field = "period" if key == "in_window" else "date"
+    return WORDS[lang][key].format(
+        citation=citation, **{field: show(deadline.rule.kind, deadline.value, lang)}
+    )
 
 
 def explain(
@@ -474,8 +503,12 @@ def explain(
     member: str | None = None,
     evaluation_date: date | None = None,
     scalars: bool = False,
+    only: Iterable[str] | None = None,
+    said: Mapping[str, str] | None = None,
 ) -> Explanation:
-    builder = _Builder(ev, fmt, lang)
+    """The explanation of everything, or of what one member's results rest on; `only`: of what
+    an act's results rest on; `said`: the terms after a future event, as the letter says them."""
+    builder = _Builder(ev, fmt, lang, said)
     explanation = Explanation(
         ev,
         lang,
@@ -484,7 +517,7 @@ def explain(
         evaluation_date or ev.facts.evaluation_date,
         templating.folder_sha256(builder.sentences),
     )
-    explanation.sections = [builder.section(n, m) for n, m in selection(ev, member, scalars)]
+    explanation.sections = [builder.section(n, m) for n, m in selection(ev, member, scalars, only)]
     return explanation
 
 

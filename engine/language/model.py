@@ -261,6 +261,27 @@ class Duty:
 
 
 @dataclass(frozen=True)
+class Act:
+    """A letter the covenant knows as a legal act with a date (DOMAIN.md "The acts"): what it
+    states, which fact is its date, and which facts its date cannot know."""
+
+    name: str
+    title: str  # the onderwerp; `{jaar}` is the year of the facts
+    article: Citation
+    states: tuple[str, ...]  # the results the letter states (rules), in order
+    date: str | None = None  # the fact that is the letter's date (Groningen: datum_brief)
+    during: str | None = None  # a deadline (day or period) the letter's date must lie in
+    requires: tuple[str, ...] = ()  # facts that must be given for the act (a college decision)
+    not_after: tuple[str, ...] = ()  # date facts that may not lie after the letter's date
+    # date fact → the event as the letter says it when it lies after the letter's date
+    future: dict[str, str] = field(default_factory=dict)
+    provisional: bool = False  # states shares that are not yet settled (Assen voorlopig aandeel)
+
+    def titled(self, year: int) -> str:
+        return self.title.replace("{jaar}", str(year))
+
+
+@dataclass(frozen=True)
 class DatePolicy:
     months: str | None = None  # interpretation id deciding the month policy
     working_days: str | None = None  # interpretation id deciding the Algemene termijnenwet
@@ -367,6 +388,7 @@ class RuleFile:
     municipalities: MunicipalityTable
     sets: dict[str, SetDecl] = field(default_factory=dict)
     tables: dict[str, Table] = field(default_factory=dict)  # data tables beside the rule file
+    acts: dict[str, Act] = field(default_factory=dict)  # the letters, in file order (none: one letter)
 
     def party(self, code: str) -> Party | None:
         return next((p for p in self.parties if p.code == code), None)

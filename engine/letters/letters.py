@@ -6,8 +6,8 @@ each with the explanation for that municipality attached and a reproducibility b
 - The centrumgemeente's own letter is a record for its own administration: its own share is no
   payment (it stays in, or is charged to, its own budget); it lists what every other municipality
   receives or pays, and the results that are not distributed (such as the Reserve MO).
-- The letter date is the evaluation date: from the facts (`evaluation_date`) or `--date`, never
-  the clock unless the user asks for today explicitly (`--date vandaag`).
+- One letter per act (`acts`, engine.letters.acts): it states the act's results and no others,
+  and is dated as the act is; a term that follows an event after that date is said as future.
 - Nothing is written unless every letter rendered: all files are made in memory, written into a
   fresh folder beside the target, and only then moved into place (see `write_folder`).
 - Only what this command wrote is ever replaced: the letters its manifest lists, each unchanged
@@ -23,7 +23,6 @@ import shutil
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from fractions import Fraction
 from pathlib import Path
 
@@ -31,7 +30,7 @@ from markupsafe import Markup
 
 from convenant import __version__, words
 from convenant.core import dates
-from convenant.core.diagnostics import ConvenantError, Location, Problem
+from convenant.core.diagnostics import ConvenantError, Problem
 from convenant.core.output import (
     cannot_write,
     make_folders,
@@ -47,13 +46,14 @@ from convenant.evaluation.evaluate import Evaluation
 from convenant.explain import explain, report
 from convenant.explain.explainers import Scope
 from convenant.explain.report import NOTHING, PAYS, RECEIVES
-from convenant.language.model import MUNICIPALITY
+from convenant.language.model import MUNICIPALITY, Act
 from convenant.language.parties import YearParty
+from convenant.letters.acts import Chosen, choose
+from convenant.primitives.deadline import After
 from convenant.render import templating
 
 FORMATS = ("md", "html", "pdf")
 MANIFEST = "brieven.sha256"  # lists every letter with its hash; marks a folder this command owns
-TODAY_WORDS = ("vandaag", "today")
 
 UNKNOWN = "unknown"  # a settlement that cannot be computed yet (beside report.direction's codes)
 
@@ -99,20 +99,6 @@ class Letter:
     statements: list[tuple[str, str]] = field(default_factory=list)
 
 
-def evaluation_date(ev: Evaluation, option: str | None) -> tuple[date, str]:
-    """The letters' date and where it came from; refuses to guess from the clock."""
-    if option is not None:
-        if option.strip().lower() in TODAY_WORDS:
-            return date.today(), "repro_date_from_option"
-        try:
-            return date.fromisoformat(option.strip()), "repro_date_from_option"
-        except ValueError:
-            raise ConvenantError([Problem("letters.bad_date", {"given": option})]) from None
-    if ev.facts.evaluation_date is not None:
-        return ev.facts.evaluation_date, "repro_date_from_facts"
-    raise ConvenantError([Problem("letters.no_date", {}, Location(ev.facts.path), "evaluation_date")])
-
-
 def _title(label: str) -> str:
     """A rule's label without its notes in brackets."""
     return re.sub(r"\s*\([^)]*\)", "", label)
@@ -123,21 +109,40 @@ def _slug(text: str) -> str:
 
 
 class _Composer:
-    def __init__(self, ev: Evaluation, fmt: str, lang: str, when: date) -> None:
-        self.ev, self.fmt, self.lang, self.when = ev, fmt, lang, when
+    def __init__(self, chosen: Chosen, fmt: str, lang: str) -> None:
+        self.chosen, self.ev, self.fmt, self.lang, self.when = chosen, chosen.ev, fmt, lang, chosen.when
+        self.act: Act | None = chosen.act
+        ev = self.ev
         self.words = WORDS[lang]
         self.centrum = next(m for m in ev.parties.members if m.role == "centrumgemeente")
         scope = Scope(ev, lang)
         self.settled = [
             r
             for r in ev.rules.rules.values()
-            if r.settlement is not None and scope.includes(r.per, MUNICIPALITY)
+            if r.settlement is not None and scope.includes(r.per, MUNICIPALITY) and self.states(r.name)
         ]
+        self.said = {name: text for name in ev.rules.rules if (text := self.future_term(name))}
+
+    def states(self, name: str) -> bool:
+        """Whether this letter states the result: the act's results (no acts: every result)."""
+        return self.act is None or name in self.act.states
 
     def applies(self, rule_name: str, code: str) -> bool:
         """A settlement applies to a municipality unless the rule leaves it out (roles)."""
         value = self.ev.nodes[rule_name].value
         return value is None or code in value
+
+    def future_term(self, name: str) -> str | None:
+        """A term after an event the letter's date does not know yet, as the letter says it:
+        "binnen 2 weken nadat …" (without its article)."""
+        rule = self.ev.rules.rules[name]
+        if rule.section != "deadlines" or not isinstance(rule.spec, After):
+            return None
+        event = self.chosen.later.get(rule.spec.date)
+        if event is None:
+            return None
+        term = show(Kind.TERM, self.ev.values[rule.spec.term], self.lang)
+        return self.words["after_event"].format(term=term, event=event)
 
     def deadline(self, name: str | None) -> str:
         w = self.words
@@ -145,6 +150,8 @@ class _Composer:
             return w["no_deadline"]
         node = self.ev.nodes[name]
         citation = node.rule.article.formal(self.lang)
+        if name in self.said:
+            return f"{self.said[name]} ({citation})"
         if node.value is None:
             return w["unknown_deadline"].format(citation=citation)
         if isinstance(node.value, dates.Period):
@@ -169,16 +176,23 @@ class _Composer:
         value = node.value[code]
         direction = report.direction(value)
         amount = show(Kind.MONEY, abs(value), self.lang)
+        provisional = self.act is not None and self.act.provisional
         if own:
             key = f"own_{direction}"
             shown = {"amount": amount} if direction != NOTHING else {}  # nil names no amount
             sentence = w[key].format(centrum=self.centrum.name, **shown)
+        elif provisional:
+            shown = {"amount": amount} if direction != NOTHING else {}
+            sentence = w[f"provisional_{direction}"].format(**shown)
         elif direction == NOTHING:
             sentence = w["nothing"]
         else:
             key, place = (RECEIVES, "receives_from") if direction == RECEIVES else (PAYS, "pays_to")
             sentence = f"{w[key].format(amount=amount)} {w[place].format(centrum=self.centrum.name)}"
         deadline_rule = rule.settlement.deadline(value) if rule.settlement else None
+        deadline = self.deadline(deadline_rule)
+        if provisional and deadline_rule is not None:  # not settled by this letter: afterwards
+            deadline = w["provisional_deadline"].format(deadline=deadline)
         return Settlement(
             rule.label,
             title,
@@ -186,8 +200,8 @@ class _Composer:
             direction,
             amount,
             sentence,
-            self.deadline(deadline_rule),
-            dated=deadline_rule is not None,
+            deadline,
+            dated=deadline_rule is not None and not provisional,
         )
 
     def missing(self, rule_name: str) -> str:
@@ -216,7 +230,7 @@ class _Composer:
         return [
             (f"{r.label} ({r.article.formal(self.lang)})", self.unsigned(r.kind, self.ev.nodes[n].value))
             for n, r in self.ev.rules.rules.items()
-            if r.per is None and r.section == "rules" and n not in explained
+            if r.per is None and r.section == "rules" and n not in explained and self.states(n)
         ]
 
     def unsigned(self, kind: Kind, value: object) -> str:
@@ -225,21 +239,29 @@ class _Composer:
             return self.words["negative"].format(amount=show(kind, -value, self.lang))
         return show(kind, value, self.lang)
 
-    def letter(self, party: YearParty) -> Letter:
-        own = party.code == self.centrum.code
-        c, w = self.ev.rules.covenant, self.words
+    def subject(self, own: bool) -> str:
+        w, year = self.words, self.ev.facts.year
+        if self.act is not None:
+            title = self.act.titled(year)
+            return w["letter_own_act_subject"].format(title=title) if own else title
         short = [_title(r.label) for r in self.settled]
         lower = words.say("casing.label_in_sentence", self.lang) == "lower"
         subjects = ", ".join(label.lower() if lower else label for label in short)
-        subject = w["letter_own_subject" if own else "letter_subject"].format(
-            year=self.ev.facts.year, subjects=subjects
+        return w["letter_own_subject" if own else "letter_subject"].format(year=year, subjects=subjects)
+
+    def letter(self, party: YearParty) -> Letter:
+        own = party.code == self.centrum.code
+        c, year = self.ev.rules.covenant, self.ev.facts.year
+        only = self.act.states if self.act is not None else None
+        explanation = explain.explain(
+            self.ev, self.fmt, self.lang, party.code, self.when, scalars=own, only=only, said=self.said
         )
-        explanation = explain.explain(self.ev, self.fmt, self.lang, party.code, self.when, scalars=own)
+        act = f"{_slug(self.act.name)}-" if self.act is not None else ""
         letter = Letter(
             party,
             own,
-            f"{c.id}-{self.ev.facts.year}-{party.code}-{_slug(party.name)}",
-            subject,
+            f"{c.id}-{year}-{act}{party.code}-{_slug(party.name)}",
+            self.subject(own),
             [
                 self.settlement(r.name, party.code, own)
                 for r in self.settled
@@ -254,7 +276,10 @@ class _Composer:
         ]
         if own:
             letter.overview = self.overview()
-            regional = {n for n, _ in explain.selection(self.ev, party.code)}
+            # what the regional settlements rest on; the other results the act states are listed
+            rules = self.ev.rules.rules
+            per_member = [n for n in only if rules[n].per is not None] if only is not None else None
+            regional = {n for n, _ in explain.selection(self.ev, party.code, only=per_member)}
             letter.others = self.others(regional)
         return letter
 
@@ -264,13 +289,15 @@ def _centrum(ev: Evaluation) -> str:
     return next(m.name for m in ev.parties.members if m.role == "centrumgemeente")
 
 
-def compose(ev: Evaluation, fmt: str, lang: str, when: date) -> list[Letter]:
-    """Every party's letter, in preamble order, with its explanation in `fmt` (md or html)."""
-    composer = _Composer(ev, fmt, lang, when)
-    return [composer.letter(p) for p in ev.parties.members]
+def compose(chosen: Chosen, fmt: str, lang: str) -> list[Letter]:
+    """Every party's letter of the chosen act, in preamble order, with its explanation in `fmt`
+    (md or html)."""
+    composer = _Composer(chosen, fmt, lang)
+    return [composer.letter(p) for p in chosen.ev.parties.members]
 
 
-def _repro(ev: Evaluation, letter: Letter, when: date, source: str, lang: str) -> list[tuple[str, str]]:
+def _repro(chosen: Chosen, letter: Letter, lang: str) -> list[tuple[str, str]]:
+    ev, when = chosen.ev, chosen.when
     w, c = WORDS[lang], ev.rules.covenant
     rows = [
         (w["repro_covenant"], f"{c.id}, {w['version']} {c.version}"),
@@ -280,24 +307,45 @@ def _repro(ev: Evaluation, letter: Letter, when: date, source: str, lang: str) -
         rows.append((w["repro_templates_sha"], letter.explanation.templates_sha256))
     # a year that versions share is evaluated only under a rule file given (registry.year_split):
     # under a version that covers part of the year, the command names the rule file
-    chosen = f" --rules {ev.rules.path}" if letter.explanation.part_of_year else ""
+    options = f" --rules {ev.rules.path}" if letter.explanation.part_of_year else ""
+    if chosen.act is not None:
+        options += f" --act {chosen.act.name}"
+        rows.append((w["repro_act"], f"{chosen.act.name}: {chosen.act.titled(ev.facts.year)}"))
+    dated = f" --date {when.isoformat()}" if chosen.date_fact is None else ""  # else the fact is the date
+    source = w[chosen.source]
+    if chosen.source == "repro_date_from_fact":
+        source = source.format(fact=chosen.date_fact)
     rows += [
         (w["repro_facts_sha"], f"{Path(ev.facts.path).name}: {ev.facts.sha256}"),
         (w["repro_engine"], f"convenant {__version__}"),
-        (w["repro_date"], f"{show(Kind.DATE, when, lang)} ({w[source]})"),
-        (
-            w["repro_command"],
-            f"convenant letters {Path(ev.facts.path).name}{chosen} --out DIR --date {when.isoformat()}",
-        ),
+        (w["repro_date"], f"{show(Kind.DATE, when, lang)} ({source})"),
+        (w["repro_command"], f"convenant letters {Path(ev.facts.path).name}{options} --out DIR{dated}"),
     ]
     return rows
 
 
-def render(ev: Evaluation, letter: Letter, fmt: str, lang: str, when: date, source: str, page: bool) -> str:
+def _intro(chosen: Chosen, letter: Letter, lang: str) -> str:
+    ev, w, c = chosen.ev, WORDS[lang], chosen.ev.rules.covenant
+    intro = w["own_intro" if letter.own else "letter_intro"].format(
+        title=c.title,
+        region=f", {c.region}" if c.region else "",
+        version=c.version,
+        version_date=show(Kind.DATE, c.version_date, lang),
+        centrum=_centrum(ev),
+        year=ev.facts.year,
+    )
+    act = chosen.act
+    if act is None:
+        return intro
+    intro += " " + w["act_line"].format(act=act.titled(ev.facts.year), citation=act.article.formal(lang))
+    return intro + (" " + w["provisional_note"] if act.provisional else "")
+
+
+def render(chosen: Chosen, letter: Letter, fmt: str, lang: str, page: bool) -> str:
     """One letter as Markdown or HTML (`page` False: the HTML fragment the PDF is made from)."""
-    w, c = WORDS[lang], ev.rules.covenant
+    ev, when = chosen.ev, chosen.when
+    w = WORDS[lang]
     attached = explain.render(letter.explanation, fmt, standalone=False)
-    region = f", {c.region}" if c.region else ""
     context = {
         "L": letter,
         "t": w,
@@ -307,18 +355,11 @@ def render(ev: Evaluation, letter: Letter, fmt: str, lang: str, when: date, sour
         "sender": w["college_of"].format(name=_centrum(ev)) + f" ({w['role_centrum']})",
         "addressee": w["college_of"].format(name=letter.party.name),
         "dated": f"{_centrum(ev)}, {show(Kind.DATE, when, lang)}",
-        "intro": w["own_intro" if letter.own else "letter_intro"].format(
-            title=c.title,
-            region=region,
-            version=c.version,
-            version_date=show(Kind.DATE, c.version_date, lang),
-            centrum=_centrum(ev),
-            year=ev.facts.year,
-        ),
+        "intro": _intro(chosen, letter, lang),
         "after_end": report.settled_after_end(ev, lang),
         "signature": w["signature"].format(name=_centrum(ev)),
         "explanation": Markup(attached) if fmt == "html" else attached,
-        "repro": _repro(ev, letter, when, source, lang),
+        "repro": _repro(chosen, letter, lang),
     }
     folder = templating.sentence_dir(ev.rules.path)
     text = templating.render(fmt, folder if folder.is_dir() else None, "engine/letter.j2", context)
@@ -326,26 +367,33 @@ def render(ev: Evaluation, letter: Letter, fmt: str, lang: str, when: date, sour
 
 
 def make_letters(
-    ev: Evaluation, formats: tuple[str, ...], lang: str, date_option: str | None
+    ev: Evaluation,
+    formats: tuple[str, ...],
+    lang: str,
+    date_option: str | None,
+    act: str | None = None,
 ) -> dict[str, bytes]:
-    """Every letter in every format, in memory: file name → bytes."""
-    when, source = evaluation_date(ev, date_option)
+    """Every letter of one act (`act`, or the first that applies) in every format, in memory:
+    file name → bytes."""
+    return letters_of(choose(ev, act, date_option, lang), formats, lang)
+
+
+def letters_of(chosen: Chosen, formats: tuple[str, ...], lang: str) -> dict[str, bytes]:
+    """Every letter of the chosen act in every format, in memory: file name → bytes."""
     files: dict[str, bytes] = {}
     if "md" in formats:
-        for letter in compose(ev, "md", lang, when):
-            files[f"{letter.stem}.md"] = render(ev, letter, "md", lang, when, source, page=True).encode()
+        for letter in compose(chosen, "md", lang):
+            files[f"{letter.stem}.md"] = render(chosen, letter, "md", lang, page=True).encode()
     if "html" in formats or "pdf" in formats:
         from convenant.render.pdf import html_to_pdf
 
-        author = WORDS[lang]["college_of"].format(name=_centrum(ev))
-        for letter in compose(ev, "html", lang, when):
+        author = WORDS[lang]["college_of"].format(name=_centrum(chosen.ev))
+        for letter in compose(chosen, "html", lang):
             if "html" in formats:
-                files[f"{letter.stem}.html"] = render(
-                    ev, letter, "html", lang, when, source, page=True
-                ).encode()
+                files[f"{letter.stem}.html"] = render(chosen, letter, "html", lang, page=True).encode()
             if "pdf" in formats:
-                fragment = render(ev, letter, "html", lang, when, source, page=False)
-                files[f"{letter.stem}.pdf"] = html_to_pdf(fragment, letter.subject, author, when, lang)
+                fragment = render(chosen, letter, "html", lang, page=False)
+                files[f"{letter.stem}.pdf"] = html_to_pdf(fragment, letter.subject, author, chosen.when, lang)
     return dict(sorted(files.items()))
 
 

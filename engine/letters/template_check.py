@@ -16,8 +16,9 @@ from convenant.core.diagnostics import ConvenantError, Location, Problem
 from convenant.core.paths import display_path
 from convenant.explain import explain
 from convenant.explain.explainers import Scope
-from convenant.language.model import RuleFile
+from convenant.language.model import Act, RuleFile
 from convenant.letters import letters
+from convenant.letters.acts import Chosen
 from convenant.letters.sample import sample_evaluation
 from convenant.render import templating
 
@@ -76,7 +77,20 @@ def check_templates(rules: RuleFile) -> None:
         raise ConvenantError(problems)
     when = ev.facts.evaluation_date
     assert when is not None
+    # every act's letters (a future event said as such), or the one letter of a file without acts
+    every: list[Act | None] = [*rules.acts.values()] or [None]
+    chosen = [
+        Chosen(
+            act,
+            when,
+            "repro_date_from_fact" if act and act.date else "repro_date_from_facts",
+            ev,
+            dict(act.future) if act else {},
+        )
+        for act in every
+    ]
     for fmt in templating.FORMATS:
         explain.render(explain.explain(ev, fmt), fmt)
-        for letter in letters.compose(ev, fmt, "nl", when):
-            letters.render(ev, letter, fmt, "nl", when, "repro_date_from_facts", page=True)
+        for one in chosen:
+            for letter in letters.compose(one, fmt, "nl"):
+                letters.render(one, letter, fmt, "nl", page=True)

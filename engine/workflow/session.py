@@ -50,15 +50,16 @@ def letters_for_file(
     formats: tuple[str, ...],
     lang: str,
     date_option: str | None,
+    act: str | None = None,
 ) -> list[str]:
     """`convenant letters`: check the rules, the facts and the templates, evaluate, make every
-    letter in memory, then write them all at once. Returns the names written."""
+    letter of the act in memory, then write them all at once. Returns the names written."""
     from convenant.letters import letters
     from convenant.letters.template_check import check_templates
 
     letters.earlier_letters(out)  # refuse a folder of the user's before any work is done
     rules, checked = load_for_facts(facts, rules_file)
     check_templates(rules)
-    files = letters.make_letters(evaluate(rules, checked), formats, lang, date_option)
+    files = letters.make_letters(evaluate(rules, checked), formats, lang, date_option, act)
     letters.write_folder(files, out)
     return list(files)
