@@ -30,6 +30,7 @@ from convenant.evaluation.evaluate import Evaluation
 from convenant.explain.report import NOTHING, PAYS, RECEIVES
 from convenant.language.model import MUNICIPALITY
 from convenant.language.trace import DistributeDetails, WeightedKeyDetails
+from convenant.letters.acts import Chosen
 from convenant.letters.letters import Settlement, _Composer, _title
 from convenant.letters.profile import Profile
 from convenant.render import document as d
@@ -72,7 +73,7 @@ class _Builder:
         self.ev, self.profile, self.act, self.when, self.lang = ev, profile, act, when, lang
         self.w = words.table("letterform", lang)
         self.demo = words.table("letterform.demo", lang)
-        self.composer = _Composer(ev, "md", lang, when)
+        self.composer = _Composer(_every_settlement(ev, when), "md", lang)
         self.centrum = self.composer.centrum
         c = ev.rules.covenant
         if profile.municipality != self.centrum.code:
@@ -351,11 +352,19 @@ def letter_document(
     return _Builder(ev, profile, act, when, lang).letter(code)
 
 
+def _every_settlement(ev: Evaluation, when: date) -> Chosen:
+    """The demonstration composes from every settlement (no act of the rule file: `DEMO_ACTS` picks
+    the results), dated `when`."""
+    return Chosen(act=None, when=when, source="repro_date_from_option", ev=ev)
+
+
 def recipients(ev: Evaluation, act: Act | None = None) -> list[str]:
     """The municipalities that receive a letter for the act: every party but the centrumgemeente
     to which one of its settlements applies."""
     act = act or DEMO_ACTS[ev.rules.covenant.id]
-    composer = _Composer(ev, "md", "nl", ev.facts.evaluation_date or date(ev.facts.year, 1, 1))
+    composer = _Composer(
+        _every_settlement(ev, ev.facts.evaluation_date or date(ev.facts.year, 1, 1)), "md", "nl"
+    )
     return [
         m.code
         for m in ev.parties.members
