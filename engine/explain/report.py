@@ -426,11 +426,11 @@ def to_table(ev: Evaluation, lang: str = "nl") -> str:
                 chosen = next(x for x in n.rule.spec.cases if x.outcome == outcome)  # type: ignore[union-attr]
                 out.append(f"  {case}: {chosen.text} ({_cite(chosen.article or n.rule.article)})")
 
-    deadline_nodes = [ev.nodes[n] for n in rules.rules if rules.rules[n].section == "deadlines"]
-    if deadline_nodes:
+    deadlines = deadline_nodes(ev)
+    if deadlines:
         out += ["", h["deadlines"]]
         rows = []
-        for n in deadline_nodes:
+        for n in deadlines:
             when = _shown(n.rule, n.value, lang) + _unknown_because(n, lang, ev)
             when += _shifted(n, lang)
             rows.append([when, n.rule.label, n.rule.who or "", _cite(n.rule.article)])

@@ -107,9 +107,9 @@ def evaluate(ctx: EvalContext, rule: Rule, interpretations: list[str]) -> Outcom
             fact=spec.from_date,
         )
     applied = ctx.values[spec.when] if spec.when else True
-    days = dates.days_in_year(year)
     if not applied:
-        return Outcome(old, ProRataDetails(False, day, None, days, Fraction(0), old, new))
+        details = ProRataDetails(False, day, None, dates.days_in_year(year), Fraction(0), old, new)
+        return Outcome(old, details)
     assert day is not None and new is not None  # `needs`: every input is known when it applies
     remaining, days, fraction = rest_of_year(year, day)
     details = ProRataDetails(True, day, remaining, days, fraction, old, new)
