@@ -347,10 +347,15 @@ def explain(
 @click.option("--out", required=True, type=click.Path(path_type=Path), help=_H["out"])
 @click.option("--rules", "rules_file", type=click.Path(path_type=Path), default=None, help=_H["rules"])
 @click.option(
-    "--format", "formats", type=click.Choice(["md", "html", "pdf"]), multiple=True, help=_H["letters_format"]
+    "--format",
+    "formats",
+    type=click.Choice(["md", "html", "pdf", "docx"]),
+    multiple=True,
+    help=_H["letters_format"],
 )
 @click.option("--act", "act", default=None, help=_H["act"])
 @click.option("--date", "date_option", default=None, help=_H["date"])
+@click.option("--profile", "profile_file", type=click.Path(path_type=Path), default=None, help=_H["profile"])
 @click.pass_context
 @handles_problems
 def letters(
@@ -361,14 +366,51 @@ def letters(
     formats: tuple[str, ...],
     act: str | None,
     date_option: str | None,
+    profile_file: Path | None,
 ) -> None:
     from convenant.workflow.session import letters_for_file
 
     written = letters_for_file(
-        facts, rules_file, out, formats or ("md", "html", "pdf"), ctx.obj["lang"], date_option, act
+        facts,
+        rules_file,
+        out,
+        formats or ("md", "html", "pdf", "docx"),
+        ctx.obj["lang"],
+        date_option,
+        act,
+        profile_file,
     )
     for name in written:
         click.echo(str(out / name))
+
+
+@cli.command("verify-letter", help=_H["verify_letter"])
+@click.argument("letter")
+@click.argument("facts", type=click.Path(path_type=Path))
+@click.option("--rules", "rules_file", type=click.Path(path_type=Path), default=None, help=_H["rules"])
+@click.option("--profile", "profile_file", type=click.Path(path_type=Path), default=None, help=_H["profile"])
+@click.option("--act", "act", default=None, help=_H["act"])
+@click.option("--date", "date_option", default=None, help=_H["date"])
+@click.pass_context
+@handles_problems
+def verify_letter(
+    ctx: click.Context,
+    letter: str,
+    facts: Path,
+    rules_file: Path | None,
+    profile_file: Path | None,
+    act: str | None,
+    date_option: str | None,
+) -> None:
+    from convenant.letters.reproduce import FOUND, IDENTICAL
+    from convenant.workflow.session import verify_letter_file
+
+    lang = ctx.obj["lang"]
+    verdict = verify_letter_file(letter, facts, rules_file, profile_file, lang, act, date_option)
+    args = {k: v for k, v in vars(verdict).items() if v is not None and k != "status"}
+    click.echo(words.fill(f"cli.verify_letter.{verdict.status}", lang, args))
+    if verdict.status not in (IDENTICAL, FOUND):
+        sys.exit(EXIT_PROBLEM)
 
 
 # --- the rule-file workflow of legal staff: versions, new-version, diff, verify ---------------

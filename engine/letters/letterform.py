@@ -1,53 +1,64 @@
-"""A demonstration of the letter form: one municipality's letter for one act, as a LetterDocument
-(render/document.py) from an Evaluation and a sender profile (profile.py), typeset by Typst
-(render/typst_letter.py).
+"""The settlement letters of one act as municipal letters: a LetterDocument (render/document.py)
+for every party, from the chosen act (acts.py) and the sender profile (profile.py). The
+renderers (Typst PDF, DOCX, Markdown, HTML) typeset the same document, so every format says the
+same words.
 
-It stands beside `letters.py` and reads its settlements (`_Composer.settlement`) without changing
-them; which act a letter is, and which settlements belong to it, is for the acts of issue 12 to
-decide. Until then `DEMO_ACTS` names one act per covenant: Groningen's mededeling (art. 3 lid 3,
-the difference with the individuele uitkering) and Assen's definitief aandeel (art. 8 lid 5–6).
-
-The annex is the region's table for each settlement of the act: every member with the inputs the
-key rests on (facts and results per member, in the order they are computed), the key to twelve
-decimals, and the outcome, with totals; the amount distributed, the interpretations the outcome
-relies on and the article texts once each.
+- A regiogemeente's letter: the act and its basis, then what it pays or receives, by when, on
+  which account and reference; why, in two sentences; the results the act states beside them;
+  the dispute route; the signature. A settlement that cannot be computed yet is one line.
+- The centrumgemeente's own letter is a record for its own administration: its own share is no
+  payment; it lists what every other municipality receives or pays, with totals, and the
+  results that are not distributed.
+- The annex is the region's table for each settlement of the act: every member with the inputs
+  its key rests on (facts and results per member, in the order they are computed), the key to
+  twelve decimals, and the outcome, with totals; the amount distributed and the weights; the
+  interpretations the outcomes rely on and the article texts, once each; the digital annex (the
+  full explanation, named by its hash) and the reproducibility block.
+- No identifier and no code syntax reaches a letter: facts and results are named by their labels.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
-from convenant import words
+from convenant import __version__, words
 from convenant.core.diagnostics import ConvenantError, Problem
 from convenant.core.units import Kind
 from convenant.core.wording import show
-from convenant.evaluation.evaluate import Evaluation
+from convenant.explain import explain, report
 from convenant.explain.report import NOTHING, PAYS, RECEIVES
 from convenant.language.model import MUNICIPALITY
 from convenant.language.trace import DistributeDetails, WeightedKeyDetails
 from convenant.letters.acts import Chosen
-from convenant.letters.letters import Settlement, _Composer, _title
+from convenant.letters.letters import UNKNOWN, Settlement, _Composer, _title
 from convenant.letters.profile import Profile
 from convenant.render import document as d
+from convenant.render import templating
 
 KEY_DECIMALS = 12
+COLUMNS_PER_TABLE = 4  # numbers beside the member's name: what fits an A4 page at 8 pt
+NO_ACT = "afrekening"  # the act's part of the kenmerk and file name when the rule file declares no acts
 
 
 @dataclass(frozen=True)
-class Act:
-    id: str  # in the kenmerk: mededeling | besluit | voorlopig | definitief
-    rules: tuple[str, ...]  # the settlements this act states
+class Made:
+    """One letter of the run: its file stem, its recipient, the document and its digital annex."""
 
+    stem: str
+    code: str
+    own: bool  # the centrumgemeente's record for its own administration
+    document: d.LetterDocument
+    explanation: str  # the full explanation (Markdown): the digital annex the letter names by its hash
 
-DEMO_ACTS = {
-    "groningen": Act("mededeling", ("afrekening",)),
-    "assen": Act("definitief", ("aandeel_resultaat_bw",)),
-}
+    @property
+    def explanation_name(self) -> str:
+        return f"{self.stem}.toelichting.md"
 
 
 def decimals(value: Fraction, places: int, lang: str) -> str:
@@ -62,18 +73,28 @@ def decimals(value: Fraction, places: int, lang: str) -> str:
     return f"{d.MINUS}{text}" if value < 0 else text
 
 
-def inputs_hash(ev: Evaluation, profile: Profile) -> str:
-    """The first eight hex digits of the hash of the rule file, the facts and the profile: in the kenmerk."""
-    joined = f"{ev.rules.sha256}\n{ev.facts.sha256}\n{profile.sha256}\n"
-    return hashlib.sha256(joined.encode()).hexdigest()[:8]
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _fill(phrase: str, **args: Any) -> str:
+    """A phrase with the arguments it names (an act's sentences name different ones)."""
+    wanted = words.placeholders(phrase)
+    return phrase.format(**{k: v for k, v in args.items() if k in wanted})
 
 
 class _Builder:
-    def __init__(self, ev: Evaluation, profile: Profile, act: Act, when: date, lang: str) -> None:
-        self.ev, self.profile, self.act, self.when, self.lang = ev, profile, act, when, lang
+    def __init__(self, chosen: Chosen, profile: Profile, lang: str) -> None:
+        self.chosen, self.ev, self.profile, self.lang = chosen, chosen.ev, profile, lang
+        self.act, self.when = chosen.act, chosen.when
+        ev = self.ev
         self.w = words.table("letterform", lang)
-        self.demo = words.table("letterform.demo", lang)
-        self.composer = _Composer(_every_settlement(ev, when), "md", lang)
+        self.t = words.table("letterform.letter", lang)
+        self.composer = _Composer(chosen, "md", lang)
         self.centrum = self.composer.centrum
         c = ev.rules.covenant
         if profile.municipality != self.centrum.code:
@@ -85,8 +106,46 @@ class _Builder:
             }
             raise ConvenantError([Problem("profile.wrong_sender", args)])
         self.dispute = profile.dispute(c.id)
+        self.act_id = self.act.name if self.act is not None else NO_ACT
+        settled = [r.name for r in self.composer.settled]
+        if self.act is not None:  # in the order the act states them
+            settled.sort(key=self.act.states.index)
+        self.settled = settled
+        self.sentences = templating.sentence_dir(ev.rules.path)
+        self.inputs = self.hashes()
+        self.inputs_id = _sha("".join(f"{k}\n{v}\n" for k, v in self.inputs))[:8]
 
-    # the region's table -------------------------------------------------------------------------
+    # inputs ---------------------------------------------------------------------------------------
+    def hashes(self) -> list[tuple[str, str]]:
+        """Every input a letter is made from, as (what, sha256): what the kenmerk and the
+        reproducibility block name."""
+        rules, w = self.ev.rules, self.t
+        out = [(w["repro_rules"].format(file=Path(rules.path).name), rules.sha256)]
+        for table in rules.tables.values():
+            out.append((w["repro_table"].format(file=Path(table.path).name), table.sha256))
+        out.append(
+            (
+                w["repro_municipalities"].format(file=Path(rules.municipalities.path).name),
+                rules.municipalities.sha256,
+            )
+        )
+        folder = templating.folder_sha256(self.sentences if self.sentences.is_dir() else None)
+        if folder:
+            out.append((w["repro_sentences"].format(folder=self.sentences.name), folder))
+        out.append((w["repro_profile"].format(file=Path(self.profile.path).name), self.profile.sha256))
+        out.append((w["repro_facts"].format(file=Path(self.ev.facts.path).name), self.ev.facts.sha256))
+        return out
+
+    def kenmerk(self, code: str) -> str:
+        c = self.ev.rules.covenant
+        return self.profile.kenmerk(c.id, self.ev.facts.year, self.act_id, code, self.inputs_id)
+
+    def stem(self, code: str, name: str) -> str:
+        c, year = self.ev.rules.covenant, self.ev.facts.year
+        act = f"{_slug(self.act.name)}-" if self.act is not None else ""
+        return f"{c.id}-{year}-{act}{code}-{_slug(name)}"
+
+    # the region's table ---------------------------------------------------------------------------
     def closure(self, name: str) -> list[str]:
         """The facts and results per member that `name` rests on, inputs before results (a fact per
         column of the sheet, or per row and column, is not a member's input and is left out)."""
@@ -119,18 +178,22 @@ class _Builder:
         node = self.ev.nodes.get(name)
         return node.rule.kind if node is not None else self.ev.rules.facts[name].kind
 
+    def money(self, value: Fraction) -> str:
+        return d.signed(show(Kind.MONEY, abs(value), self.lang), value < 0)
+
     def cell(self, kind: Kind, value: Any) -> str:
         if value is None:
             return "—"
         if kind is Kind.RATIO:
             return decimals(Fraction(value), KEY_DECIMALS, self.lang)
         if kind is Kind.MONEY:
-            return d.signed(show(kind, abs(Fraction(value)), self.lang), value < 0)
+            return self.money(Fraction(value))
         return show(kind, value, self.lang)
 
-    def region_table(self, rule_name: str, code: str) -> d.Table:
+    def region_table(self, rule_name: str, code: str) -> list[d.Table]:
         """Every member (the widest set among the columns: a sheet's rows include the
-        municipalities) with each input and result, numbered (1), (2), … with a legend."""
+        municipalities) with each input and result, numbered (1), (2), … with a legend; more
+        columns than fit the page are shown in parts of `COLUMNS_PER_TABLE`."""
         names = self.closure(rule_name)
         values = [self.ev.values.get(n) or {} for n in names]
         per = [
@@ -138,11 +201,11 @@ class _Builder:
             for n in names
         ]
         members = max((self.ev.members[p] for p in per if p), key=len)
-        legend, columns = [], [d.Column(self.demo["member_column"])]
+        legend, columns = [], [d.Column(self.t["member_column"])]
         for number, n in enumerate(names, start=1):
             title = self.label(n)
             if self.kind(n) is Kind.RATIO:
-                title = self.demo["exact_key"].format(label=title)
+                title = self.t["exact_key"].format(label=title)
             legend.append(f"({number}) {title}")
             columns.append(d.Column(f"({number})", numeric=True))
         rows = tuple(
@@ -152,13 +215,25 @@ class _Builder:
             )
             for m in members
         )
-        total = [self.demo["total"]]
+        total = [self.t["total"]]
         for n, v in zip(names, values, strict=True):
             present = [x for x in v.values() if x is not None]
             kind = self.kind(n)
             total.append(self.cell(kind, sum(present, Fraction(0))) if present and kind.numeric else "")
         own = members.index(code) if code in members else None
-        return d.Table(tuple(columns), rows, tuple(total), legend=tuple(legend), highlight=own)
+        tables = []
+        for at in range(0, len(names), COLUMNS_PER_TABLE):  # a wide table in parts, each with the members
+            part = slice(at + 1, at + 1 + COLUMNS_PER_TABLE)
+            tables.append(
+                d.Table(
+                    (columns[0], *columns[part]),
+                    tuple((row[0], *row[part]) for row in rows),
+                    (total[0], *total[part]),
+                    legend=tuple(legend[at : at + COLUMNS_PER_TABLE]),
+                    highlight=own,
+                )
+            )
+        return tables
 
     def distributed(self, rule_name: str) -> list[d.Block]:
         """The amount each distribution in the closure divided, and each weighted key's weights."""
@@ -167,41 +242,47 @@ class _Builder:
             node = self.ev.nodes.get(n)
             if node is None:
                 continue
+            article = node.rule.article.formal(self.lang)
             if isinstance(node.details, DistributeDetails):
-                amount = node.details.amount
-                total = d.signed(show(Kind.MONEY, abs(amount), self.lang), amount < 0)
-                out.append(
-                    d.Paragraph.of(
-                        self.demo["distributed"].format(
-                            label=self.label(n), amount=total, article=node.rule.article.formal(self.lang)
-                        )
-                    )
-                )
+                amount = self.money(node.details.amount)
+                text = self.t["distributed"].format(label=self.label(n), amount=amount, article=article)
+                out.append(d.Paragraph.of(text))
             if isinstance(node.details, WeightedKeyDetails):
-                parts = [
-                    self.demo["weight"].format(
+                parts = "; ".join(
+                    self.t["weight"].format(
                         weight=show(Kind.PERCENTAGE, c.weight, self.lang), label=self.label(c.by)
                     )
                     for c in node.details.components
-                ]
+                )
                 out.append(
                     d.Paragraph.of(
-                        self.demo["weights"].format(
-                            label=self.label(n),
-                            parts="; ".join(parts),
-                            article=node.rule.article.formal(self.lang),
-                        )
+                        self.t["weights"].format(label=self.label(n), parts=parts, article=article)
                     )
                 )
         return out
 
-    def readings(self, rule_name: str) -> list[d.Block]:
-        out: list[d.Block] = []
-        for ident in self.ev.nodes[rule_name].interpretations:
-            i = self.ev.rules.interpretations[ident]
-            where = i.article.formal(self.lang) if i.article else self.ev.rules.covenant.title
-            out.append(d.Paragraph.of(f"{ident} ({where}): {' '.join(i.chosen_reading.split())}"))
-        return out
+    def total_distributed(self) -> str:
+        for r in self.settled:
+            for n in self.closure(r):
+                node = self.ev.nodes.get(n)
+                if node is not None and isinstance(node.details, DistributeDetails):
+                    return self.money(node.details.amount)
+        return "—"
+
+    def readings(self) -> list[d.Block]:
+        """Each interpretation the act's settlements rely on, once, with its chosen reading."""
+        seen: dict[str, d.Block] = {}
+        for rule_name in self.settled:
+            for n in [*self.closure(rule_name), rule_name]:
+                node = self.ev.nodes.get(n)
+                for ident in node.interpretations if node is not None else ():
+                    i = self.ev.rules.interpretations[ident]
+                    where = i.article.formal(self.lang) if i.article else self.ev.rules.covenant.title
+                    text = self.t["reading"].format(
+                        id=ident, article=where, reading=" ".join(i.chosen_reading.split())
+                    )
+                    seen.setdefault(ident, d.Paragraph.of(text))
+        return list(seen.values())
 
     def articles(self, rule_names: Sequence[str]) -> list[d.Block]:
         seen: dict[str, str] = {}
@@ -216,66 +297,165 @@ class _Builder:
                     seen.setdefault(node.rule.article.formal(self.lang), " ".join(text.split()))
         return [d.Paragraph.of(f"{cite}: “{text}”") for cite, text in seen.items()]
 
-    # the letter ---------------------------------------------------------------------------------
-    def outcome(self, s: Settlement, title: str) -> d.Paragraph:
-        w = self.demo
-        if s.direction == NOTHING:
-            return d.Paragraph.of(w["nothing"].format(title=title.lower()))
-        marker = "\x00"
-        phrase = w[s.direction].format(amount=marker, deadline=s.deadline)
-        before, after = phrase.split(marker)
-        head = before + s.amount
-        return d.Paragraph((d.Span(head, strong=True), d.Span(after)), outcome=True)
+    # the letter -----------------------------------------------------------------------------------
+    def missing(self, rule_name: str) -> str:
+        """What an unknown settlement waits for, by label (never a field name)."""
+        facts, rules = self.ev.rules.facts, self.ev.rules.rules
+        names = self.ev.waiting_for(rule_name)
+        labels = [
+            facts[n].label if n in facts else rules[n].label if n in rules else self.t["unnamed_input"]
+            for n in names
+        ]
+        return ", ".join(f"‘{_title(label)}’" for label in dict.fromkeys(labels))
 
-    def letter(self, code: str) -> d.LetterDocument:
-        ev, p, w, lang = self.ev, self.profile, self.w, self.lang
-        party = ev.parties.member(code)
-        if party is None or code == self.centrum.code:
-            raise ValueError(f"{code} is not a municipality that receives this letter")
-        c, year = ev.rules.covenant, ev.facts.year
-        kenmerk = p.kenmerk(c.id, year, self.act.id, code, inputs_hash(ev, p))
-        act = words.table(f"letterform.demo.act.{self.act.id}", lang)
-        subject = act["subject"].format(year=year)
-        illustrative = ev.facts.illustrative or p.illustrative
-        settlements = [
-            (self.composer.settlement(r, code, own=False), _title(ev.rules.rules[r].label))
-            for r in self.act.rules
+    def settlements(self, code: str) -> list[tuple[Settlement, str]]:
+        return [
+            (self.composer.settlement(r, code, own=False), r)
+            for r in self.settled
             if self.composer.applies(r, code)
         ]
-        body: list[d.Block] = [d.Paragraph.of(act["basis"].format(year=year))]
-        if len(settlements) == 1:
-            body.append(self.outcome(*settlements[0]))
+
+    def outcome_sentence(self, s: Settlement, rule_name: str) -> tuple[str, str | None, str]:
+        """The outcome as (before the amount, the amount or None, after it)."""
+        t, title = self.t, s.title[:1].lower() + s.title[1:]
+        provisional = self.act is not None and self.act.provisional
+        if s.direction == UNKNOWN:
+            return t["unknown"].format(title=s.title, missing=self.missing(rule_name)), None, ""
+        if s.direction == NOTHING:
+            key = "provisional_nothing" if provisional else "nothing"
+            return t[key].format(title=title), None, ""
+        phrase = t[f"provisional_{s.direction}" if provisional else s.direction]
+        deadline = (
+            ", " if s.dated or provisional else "; "
+        ) + s.deadline  # no deadline: said after a semicolon
+        before, _, after = phrase.partition("{amount}")
+        return before.format(title=title), s.amount, after.format(deadline=deadline, title=title)
+
+    def outcome(self, s: Settlement, rule_name: str) -> d.Paragraph:
+        before, amount, after = self.outcome_sentence(s, rule_name)
+        if amount is None:
+            return d.Paragraph((d.Span(before, strong=True),), outcome=True)
+        return d.Paragraph((d.Span(before + amount, strong=True), d.Span(after)), outcome=True)
+
+    def outcome_table(self, settlements: list[tuple[Settlement, str]]) -> list[d.Block]:
+        dirs = words.table("letterform.letter.direction", self.lang)
+        rows, unknown = [], []
+        for s, r in settlements:
+            if s.direction == UNKNOWN:
+                rows.append((s.title, dirs[UNKNOWN], "—", "—"))
+                unknown.append(
+                    d.Paragraph.of(self.t["unknown"].format(title=s.title, missing=self.missing(r)))
+                )
+            else:
+                amount = s.amount if s.direction != NOTHING else "—"
+                rows.append(
+                    (s.title, dirs[s.direction], amount, s.deadline if s.direction != NOTHING else "—")
+                )
+        head = tuple(d.Column(t, numeric=i == 2) for i, t in enumerate(self.t["outcome_column"]))
+        return [d.OutcomeTable(d.Table(head, tuple(rows), widths=(3, 2, 2, 4))), *unknown]
+
+    def act_words(self) -> dict[str, str]:
+        """The act's own sentences (basis and why), or the general ones."""
+        key = f"letterform.act.{self.act_id}"
+        found = words.catalogue()
+        if f"{key}.basis" in found:
+            return dict(words.table(key, self.lang))
+        return dict(words.table("letterform.act_general", self.lang))
+
+    def subject(self, own: bool) -> str:
+        year = self.ev.facts.year
+        if self.act is not None:
+            title = f"{self.act.titled(year)} ({self.act.article.formal(self.lang)})"
         else:
-            dirs = words.table("letterform.demo.direction", lang)
-            rows = tuple((t, dirs[s.direction], s.amount, s.deadline) for s, t in settlements)
-            head = tuple(d.Column(t, numeric=i == 2) for i, t in enumerate(self.demo["outcome_column"]))
-            body.append(d.OutcomeTable(d.Table(head, rows)))
-        for s, _ in settlements:
-            if s.direction == PAYS:
-                due = s.deadline.split(" (")[0]
-                body.append(d.Payment(s.amount, due, p.iban, p.holder, kenmerk))
-        total = self.total_distributed()
-        body.append(d.Paragraph.of(act["why"].format(total=total)))
-        if any(s.direction == RECEIVES for s, _ in settlements):
-            body.append(d.Paragraph.of(self.demo["we_pay"]))
-        body.append(d.Paragraph.of(self.dispute))
-        if illustrative:
-            body.append(d.Paragraph.of(self.demo["illustrative"]))
-        annex: list[d.Block] = []
-        for r in self.act.rules:
-            annex.append(d.Heading(_title(ev.rules.rules[r].label), level=2))
-            annex += self.distributed(r)
-            annex.append(self.region_table(r, code))
-        readings = [b for r in self.act.rules for b in self.readings(r)]
+            title = self.t["no_act_subject"].format(year=year)
+        return self.t["own_subject"].format(title=title) if own else title
+
+    def notices(self) -> list[d.Block]:
+        """What holds for every letter of the run: a version that covers part of the year, a
+        settlement after the covenant's end, a term that follows an event after the letter's date."""
+        ev, out = self.ev, []
+        partly = report.part_of_year(ev.rules, ev.facts.year, self.lang, check=False)
+        if partly:
+            out.append(d.Paragraph.of(partly))
+        after_end = report.settled_after_end(ev, self.lang)
+        if after_end:
+            out.append(d.Paragraph.of(after_end))
+        return out
+
+    def statements(self, ex: explain.Explanation, code: str) -> list[d.Block]:
+        """The results the act states beside the settlements (a rule with `letter`), one paragraph each."""
+        return [
+            d.Paragraph.of(f"{_title(s.rule.label)} ({s.citation}): {' '.join(s.sentence.split())}")
+            for s in ex.sections
+            if s.rule.stated is not None and s.member == code
+        ]
+
+    def annex(self, code: str, kenmerk: str, explanation: str, name: str) -> d.Annex:
+        ev, t = self.ev, self.t
+        blocks: list[d.Block] = []
+        for r in self.settled:
+            rule = ev.rules.rules[r]
+            blocks.append(d.Heading(f"{_title(rule.label)} ({rule.article.formal(self.lang)})", level=2))
+            if ev.nodes[r].value is None:
+                blocks.append(d.Paragraph.of(t["annex_unknown"].format(missing=self.missing(r))))
+                continue
+            blocks += self.distributed(r)
+            blocks += self.region_table(r, code)
+        readings = self.readings()
         if readings:
-            annex.append(d.Heading(self.demo["readings_heading"], level=2))
-            annex += list(dict.fromkeys(readings))
-        quoted = self.articles(self.act.rules)
+            blocks.append(d.Heading(t["readings_heading"], level=2))
+            blocks += readings
+        quoted = self.articles(self.settled)
         if quoted:
-            annex.append(d.Heading(self.demo["articles_heading"], level=2))
-            annex += quoted
-        annex.append(d.Heading(self.demo["repro_heading"], level=2))
-        annex.append(self.repro(kenmerk))
+            blocks.append(d.Heading(t["articles_heading"], level=2))
+            blocks += quoted
+        blocks.append(d.Heading(t["repro_heading"], level=2))
+        blocks.append(d.Paragraph.of(t["digital_annex"].format(file=name, sha256=_sha(explanation))))
+        blocks.append(self.repro(kenmerk))
+        return d.Annex(t["annex_title"], tuple(blocks))
+
+    def repro(self, kenmerk: str) -> d.Table:
+        ev, t, c = self.ev, self.t, self.ev.rules.covenant
+        covenant = t["repro_covenant_value"].format(
+            title=c.title, region=f", {c.region}" if c.region else "", version=c.version
+        )
+        cvdr = c.cvdr
+        rows: list[tuple[str, str]] = [(t["repro_kenmerk"], kenmerk), (t["repro_covenant"], covenant)]
+        if cvdr:
+            rows.append((t["repro_cvdr"], cvdr))
+        if self.act is not None:
+            rows.append((t["repro_act"], self.act.titled(ev.facts.year)))
+        rows += self.inputs
+        rows.append((t["repro_engine"], f"convenant {__version__}"))
+        source = words.table("letterform.letter.date_source", self.lang)[self.chosen.source]
+        if self.chosen.date_fact is not None:
+            source = source.format(fact=_title(ev.rules.facts[self.chosen.date_fact].label))
+        rows.append((t["repro_date"], f"{show(Kind.DATE, self.when, self.lang)} ({source})"))
+        rows.append((t["repro_command"], self.command()))
+        return d.Table((d.Column(t["repro_what"]), d.Column(t["repro_value"])), tuple(rows), widths=(2, 5))
+
+    def command(self) -> str:
+        """The command that makes this letter again from the same files (in the folder that holds them)."""
+        ev = self.ev
+        options = [Path(ev.facts.path).name]
+        if report.part_of_year(
+            ev.rules, ev.facts.year, self.lang, check=False
+        ):  # a shared year needs its version
+            options.append(f"--rules {Path(ev.rules.path).name}")
+        if self.act is not None:
+            options.append(f"--act {self.act.name}")
+        if self.chosen.date_fact is None:
+            options.append(f"--date {self.when.isoformat()}")
+        options.append(f"--profile {Path(self.profile.path).name}")
+        return f"convenant letters {' '.join(options)} --out {self.t['repro_out']}"
+
+    def document(
+        self, code: str, own: bool, body: list[d.Block], recipient: list[str], explanation: str, name: str
+    ) -> d.LetterDocument:
+        ev, p, w, lang = self.ev, self.profile, self.w, self.lang
+        kenmerk = self.kenmerk(code)
+        illustrative = ev.facts.illustrative or p.illustrative
+        subject = self.subject(own)
         ref = words.table("letterform.reference", lang)
         signature = d.Signature(
             w["closing"],
@@ -283,7 +463,10 @@ class _Builder:
             tuple(d.Signatory(s.name, s.function) for s in p.signatories),
             w["mandate"] if p.mode == "mandaat" else None,
         )
-        recipient = [line.format_map({"name": party.name}) for line in w["recipient"]]
+        if self.dispute and not own:
+            body.append(d.Paragraph.of(self.dispute))
+        if illustrative:
+            body.append(d.Paragraph.of(self.t["illustrative"]))
         return d.LetterDocument(
             lang=lang,
             title=subject,
@@ -305,68 +488,137 @@ class _Builder:
                     (ref["handled_by"], p.handled_by),
                     (ref["phone"], p.phone),
                     (ref["email"], p.email),
-                    (ref["annexes"], self.demo["annex_count"]),
+                    (ref["annexes"], self.t["annex_count"]),
                 ),
                 ((ref["ours"], kenmerk), (ref["subject"], subject)),
             ),
             salutation=w["salutation"],
             body=tuple(body),
             signature=signature,
-            annexes=(d.Annex(self.demo["annex_title"], tuple(annex)),),
+            annexes=(self.annex(code, kenmerk, explanation, name),),
         )
 
-    def total_distributed(self) -> str:
-        for r in self.act.rules:
-            for n in self.closure(r):
-                node = self.ev.nodes.get(n)
-                if node is not None and isinstance(node.details, DistributeDetails):
-                    amount = node.details.amount
-                    return d.signed(show(Kind.MONEY, abs(amount), self.lang), amount < 0)
-        return "—"
-
-    def repro(self, kenmerk: str) -> d.Table:
-        ev, p, w = self.ev, self.profile, self.demo
-        rows = (
-            (w["repro_kenmerk"], kenmerk),
-            (w["repro_rules"], f"{ev.rules.covenant.id} {ev.rules.covenant.version}: {ev.rules.sha256}"),
-            (w["repro_facts"], f"{ev.facts.year}: {ev.facts.sha256}"),
-            (w["repro_profile"], p.sha256),
+    def explanation(self, code: str, own: bool) -> tuple[explain.Explanation, str]:
+        """What the letter's results rest on for this party, and its Markdown: the digital annex."""
+        only = self.act.states if self.act is not None else None
+        ex = explain.explain(
+            self.ev, "md", self.lang, code, self.when, scalars=own, only=only, said=self.composer.said
         )
-        return d.Table((d.Column(w["repro_what"]), d.Column(w["repro_value"])), rows, widths=(1, 4))
+        return ex, explain.render(ex, "md")
+
+    def letter(self, code: str) -> Made:
+        """A regiogemeente's letter."""
+        ev, t = self.ev, self.t
+        party = ev.parties.member(code)
+        assert party is not None
+        stem = self.stem(code, party.name)
+        ex, explanation = self.explanation(code, own=False)
+        name = f"{stem}.toelichting.md"
+        said = self.act_words()
+        settlements = self.settlements(code)
+        year = ev.facts.year
+        body: list[d.Block] = [d.Paragraph.of(_fill(said["basis"], year=year))]
+        if len(settlements) == 1:
+            body.append(self.outcome(*settlements[0]))
+        elif settlements:
+            body += self.outcome_table(settlements)
+        else:
+            body.append(d.Paragraph.of(t["no_settlement"]))
+        provisional = self.act is not None and self.act.provisional
+        kenmerk = self.kenmerk(code)
+        for s, _ in settlements:
+            if s.direction == PAYS and not provisional:
+                due = s.deadline.split(" (")[0]
+                body.append(d.Payment(s.amount, due, self.profile.iban, self.profile.holder, kenmerk))
+        body.append(d.Paragraph.of(_fill(said["why"], year=year, total=self.total_distributed())))
+        body += self.statements(ex, code)
+        body += self.notices()
+        if any(s.direction == RECEIVES for s, _ in settlements) and not provisional:
+            body.append(d.Paragraph.of(t["we_pay"]))
+        recipient = [line.format_map({"name": party.name}) for line in self.w["recipient"]]
+        doc = self.document(code, False, body, recipient, explanation, name)
+        return Made(stem, code, False, doc, explanation)
+
+    def own_record(self) -> Made:
+        """The centrumgemeente's record for its own administration."""
+        ev, t, code = self.ev, self.t, self.centrum.code
+        stem = self.stem(code, self.centrum.name)
+        _, explanation = self.explanation(code, own=True)
+        name = f"{stem}.toelichting.md"
+        year = ev.facts.year
+        title = self.act.titled(year) if self.act is not None else t["no_act_subject"].format(year=year)
+        body: list[d.Block] = [d.Paragraph.of(t["own_intro"].format(title=title, centrum=self.centrum.name))]
+        for r in self.settled:
+            if not self.composer.applies(r, code):
+                continue
+            s = self.composer.settlement(r, code, own=True)
+            if s.direction == UNKNOWN:
+                body.append(d.Paragraph.of(t["unknown"].format(title=s.title, missing=self.missing(r))))
+            else:
+                body.append(d.Paragraph.of(f"{s.title}: {s.sentence}."))
+        body += self.overview()
+        others = self.others()
+        if others:
+            body.append(d.Heading(t["others_heading"], level=2))
+            body += others
+        body += self.notices()
+        recipient = [line.format_map({"name": self.centrum.name}) for line in t["own_recipient"]]
+        doc = self.document(code, True, body, recipient, explanation, name)
+        return Made(stem, code, True, doc, explanation)
+
+    def overview(self) -> list[d.Block]:
+        """Every regiogemeente's settlements of the act, and what the centrumgemeente pays and receives."""
+        dirs = words.table("letterform.letter.direction_own", self.lang)
+        rows, paid, received = [], Fraction(0), Fraction(0)
+        for party in self.ev.parties.members:
+            if party.code == self.centrum.code:
+                continue
+            for s, r in self.settlements(party.code):
+                value = self.ev.nodes[r].value
+                amount = "—" if s.direction in (UNKNOWN, NOTHING) else s.amount
+                deadline = "—" if s.direction in (UNKNOWN, NOTHING) else s.deadline
+                rows.append((party.name, s.title, dirs[s.direction], amount, deadline))
+                if s.direction == RECEIVES:
+                    paid += value[party.code]
+                elif s.direction == PAYS:
+                    received -= value[party.code]
+        if not rows:
+            return []
+        head = tuple(d.Column(c, numeric=i == 3) for i, c in enumerate(self.t["overview_column"]))
+        table = d.Table(head, tuple(rows), widths=(3, 3, 2, 2, 4))
+        totals = self.t["overview_totals"].format(
+            paid=show(Kind.MONEY, paid, self.lang), received=show(Kind.MONEY, received, self.lang)
+        )
+        return [d.Heading(self.t["overview_heading"], level=2), table, d.Paragraph.of(totals)]
+
+    def others(self) -> list[d.Block]:
+        """Results of the act that no municipality's settlement rests on (the centrumgemeente keeps them)."""
+        out: list[d.Block] = []
+        regional = {n for r in self.settled for n in [*self.closure(r), r]}
+        for n, r in self.ev.rules.rules.items():
+            if r.per is None and r.section == "rules" and n not in regional and self.composer.states(n):
+                value = self.composer.unsigned(r.kind, self.ev.nodes[n].value)
+                out.append(d.Paragraph.of(f"{_title(r.label)} ({r.article.formal(self.lang)}): {value}"))
+        return out
 
 
-def letter_document(
-    ev: Evaluation,
-    profile: Profile,
-    code: str,
-    lang: str = "nl",
-    when: date | None = None,
-    act: Act | None = None,
-) -> d.LetterDocument:
-    """One municipality's letter for one act (DEMO_ACTS by default), dated `when` (default: the
-    facts' evaluation date)."""
-    act = act or DEMO_ACTS[ev.rules.covenant.id]
-    when = when or ev.facts.evaluation_date
-    if when is None:
-        raise ConvenantError([Problem("letters.no_date", {})])
-    return _Builder(ev, profile, act, when, lang).letter(code)
-
-
-def _every_settlement(ev: Evaluation, when: date) -> Chosen:
-    """The demonstration composes from every settlement (no act of the rule file: `DEMO_ACTS` picks
-    the results), dated `when`."""
-    return Chosen(act=None, when=when, source="repro_date_from_option", ev=ev)
-
-
-def recipients(ev: Evaluation, act: Act | None = None) -> list[str]:
-    """The municipalities that receive a letter for the act: every party but the centrumgemeente
-    to which one of its settlements applies."""
-    act = act or DEMO_ACTS[ev.rules.covenant.id]
-    composer = _Composer(
-        _every_settlement(ev, ev.facts.evaluation_date or date(ev.facts.year, 1, 1)), "md", "nl"
-    )
+def documents(chosen: Chosen, profile: Profile, lang: str) -> list[Made]:
+    """Every party's letter of the chosen act, in preamble order: the regiogemeenten's letters and
+    the centrumgemeente's own record."""
+    builder = _Builder(chosen, profile, lang)
     return [
-        m.code
-        for m in ev.parties.members
-        if m.code != composer.centrum.code and any(composer.applies(r, m.code) for r in act.rules)
+        builder.own_record() if p.code == builder.centrum.code else builder.letter(p.code)
+        for p in chosen.ev.parties.members
     ]
+
+
+def letter_document(chosen: Chosen, profile: Profile, code: str, lang: str = "nl") -> d.LetterDocument:
+    """One party's letter of the chosen act."""
+    builder = _Builder(chosen, profile, lang)
+    made = builder.own_record() if code == builder.centrum.code else builder.letter(code)
+    return made.document
+
+
+def inputs_of(chosen: Chosen, profile: Profile, lang: str = "nl") -> list[tuple[str, str]]:
+    """The inputs the letters are made from, as (what, sha256)."""
+    return _Builder(chosen, profile, lang).inputs

@@ -1,5 +1,6 @@
-"""Settlement letters: one per municipality, from the centrumgemeente, in Markdown, HTML or PDF,
-each with the explanation for that municipality attached and a reproducibility block.
+"""Settlement letters: one per municipality and act, from the centrumgemeente, in Markdown,
+HTML, PDF and DOCX, all rendered from one LetterDocument (letterform.py), each with its digital
+annex (the full explanation) beside it.
 
 - A regiogemeente's letter states each settlement (a rule with `settlement`) as "u ontvangt" /
   "u betaalt" / nihil, never a bare minus, with its deadline and the article that sets it.
@@ -22,13 +23,10 @@ import re
 import shutil
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from markupsafe import Markup
-
-from convenant import __version__, words
 from convenant.core import dates
 from convenant.core.diagnostics import ConvenantError, Problem
 from convenant.core.output import (
@@ -43,16 +41,15 @@ from convenant.core.paths import display_path
 from convenant.core.units import Kind
 from convenant.core.wording import WORDS, show
 from convenant.evaluation.evaluate import Evaluation
-from convenant.explain import explain, report
+from convenant.explain import report
 from convenant.explain.explainers import Scope
 from convenant.explain.report import NOTHING, PAYS, RECEIVES
 from convenant.language.model import MUNICIPALITY, Act
-from convenant.language.parties import YearParty
 from convenant.letters.acts import Chosen, choose
+from convenant.letters.profile import Profile, for_letters
 from convenant.primitives.deadline import After
-from convenant.render import templating
 
-FORMATS = ("md", "html", "pdf")
+FORMATS = ("md", "html", "pdf", "docx")
 MANIFEST = "brieven.sha256"  # lists every letter with its hash; marks a folder this command owns
 
 UNKNOWN = "unknown"  # a settlement that cannot be computed yet (beside report.direction's codes)
@@ -69,43 +66,10 @@ class Settlement:
     deadline: str  # "uiterlijk 30 juni 2025 (artikel 8, zesde lid)"
     dated: bool = True  # False: the covenant sets no deadline (the sentence says so after a semicolon)
 
-    @property
-    def line(self) -> str:
-        """The sentence as the letter states it: with its deadline when money moves."""
-        if self.direction in (RECEIVES, PAYS):
-            return f"{self.sentence}{', ' if self.dated else '; '}{self.deadline}."
-        return f"{self.sentence.rstrip('.')}."
-
-    def own_deadline(self, words: dict[str, str]) -> str:
-        """For the centrumgemeente's own record: when the settlement with the regiogemeenten is due."""
-        if self.direction == UNKNOWN:
-            return ""
-        if not self.dated:
-            return words["own_no_deadline"]
-        return words["own_deadline"].format(deadline=self.deadline)
-
-
-@dataclass
-class Letter:
-    party: YearParty
-    own: bool  # the centrumgemeente's record for its own administration
-    stem: str  # file name without extension
-    subject: str
-    settlements: list[Settlement]
-    explanation: explain.Explanation
-    overview: list[list[str]] = field(default_factory=list)
-    others: list[tuple[str, str]] = field(default_factory=list)
-    # results stated, not settled (a rule with `letter`): (heading with article, the rule's sentence)
-    statements: list[tuple[str, str]] = field(default_factory=list)
-
 
 def _title(label: str) -> str:
     """A rule's label without its notes in brackets."""
     return re.sub(r"\s*\([^)]*\)", "", label)
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 class _Composer:
@@ -169,7 +133,7 @@ class _Composer:
                 rule.article.formal(self.lang),
                 UNKNOWN,
                 "",
-                w["unknown_settlement"].format(missing=self.missing(rule_name)),
+                "",
                 w["no_deadline"],
                 dated=False,
             )
@@ -204,166 +168,11 @@ class _Composer:
             dated=deadline_rule is not None and not provisional,
         )
 
-    def missing(self, rule_name: str) -> str:
-        """The facts an unknown settlement waits for, as a reader knows them: label and field name."""
-        facts = self.ev.rules.facts
-        return "; ".join(
-            f"‘{facts[name].label}’ ({name})" if name in facts else name
-            for name in self.ev.waiting_for(rule_name)
-        )
-
-    def overview(self) -> list[list[str]]:
-        w, rows = self.words, []
-        for party in self.ev.parties.members:
-            if party.code == self.centrum.code:
-                continue
-            for rule in self.settled:
-                if not self.applies(rule.name, party.code):
-                    continue
-                s = self.settlement(rule.name, party.code, own=False)
-                direction = w[f"overview_{s.direction}"]
-                rows.append([party.name, s.title, direction, s.amount, s.deadline])
-        return rows
-
-    def others(self, explained: set[str]) -> list[tuple[str, str]]:
-        """Results of the year that no municipality's settlement rests on (the centrumgemeente keeps them)."""
-        return [
-            (f"{r.label} ({r.article.formal(self.lang)})", self.unsigned(r.kind, self.ev.nodes[n].value))
-            for n, r in self.ev.rules.rules.items()
-            if r.per is None and r.section == "rules" and n not in explained and self.states(n)
-        ]
-
     def unsigned(self, kind: Kind, value: object) -> str:
         """A value for the letter itself: a negative amount in words, never a bare minus."""
         if kind is Kind.MONEY and isinstance(value, Fraction) and value < 0:
             return self.words["negative"].format(amount=show(kind, -value, self.lang))
         return show(kind, value, self.lang)
-
-    def subject(self, own: bool) -> str:
-        w, year = self.words, self.ev.facts.year
-        if self.act is not None:
-            title = self.act.titled(year)
-            return w["letter_own_act_subject"].format(title=title) if own else title
-        short = [_title(r.label) for r in self.settled]
-        lower = words.say("casing.label_in_sentence", self.lang) == "lower"
-        subjects = ", ".join(label.lower() if lower else label for label in short)
-        return w["letter_own_subject" if own else "letter_subject"].format(year=year, subjects=subjects)
-
-    def letter(self, party: YearParty) -> Letter:
-        own = party.code == self.centrum.code
-        c, year = self.ev.rules.covenant, self.ev.facts.year
-        only = self.act.states if self.act is not None else None
-        explanation = explain.explain(
-            self.ev, self.fmt, self.lang, party.code, self.when, scalars=own, only=only, said=self.said
-        )
-        act = f"{_slug(self.act.name)}-" if self.act is not None else ""
-        letter = Letter(
-            party,
-            own,
-            f"{c.id}-{year}-{act}{party.code}-{_slug(party.name)}",
-            self.subject(own),
-            [
-                self.settlement(r.name, party.code, own)
-                for r in self.settled
-                if self.applies(r.name, party.code)
-            ],
-            explanation,
-        )
-        letter.statements = [
-            (f"{_title(s.rule.label)} ({s.citation})", s.sentence)
-            for s in explanation.sections
-            if s.rule.stated is not None and s.member == party.code
-        ]
-        if own:
-            letter.overview = self.overview()
-            # what the regional settlements rest on; the other results the act states are listed
-            rules = self.ev.rules.rules
-            per_member = [n for n in only if rules[n].per is not None] if only is not None else None
-            regional = {n for n, _ in explain.selection(self.ev, party.code, only=per_member)}
-            letter.others = self.others(regional)
-        return letter
-
-
-def _centrum(ev: Evaluation) -> str:
-    """The centrumgemeente's name in the year (after any merger)."""
-    return next(m.name for m in ev.parties.members if m.role == "centrumgemeente")
-
-
-def compose(chosen: Chosen, fmt: str, lang: str) -> list[Letter]:
-    """Every party's letter of the chosen act, in preamble order, with its explanation in `fmt`
-    (md or html)."""
-    composer = _Composer(chosen, fmt, lang)
-    return [composer.letter(p) for p in chosen.ev.parties.members]
-
-
-def _repro(chosen: Chosen, letter: Letter, lang: str) -> list[tuple[str, str]]:
-    ev, when = chosen.ev, chosen.when
-    w, c = WORDS[lang], ev.rules.covenant
-    rows = [
-        (w["repro_covenant"], f"{c.id}, {w['version']} {c.version}"),
-        (w["repro_rules_sha"], f"{Path(ev.rules.path).name}: {ev.rules.sha256}"),
-    ]
-    if letter.explanation.templates_sha256:
-        rows.append((w["repro_templates_sha"], letter.explanation.templates_sha256))
-    # a year that versions share is evaluated only under a rule file given (registry.year_split):
-    # under a version that covers part of the year, the command names the rule file
-    options = f" --rules {ev.rules.path}" if letter.explanation.part_of_year else ""
-    if chosen.act is not None:
-        options += f" --act {chosen.act.name}"
-        rows.append((w["repro_act"], f"{chosen.act.name}: {chosen.act.titled(ev.facts.year)}"))
-    dated = f" --date {when.isoformat()}" if chosen.date_fact is None else ""  # else the fact is the date
-    source = w[chosen.source]
-    if chosen.source == "repro_date_from_fact":
-        source = source.format(fact=chosen.date_fact)
-    rows += [
-        (w["repro_facts_sha"], f"{Path(ev.facts.path).name}: {ev.facts.sha256}"),
-        (w["repro_engine"], f"convenant {__version__}"),
-        (w["repro_date"], f"{show(Kind.DATE, when, lang)} ({source})"),
-        (w["repro_command"], f"convenant letters {Path(ev.facts.path).name}{options} --out DIR{dated}"),
-    ]
-    return rows
-
-
-def _intro(chosen: Chosen, letter: Letter, lang: str) -> str:
-    ev, w, c = chosen.ev, WORDS[lang], chosen.ev.rules.covenant
-    intro = w["own_intro" if letter.own else "letter_intro"].format(
-        title=c.title,
-        region=f", {c.region}" if c.region else "",
-        version=c.version,
-        version_date=show(Kind.DATE, c.version_date, lang),
-        centrum=_centrum(ev),
-        year=ev.facts.year,
-    )
-    act = chosen.act
-    if act is None:
-        return intro
-    intro += " " + w["act_line"].format(act=act.titled(ev.facts.year), citation=act.article.formal(lang))
-    return intro + (" " + w["provisional_note"] if act.provisional else "")
-
-
-def render(chosen: Chosen, letter: Letter, fmt: str, lang: str, page: bool) -> str:
-    """One letter as Markdown or HTML (`page` False: the HTML fragment the PDF is made from)."""
-    ev, when = chosen.ev, chosen.when
-    w = WORDS[lang]
-    attached = explain.render(letter.explanation, fmt, standalone=False)
-    context = {
-        "L": letter,
-        "t": w,
-        "page": page,
-        "lang": lang,
-        "illustrative": ev.facts.illustrative,
-        "sender": w["college_of"].format(name=_centrum(ev)) + f" ({w['role_centrum']})",
-        "addressee": w["college_of"].format(name=letter.party.name),
-        "dated": f"{_centrum(ev)}, {show(Kind.DATE, when, lang)}",
-        "intro": _intro(chosen, letter, lang),
-        "after_end": report.settled_after_end(ev, lang),
-        "signature": w["signature"].format(name=_centrum(ev)),
-        "explanation": Markup(attached) if fmt == "html" else attached,
-        "repro": _repro(chosen, letter, lang),
-    }
-    folder = templating.sentence_dir(ev.rules.path)
-    text = templating.render(fmt, folder if folder.is_dir() else None, "engine/letter.j2", context)
-    return templating.tidy(text, fmt)
 
 
 def make_letters(
@@ -372,28 +181,27 @@ def make_letters(
     lang: str,
     date_option: str | None,
     act: str | None = None,
+    profile: Profile | None = None,
 ) -> dict[str, bytes]:
     """Every letter of one act (`act`, or the first that applies) in every format, in memory:
-    file name → bytes."""
-    return letters_of(choose(ev, act, date_option, lang), formats, lang)
+    file name → bytes. Without a profile, the example profile of the covenant signs letters made
+    from example facts; real facts need the centrumgemeente's own (`profile.for_letters`)."""
+    chosen = choose(ev, act, date_option, lang)
+    return letters_of(chosen, profile or for_letters(ev), formats, lang)
 
 
-def letters_of(chosen: Chosen, formats: tuple[str, ...], lang: str) -> dict[str, bytes]:
-    """Every letter of the chosen act in every format, in memory: file name → bytes."""
+def letters_of(chosen: Chosen, profile: Profile, formats: tuple[str, ...], lang: str) -> dict[str, bytes]:
+    """Every letter of the chosen act in every format, and each letter's digital annex (the full
+    explanation, `<stem>.toelichting.md`), in memory: file name → bytes. Every format is rendered
+    from the same LetterDocument."""
+    from convenant.letters import letterform
+    from convenant.render.render_letter import RENDERERS
+
     files: dict[str, bytes] = {}
-    if "md" in formats:
-        for letter in compose(chosen, "md", lang):
-            files[f"{letter.stem}.md"] = render(chosen, letter, "md", lang, page=True).encode()
-    if "html" in formats or "pdf" in formats:
-        from convenant.render.pdf import html_to_pdf
-
-        author = WORDS[lang]["college_of"].format(name=_centrum(chosen.ev))
-        for letter in compose(chosen, "html", lang):
-            if "html" in formats:
-                files[f"{letter.stem}.html"] = render(chosen, letter, "html", lang, page=True).encode()
-            if "pdf" in formats:
-                fragment = render(chosen, letter, "html", lang, page=False)
-                files[f"{letter.stem}.pdf"] = html_to_pdf(fragment, letter.subject, author, chosen.when, lang)
+    for made in letterform.documents(chosen, profile, lang):
+        files[made.explanation_name] = made.explanation.encode()
+        for fmt in formats:
+            files[f"{made.stem}.{fmt}"] = RENDERERS[fmt](made.document)
     return dict(sorted(files.items()))
 
 

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from convenant.check.checking import require_schema_line
-from convenant.core.diagnostics import ConvenantError, Problem
-from convenant.core.paths import display_path
+from convenant.core.diagnostics import ConvenantError, Location, Problem, UsageRefusal
+from convenant.core.paths import EXAMPLES_DIR, display_path
 from convenant.source import schemas
 from convenant.source.loading import Document, load_document
 
@@ -163,3 +163,21 @@ def load_profile(path: Path) -> Profile:
         signatories=tuple(Signatory(s["name"], s["function"]) for s in signing["signatories"]),
         disputes={k: v["dispute"] for k, v in data["covenants"].items()},
     )
+
+
+def example_profile(covenant: str) -> Path | None:
+    """The example sender profile shipped for a covenant (`examples/afzender-<covenant>.yaml`)."""
+    found = EXAMPLES_DIR / f"afzender-{covenant}.yaml"
+    return found if found.is_file() else None
+
+
+def for_letters(ev: Any) -> Profile:
+    """The profile that signs letters made without `--profile`: for example facts, the covenant's
+    example profile (itself an example, so every page says VOORBEELD); real facts are never signed
+    by an example, so they need the centrumgemeente's own profile."""
+    c = ev.rules.covenant
+    found = example_profile(c.id) if ev.facts.illustrative else None
+    if found is None:
+        args = {"example": f"afzender-{c.id}.yaml"}
+        raise UsageRefusal([Problem("letters.no_profile", args, Location(ev.facts.path))])
+    return load_profile(found)

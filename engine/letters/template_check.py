@@ -91,6 +91,13 @@ def check_templates(rules: RuleFile) -> None:
     ]
     for fmt in templating.FORMATS:
         explain.render(explain.explain(ev, fmt), fmt)
-        for one in chosen:
-            for letter in letters.compose(one, fmt, "nl"):
-                letters.render(one, letter, fmt, "nl", page=True)
+        for one in chosen:  # each letter's digital annex: what the act's results rest on
+            only = one.act.states if one.act is not None else None
+            said = letters._Composer(one, fmt, "nl").said
+            # the whole year's explanation above rendered every rule for every member; what an act
+            # adds is its selection and its future terms, the same for every regiogemeente
+            centrum = next(m.code for m in ev.parties.members if m.role == "centrumgemeente")
+            other = next((m.code for m in ev.parties.members if m.code != centrum), None)
+            for code in dict.fromkeys(c for c in (centrum, other) if c is not None):
+                ex = explain.explain(ev, fmt, "nl", code, when, scalars=code == centrum, only=only, said=said)
+                explain.render(ex, fmt)

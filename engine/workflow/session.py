@@ -8,6 +8,7 @@ so that all of them refuse the same inputs in the same words; `explain_file` and
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from convenant.check import registry
 from convenant.check.checking import load_rule_file
@@ -51,15 +52,37 @@ def letters_for_file(
     lang: str,
     date_option: str | None,
     act: str | None = None,
+    profile_file: Path | None = None,
 ) -> list[str]:
-    """`convenant letters`: check the rules, the facts and the templates, evaluate, make every
-    letter of the act in memory, then write them all at once. Returns the names written."""
+    """`convenant letters`: check the rules, the facts, the templates and the sender profile,
+    evaluate, make every letter of the act in memory, then write them all at once. Returns the
+    names written."""
     from convenant.letters import letters
+    from convenant.letters.profile import load_profile
     from convenant.letters.template_check import check_templates
 
     letters.earlier_letters(out)  # refuse a folder of the user's before any work is done
+    profile = load_profile(profile_file) if profile_file is not None else None
     rules, checked = load_for_facts(facts, rules_file)
     check_templates(rules)
-    files = letters.make_letters(evaluate(rules, checked), formats, lang, date_option, act)
+    files = letters.make_letters(evaluate(rules, checked), formats, lang, date_option, act, profile)
     letters.write_folder(files, out)
     return list(files)
+
+
+def verify_letter_file(
+    given: str,
+    facts: Path,
+    rules_file: Path | None,
+    profile_file: Path | None,
+    lang: str,
+    act: str | None,
+    date_option: str | None,
+) -> Any:
+    """`convenant verify-letter`: the letter (file or kenmerk) against the letters these inputs give."""
+    from convenant.letters.profile import for_letters, load_profile
+    from convenant.letters.reproduce import verify
+
+    ev = evaluate_file(facts, rules_file)
+    profile = load_profile(profile_file) if profile_file is not None else for_letters(ev)
+    return verify(given, ev, profile, lang, act, date_option)
