@@ -166,32 +166,11 @@ def run() -> Callable[..., Any]:
     return invoke
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _one_pdf_per_letter():
-    """A PDF is a pure function of its HTML, title, author, date and language, and takes seconds:
-    within one test run each distinct letter is typeset once, and the golden, letter and trace
-    tests that render the same example share it. Determinism itself is tested across processes
-    (`test_a_rerun_gives_byte_identical_files` runs the command in a fresh interpreter)."""
-    from convenant.render import pdf
-
-    made: dict[tuple[Any, ...], bytes] = {}
-    typeset = pdf.html_to_pdf
-
-    def once(*args: Any) -> bytes:
-        if args not in made:
-            made[args] = typeset(*args)
-        return made[args]
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pdf, "html_to_pdf", once)
-        yield
-
-
 @pytest.fixture(scope="session")
-def rendered(_one_pdf_per_letter) -> Callable[[str], Any]:
+def rendered() -> Callable[[str], Any]:
     """`rendered(example)`: the example's evaluation and every output, made once per test run and
-    shared (tests/examples_support.py, Rendered). Rendering the three examples with their letters
-    and PDFs takes over a minute; the golden, letter and trace-only tests all read this one copy."""
+    shared (tests/examples_support.py, Rendered): the golden, letter and trace-only tests all read
+    this one copy."""
     from tests.examples_support import render_example
 
     made: dict[str, Any] = {}
@@ -209,7 +188,7 @@ def rendered(_one_pdf_per_letter) -> Callable[[str], Any]:
 # the other, everything would be rendered and typeset again. pytest-xdist's own grouping
 # (`--dist loadgroup`, by mark) does not work with pytest 9.2, and a scheduler only sees test ids:
 # the group is named by file, and a test elsewhere that uses `rendered` is reported below.
-SHARED_RENDERS = ("test_golden_outputs.py", "test_letters_groningen.py", "test_trace_only.py")
+SHARED_RENDERS = ("test_golden_outputs.py", "test_letters.py", "test_trace_only.py")
 
 
 @pytest.hookimpl(optionalhook=True, tryfirst=True)

@@ -1,5 +1,6 @@
 """Every output of every shipped example, made in memory: the evaluation as JSON and as a table,
-the explanation in Markdown and HTML (Dutch and English) and every letter (md, html, pdf).
+the explanation in Markdown and HTML (Dutch and English) and every letter (md, html, pdf, docx,
+and its digital annex), signed by the covenant's example sender profile.
 
 The examples are read by the paths the README uses (`examples/…` from the repository), so the
 outputs name them as the command line does. Letters are made for every act of the rule file, each
@@ -14,12 +15,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
 
 from convenant.evaluation.evaluate import Evaluation
 from convenant.explain import explain, report
 from convenant.letters import acts, letters
-from convenant.render import pdf as pdf_module
+from convenant.letters.profile import for_letters
 from convenant.workflow.session import evaluate_file
 from tests.paths import REPO_ROOT
 
@@ -51,11 +51,8 @@ def every_act(ev: Evaluation) -> tuple[acts.Chosen, ...]:
     return tuple(acts.choose(ev, name, ACT_DATES.get((example, name)), "nl") for name in ev.rules.acts)
 
 
-def outputs(
-    ev: Evaluation, pdf: bool = True, chosen: tuple[acts.Chosen, ...] | None = None
-) -> dict[str, bytes]:
-    """Every output of one evaluation: name → bytes. Without `pdf` (a PDF takes seconds), each
-    letter's HTML fragment that its PDF is made from instead. `chosen`: the acts as chosen before
+def outputs(ev: Evaluation, chosen: tuple[acts.Chosen, ...] | None = None) -> dict[str, bytes]:
+    """Every output of one evaluation: name → bytes. `chosen`: the acts as chosen before
     (`every_act`), else chosen here."""
     found = {
         "evaluate.json": (json.dumps(report.to_json(ev), ensure_ascii=False, indent=2) + "\n").encode(),
@@ -65,54 +62,25 @@ def outputs(
         for fmt in ("md", "html"):
             name = f"explain.{fmt}" if lang == "nl" else f"explain.{lang}.{fmt}"
             found[name] = explain.render(explain.explain(ev, fmt, lang), fmt).encode()
-    formats = ("md", "html", "pdf") if pdf else ("md", "html")
+    profile = for_letters(ev)
     for one in every_act(ev) if chosen is None else chosen:
-        for name, data in letters.letters_of(one, formats, "nl").items():
+        for name, data in letters.letters_of(one, profile, letters.FORMATS, "nl").items():
             found[f"letters/{name}"] = data
-        if not pdf:
-            for letter in letters.compose(one, "html", "nl"):
-                fragment = letters.render(one, letter, "html", "nl", page=False)
-                found[f"letters/{letter.stem}.pdf.html"] = fragment.encode()
     return found
 
 
 @dataclass(frozen=True)
 class Rendered:
     """One example evaluated and rendered once per test run (the `rendered` fixture of conftest.py),
-    shared by the golden, letter and trace-only tests: `outputs` is `outputs(evaluation)`, and
-    `fragments` holds, for each PDF, the HTML fragment make_letters typeset it from, named as
-    `outputs(evaluation, pdf=False)` names it (`letters/<stem>.pdf.html`). Read-only."""
+    shared by the golden, letter and trace-only tests: `outputs` is `outputs(evaluation)`. Read-only."""
 
     evaluation: Evaluation
     outputs: Mapping[str, bytes]
-    fragments: Mapping[str, bytes]
     chosen: tuple[acts.Chosen, ...]  # the acts the letters were made for (`every_act`)
-
-    def without_pdf(self) -> dict[str, bytes]:
-        """What `outputs(evaluation, pdf=False)` gives, without rendering anything again."""
-        found = {name: data for name, data in self.outputs.items() if not name.endswith(".pdf")}
-        return {**found, **self.fragments}
 
 
 def render_example(example: str) -> Rendered:
-    """Evaluate and render one example, recording the fragment behind each PDF on the way (the PDF
-    is typeset from it by make_letters itself; nothing is rendered twice)."""
+    """Evaluate and render one example."""
     ev = evaluated(example)
     chosen = every_act(ev)
-    fragment_of: dict[bytes, str] = {}
-    typeset = pdf_module.html_to_pdf
-
-    def recording(fragment: str, *rest: Any) -> bytes:
-        made = typeset(fragment, *rest)
-        fragment_of[made] = fragment
-        return made
-
-    pdf_module.html_to_pdf = recording
-    try:
-        found = outputs(ev, chosen=chosen)
-    finally:
-        pdf_module.html_to_pdf = typeset
-    fragments = {
-        f"{name}.html": fragment_of[data].encode() for name, data in found.items() if name.endswith(".pdf")
-    }
-    return Rendered(ev, MappingProxyType(found), MappingProxyType(fragments), chosen)
+    return Rendered(ev, MappingProxyType(outputs(ev, chosen=chosen)), chosen)

@@ -1,5 +1,5 @@
 """Helpers for the explanation and letter tests: copies of the Assen rule file with its sentence
-templates, reading a letter's text back (Markdown, HTML, PDF) and pulling amounts and dates out."""
+templates, reading a letter's text back (Markdown, HTML, PDF, DOCX) and pulling amounts and dates out."""
 
 from __future__ import annotations
 
@@ -49,15 +49,54 @@ def pdf_text(data: bytes) -> str:
     return "\n".join(page.extract_text() for page in reader.pages)
 
 
-def letter_text(path: Path) -> str:
-    """What a person reads in a letter: Markdown as is, HTML without tags, PDF by text extraction."""
-    if path.suffix == ".pdf":
-        text = pdf_text(path.read_bytes())
-    elif path.suffix == ".html":
-        text = html.unescape(_TAG.sub(" ", path.read_text(encoding="utf-8")))
+@cache
+def docx_text(data: bytes) -> str:
+    """The text of a DOCX: every paragraph of the body (tables included, in order), then the
+    headers and footers, read from its XML with python-docx's parts."""
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    doc = Document(io.BytesIO(data))
+    parts = [
+        doc.element.body,
+        *(s.header._element for s in doc.sections),
+        *(s.footer._element for s in doc.sections),
+    ]
+    return "\n".join(
+        "".join(t.text or "" for t in p.iter(qn("w:t"))) for part in parts for p in part.iter(qn("w:p"))
+    )
+
+
+_MD_PIPE = re.compile(r"(?<!\\)\|")
+_MD_ESCAPE = re.compile(r"\\(.)")
+
+
+def markdown_text(text: str) -> str:
+    """What a person reads in a Markdown letter: no bold markers, table pipes or escapes."""
+    text = text.replace("**", "")
+    text = _MD_PIPE.sub(" ", text)
+    text = re.sub(r"^[\s:|-]+$", "", text, flags=re.M)  # a table's separator row
+    return _MD_ESCAPE.sub(r"\1", text)
+
+
+def text_of(name: str, data: bytes) -> str:
+    """What a person reads in a letter of any format, with whitespace collapsed."""
+    suffix = name.rsplit(".", 1)[-1]
+    if suffix == "pdf":
+        text = pdf_text(data)
+    elif suffix == "docx":
+        text = docx_text(data)
+    elif suffix == "html":
+        text = html.unescape(_TAG.sub(" ", data.decode("utf-8")))
     else:
-        text = path.read_text(encoding="utf-8")
-    return " ".join(text.replace("\xa0", " ").split())
+        text = markdown_text(data.decode("utf-8"))
+    return " ".join(text.replace("\xa0", " ").replace("\u202f", " ").split())
+
+
+def letter_text(path: Path) -> str:
+    """What a person reads in a letter file: Markdown without markup, HTML without tags, PDF and
+    DOCX by text extraction."""
+    return text_of(path.name, path.read_bytes())
 
 
 def amounts(text: str) -> list[Decimal]:

@@ -23,7 +23,7 @@ def unavailable(*args: Any, **kwargs: Any) -> Any:
 def test_explanations_and_letters_render_from_the_trace_alone(example, monkeypatch, rendered):
     # the normal outputs, rendered once for the whole test run (the golden tests read the same copy)
     shared = rendered(example)
-    ev, normal = shared.evaluation, shared.without_pdf()
+    ev, normal = shared.evaluation, shared.outputs
     for owner, name in (
         (expr.Evaluator, "evaluate"),
         (expr.Evaluator, "_eval"),
@@ -36,7 +36,7 @@ def test_explanations_and_letters_render_from_the_trace_alone(example, monkeypat
         monkeypatch.setattr(owner, name, unavailable)
     with pytest.raises(AssertionError, match="evaluated instead"):  # the guard itself works
         expr.Evaluator({}, {}, {})
-    trace_only = outputs(ev, pdf=False, chosen=shared.chosen)
+    trace_only = outputs(ev, chosen=shared.chosen)
     assert trace_only.keys() == normal.keys()
     for name, data in normal.items():
         assert trace_only[name] == data, name

@@ -106,7 +106,7 @@ class _Builder:
             }
             raise ConvenantError([Problem("profile.wrong_sender", args)])
         self.dispute = profile.dispute(c.id)
-        self.act_id = self.act.name if self.act is not None else NO_ACT
+        self.act_id = _slug(self.act.name) if self.act is not None else NO_ACT  # no identifier in a letter
         settled = [r.name for r in self.composer.settled]
         if self.act is not None:  # in the order the act states them
             settled.sort(key=self.act.states.index)
@@ -356,7 +356,7 @@ class _Builder:
 
     def act_words(self) -> dict[str, str]:
         """The act's own sentences (basis and why), or the general ones."""
-        key = f"letterform.act.{self.act_id}"
+        key = f"letterform.act.{self.act.name if self.act is not None else NO_ACT}"
         found = words.catalogue()
         if f"{key}.basis" in found:
             return dict(words.table(key, self.lang))
@@ -431,23 +431,7 @@ class _Builder:
         if self.chosen.date_fact is not None:
             source = source.format(fact=_title(ev.rules.facts[self.chosen.date_fact].label))
         rows.append((t["repro_date"], f"{show(Kind.DATE, self.when, self.lang)} ({source})"))
-        rows.append((t["repro_command"], self.command()))
         return d.Table((d.Column(t["repro_what"]), d.Column(t["repro_value"])), tuple(rows), widths=(2, 5))
-
-    def command(self) -> str:
-        """The command that makes this letter again from the same files (in the folder that holds them)."""
-        ev = self.ev
-        options = [Path(ev.facts.path).name]
-        if report.part_of_year(
-            ev.rules, ev.facts.year, self.lang, check=False
-        ):  # a shared year needs its version
-            options.append(f"--rules {Path(ev.rules.path).name}")
-        if self.act is not None:
-            options.append(f"--act {self.act.name}")
-        if self.chosen.date_fact is None:
-            options.append(f"--date {self.when.isoformat()}")
-        options.append(f"--profile {Path(self.profile.path).name}")
-        return f"convenant letters {' '.join(options)} --out {self.t['repro_out']}"
 
     def document(
         self, code: str, own: bool, body: list[d.Block], recipient: list[str], explanation: str, name: str
