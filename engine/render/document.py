@@ -212,6 +212,24 @@ def _no_bare_minus(text: str) -> None:
         raise ValueError(f"a negative amount is written with {MINUS!r} before the euro sign: {text!r}")
 
 
+# white space, control characters and the line separators; not the no-break space
+_WHITE = re.compile(r"[\x00-\x20\x7f-\x9f\u2028\u2029]+")
+
+
+def one_line(text: str, *, strip: bool = True) -> str:
+    r"""A text of the model as the Markdown and HTML renderers show it: on one line, every run of
+    white space or control characters one space, none at either end (the no-break space stays:
+    "€\xa05,00" is never split).
+
+    >>> one_line("  regel\n\tregel\x00 €\xa05,00 ")
+    'regel regel €\xa05,00'
+    >>> one_line("U betaalt\n", strip=False)  # a span: the space before the next span stays
+    'U betaalt '
+    """
+    joined = _WHITE.sub(" ", text)
+    return joined.strip(" ") if strip else joined
+
+
 def signed(amount: str, negative: bool) -> str:
     """An amount for a table: "−€ 130.753,85" (U+2212) when negative.
 
