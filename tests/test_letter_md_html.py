@@ -341,3 +341,18 @@ def test_escaping_helpers():
     assert inline("a_b*c") == "a\\_b\\*c"
     assert line("1) punt") == "1\\) punt" and line("=== kop") == "\\=== kop" and line("10 mei") == "10 mei"
     assert inline("€\xa05,00 −€\xa01,00") == "€\xa05,00 −€\xa01,00"  # amounts untouched
+
+
+def test_an_english_letter_takes_its_words_and_language_from_the_catalogue(letters):
+    ev, _, _, _ = letters["groningen"]
+    doc = letterform.letter_document(
+        ev, load_profile(EXAMPLES / "afzender-groningen.yaml"), "GM0765", lang="en"
+    )
+    md, html = to_markdown(doc), to_html(doc)
+    page = Page(html)
+    assert page.attr("html", lang="en") and not page.faults
+    for text in (markdown_page(md).text, page.text):
+        assert "Payment reference" in text and "Betalingskenmerk" not in text
+        assert f"Our reference {doc.page.kenmerk}" in text
+    assert "| Payment details |  |" in md.splitlines()
+    assert page.attr("table", **{"class": "payment", "aria-label": "Payment details"})

@@ -5,8 +5,9 @@ The parts, top to bottom: the letterhead (`Sender`), the address block (`Recipie
 block (`Reference`), the aanhef, the body (`Paragraph`s, an `OutcomeTable`, a `Payment`
 instruction), the dispute paragraph, the slot and the signature (`Signature`: the college, its
 secretaris and burgemeester, or one official "namens dezen" under mandate), and annexes (`Annex`:
-`Heading`s, `Paragraph`s and `Table`s). Every piece of text is plain text: the renderer
-(`typst_letter.py`) escapes all of it, so no name or label can become markup.
+`Heading`s, `Paragraph`s and `Table`s). Every piece of text is plain text: each renderer
+(`typst_letter.py`, `markdown_letter.py`, `html_letter.py`) escapes all of it for its own syntax,
+so no name or label can become markup.
 
 The model checks what a letter may not do, so that a builder cannot get it wrong silently:
 bold (`Span.strong`) only in a paragraph that states an outcome, a table row as long as its
