@@ -5,8 +5,9 @@ The parts, top to bottom: the letterhead (`Sender`), the address block (`Recipie
 block (`Reference`), the aanhef, the body (`Paragraph`s, an `OutcomeTable`, a `Payment`
 instruction), the dispute paragraph, the slot and the signature (`Signature`: the college, its
 secretaris and burgemeester, or one official "namens dezen" under mandate), and annexes (`Annex`:
-`Heading`s, `Paragraph`s and `Table`s). Every piece of text is plain text: the renderer
-(`typst_letter.py`) escapes all of it, so no name or label can become markup.
+`Heading`s, `Paragraph`s and `Table`s). Every piece of text is plain text: each renderer
+(`typst_letter.py`, `markdown_letter.py`, `html_letter.py`) escapes all of it for its own syntax,
+so no name or label can become markup.
 
 The model checks what a letter may not do, so that a builder cannot get it wrong silently:
 bold (`Span.strong`) only in a paragraph that states an outcome, a table row as long as its
@@ -210,6 +211,24 @@ class LetterDocument:
 def _no_bare_minus(text: str) -> None:
     if _BARE_MINUS.search(text):
         raise ValueError(f"a negative amount is written with {MINUS!r} before the euro sign: {text!r}")
+
+
+# white space, control characters and the line separators; not the no-break space
+_WHITE = re.compile(r"[\x00-\x20\x7f-\x9f\u2028\u2029]+")
+
+
+def one_line(text: str, *, strip: bool = True) -> str:
+    r"""A text of the model as the Markdown and HTML renderers show it: on one line, every run of
+    white space or control characters one space, none at either end (the no-break space stays:
+    "€\xa05,00" is never split).
+
+    >>> one_line("  regel\n\tregel\x00 €\xa05,00 ")
+    'regel regel €\xa05,00'
+    >>> one_line("U betaalt\n", strip=False)  # a span: the space before the next span stays
+    'U betaalt '
+    """
+    joined = _WHITE.sub(" ", text)
+    return joined.strip(" ") if strip else joined
 
 
 def signed(amount: str, negative: bool) -> str:
