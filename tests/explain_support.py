@@ -19,6 +19,7 @@ from tests.conftest import ASSEN, replace_once
 AMOUNT = re.compile(r"€ ?(-?)(\d{1,3}(?:\.\d{3})*,\d+)")
 DATE = re.compile(rf"\b(\d{{1,2}}) ({'|'.join(MONTHS_NL)}) (\d{{4}})\b")
 _TAG = re.compile(r"<[^>]+>")
+_STYLE = re.compile(r"<style\b.*?</style>", re.S)  # the page's style sheet is not text a person reads
 
 
 def copy_rules(directory: Path, old: str | None = None, new: str | None = None) -> Path:
@@ -68,7 +69,7 @@ def docx_text(data: bytes) -> str:
 
 
 _MD_PIPE = re.compile(r"(?<!\\)\|")
-_MD_ESCAPE = re.compile(r"\\(.)")
+_MD_ESCAPE = re.compile(r"\\(.)", re.S)  # a backslash before a newline is a line break
 
 
 def markdown_text(text: str) -> str:
@@ -87,7 +88,7 @@ def text_of(name: str, data: bytes) -> str:
     elif suffix == "docx":
         text = docx_text(data)
     elif suffix == "html":
-        text = html.unescape(_TAG.sub(" ", data.decode("utf-8")))
+        text = html.unescape(_TAG.sub(" ", _STYLE.sub(" ", data.decode("utf-8"))))
     else:
         text = markdown_text(data.decode("utf-8"))
     return " ".join(text.replace("\xa0", " ").replace("\u202f", " ").split())

@@ -83,7 +83,7 @@ def test_the_amount_deadline_date_and_kenmerk_read_back_from_the_docx(letters):
     assert outcome.runs[0].text.replace("\xa0", " ") == "U ontvangt van ons € 32.801,38"
     assert outcome.runs[0].style.name == "Uitkomstbedrag"  # the bold is the house style's
     assert "15 mei 2025" in text  # the letter's date: the facts' evaluation_date, in the kenmerk block
-    assert doc.page.kenmerk.startswith("assen/2024/definitief/GM1680/")
+    assert doc.page.kenmerk.startswith("assen/2024/definitief-aandeel/GM1680/")
     assert doc.page.kenmerk in text  # ons kenmerk in the kenmerk block and the annex
     assert "0,071017624129" in text  # the key to twelve decimals, in the annex's table
     assert "€ 461.876,55" in text  # the amount distributed, and the total of the shares

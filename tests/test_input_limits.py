@@ -41,6 +41,7 @@ def rules_copy(tmp_path_factory):
         ('{% include "rules/resultaat_bw.j2" %}', "een zin mag geen ander sjabloon gebruiken (include)"),
         ("{{ 'x' * 10**9 }}", "een tekst of lijst van meer dan 5000000 tekens"),
         ("{{ 'x'|center(10**9) }}", "een tekst of lijst van meer dan 5000000 tekens"),
+        ("{{ '%999999999s'|format('x') }}", "een tekst of lijst van meer dan 5000000 tekens"),
         (
             "{% set ns = namespace(s='x') %}{% for i in range(60) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}",
             "een tekst of lijst van meer dan 5000000 tekens",
@@ -66,6 +67,15 @@ def test_a_template_fault_is_a_dutch_message_at_the_template_line(run, rules_cop
     finally:
         path.write_text(original, encoding="utf-8")
     _refused(result, message, "resultaat_bw.j2:2")
+
+
+def test_a_long_number_in_a_value_is_data_not_a_width():
+    """A value filtered may hold a long run of digits (a folder named 38412000.00 in a path): only a
+    filter's arguments are widths, and `format`'s value, which is its format."""
+    from convenant.render.templating import environment
+
+    template = environment("md", None).from_string("{{ p | replace('/', ' / ') }}")
+    assert template.render(p="/tmp/38412000.00/f") == " / tmp / 38412000.00 / f"
 
 
 def test_a_template_saved_in_cp1252_names_the_file_and_line(run, rules_copy):

@@ -132,7 +132,7 @@ def test_the_amount_deadline_date_kenmerk_key_and_signatories_in_markdown_and_ht
     for fmt, text in _texts(md, html).items():
         assert "U ontvangt van ons € 32.801,38, uiterlijk 30 juni 2025 (artikel 8, zesde lid)." in text, fmt
         assert "15 mei 2025" in text, fmt  # the letter's date
-        assert doc.page.kenmerk.startswith("assen/2024/definitief/GM1680/")
+        assert doc.page.kenmerk.startswith("assen/2024/definitief-aandeel/GM1680/")
         assert f"Ons kenmerk {doc.page.kenmerk}" in text, fmt
         assert "0,071017624129" in text and "€ 461.876,55" in text, fmt
         assert "namens dezen, E. Voorbeeld teamleider Maatschappelijke Ondersteuning" in text, fmt
@@ -237,7 +237,7 @@ def test_the_html_page_stands_alone_and_prints(letters):
     shaded = [i for i, (t, a) in enumerate(own.tags) if t == "tr" and a.get("class") == "own"]
     assert len(shaded) == 1
     title = Page(html[html.index("<title>") : html.index("</title>") + 8]).text
-    assert title == doc.title == "Definitief aandeel resultaat beschermd wonen 2024"
+    assert title == doc.title == "Definitief aandeel resultaat beschermd wonen 2024 (artikel 8, zesde lid)"
     # the shaded row is Aa en Hunze's (the recipient's own): it is the table's first row
     table = next(b for b in doc.annexes[0].blocks if isinstance(b, d.Table))
     assert table.rows[table.highlight or 0][0] == "Aa en Hunze"

@@ -191,6 +191,13 @@ def _known(example: str, data: dict) -> set[Decimal]:
     found |= {abs(v) for v in merged.values()}
     for values in per_member.values():
         found.add(abs(sum(values)))
+    centrum = next(c for c, m in data["municipalities"].items() if m["role"] == "centrumgemeente")
+    others: dict[str, list[Decimal]] = {}  # the centrumgemeente's record adds up the regiogemeenten's
+    for code, m in data["municipalities"].items():
+        for name, r in m["results"].items():
+            if code != centrum and r["type"] == "money" and r["value"]:
+                others.setdefault(name, []).append(Decimal(r["value"]))
+    for values in others.values():
         found.add(abs(sum(v for v in values if v < 0)))  # what the centrumgemeente receives in total
         found.add(abs(sum(v for v in values if v > 0)))  # and pays
     return found
@@ -252,7 +259,8 @@ def test_no_identifier_code_syntax_or_bare_minus_in_any_letter(act):
             assert not IDENTIFIER.findall(text), (stem, fmt, IDENTIFIER.findall(text)[:5])
             assert not CODE.findall(text), (stem, fmt)
             assert "€ -" not in text and "-€" not in text, (stem, fmt)
-            assert "Centrumregeling" not in text, (stem, fmt)
+            own_words = re.sub(r"“[^”]*”", "", text)  # the engine's sentences, not the articles it quotes
+            assert "Centrumregeling" not in own_words, (stem, fmt)
 
 
 def test_the_centrumgemeente_record_lists_every_regiogemeente_with_the_totals(act):
@@ -333,9 +341,7 @@ def test_a_profile_given_signs_the_letters(tmp_path):
     )
     assert result.exit_code == 0, result.output
     text = letter_text(next(out.glob("*GM1680*.md")))
-    assert "Behandeld door J. Jansen" in text or "Behandeld door J. Jansen".replace(" ", "") in text.replace(
-        " ", ""
-    )
+    assert "Behandeld door: J. Jansen" in text
 
 
 def test_a_negative_result_is_paid_never_shown_with_a_bare_minus(tmp_path):
@@ -364,7 +370,7 @@ def test_letters_need_a_date_and_never_take_the_clock_silently(tmp_path):
     result = invoke("letters", str(facts), *args)
     assert result.exit_code == 0, result.output
     text = letter_text(next(out.glob("*GM1680*.md")))
-    assert "Datum 14 februari 2025" in text and "opgegeven bij het maken van de brieven" in text
+    assert "Datum: 14 februari 2025" in text and "opgegeven bij het maken van de brieven" in text
 
 
 def test_a_fact_error_leaves_no_letters(tmp_path):
@@ -442,9 +448,11 @@ def test_the_kenmerk_changes_with_any_input(tmp_path):
     """The inputs part of the kenmerk is the hash of every input: one changed fact gives another."""
     kenmerken = []
     for worth in ("38412000.00", "38412000.01"):
+        (tmp_path / worth).mkdir()
         facts = write_facts(tmp_path / worth, assen_facts(macrobudget_bw=Decimal(worth)))
         out = tmp_path / worth / "out"
-        assert invoke("letters", str(facts), "--out", str(out), "--format", "md").exit_code == 0
+        made = invoke("letters", str(facts), "--out", str(out), "--format", "md")
+        assert made.exit_code == 0, made.output
         text = letter_text(next(out.glob("*GM1680*.md")))
         kenmerken.append(re.search(r"assen/2024/definitief-aandeel/GM1680/([0-9a-f]{8})", text)[1])
     assert kenmerken[0] != kenmerken[1]

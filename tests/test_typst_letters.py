@@ -52,7 +52,7 @@ def test_the_amount_date_and_kenmerk_read_back_from_the_pdf(letters):
     assert ev.values["aandeel_resultaat_bw"]["GM1680"] == Fraction(3280138, 100)
     assert "U ontvangt van ons € 32.801,38, uiterlijk 30 juni 2025 (artikel 8, zesde lid)." in text
     assert "15 mei 2025" in text  # the letter's date: the facts' evaluation_date
-    assert doc.page.kenmerk.startswith("assen/2024/definitief/GM1680/")
+    assert doc.page.kenmerk.startswith("assen/2024/definitief-aandeel/GM1680/")
     assert doc.page.kenmerk in text
     assert "0,071017624129" in text  # the key to twelve decimals, in the annex
     assert "€ 461.876,55" in text  # the amount distributed, and the total of the shares
@@ -99,7 +99,7 @@ def test_the_pdf_is_tagged_with_title_author_and_language(letters):
     root = reader.trailer["/Root"]
     assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
     assert root["/Lang"] == "nl"
-    assert reader.metadata.title == "Definitief aandeel resultaat beschermd wonen 2024"
+    assert reader.metadata.title == "Definitief aandeel resultaat beschermd wonen 2024 (artikel 8, zesde lid)"
     assert reader.metadata.author == "Burgemeester en wethouders van Assen"
     fonts = {
         str(f["/BaseFont"]).split("+")[-1]

@@ -23,6 +23,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ from convenant.explain import explain, report
 from convenant.explain.report import NOTHING, PAYS, RECEIVES
 from convenant.language.model import MUNICIPALITY
 from convenant.language.trace import DistributeDetails, WeightedKeyDetails
-from convenant.letters.acts import Chosen
+from convenant.letters.acts import Chosen, choose
 from convenant.letters.letters import UNKNOWN, Settlement, _Composer, _title
 from convenant.letters.profile import Profile
 from convenant.render import document as d
@@ -596,11 +597,26 @@ def documents(chosen: Chosen, profile: Profile, lang: str) -> list[Made]:
     ]
 
 
-def letter_document(chosen: Chosen, profile: Profile, code: str, lang: str = "nl") -> d.LetterDocument:
-    """One party's letter of the chosen act."""
+def letter_document(
+    ev: Evaluation,
+    profile: Profile,
+    code: str,
+    lang: str = "nl",
+    when: date | None = None,
+    act: str | None = None,
+) -> d.LetterDocument:
+    """One party's letter of an act (`act`, or the first that applies, as `convenant letters`
+    chooses it; `when` as its --date)."""
+    chosen = choose(ev, act, when.isoformat() if when else None, lang)
     builder = _Builder(chosen, profile, lang)
     made = builder.own_record() if code == builder.centrum.code else builder.letter(code)
     return made.document
+
+
+def recipients(chosen: Chosen) -> list[str]:
+    """The regiogemeenten that receive a letter of the act (every party but the centrumgemeente)."""
+    centrum = next(m.code for m in chosen.ev.parties.members if m.role == "centrumgemeente")
+    return [m.code for m in chosen.ev.parties.members if m.code != centrum]
 
 
 def inputs_of(chosen: Chosen, profile: Profile, lang: str = "nl") -> list[tuple[str, str]]:

@@ -122,11 +122,17 @@ def _small_numbers(args: Iterable[Any]) -> None:
             raise BudgetExceeded("text", MAX_TEXT)  # a format such as '%1000000000s'
 
 
-def _budgeted_filter(function: Callable[..., Any]) -> Callable[..., Any]:
+def _budgeted_filter(function: Callable[..., Any], name: str = "") -> Callable[..., Any]:
+    # the value filtered is data (a path may hold '38412000'); only the arguments after it are widths
+    # or counts, except for `format`, whose value is the format ('%999999999s'). A filter that is
+    # passed the context or eval context gets the value second.
+    skip = 2 if getattr(function, "jinja_pass_arg", None) is not None else 1
+    skip -= name == "format"
+
     @functools.wraps(function)  # keeps jinja_pass_arg, so the context still reaches the filter
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         _capped(args)
-        _small_numbers([*args[1:], *kwargs.values()])
+        _small_numbers([*args[skip:], *kwargs.values()])
         return _capped(function(*args, **kwargs))
 
     return wrapper
@@ -159,7 +165,7 @@ class _BudgetedEnvironment(SandboxedEnvironment):
 
     def __init__(self, **options: Any) -> None:
         super().__init__(finalize=_capped, **options)
-        self.filters = {name: _budgeted_filter(f) for name, f in self.filters.items()}
+        self.filters = {name: _budgeted_filter(f, name) for name, f in self.filters.items()}
         self.globals["range"] = _budget_range
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
