@@ -312,9 +312,9 @@ def test_a_house_style_may_restyle_but_not_drop_a_style_or_placeholder(tmp_path,
     broken = tmp_path / "kapot.docx"
     house.save(str(broken))
     assert docx_letter.template_problems(broken) == [
-        "style 'Brieftekst' is missing",
-        "placeholder 'annexes' is missing",
-        "unknown placeholder 'bijlagen'",
+        ("style_missing", "Brieftekst"),
+        ("placeholder_missing", "annexes"),
+        ("placeholder_unknown", "bijlagen"),
     ]
     with pytest.raises(ValueError, match="lacks the styles Brieftekst"):
         docx_letter.to_docx(doc, template=broken)

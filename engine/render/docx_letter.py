@@ -57,15 +57,16 @@ STYLES = {
 }
 # The placeholders the template must use (a house style may move them, not drop them).
 PLACEHOLDERS = ("sender", "recipient", "reference", "salutation", "body", "signature", "annexes", "page")
+MAX_TEMPLATE_BYTES = 20 * 1024 * 1024  # a house-style template with its logo; ours is under 100 kB
 HIGHLIGHT = "E4E4E4"  # the recipient's own row in the region's table
 _CHAR_WIDTH = 90  # twips per character of table text (8 pt), to size columns that fit their content
 _CELL_PADDING = 2 * 57  # twips: the table style's left and right cell margins (0.1 cm each)
 _PAGE_PLACEHOLDER = re.compile(r"\{(page|pages)\}")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _DOCXTPL_ESCAPE = re.compile(r"\{_(?=[{%])|(?<=[}%])_\}")  # docxtpl turns "{_{" into "{{" after rendering
-_KEEP_COMPILED = 64  # compiled template parts kept (a template has about ten)
-_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_BREAKS = re.compile(r"([\t\n])")
+_LISTING = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\n\a\f]")  # a text docxtpl's resolve_listing would change
+_KEEP = 64  # template parts kept patched and compiled (a template has about ten)
 
 
 def text(value: str) -> str:
@@ -142,7 +143,14 @@ def context(doc: d.LetterDocument) -> dict[str, Any]:
 
 
 def _template_bytes(template: Path | None) -> bytes:
-    return (template or TEMPLATE).read_bytes()
+    """The shipped template, or a house-style copy read like every other input: a regular file of
+    bounded size (a `file.*` problem otherwise)."""
+    if template is None:
+        return TEMPLATE.read_bytes()
+    from convenant.core.paths import display_path
+    from convenant.core.reading import read_bytes
+
+    return read_bytes(template, display_path(template), MAX_TEMPLATE_BYTES)
 
 
 def missing_styles(docx: Any) -> list[str]:
@@ -151,17 +159,19 @@ def missing_styles(docx: Any) -> list[str]:
     return [name for name in STYLES.values() if name not in names]
 
 
-def template_problems(template: Path) -> list[str]:
-    """What keeps a (house-style) template from making letters: a named style or a placeholder
-    it lacks. Empty when it is fit; the default template is (tested)."""
+def template_problems(template: Path) -> list[tuple[str, str]]:
+    """What keeps a (house-style) template from making letters, as (kind, name): a named style it
+    lacks ("style_missing"), a placeholder it lacks ("placeholder_missing") or one this module does
+    not fill ("placeholder_unknown"). Empty when it is fit; the shipped template is (tested). The
+    caller that takes a template from a user turns these into messages."""
     from docxtpl import DocxTemplate
 
-    tpl = DocxTemplate(template)
+    tpl = DocxTemplate(io.BytesIO(_template_bytes(template)))
     tpl.init_docx()
-    problems = [f"style {name!r} is missing" for name in missing_styles(tpl.docx)]
+    problems = [("style_missing", name) for name in missing_styles(tpl.docx)]
     used = tpl.get_undeclared_template_variables(jinja_env=_environment())
-    problems += [f"placeholder {name!r} is missing" for name in PLACEHOLDERS if name not in used]
-    problems += [f"unknown placeholder {name!r}" for name in sorted(used - set(PLACEHOLDERS))]
+    problems += [("placeholder_missing", name) for name in PLACEHOLDERS if name not in used]
+    problems += [("placeholder_unknown", name) for name in sorted(used - set(PLACEHOLDERS))]
     return problems
 
 
@@ -183,7 +193,7 @@ def _environment() -> Any:
             if globals is not None or template_class is not None or not isinstance(source, str):
                 return super().from_string(source, globals, template_class)
             if source not in self.compiled:
-                if len(self.compiled) > _KEEP_COMPILED:
+                if len(self.compiled) > _KEEP:
                     self.compiled.clear()
                 self.compiled[source] = super().from_string(source)
             return self.compiled[source]
@@ -191,12 +201,36 @@ def _environment() -> Any:
     return Compiled()
 
 
-def to_docx(doc: d.LetterDocument, template: Path | None = None) -> bytes:
-    """The letter as a Word file from `template` (default: the shipped `templates/letter.docx`)."""
+@cache
+def _template_class() -> Any:
     from docxtpl import DocxTemplate
+
+    patched: dict[str, str] = {}
+
+    class Template(DocxTemplate):
+        """docxtpl's template, quicker for many letters from one template: each part's patched XML
+        is kept (the same for every letter), and `resolve_listing` (a tab or line break in a
+        filled-in text becomes `<w:tab/>` or `<w:br/>`) runs only when a text has one."""
+
+        def patch_xml(self, src_xml: str) -> str:
+            if src_xml not in patched:
+                if len(patched) > _KEEP:
+                    patched.clear()
+                patched[src_xml] = super().patch_xml(src_xml)
+            return patched[src_xml]
+
+        def resolve_listing(self, xml: str) -> str:
+            return super().resolve_listing(xml) if _LISTING.search(xml) else xml
+
+    return Template
+
+
+def to_docx(doc: d.LetterDocument, template: Path | None = None) -> bytes:
+    """The letter as a Word file from `template` (default: the shipped `templates/letter.docx`).
+    A template without one of `STYLES` is a ValueError: check a user's with `template_problems`."""
     from markupsafe import Markup
 
-    tpl = DocxTemplate(io.BytesIO(_template_bytes(template)))
+    tpl = _template_class()(io.BytesIO(_template_bytes(template)))
     tpl.init_docx()
     missing = missing_styles(tpl.docx)
     if missing:
@@ -257,34 +291,32 @@ def stable_zip(data: bytes, when: date) -> bytes:
 
 
 class _Blocks:
-    """Builds blocks as WordprocessingML (lxml elements, escaped by lxml) in the template's named
-    styles, as XML for a `{{p … }}` placeholder."""
+    """Builds blocks as WordprocessingML text in the template's named styles, for a `{{p … }}`
+    placeholder (the template's document declares the `w:` prefix). Every text and attribute
+    passes through `_escaped`."""
 
     def __init__(self, docx: Any, lang: str) -> None:
         self.lang = lang
-        self.style = {role: docx.styles[name].style_id for role, name in STYLES.items()}
+        self.style = {role: _escaped(docx.styles[name].style_id) for role, name in STYLES.items()}
         section = docx.sections[0]
         self.width = int(section.page_width - section.left_margin - section.right_margin) // 635  # twips
 
     def xml(self, items: Iterable[d.Block | d.Annex]) -> str:
-        from lxml import etree
-
-        built: list[Any] = []
+        out: list[str] = []
         for item in items:
             if isinstance(item, d.Annex):
-                built.append(self.paragraph("annex", [(item.title, None)]))
-                for block in item.blocks:
-                    built += self.block(block)
+                out.append(self.paragraph("annex", [(item.title, None)]))
+                out += [self.block(block) for block in item.blocks]
             else:
-                built += self.block(item)
-        return "".join(etree.tostring(e, encoding="unicode") for e in built)
+                out.append(self.block(item))
+        return "".join(out)
 
-    def block(self, block: d.Block) -> list[Any]:
+    def block(self, block: d.Block) -> str:
         if isinstance(block, d.Paragraph):
             spans = [(s.text, "amount" if s.strong else None) for s in block.spans]
-            return [self.paragraph("outcome" if block.outcome else "text", spans)]
+            return self.paragraph("outcome" if block.outcome else "text", spans)
         if isinstance(block, d.Heading):
-            return [self.paragraph("heading" if block.level == 1 else "subheading", [(block.text, None)])]
+            return self.paragraph("heading" if block.level == 1 else "subheading", [(block.text, None)])
         if isinstance(block, d.OutcomeTable):
             return self.table(block.table)
         if isinstance(block, d.Table):
@@ -301,32 +333,27 @@ class _Blocks:
         for key, value in fields:  # one paragraph, a line per field: one block, kept together
             runs += [(label[key], "payment_label"), ("\t" + value + "\n", None)]
         runs[-1] = (runs[-1][0].removesuffix("\n"), None)
-        return [self.paragraph("payment", runs)]
+        return self.paragraph("payment", runs)
 
-    def paragraph(self, role: str, runs: list[tuple[str, str | None]], right: bool = False) -> Any:
+    def paragraph(self, role: str, runs: list[tuple[str, str | None]], right: bool = False) -> str:
         """`<w:p>` in the style for `role`, a run per (text, character style role); a tab or a
         line break in a text becomes `<w:tab/>` or `<w:br/>`."""
-        p = _el("p")
-        pr = _el("pPr", p)
-        _el("pStyle", pr, val=self.style[role])
-        if right:
-            _el("jc", pr, val="right")
+        jc = '<w:jc w:val="right"/>' if right else ""
+        out = [f'<w:p><w:pPr><w:pStyle w:val="{self.style[role]}"/>{jc}</w:pPr>']
         for content, style in runs:
-            r = _el("r", p)
-            if style is not None:
-                _el("rStyle", _el("rPr", r), val=self.style[style])
-            for piece in re.split(r"([\t\n])", text(content)):
+            out.append(f'<w:r><w:rPr><w:rStyle w:val="{self.style[style]}"/></w:rPr>' if style else "<w:r>")
+            for piece in _BREAKS.split(text(content)):
                 if piece == "\t":
-                    _el("tab", r)
+                    out.append("<w:tab/>")
                 elif piece == "\n":
-                    _el("br", r)
+                    out.append("<w:br/>")
                 elif piece:
-                    t = _el("t", r)
-                    t.text = piece
-                    t.set(_XML_SPACE, "preserve")
-        return p
+                    out.append(f'<w:t xml:space="preserve">{_escaped(piece)}</w:t>')
+            out.append("</w:r>")
+        out.append("</w:p>")
+        return "".join(out)
 
-    def table(self, t: d.Table) -> list[Any]:
+    def table(self, t: d.Table) -> str:
         """The caption and legend, then the table in the table style (its header row repeated on
         every page, rows never split, the totals row marked as the style's last row), then an empty
         paragraph: Word needs one between two tables, and it gives the text's spacing after."""
@@ -335,46 +362,33 @@ class _Blocks:
             out.append(self.paragraph("caption", [(t.caption, None)]))
         out += [self.paragraph("legend", [(line, None)]) for line in t.legend]
         widths = self.widths(t)
-        tbl = _el("tbl")
-        pr = _el("tblPr", tbl)
-        _el("tblStyle", pr, val=self.style["table"])
-        _el("tblW", pr, w=str(sum(widths)), type="dxa")
-        _el("tblLayout", pr, type="fixed")
-        _el(
-            "tblLook",
-            pr,
-            firstRow="1",
-            lastRow="1" if t.total else "0",
-            firstColumn="0",
-            lastColumn="0",
-            noHBand="1",
-            noVBand="1",
+        last_row = "1" if t.total else "0"
+        out.append(
+            f'<w:tbl><w:tblPr><w:tblStyle w:val="{self.style["table"]}"/>'
+            f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+            f'<w:tblLook w:firstRow="1" w:lastRow="{last_row}" w:firstColumn="0" w:lastColumn="0"'
+            ' w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid>'
         )
-        grid = _el("tblGrid", tbl)
-        for width in widths:
-            _el("gridCol", grid, w=str(width))
+        out += [f'<w:gridCol w:w="{w}"/>' for w in widths]
+        out.append("</w:tblGrid>")
         rows = [tuple(c.title for c in t.columns), *t.rows, *([t.total] if t.total else [])]
         last = len(rows) - 1
         for index, cells in enumerate(rows):
-            tr = _el("tr", tbl)
-            tr_pr = _el("trPr", tr)
-            _el("cantSplit", tr_pr)
-            if index == 0:
-                _el("tblHeader", tr_pr)
+            header = "<w:tblHeader/>" if index == 0 else ""  # repeated on every page
+            out.append(f"<w:tr><w:trPr><w:cantSplit/>{header}</w:trPr>")
             role = (
                 "table_head" if index == 0 else "table_total" if t.total and index == last else "table_cell"
             )
             own = t.highlight is not None and index == t.highlight + 1
+            shading = f'<w:shd w:val="clear" w:color="auto" w:fill="{HIGHLIGHT}"/>' if own else ""
             for value, column, width in zip(cells, t.columns, widths, strict=True):
-                tc = _el("tc", tr)
-                tc_pr = _el("tcPr", tc)
-                _el("tcW", tc_pr, w=str(width), type="dxa")
-                if own:
-                    _el("shd", tc_pr, val="clear", color="auto", fill=HIGHLIGHT)
-                tc.append(self.paragraph(role, [(value, None)], right=column.numeric))
-        out.append(tbl)
+                out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shading}</w:tcPr>')
+                out.append(self.paragraph(role, [(value, None)], right=column.numeric))
+                out.append("</w:tc>")
+            out.append("</w:tr>")
+        out.append("</w:tbl>")
         out.append(self.paragraph("text", []))
-        return out
+        return "".join(out)
 
     def widths(self, t: d.Table) -> list[int]:
         """Column widths in twips over the text width: the table's relative widths, or (None) every
@@ -405,11 +419,10 @@ def _fill(widths: list[int], total: int) -> list[int]:
     return [widths[0] + total - sum(widths), *widths[1:]]
 
 
-def _el(tag: str, parent: Any = None, **attrs: str) -> Any:
-    """A `w:` element (under `parent`), its attributes in the `w:` namespace."""
-    from lxml import etree
+def _escaped(value: str) -> str:
+    """Text or an attribute value as XML.
 
-    qualified = {f"{{{_W}}}{k}": v for k, v in attrs.items()}
-    if parent is None:
-        return etree.Element(f"{{{_W}}}{tag}", qualified, nsmap={"w": _W})
-    return etree.SubElement(parent, f"{{{_W}}}{tag}", qualified)
+    >>> _escaped('<a & "b">')
+    '&lt;a &amp; &quot;b&quot;&gt;'
+    """
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
