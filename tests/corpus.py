@@ -786,7 +786,7 @@ def usage_cases() -> Iterator[Case]:
         "missing-facts": ("evaluate",),
         "extra-argument": ("evaluate", ASSEN_FACTS, ASSEN_FACTS),
         "letters-no-out": ("letters", ASSEN_FACTS),
-        "letters-bad-format": ("letters", ASSEN_FACTS, "--out", "b", "--format", "docx"),
+        "letters-bad-format": ("letters", ASSEN_FACTS, "--out", "b", "--format", "odt"),
         "deadlines-year-text": ("deadlines", "assen", "twee"),
         "deadlines-year-range": ("deadlines", "assen", "20245"),
         "deadlines-missing-year": ("deadlines", "assen"),

@@ -65,7 +65,11 @@ def plain(text: str) -> str:
 
 def letter_texts(ev: Evaluation) -> dict[str, str]:
     files = letters.make_letters(ev, ("md",), "nl", None)
-    return {re.search(r"-(GM\d{4})-", name)[1]: plain(data.decode()) for name, data in files.items()}
+    return {
+        re.search(r"-(GM\d{4})-", name)[1]: plain(data.decode())
+        for name, data in files.items()
+        if not name.endswith(".toelichting.md")
+    }
 
 
 def explained(ev: Evaluation, member: str | None = None) -> str:

@@ -95,10 +95,14 @@ def test_the_letter_heading_cites_the_lid_of_the_direction():
     made = letters.make_letters(ev, ("md",), "nl", None)
     directions = dict((c, r["direction"]) for c, r in afrekeningen("groningen-2022"))
     for code, direction in directions.items():
-        (text,) = [v.decode() for k, v in made.items() if f"-{code}-" in k]
+        (text,) = [
+            v.decode() for k, v in made.items() if f"-{code}-" in k and not k.endswith(".toelichting.md")
+        ]
         heading = next(x for x in text.splitlines() if x.startswith("## Verschil tussen"))
         lid = "vijfde" if direction == "ontvangt" else "vierde"
-        assert heading.endswith(f"(artikel 3, {lid} lid)"), heading
+        assert heading.endswith(f"(artikel 3, {lid} lid)"), heading  # in the annex, as in the outcome
+        outcome = next(x for x in text.splitlines() if x.startswith("**U "))
+        assert outcome.endswith(f"(artikel 3, {lid} lid)."), outcome
 
 
 def test_the_saldo_of_the_centrumgemeente_cites_article_3_and_both_leden():

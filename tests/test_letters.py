@@ -24,7 +24,8 @@ from pypdf import PdfReader
 from convenant.cli.cli import cli
 from convenant.core.dates import MONTHS_NL
 from convenant.explain import report
-from convenant.letters.letters import FORMATS, MANIFEST, _Composer
+from convenant.letters.letters import FORMATS, MANIFEST
+from convenant.letters.settlements import _Composer
 from convenant.source.loading import load_document
 from tests.conftest import ASSEN_FACTS, assen_facts, write_facts
 from tests.examples_support import EXAMPLES

@@ -144,8 +144,11 @@ def test_earlier_letters_are_replaced_and_only_those_removed(run, tmp_path):
     result = letters(run, out, "--date", "2025-06-02")
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in out.iterdir())
-    assert names[-1] == MANIFEST and all(n.endswith(".md") for n in names[:-1]) and len(names) == 10
-    assert "2 juni 2025" in next(out.glob("*GM1730*.md")).read_text(encoding="utf-8")
+    # nine letters and their digital annexes (.toelichting.md), and the manifest
+    assert names[-1] == MANIFEST and all(n.endswith(".md") for n in names[:-1]) and len(names) == 19
+    assert "2 juni 2025" in (out / "assen-2024-definitief-aandeel-GM1730-tynaarlo.md").read_text(
+        encoding="utf-8"
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["brieven"]
 
 
@@ -158,7 +161,7 @@ def test_a_failure_while_moving_the_letters_in_puts_the_earlier_ones_back(run, t
 
     def failing(source, target):
         renames.append(target)
-        if len(renames) == 14:  # the 10 earlier files moved aside, then 3 new ones moved in
+        if len(renames) == 23:  # the 19 earlier files moved aside, then 4 new ones moved in
             raise OSError(errno.ENOSPC, "No space left on device")
         original(source, target)
 
@@ -173,7 +176,7 @@ def test_a_new_folder_is_made_with_the_folders_above_it_and_removed_again_on_fai
 ):
     out = tmp_path / "nieuw" / "diep" / "brieven"
     assert letters(run, out).exit_code == 0
-    assert len(list(out.iterdir())) == 10
+    assert len(list(out.iterdir())) == 19  # nine letters, their digital annexes and the manifest
     monkeypatch.setattr(os, "rename", lambda *_: (_ for _ in ()).throw(OSError(errno.EIO, "I/O error")))
     result = letters(run, tmp_path / "ander" / "brieven")
     refused(result, "kan niet worden geschreven (I/O error)")

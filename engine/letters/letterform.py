@@ -32,13 +32,14 @@ from convenant import __version__, words
 from convenant.core.diagnostics import ConvenantError, Problem
 from convenant.core.units import Kind
 from convenant.core.wording import show
+from convenant.evaluation.evaluate import Evaluation
 from convenant.explain import explain, report
 from convenant.explain.report import NOTHING, PAYS, RECEIVES
 from convenant.language.model import MUNICIPALITY
 from convenant.language.trace import DistributeDetails, WeightedKeyDetails
 from convenant.letters.acts import Chosen, choose
-from convenant.letters.letters import UNKNOWN, Settlement, _Composer, _title
 from convenant.letters.profile import Profile
+from convenant.letters.settlements import UNKNOWN, Settlement, _Composer, _title
 from convenant.render import document as d
 from convenant.render import templating
 
@@ -373,8 +374,8 @@ class _Builder:
 
     def notices(self) -> list[d.Block]:
         """What holds for every letter of the run: a version that covers part of the year, a
-        settlement after the covenant's end, a term that follows an event after the letter's date."""
-        ev, out = self.ev, []
+        settlement after the covenant's end."""
+        ev, out = self.ev, list[d.Block]()
         partly = report.part_of_year(ev.rules, ev.facts.year, self.lang, check=False)
         if partly:
             out.append(d.Paragraph.of(partly))
@@ -395,8 +396,10 @@ class _Builder:
         ev, t = self.ev, self.t
         blocks: list[d.Block] = []
         for r in self.settled:
-            rule = ev.rules.rules[r]
-            blocks.append(d.Heading(f"{_title(rule.label)} ({rule.article.formal(self.lang)})", level=2))
+            rule, value = ev.rules.rules[r], ev.nodes[r].value
+            # the article of the recipient's own direction (a receiver lid 5, a payer lid 4)
+            cited = rule.cited(value[code]) if isinstance(value, dict) and code in value else rule.article
+            blocks.append(d.Heading(f"{_title(rule.label)} ({cited.formal(self.lang)})", level=2))
             if ev.nodes[r].value is None:
                 blocks.append(d.Paragraph.of(t["annex_unknown"].format(missing=self.missing(r))))
                 continue
@@ -517,6 +520,9 @@ class _Builder:
                 body.append(d.Payment(s.amount, due, self.profile.iban, self.profile.holder, kenmerk))
         body.append(d.Paragraph.of(_fill(said["why"], year=year, total=self.total_distributed())))
         body += self.statements(ex, code)
+        body += (
+            self.others()
+        )  # what the act states for the whole region (Assen: the Reserve MO, art. 8 lid 7)
         body += self.notices()
         if any(s.direction == RECEIVES for s, _ in settlements) and not provisional:
             body.append(d.Paragraph.of(t["we_pay"]))

@@ -17,9 +17,9 @@ from convenant.core.paths import display_path
 from convenant.explain import explain
 from convenant.explain.explainers import Scope
 from convenant.language.model import Act, RuleFile
-from convenant.letters import letters
 from convenant.letters.acts import Chosen
 from convenant.letters.sample import sample_evaluation
+from convenant.letters.settlements import _Composer
 from convenant.render import templating
 
 
@@ -93,7 +93,7 @@ def check_templates(rules: RuleFile) -> None:
         explain.render(explain.explain(ev, fmt), fmt)
         for one in chosen:  # each letter's digital annex: what the act's results rest on
             only = one.act.states if one.act is not None else None
-            said = letters._Composer(one, fmt, "nl").said
+            said = _Composer(one, fmt, "nl").said
             # the whole year's explanation above rendered every rule for every member; what an act
             # adds is its selection and its future terms, the same for every regiogemeente
             centrum = next(m.code for m in ev.parties.members if m.role == "centrumgemeente")
