@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from convenant.letters import letterform  # noqa: E402
+from convenant.letters.acts import choose  # noqa: E402
 from convenant.letters.profile import load_profile  # noqa: E402
 from convenant.render import docx_letter  # noqa: E402
 from convenant.workflow.session import evaluate_file  # noqa: E402
@@ -49,7 +50,7 @@ def main() -> None:
     for facts, profile_path in CASES:
         ev = evaluate_file(ROOT / facts)
         profile = load_profile(ROOT / profile_path)
-        docs = [letterform.letter_document(ev, profile, code) for code in letterform.recipients(ev)]
+        docs = [m.document for m in letterform.documents(choose(ev, None, None, "nl"), profile, "nl")]
         docx_letter._environment.cache_clear()
         cold, sizes = run(docs)
         warm = statistics.median(run(docs)[0] for _ in range(RUNS))

@@ -26,7 +26,7 @@ from tests.paths import REPO_ROOT as ROOT
 EXAMPLES = ROOT / "examples"
 ASSEN = ("assen-2024.yaml", "afzender-assen.yaml", "GM1680")  # Aa en Hunze receives
 GRONINGEN = ("groningen-2022.yaml", "afzender-groningen.yaml", "GM0765")  # Pekela pays
-PAGES = {"assen": 2, "groningen": 3}  # measured; the targets for letter + annex: ≤ 4 and ≤ 8
+PAGES = {"assen": 3, "groningen": 3}  # measured; the targets for letter + annex: ≤ 4 and ≤ 8
 TARGET = {"assen": 4, "groningen": 8}
 
 
@@ -79,10 +79,11 @@ def test_voorbeeld_header_and_footer_on_every_page(letters):
 
 def test_the_annex_starts_on_a_new_page_after_the_signature(letters):
     for _, doc, pdf in letters.values():
-        first, second = _text(pdf)[:2]
-        assert doc.signature.signatories[-1].name in first
-        assert "Bijlage 1 — Berekening voor de hele regio" not in first
-        assert second.splitlines()[2].startswith("Bijlage 1 — Berekening voor de hele regio")
+        pages = _text(pdf)
+        annex = next(i for i, p in enumerate(pages) if "Bijlage 1 — Berekening voor de hele regio" in p)
+        assert 1 <= annex <= 2  # the letter is one or two pages
+        assert doc.signature.signatories[-1].name in pages[annex - 1]  # signed on its last page
+        assert pages[annex].splitlines()[2].startswith("Bijlage 1 — Berekening voor de hele regio")
 
 
 def test_a_rerun_gives_the_same_bytes(letters):

@@ -445,11 +445,20 @@ class _Builder:
         illustrative = ev.facts.illustrative or p.illustrative
         subject = self.subject(own)
         ref = words.table("letterform.reference", lang)
+        under_mandate = p.mode == "mandaat"
         signature = d.Signature(
             w["closing"],
             p.college,
-            tuple(d.Signatory(s.name, s.function) for s in p.signatories),
-            w["mandate"] if p.mode == "mandaat" else None,
+            tuple(
+                d.Signatory(
+                    s.name,  # under mandate, the decision it rests on is named with the function
+                    w["mandate_function"].format(function=s.function, decision=p.mandate_decision)
+                    if under_mandate and p.mandate_decision
+                    else s.function,
+                )
+                for s in p.signatories
+            ),
+            w["mandate"] if under_mandate else None,
         )
         if self.dispute and not own:
             body.append(d.Paragraph.of(self.dispute))
