@@ -99,9 +99,9 @@ def main() -> None:
         "",
         "Target (issue 12, item 4; issue 15, target 7): all letters of a region in all formats within 1.5 s.",
         f"Slowest act: {worst:.2f} s, in one process: **{met}**. Not in these figures: starting the",
-        "command, checking the rule file's templates (`template_check`, run before any letter) and writing the",
-        "files; `convenant letters` as a whole takes a few seconds (issue 15 owns that, with editor-speed",
-        "validation).",
+        "command, checking the rule file's templates (`template_check`, run before any letter) and",
+        "writing the files; `convenant letters` as a whole takes a few seconds (issue 15 owns that, with",
+        "editor-speed validation).",
         "",
     ]
     (ROOT / "benchmarks" / "letters.md").write_text("\n".join(lines), encoding="utf-8")

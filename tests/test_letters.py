@@ -284,9 +284,13 @@ def test_the_centrumgemeente_record_lists_every_regiogemeente_with_the_totals(ac
                 assert euros(r["value"]) in record, (code, rule)
                 paid += max(Decimal(r["value"]), Decimal(0))
                 received += max(-Decimal(r["value"]), Decimal(0))
-    assert (
-        f"In totaal betalen wij {euros(paid)} aan regiogemeenten en ontvangen wij {euros(received)}" in record
-    )
+    if paid and received:
+        both = f"In totaal betalen wij {euros(paid)} aan regiogemeenten en ontvangen wij {euros(received)}"
+        assert both in record
+    elif paid:
+        assert f"In totaal betalen wij {euros(paid)} aan regiogemeenten; wij ontvangen niets." in record
+    elif received:
+        assert f"In totaal ontvangen wij {euros(received)} van regiogemeenten; wij betalen niets." in record
 
 
 def test_the_letters_command_writes_the_shared_letters(rendered, tmp_path):
@@ -492,3 +496,15 @@ def test_the_one_amount_recomputes_by_hand_from_the_annex(rendered):
     assert "€ 461.876,55" in text and "0,071017624129" in text
     assert (Decimal("461876.55") * Decimal("0.071017624129")).quantize(Decimal("0.01")) == Decimal("32801.38")
     assert "U ontvangt van ons € 32.801,38, uiterlijk 30 juni 2025 (artikel 8, zesde lid)." in text
+
+
+def test_the_analysts_guide_shows_the_first_page_of_a_letter_of_each_act():
+    guide = (REPO_ROOT / "docs" / "analysts.md").read_text(encoding="utf-8")
+    for example, act in CASES:
+        name = f"img/brief-{example}-{act}-1.png"
+        if example == "groningen-2022" and act == "besluit_achteraf":
+            continue  # shown for 2023, whose decision has its adjustment
+        if example == "groningen-2023" and act == "mededeling":
+            continue  # shown for 2022
+        assert f"]({name})" in guide, name
+        assert (REPO_ROOT / "docs" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name

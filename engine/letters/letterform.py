@@ -171,6 +171,19 @@ class _Builder:
         visit(name)
         return order
 
+    def upstream(self, names: Sequence[str]) -> set[str]:
+        """Every result the given ones rest on, themselves included (scalars too, unlike `closure`)."""
+        seen: set[str] = set()
+        todo = list(names)
+        while todo:
+            n = todo.pop()
+            node = self.ev.nodes.get(n)
+            if n in seen or node is None:
+                continue
+            seen.add(n)
+            todo += [use.name for use in node.inputs]
+        return seen
+
     def label(self, name: str) -> str:
         node = self.ev.nodes.get(name)
         label = node.rule.label if node is not None else self.ev.rules.facts[name].label
@@ -569,6 +582,7 @@ class _Builder:
     def overview(self) -> list[d.Block]:
         """Every regiogemeente's settlements of the act, and what the centrumgemeente pays and receives."""
         dirs = words.table("letterform.letter.direction_own", self.lang)
+        one = len(self.settled) == 1  # one settlement: its name is the heading, not a column
         rows, paid, received = [], Fraction(0), Fraction(0)
         for party in self.ev.parties.members:
             if party.code == self.centrum.code:
@@ -577,24 +591,36 @@ class _Builder:
                 value = self.ev.nodes[r].value
                 amount = "—" if s.direction in (UNKNOWN, NOTHING) else s.amount
                 deadline = "—" if s.direction in (UNKNOWN, NOTHING) else s.deadline
-                rows.append((party.name, s.title, dirs[s.direction], amount, deadline))
+                item = () if one else (s.title,)
+                rows.append((party.name, *item, dirs[s.direction], amount, deadline))
                 if s.direction == RECEIVES:
                     paid += value[party.code]
                 elif s.direction == PAYS:
                     received -= value[party.code]
         if not rows:
             return []
-        head = tuple(d.Column(c, numeric=i == 3) for i, c in enumerate(self.t["overview_column"]))
-        table = d.Table(head, tuple(rows), widths=(3, 3, 2, 2, 4))
-        totals = self.t["overview_totals"].format(
-            paid=show(Kind.MONEY, paid, self.lang), received=show(Kind.MONEY, received, self.lang)
+        titles = list(self.t["overview_column"])
+        if one:
+            del titles[1]
+        head = tuple(d.Column(c, numeric=c == titles[-2]) for c in titles)
+        table = d.Table(head, tuple(rows), widths=(3, 2, 2, 4) if one else (3, 3, 2, 2, 4))
+        key = "overview_totals" if paid and received else "overview_paid" if paid else "overview_received"
+        totals = self.t[key].format_map(
+            {"paid": show(Kind.MONEY, paid, self.lang), "received": show(Kind.MONEY, received, self.lang)}
         )
-        return [d.Heading(self.t["overview_heading"], level=2), table, d.Paragraph.of(totals)]
+        heading = self.t["overview_heading"]
+        if one:
+            rule = self.ev.rules.rules[self.settled[0]]
+            heading = self.t["overview_heading_one"].format(title=_title(rule.label))
+        blocks: list[d.Block] = [d.Heading(heading, level=2), table]
+        if paid or received:
+            blocks.append(d.Paragraph.of(totals))
+        return blocks
 
     def others(self) -> list[d.Block]:
         """Results of the act that no municipality's settlement rests on (the centrumgemeente keeps them)."""
         out: list[d.Block] = []
-        regional = {n for r in self.settled for n in [*self.closure(r), r]}
+        regional = self.upstream(self.settled)  # what the settlements rest on is in the annex
         for n, r in self.ev.rules.rules.items():
             if r.per is None and r.section == "rules" and n not in regional and self.composer.states(n):
                 value = self.composer.unsigned(r.kind, self.ev.nodes[n].value)
