@@ -8,6 +8,7 @@ The letters are the ones the golden tests check (the `rendered` fixture, made on
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import re
@@ -16,6 +17,7 @@ import sys
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -508,3 +510,60 @@ def test_the_analysts_guide_shows_the_first_page_of_a_letter_of_each_act():
             continue  # shown for 2022
         assert f"]({name})" in guide, name
         assert (REPO_ROOT / "docs" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
+
+
+# --- a house-style Word template: --docx-template ------------------------------------------------
+
+
+def _house_style(tmp_path: Path, broken: bool = False) -> Path:
+    from docx import Document
+
+    from convenant.render.docx_letter import TEMPLATE
+
+    house = Document(str(TEMPLATE))
+    house.styles["Brieftekst"].font.name = "Verdana"
+    if broken:
+        house.styles["Brieftekst"].name = "Platte tekst"
+        (annexes,) = [p for p in house.paragraphs if p.text == "{{p annexes }}"]
+        annexes.runs[0].text = "{{p bijlagen }}"
+    path = tmp_path / ("kapot.docx" if broken else "huisstijl.docx")
+    house.save(str(path))
+    return path
+
+
+def test_a_house_style_template_makes_the_docx_and_is_an_input_of_the_letter(tmp_path):
+    house = _house_style(tmp_path)
+    out = tmp_path / "out"
+    made = invoke("letters", str(ASSEN_FACTS), "--out", str(out), "--docx-template", str(house))
+    assert made.exit_code == 0, made.output
+    from docx import Document
+
+    letter = out / "assen-2024-definitief-aandeel-GM1680-aa-en-hunze.docx"
+    assert Document(str(letter)).styles["Brieftekst"].font.name == "Verdana"
+    text = letter_text(letter)
+    assert "U ontvangt van ons € 32.801,38, uiterlijk 30 juni 2025 (artikel 8, zesde lid)." in text
+    sha = hashlib.sha256(house.read_bytes()).hexdigest()
+    assert f"Word-sjabloon huisstijl.docx {sha}" in letter_text(
+        letter.with_suffix(".md")
+    )  # every format says so
+    # the template is an input: verify-letter needs it, and then finds the letter identical
+    assert invoke("verify-letter", str(letter), str(ASSEN_FACTS)).exit_code == 1
+    again = invoke("verify-letter", str(letter), str(ASSEN_FACTS), "--docx-template", str(house))
+    assert again.exit_code == 0, again.output
+
+
+def test_a_template_that_cannot_make_letters_is_refused_with_what_it_lacks(tmp_path):
+    broken = _house_style(tmp_path, broken=True)
+    out = tmp_path / "out"
+    result = invoke("letters", str(ASSEN_FACTS), "--out", str(out), "--docx-template", str(broken))
+    assert result.exit_code == 1
+    message = " ".join(result.stderr.split())
+    assert f"het Word-sjabloon {broken} mist de stijl ‘Brieftekst’" in message
+    assert "mist de plaatshouder ‘annexes’" in message and "gebruikt de plaatshouder ‘bijlagen’" in message
+    assert not out.exists()
+    text = tmp_path / "brief.docx"
+    text.write_text("geen Word-bestand", encoding="utf-8")
+    result = invoke("letters", str(ASSEN_FACTS), "--out", str(out), "--docx-template", str(text))
+    assert result.exit_code == 1
+    assert f"{text} is geen Word-bestand (docx) waarvan brieven kunnen worden gemaakt" in result.stderr
+    assert not out.exists()

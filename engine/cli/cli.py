@@ -356,6 +356,13 @@ def explain(
 @click.option("--act", "act", default=None, help=_H["act"])
 @click.option("--date", "date_option", default=None, help=_H["date"])
 @click.option("--profile", "profile_file", type=click.Path(path_type=Path), default=None, help=_H["profile"])
+@click.option(
+    "--docx-template",
+    "docx_template",
+    type=click.Path(path_type=Path),
+    default=None,
+    help=_H["docx_template"],
+)
 @click.pass_context
 @handles_problems
 def letters(
@@ -367,6 +374,7 @@ def letters(
     act: str | None,
     date_option: str | None,
     profile_file: Path | None,
+    docx_template: Path | None,
 ) -> None:
     from convenant.workflow.session import letters_for_file
 
@@ -379,6 +387,7 @@ def letters(
         date_option,
         act,
         profile_file,
+        docx_template,
     )
     for name in written:
         click.echo(str(out / name))
@@ -391,6 +400,13 @@ def letters(
 @click.option("--profile", "profile_file", type=click.Path(path_type=Path), default=None, help=_H["profile"])
 @click.option("--act", "act", default=None, help=_H["act"])
 @click.option("--date", "date_option", default=None, help=_H["date"])
+@click.option(
+    "--docx-template",
+    "docx_template",
+    type=click.Path(path_type=Path),
+    default=None,
+    help=_H["docx_template"],
+)
 @click.pass_context
 @handles_problems
 def verify_letter(
@@ -401,12 +417,15 @@ def verify_letter(
     profile_file: Path | None,
     act: str | None,
     date_option: str | None,
+    docx_template: Path | None,
 ) -> None:
     from convenant.letters.reproduce import FOUND, IDENTICAL
     from convenant.workflow.session import verify_letter_file
 
     lang = ctx.obj["lang"]
-    verdict = verify_letter_file(letter, facts, rules_file, profile_file, lang, act, date_option)
+    verdict = verify_letter_file(
+        letter, facts, rules_file, profile_file, lang, act, date_option, docx_template
+    )
     args = {k: v for k, v in vars(verdict).items() if v is not None and k != "status"}
     click.echo(words.fill(f"cli.verify_letter.{verdict.status}", lang, args))
     if verdict.status not in (IDENTICAL, FOUND):

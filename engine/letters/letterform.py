@@ -49,6 +49,14 @@ NO_ACT = "afrekening"  # the act's part of the kenmerk and file name when the ru
 
 
 @dataclass(frozen=True)
+class Layout:
+    """A house-style Word template given for the DOCX letters: its path and sha256."""
+
+    path: Path
+    sha256: str
+
+
+@dataclass(frozen=True)
 class Made:
     """One letter of the run: its file stem, its recipient, the document and its digital annex."""
 
@@ -90,8 +98,9 @@ def _fill(phrase: str, **args: Any) -> str:
 
 
 class _Builder:
-    def __init__(self, chosen: Chosen, profile: Profile, lang: str) -> None:
+    def __init__(self, chosen: Chosen, profile: Profile, lang: str, layout: Layout | None = None) -> None:
         self.chosen, self.ev, self.profile, self.lang = chosen, chosen.ev, profile, lang
+        self.layout = layout
         self.act, self.when = chosen.act, chosen.when
         ev = self.ev
         self.w = words.table("letterform", lang)
@@ -136,6 +145,10 @@ class _Builder:
             out.append((w["repro_sentences"].format(folder=self.sentences.name), folder))
         out.append((w["repro_profile"].format(file=Path(self.profile.path).name), self.profile.sha256))
         out.append((w["repro_facts"].format(file=Path(self.ev.facts.path).name), self.ev.facts.sha256))
+        if self.layout is not None:  # a house-style Word template: the DOCX is made from it
+            out.append(
+                (w["repro_docx_template"].format(file=Path(self.layout.path).name), self.layout.sha256)
+            )
         return out
 
     def kenmerk(self, code: str) -> str:
@@ -628,10 +641,10 @@ class _Builder:
         return out
 
 
-def documents(chosen: Chosen, profile: Profile, lang: str) -> list[Made]:
+def documents(chosen: Chosen, profile: Profile, lang: str, layout: Layout | None = None) -> list[Made]:
     """Every party's letter of the chosen act, in preamble order: the regiogemeenten's letters and
-    the centrumgemeente's own record."""
-    builder = _Builder(chosen, profile, lang)
+    the centrumgemeente's own record (`layout`: a house-style Word template, an input like the others)."""
+    builder = _Builder(chosen, profile, lang, layout)
     return [
         builder.own_record() if p.code == builder.centrum.code else builder.letter(p.code)
         for p in chosen.ev.parties.members

@@ -51,25 +51,56 @@ def make_letters(
     date_option: str | None,
     act: str | None = None,
     profile: Profile | None = None,
+    docx_template: Path | None = None,
 ) -> dict[str, bytes]:
     """Every letter of one act (`act`, or the first that applies) in every format, in memory:
     file name → bytes. Without a profile, the example profile of the covenant signs letters made
-    from example facts; real facts need the centrumgemeente's own (`profile.for_letters`)."""
+    from example facts; real facts need the centrumgemeente's own (`profile.for_letters`).
+    `docx_template`: a house-style Word template for the DOCX (checked by `house_style`)."""
     chosen = choose(ev, act, date_option, lang)
-    return letters_of(chosen, profile or for_letters(ev), formats, lang)
+    return letters_of(chosen, profile or for_letters(ev), formats, lang, house_style(docx_template))
 
 
-def letters_of(chosen: Chosen, profile: Profile, formats: tuple[str, ...], lang: str) -> dict[str, bytes]:
+def house_style(path: Path | None) -> letterform.Layout | None:
+    """A house-style Word template, checked: readable, a Word file, and with every named style and
+    placeholder the letters fill (render/docx_letter.template_problems). None: the shipped one."""
+    if path is None:
+        return None
+    from convenant.core.reading import read_bytes
+    from convenant.render import docx_letter
+
+    shown = display_path(path)
+    data = read_bytes(path, shown, docx_letter.MAX_TEMPLATE_BYTES)
+    try:
+        found = docx_letter.template_problems(path)
+    except Exception:  # not a Word file: docxtpl and python-docx raise zip, XML and key errors
+        raise ConvenantError([Problem("letters.docx_template_unreadable", {"path": shown})]) from None
+    problems = [
+        Problem(f"letters.docx_template_{kind}", {"path": shown, "name": name}) for kind, name in found
+    ]
+    if problems:
+        raise ConvenantError(problems)
+    return letterform.Layout(path, hashlib.sha256(data).hexdigest())
+
+
+def letters_of(
+    chosen: Chosen,
+    profile: Profile,
+    formats: tuple[str, ...],
+    lang: str,
+    layout: letterform.Layout | None = None,
+) -> dict[str, bytes]:
     """Every letter of the chosen act in every format, and each letter's digital annex (the full
     explanation, `<stem>.toelichting.md`), in memory: file name → bytes. Every format is rendered
-    from the same LetterDocument."""
-    from convenant.render.render_letter import RENDERERS
+    from the same LetterDocument (the DOCX from `layout`'s template when given)."""
+    from convenant.render.render_letter import renderers
 
+    render = renderers(layout.path if layout is not None else None)
     files: dict[str, bytes] = {}
-    for made in letterform.documents(chosen, profile, lang):
+    for made in letterform.documents(chosen, profile, lang, layout):
         files[made.explanation_name] = made.explanation.encode()
         for fmt in formats:
-            files[f"{made.stem}.{fmt}"] = RENDERERS[fmt](made.document)
+            files[f"{made.stem}.{fmt}"] = render[fmt](made.document)
     return dict(sorted(files.items()))
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from convenant.letters import letterform
 from convenant.letters.acts import Chosen, choose
 from convenant.letters.letters import FORMATS
 from convenant.letters.profile import Profile
-from convenant.render.render_letter import RENDERERS
+from convenant.render.render_letter import Renderer, renderers
 
 IDENTICAL, DIFFERENT, FOUND, OTHER_INPUTS, NOT_FOUND = (
     "identical",
@@ -66,8 +67,10 @@ def _acts(ev: Evaluation, act: str | None, date_option: str | None, lang: str) -
     return chosen
 
 
-def _made(chosen: list[Chosen], profile: Profile, lang: str) -> list[tuple[Chosen, letterform.Made]]:
-    return [(one, made) for one in chosen for made in letterform.documents(one, profile, lang)]
+def _made(
+    chosen: list[Chosen], profile: Profile, lang: str, layout: letterform.Layout | None
+) -> list[tuple[Chosen, letterform.Made]]:
+    return [(one, made) for one in chosen for made in letterform.documents(one, profile, lang, layout)]
 
 
 def verify(
@@ -77,12 +80,13 @@ def verify(
     lang: str,
     act: str | None = None,
     date_option: str | None = None,
+    layout: letterform.Layout | None = None,
 ) -> Verdict:
     """Compare a letter file, or find a kenmerk, among the letters these inputs give."""
-    letters = _made(_acts(ev, act, date_option, lang), profile, lang)
+    letters = _made(_acts(ev, act, date_option, lang), profile, lang, layout)
     path = Path(given)
     if path.is_file():
-        return _file(path, letters, lang)
+        return _file(path, letters, renderers(layout.path if layout is not None else None))
     for one, made in letters:
         if made.document.page.kenmerk == given:
             return Verdict(FOUND, given, made.stem, given, _act(one), _name(ev, made.code))
@@ -101,7 +105,9 @@ def _name(ev: Evaluation, code: str) -> str:
     return ev.label(code)
 
 
-def _file(path: Path, letters: list[tuple[Chosen, letterform.Made]], lang: str) -> Verdict:
+def _file(
+    path: Path, letters: list[tuple[Chosen, letterform.Made]], render: Mapping[str, Renderer]
+) -> Verdict:
     suffix = path.suffix.lstrip(".")
     if suffix not in FORMATS:
         args = {"path": display_path(path), "formats": ", ".join(FORMATS)}
@@ -114,7 +120,7 @@ def _file(path: Path, letters: list[tuple[Chosen, letterform.Made]], lang: str) 
     sha = hashlib.sha256(data).hexdigest()
     same_name = None
     for one, made in letters:
-        again = hashlib.sha256(RENDERERS[suffix](made.document)).hexdigest()
+        again = hashlib.sha256(render[suffix](made.document)).hexdigest()
         found = (f"{made.stem}.{suffix}", made.document.page.kenmerk, _act(one), _name(one.ev, made.code))
         if again == sha:
             return Verdict(IDENTICAL, display_path(path), *found, sha, again)

@@ -3,7 +3,9 @@ commands that write letters (each renderer imports its typesetter when it is fir
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from pathlib import Path
 
 from convenant.render import document as d
 
@@ -26,15 +28,24 @@ def _pdf(doc: d.LetterDocument) -> bytes:
     return to_pdf(doc)
 
 
-def _docx(doc: d.LetterDocument) -> bytes:
+def _docx(doc: d.LetterDocument, template: Path | None = None) -> bytes:
     from convenant.render.docx_letter import to_docx
 
-    return to_docx(doc)
+    return to_docx(doc, template)
 
 
-RENDERERS: dict[str, Callable[[d.LetterDocument], bytes]] = {
+Renderer = Callable[[d.LetterDocument], bytes]
+
+RENDERERS: dict[str, Renderer] = {
     "md": _md,
     "html": _html,
     "pdf": _pdf,
     "docx": _docx,
 }
+
+
+def renderers(docx_template: Path | None) -> dict[str, Renderer]:
+    """The renderers, the DOCX one from a house-style template when given."""
+    if docx_template is None:
+        return RENDERERS
+    return {**RENDERERS, "docx": functools.partial(_docx, template=docx_template)}

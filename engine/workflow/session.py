@@ -53,6 +53,7 @@ def letters_for_file(
     date_option: str | None,
     act: str | None = None,
     profile_file: Path | None = None,
+    docx_template: Path | None = None,
 ) -> list[str]:
     """`convenant letters`: check the rules, the facts, the templates and the sender profile,
     evaluate, make every letter of the act in memory, then write them all at once. Returns the
@@ -63,9 +64,12 @@ def letters_for_file(
 
     letters.earlier_letters(out)  # refuse a folder of the user's before any work is done
     profile = load_profile(profile_file) if profile_file is not None else None
+    letters.house_style(docx_template)  # refuse a template that cannot make letters before any work
     rules, checked = load_for_facts(facts, rules_file)
     check_templates(rules)
-    files = letters.make_letters(evaluate(rules, checked), formats, lang, date_option, act, profile)
+    files = letters.make_letters(
+        evaluate(rules, checked), formats, lang, date_option, act, profile, docx_template
+    )
     letters.write_folder(files, out)
     return list(files)
 
@@ -78,11 +82,14 @@ def verify_letter_file(
     lang: str,
     act: str | None,
     date_option: str | None,
+    docx_template: Path | None = None,
 ) -> Any:
     """`convenant verify-letter`: the letter (file or kenmerk) against the letters these inputs give."""
+    from convenant.letters.letters import house_style
     from convenant.letters.profile import for_letters, load_profile
     from convenant.letters.reproduce import verify
 
+    layout = house_style(docx_template)
     ev = evaluate_file(facts, rules_file)
     profile = load_profile(profile_file) if profile_file is not None else for_letters(ev)
-    return verify(given, ev, profile, lang, act, date_option)
+    return verify(given, ev, profile, lang, act, date_option, layout)
