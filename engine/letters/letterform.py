@@ -665,14 +665,3 @@ def letter_document(
     builder = _Builder(chosen, profile, lang)
     made = builder.own_record() if code == builder.centrum.code else builder.letter(code)
     return made.document
-
-
-def recipients(chosen: Chosen) -> list[str]:
-    """The regiogemeenten that receive a letter of the act (every party but the centrumgemeente)."""
-    centrum = next(m.code for m in chosen.ev.parties.members if m.role == "centrumgemeente")
-    return [m.code for m in chosen.ev.parties.members if m.code != centrum]
-
-
-def inputs_of(chosen: Chosen, profile: Profile, lang: str = "nl") -> list[tuple[str, str]]:
-    """The inputs the letters are made from, as (what, sha256)."""
-    return _Builder(chosen, profile, lang).inputs
