@@ -378,3 +378,39 @@ def test_validate_keeps_its_own_dutch_messages(run, tmp_path):
     assert "wat te doen: De korte naam van het convenant (covenant.id in het regelbestand)" in result.stderr
     assert "Een veld klopt hier niet" not in result.stderr
     assert "Geen geldige korte naam" not in result.stderr
+
+
+def test_the_rule_texts_name_every_way_of_computing():
+    """ "Precies één van: …" in the hover text lists what the program accepts (the primitives)."""
+    from convenant.primitives import REGISTRY
+
+    ways = [name for name, primitive in REGISTRY.items() if primitive.section == "rules"]
+    root = load("rule-file.schema.json")
+    for text in (root["$defs"]["rule"]["description"], root["properties"]["rules"]["description"]):
+        listed = re.findall(r"[a-z_]+", text.split("één")[-1])
+        assert [w for w in listed if w in ways] == ways, text
+
+
+@pytest.mark.skipif(
+    not os.environ.get("CONVENANT_YAML_LANGUAGE_SERVER_DIR"),
+    reason="needs yaml-language-server: npm install yaml-language-server in a folder, "
+    "and CONVENANT_YAML_LANGUAGE_SERVER_DIR=that folder",
+)
+def test_the_editor_shows_the_dutch_messages(tmp_path):
+    """Checked against the real yaml-language-server (2.0.0 when written), through its LSP."""
+    text = (ROOT / "rules" / "assen" / "2024-v1.6.yaml").read_text(encoding="utf-8")
+    text = text.replace("$schema=../../schemas/", f"$schema={SCHEMAS_DIR.as_posix()}/", 1)
+    text = text.replace("  valid_from:", "  valid_fromm:", 1)
+    text = text.replace('article: "8.3"', 'article: "8 lid 3"', 1)
+    rule = tmp_path / "regels.yaml"
+    rule.write_text(text, encoding="utf-8")
+    shown = subprocess.run(
+        ["node", str(ROOT / "tests" / "editor" / "diagnostics.js"), str(rule)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    assert "De velden hier: id (verplicht), title (verplicht), region" in shown
+    assert "Geen geldige verwijzing naar een artikel" in shown
+    assert "is not allowed" not in shown and "does not match the pattern" not in shown
