@@ -444,6 +444,10 @@ class AtomicWriter:
                     10 if kind in (WHOLE, BOOLEAN) else 16 if not exact else 24
                 )
             sheet.freeze_panes = f"{_letter(min(spec.frozen, len(kinds)))}3"
+            sheet.page_setup.orientation = "landscape"  # printed: as wide as the page, the header on each
+            sheet.sheet_properties.pageSetUpPr.fitToPage = True
+            sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+            sheet.print_title_rows = "1:2"
             sheet.append(_header_cells(sheet, labels, bold=True))
             sheet.append(_header_cells(sheet, names, bold=False))
             formats = [_cell_style(sheet, kind) for _, kind, _ in kinds]
