@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import random
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -349,13 +350,21 @@ def test_excel_scenarios_and_results_round_trip(run, tmp_path):
     assert run("batch", str(ASSEN), str(csv_in), "--out", str(tmp_path / "a.csv")).exit_code == 0
     result = run("batch", str(ASSEN), str(tmp_path / "s.xlsx"), "--out", str(tmp_path / "b.xlsx"))
     assert result.exit_code == 0, result.output
-    out = openpyxl.load_workbook(tmp_path / "b.xlsx").active
-    values = [[c.value if c.value is not None else "" for c in row] for row in out.iter_rows()]
-    expected = [list(read_csv(tmp_path / "a.csv")[0])] + [
-        list(r.values()) for r in read_csv(tmp_path / "a.csv")
-    ]
-    assert values == expected
-    assert all(isinstance(v, str) for v in values[1])  # money stays text: "-1234.50"
+    book = openpyxl.load_workbook(tmp_path / "b.xlsx")
+    expected = read_csv(tmp_path / "a.csv")
+    for sheet in book.worksheets:  # row 1: labels, row 2: the CSV's column names, then the values
+        rows = list(sheet.iter_rows(values_only=True))
+        names = rows[1]
+        for want, got in zip(expected, rows[2:], strict=True):
+            for name, value in zip(names, got, strict=True):
+                if name.endswith(".exact"):
+                    assert value == want[name.removesuffix(".exact")]  # the exact key, as text
+                elif name.startswith("verdeelsleutel"):  # a ratio: a rounded percentage
+                    assert value == pytest.approx(float(Fraction(want[name])), rel=1e-15)
+                elif isinstance(value, int | float) and name not in ("rij", "jaar"):  # an amount, exactly
+                    assert Decimal(repr(value)) == Decimal(want[name])
+                else:
+                    assert ("" if value is None else str(value)) == want[name], name
 
 
 def test_excel_number_cells_are_read_as_the_decimal_excel_shows(run, tmp_path):

@@ -159,7 +159,7 @@ FIXED = {
                 _ASSEN, ("rules", "verdeelsleutel_bw", "label"), "expression: x\n    label"
             )
         },
-        "kies één van: expression, weighted_key, distribute",
+        "kies één van: expression, weighted_key.",  # the two it has, not every way there is
         "e, x, p, r",
     ),
     "a parameter without value: no 'onbekende naam' and no 'never used' after it": (

@@ -18,6 +18,13 @@ column per rule (`resultaat_bw`) or per rule and member of its set
 "1234/5678", yes/no as true/false, outcomes by name. A result that is not yet known (it needs an
 optional fact the scenario leaves empty) is an empty cell, named in `onbekend` with what it
 waits for; never zero.
+
+A CSV can be written in the Dutch dialect (semicolons, decimal comma, BOM: `--csv-dialect nl`,
+or by default when the scenarios came in it). An Excel file (`Batch.layout`) has the same values
+as Excel values: amounts as numbers in euros, ratios as a percentage with the exact fraction in
+the column beside it, a header of Dutch labels and municipality names above the column names,
+and a sheet per set: `uitkomsten` (the scenario and the results for the year), then one per set
+(`gemeenten`, `budgetdeel`) with `rij`, `scenario`, `jaar`, `status` and that set's results.
 """
 
 from __future__ import annotations
@@ -51,14 +58,24 @@ from convenant.core.units import Kind, display
 from convenant.core.vectors import Rat, Terms
 from convenant.evaluation.evaluate import Evaluation, evaluate
 from convenant.explain import report
-from convenant.language.model import CASE, LAST_YEAR, YEAR, Rule, RuleFile
-from convenant.source.spreadsheets import AtomicWriter, read_table, starts_with
+from convenant.language.model import CASE, LAST_YEAR, MUNICIPALITY, YEAR, Rule, RuleFile
+from convenant.source import spreadsheets
+from convenant.source.spreadsheets import AUTO, AtomicWriter, Column, Layout, Sheet, read_table, starts_with
 
 CHUNK = 25_000
 PROGRESS_FROM = 20_000  # scenarios from which the command shows a progress bar by default
 WORDS = words.Languages("batch")
 META = ["rij", "scenario", "jaar", "status", "melding", "waarschuwingen", "onbekend"]
 OK, FAILED = "ok", "fout"
+ROW_META = 4  # rij, scenario, jaar, status: on every sheet of an Excel file
+_KINDS = {  # a rule's kind → the kind of its column in a results table
+    Kind.MONEY: spreadsheets.MONEY,
+    Kind.COUNT: spreadsheets.COUNT,
+    Kind.RATIO: spreadsheets.RATIO,
+    Kind.PERCENTAGE: spreadsheets.RATIO,
+    Kind.BOOLEAN: spreadsheets.BOOLEAN,
+    Kind.DATE: spreadsheets.DATE,
+}
 
 
 @dataclass(frozen=True)
@@ -113,6 +130,37 @@ class Batch:
     @property
     def header(self) -> list[str]:
         return META + [c for o in self.outputs for c in o.columns]
+
+    def layout(self, lang: str = "nl") -> Layout:
+        """The columns of the results with their kinds and labels, and the sheets of an Excel file."""
+        w = WORDS[lang]
+        kinds = [spreadsheets.WHOLE, spreadsheets.TEXT, spreadsheets.WHOLE] + [spreadsheets.TEXT] * 4
+        columns = [Column(n, w[f"column.{n}"], k) for n, k in zip(META, kinds, strict=True)]
+        sheets: dict[str | None, list[int]] = {None: list(range(len(META)))}
+        for output in self.outputs:
+            rule, kind = output.rule, _KINDS.get(output.rule.kind, spreadsheets.TEXT)
+            for column, member in zip(output.columns, output.members or [None], strict=True):
+                label = (
+                    rule.label if member is None else f"{rule.label}\n{self._member_label(rule.per, member)}"
+                )
+                exact = f"{label}\n{w['exact']}"
+                sheets.setdefault(rule.per, list(range(ROW_META))).append(len(columns))
+                columns.append(Column(column, label, kind, exact))
+        return Layout(columns, [Sheet(self._sheet_title(per, lang), tuple(at)) for per, at in sheets.items()])
+
+    def _member_label(self, per: str | None, member: str) -> str:
+        """A member as the header shows it: a municipality's name and code, a row's or column's label."""
+        municipality = self.rules.municipalities.by_code(member)
+        if municipality is not None:
+            return f"{municipality.name} ({member})"
+        declared = self.rules.sets.get(per or "")
+        label = declared.extra_label(member) if declared else None
+        return f"{label} ({member})" if label and label != member else member
+
+    def _sheet_title(self, per: str | None, lang: str) -> str:
+        if per is None:
+            return "uitkomsten"
+        return WORDS[lang]["sheet_municipalities"] if per == MUNICIPALITY else per
 
     def evaluate(self, scenarios: Scenarios) -> Result:
         """Evaluate a chunk: the compiled plan where it applies, the interpreter for the others."""
@@ -423,15 +471,21 @@ def run_file(
     started: Callable[[int | None], None] = lambda count: None,
     progress: Callable[[int], None] = lambda done: None,
     overwrite: bool = False,
+    dialect: str = AUTO,
+    encoding: str = "utf-8",
 ) -> Summary:
-    """Evaluate every scenario of a file and write the results atomically (see `check_output`)."""
+    """Evaluate every scenario of a file and write the results atomically (see `check_output`).
+    The scenarios are read in `dialect` (AUTO: detected) and `encoding`; a CSV of results is
+    written in the same dialect (AUTO: the one the scenarios were read in; plain after Excel)."""
     replace = check_output(out_path, scenarios_path, overwrite)
     rules = load_rule_file(rules_path)
-    reader = Reader(read_table(scenarios_path, sheet), rules, year)
+    table = read_table(scenarios_path, sheet, dialect, encoding)
+    reader = Reader(table, rules, year)
     batch = Batch(rules, wanted)
     summary = Summary(display_path(out_path))
     started(reader.count)
-    with AtomicWriter(out_path, batch.header, replace) as writer:
+    written = table.dialect if dialect == AUTO else dialect
+    with AtomicWriter(out_path, batch.layout(lang), replace, written) as writer:
         for chunk in reader.chunks(CHUNK):
             result = batch.evaluate(chunk)
             writer.write(result.rows(lang))

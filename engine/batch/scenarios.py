@@ -49,7 +49,7 @@ from convenant.core.units import Kind, ValueProblem, display
 from convenant.language.model import CASE, MUNICIPALITY, FactDecl, RuleFile
 from convenant.language.parties import existing_on, in_year, predecessors_on
 from convenant.source.loading import Document, MappingNode
-from convenant.source.spreadsheets import FormulaCell, PercentCell, Table
+from convenant.source.spreadsheets import DUTCH, AmbiguousCell, FormulaCell, PercentCell, Table, dutch_number
 
 SCENARIO, YEAR, FACT, MEMBER, COLUMN, VALUE = "scenario", "jaar", "feit", "gemeente", "kolom", "waarde"
 INTEGERS = (Kind.MONEY, Kind.COUNT)  # kept as int64 arrays: money in cents, counts as they are
@@ -331,7 +331,7 @@ def typed(cell: Any) -> Any:
     >>> [typed(c) for c in ("1234.50", " 12 ", "TRUE", "", "1.234,50", 1234.5, 25812.0)]
     [Decimal('1234.50'), 12, True, None, '1.234,50', Decimal('1234.5'), 25812]
     """
-    if cell is None or isinstance(cell, bool | int | Decimal | PercentCell | FormulaCell):
+    if cell is None or isinstance(cell, bool | int | Decimal | PercentCell | FormulaCell | AmbiguousCell):
         return cell  # an Excel cell whose meaning depends on the fact: see `_meaning`
     if isinstance(cell, datetime | date):
         return (cell.date() if isinstance(cell, datetime) else cell).isoformat()
@@ -354,6 +354,8 @@ def _meaning(decl: FactDecl, raw: Any) -> Any:
     fact it is refused, as is a formula whose value was never saved."""
     if isinstance(raw, FormulaCell):
         raise ValueProblem("batch.formula_without_value", formula=raw.formula)
+    if isinstance(raw, AmbiguousCell):
+        raise ValueProblem("batch.ambiguous_number", value=raw.text)
     if isinstance(raw, PercentCell):
         if decl.kind is not Kind.PERCENTAGE:
             raise ValueProblem("batch.percent_cell", shown=Fraction(typed(raw.value)))  # shown as %
@@ -694,6 +696,8 @@ class Reader:
         decl, kind = slot.decl, slot.decl.kind
         at = self.index.get(slot.column)
         cells = [row[1][at] if at is not None and at < len(row[1]) else None for row in batch]
+        if self.table.dialect == DUTCH:  # '38.412.000,00' → '38412000.00'; '150.000' is refused
+            cells = [dutch_number(c) for c in cells]
         written = np.ones(len(batch), dtype=bool)
         whole = _whole_column(decl, cells)
         if whole is not None:

@@ -685,7 +685,7 @@ class _Checker:
                 at_key=True,
                 name=name,
                 given=", ".join(given) or "—",
-                allowed=", ".join(allowed),
+                allowed=", ".join(given if len(given) > 1 else allowed),  # two given: keep one of them
             )
             return None
         primitive = given[0]

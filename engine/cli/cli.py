@@ -24,6 +24,7 @@ import click
 
 from convenant import words
 from convenant.core import messages
+from convenant.core.columns import fit
 from convenant.core.diagnostics import ConvenantError, Problem, UsageRefusal
 
 EXIT_PROBLEM, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 3
@@ -61,7 +62,7 @@ def _emit(
     if fmt == "json":
         click.echo(json.dumps(as_json(result, lang), ensure_ascii=False, indent=2))
     else:
-        click.echo(as_table(result, lang), nl=False)
+        click.echo(fit(as_table(result, lang)), nl=False)
 
 
 def handles_problems(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -324,7 +325,7 @@ def table(ctx: click.Context, path: Path) -> None:
     from convenant.explain import report
 
     data = load_table(path.resolve(), table_for(path))
-    click.echo(report.table_text(data, findings(data), ctx.obj["lang"]), nl=False)
+    click.echo(fit(report.table_text(data, findings(data), ctx.obj["lang"])), nl=False)
 
 
 @cli.command(help=_H["explain"])
@@ -473,7 +474,7 @@ def versions(ctx: click.Context, covenant: str, on: Any, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(listing.listing_json(covenant, found, day), ensure_ascii=False, indent=2))
     else:
-        click.echo(listing.listing_text(covenant, found, day, lang), nl=False)
+        click.echo(fit(listing.listing_text(covenant, found, day, lang)), nl=False)
 
 
 def _version_text(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -542,7 +543,7 @@ def diff(ctx: click.Context, old: Path, new: Path, fmt: str, facts: Path | None)
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         text = diff_words.to_text(before, after, changes, lang)
-        click.echo(text + (effect.to_text(found, lang) if found else ""), nl=False)
+        click.echo(fit(text + (effect.to_text(found, lang) if found else "")), nl=False)
 
 
 @cli.command(help=_W["verify"])
@@ -589,6 +590,14 @@ def _output_file(ctx: click.Context, param: click.Parameter, value: Path) -> Pat
 @click.option("--rule", "wanted", multiple=True, help=_H["rule"])
 @click.option("--progress/--no-progress", default=None, help=_H["progress"])
 @click.option("--overwrite", is_flag=True, default=False, help=_H["overwrite"])
+@click.option(
+    "--csv-dialect",
+    "dialect",
+    type=click.Choice(["auto", "plain", "nl"]),
+    default="auto",
+    help=_H["csv_dialect"],
+)
+@click.option("--encoding", type=click.Choice(["utf-8", "cp1252"]), default="utf-8", help=_H["encoding"])
 @click.pass_context
 @handles_problems
 def batch(
@@ -601,6 +610,8 @@ def batch(
     wanted: tuple[str, ...],
     progress: bool | None,
     overwrite: bool,
+    dialect: str,
+    encoding: str,
 ) -> None:
     from convenant.batch.batch import PROGRESS_FROM, WORDS, run_file
     from convenant.core.paths import display_path
@@ -629,6 +640,8 @@ def batch(
             started=started,
             progress=advanced,
             overwrite=overwrite,
+            dialect=dialect,
+            encoding=encoding,
         )
     finally:
         for bar in bars:

@@ -17,6 +17,7 @@ from convenant import __version__, words
 from convenant.check import registry
 from convenant.core import dates, money
 from convenant.core.citation import Citation
+from convenant.core.columns import columns, row_lines
 from convenant.core.units import Kind, display
 from convenant.evaluation.evaluate import MET, NOT_CHECKED, NOT_MET, Calendar, Evaluation, TraceNode
 from convenant.language.model import CASE, MUNICIPALITY, Rule, RuleFile
@@ -366,15 +367,7 @@ def _shown(rule: Rule, value: Any, lang: str) -> str:
 
 
 def _columns(rows: list[list[str]], right: set[int]) -> list[str]:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return [
-        "  "
-        + "  ".join(
-            cell.rjust(w) if i in right else cell.ljust(w)
-            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
-        ).rstrip()
-        for row in rows
-    ]
+    return columns(rows, right)  # aligned, and wrapped to fit the terminal
 
 
 def to_table(ev: Evaluation, lang: str = "nl") -> str:
@@ -520,12 +513,12 @@ def _per_member(ev: Evaluation, lang: str) -> list[str]:
                 for m, ns in blocks
                 for n in ns
             ]
-            lines = iter(_columns(rows, {1}))
+            lines = iter(row_lines(rows, {1}, indent="    "))  # a row may be wrapped to fit the terminal
             for m, ns in blocks:
                 if ns:
                     code = f"{m}  " if ev.parties.member(m) else ""
                     out.append(f"  {code}{_member_name(ev, m)}")
-                    out += ["  " + next(lines) for _ in ns]
+                    out += [line for _ in ns for line in next(lines)]
     waiting = [n for n in per if n.value is None and not not_set(n)]
     unset = [n for n in per if not_set(n)]
     if unset:

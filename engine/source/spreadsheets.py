@@ -10,6 +10,19 @@ as a `FormulaCell`, never as an empty cell. Writing goes to a
 temporary file beside the target, renamed into place only when everything was written: a failed
 or interrupted run leaves no partial file and does not touch an earlier one.
 
+CSV comes in two dialects (docs/analysts.md): `plain` (comma or semicolon, decimal point, no
+thousands separators: what `convenant` writes by default) and `nl`, what Dutch Excel writes and
+reads (semicolon, decimal comma, a point only as a thousands separator, UTF-8 with BOM). Reading
+detects the dialect (a semicolon-separated file is `nl`) unless it is chosen; UTF-8 (with or
+without BOM) is read unless cp1252 is declared. A number cell of the `nl` dialect is handed on in
+the plain form (`38.412.000,00` → `38412000.00`) by `dutch_number`, which leaves text alone and
+marks a number that could be read two ways (`150.000`) as an `AmbiguousCell`, never guessed.
+
+Writing Excel gives each column its kind (`Column`): amounts as numbers in a euro format when the
+Excel number is exactly the amount (at most 15 digits: every decimal of at most 15 significant
+digits survives a round trip through a binary double), ratios as a percentage beside their exact
+fraction, yes/no, dates and years as Excel values; the rows stay a stream (write-only mode).
+
 Limits (docs/analysts.md): a table file is a regular file of at most MAX_TABLE_BYTES, and a CSV
 cell holds at most MAX_CELL_CHARS characters (a number or a scenario's name needs far fewer).
 """
@@ -21,8 +34,10 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
 from itertools import zip_longest
 from pathlib import Path
 from typing import Any
@@ -37,6 +52,9 @@ CSV, XLSX = ".csv", ".xlsx"
 SUFFIXES = (CSV, XLSX)
 MAX_TABLE_BYTES = 1024 * 1024 * 1024  # 1 GiB: some millions of scenarios
 MAX_CELL_CHARS = 10_000
+PLAIN, DUTCH, AUTO = "plain", "nl", "auto"  # CSV dialects; AUTO: detect when reading
+DIALECTS = (AUTO, PLAIN, DUTCH)
+ENCODINGS = ("utf-8", "cp1252")
 
 
 @dataclass(frozen=True)
@@ -72,14 +90,52 @@ def is_percent_format(number_format: str | None) -> bool:
     return bool(number_format) and "%" in _FORMAT_LITERALS.sub("", number_format or "")
 
 
+@dataclass(frozen=True)
+class AmbiguousCell:
+    """A cell of a Dutch CSV that reads as two numbers: `150.000` is 150000 with a thousands
+    separator or 150 with a decimal point. It is refused, never guessed."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+# A number as Dutch Excel writes it: a decimal comma, or points between groups of three digits
+# before a decimal comma. A point without a comma is unambiguous when it cannot be a thousands
+# separator (`1234.50`); `150.000` and `1.234` could be either, and are refused.
+_DUTCH_DECIMAL = re.compile(r"^(\s*[-+]?)([0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+),([0-9]+)(\s*)$")
+_DUTCH_GROUPED = re.compile(r"^\s*[-+]?[0-9]{1,3}(?:\.[0-9]{3})+\s*$")
+
+
+def dutch_number(cell: Any) -> Any:
+    """A cell of the Dutch dialect as the plain dialect writes it; text that is no number stays.
+
+    >>> [dutch_number(c) for c in ("38412000,00", "38.412.000,00", "-0,5", "1234.50", "2024", "a,b")]
+    ['38412000.00', '38412000.00', '-0.5', '1234.50', '2024', 'a,b']
+    >>> dutch_number("150.000"), dutch_number("1.234.567")
+    (AmbiguousCell(text='150.000'), AmbiguousCell(text='1.234.567'))
+    """
+    if not isinstance(cell, str) or ("," not in cell and "." not in cell):
+        return cell
+    match = _DUTCH_DECIMAL.match(cell)
+    if match is not None:
+        return f"{match[1]}{match[2].replace('.', '')}.{match[3]}{match[4]}"
+    if _DUTCH_GROUPED.match(cell):
+        return AmbiguousCell(cell)
+    return cell
+
+
 @dataclass
 class Table:
-    """A table being read: its header, an iterator over (row number, cells), and its size."""
+    """A table being read: its header, an iterator over (row number, cells), and its size.
+    `dialect` is the CSV dialect it was read in (PLAIN for an Excel file)."""
 
     path: str
     header: list[str]
     rows: Iterator[tuple[int, list[Any]]]
     count: int | None  # about the number of rows after the header (for a progress bar)
+    dialect: str = PLAIN
 
 
 def _problem(code: str, path: Path, **args: Any) -> ConvenantError:
@@ -93,13 +149,14 @@ def file_kind(path: Path) -> str:
     return suffix
 
 
-def read_table(path: Path, sheet: str | None = None) -> Table:
-    """Open a CSV (comma or semicolon, UTF-8, with or without BOM) or .xlsx table."""
+def read_table(path: Path, sheet: str | None = None, dialect: str = AUTO, encoding: str = "utf-8") -> Table:
+    """Open a CSV (comma or semicolon; UTF-8 with or without BOM, or cp1252 when declared; the
+    dialect detected or chosen) or .xlsx table."""
     kind = file_kind(path)
     if kind == CSV and sheet is not None:  # a CSV file has no sheets: never ignore what was asked
         raise _problem("batch.sheet_in_csv", path, sheet=sheet)
     checked_file(path, display_path(path), MAX_TABLE_BYTES)
-    return _read_csv(path) if kind == CSV else _read_xlsx(path, sheet)
+    return _read_csv(path, dialect, encoding) if kind == CSV else _read_xlsx(path, sheet)
 
 
 def _csv_problem(path: Path, error: csv.Error, row: int) -> ConvenantError:
@@ -110,17 +167,21 @@ def _csv_problem(path: Path, error: csv.Error, row: int) -> ConvenantError:
     return ConvenantError([Problem("batch.csv_unreadable", {"row": row}, where)])
 
 
-def _read_csv(path: Path) -> Table:
+def _read_csv(path: Path, dialect: str = AUTO, encoding: str = "utf-8") -> Table:
     csv.field_size_limit(MAX_CELL_CHARS)  # the csv module's one (global) limit: a longer cell is a csv.Error
+    encoding = "utf-8-sig" if encoding == "utf-8" else encoding  # a BOM is no part of the header
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
+        with path.open(encoding=encoding, newline="") as handle:
             first = handle.readline()
             count = sum(block.count("\n") for block in iter(lambda: handle.read(1 << 20), ""))
     except UnicodeDecodeError:
-        raise _problem("file.not_utf8", path) from None
+        raise _problem("file.not_utf8" if encoding == "utf-8-sig" else "file.not_cp1252", path) from None
     except OSError as error:
         raise _problem("file.unreadable", path, reason=error.strerror or str(error)) from None
-    delimiter = ";" if first.count(";") > first.count(",") else ","
+    semicolons = first.count(";") > first.count(",")
+    delimiter = ";" if semicolons else ","  # the header decides, whatever the dialect
+    if dialect == AUTO:
+        dialect = DUTCH if semicolons else PLAIN
     try:
         header = [c.strip() for c in next(csv.reader([first], delimiter=delimiter), [])]
     except csv.Error as error:
@@ -129,7 +190,7 @@ def _read_csv(path: Path) -> Table:
         raise _problem("batch.no_header", path)
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
+        with path.open(encoding=encoding, newline="") as handle:
             reader = csv.reader(handle, delimiter=delimiter)
             try:
                 next(reader)
@@ -139,7 +200,7 @@ def _read_csv(path: Path) -> Table:
             except csv.Error as error:
                 raise _csv_problem(path, error, reader.line_num) from None
 
-    return Table(display_path(path), header, rows(), count)
+    return Table(display_path(path), header, rows(), count, dialect)
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> Table:
@@ -209,9 +270,9 @@ def _readable(path: Path, cells: Iterator[Any]) -> Iterator[Any]:
 
 
 def starts_with(path: Path, columns: list[str]) -> bool:
-    """Whether the table at `path` has a header that begins with `columns` (the first sheet of an
-    .xlsx; a CSV with commas or semicolons, as Excel may save it again): how `batch` recognises
-    its own results file. Anything unreadable is not."""
+    """Whether the table at `path` has a header that begins with `columns` (the first or second row
+    of the first sheet of an .xlsx; a CSV with commas or semicolons, as Excel may save it again):
+    how `batch` recognises its own results file. Anything unreadable is not."""
     try:
         if file_kind(path) == CSV:
             with path.open("rb") as handle:
@@ -221,23 +282,125 @@ def starts_with(path: Path, columns: list[str]) -> bool:
             import openpyxl
 
             book = openpyxl.load_workbook(path, read_only=True)
-            try:
-                row = next(book.worksheets[0].iter_rows(max_row=1, values_only=True), ())
+            try:  # batch's Excel results have a row of labels above the row of column names
+                rows = list(book.worksheets[0].iter_rows(max_row=2, values_only=True))
             finally:
                 book.close()
-            cells = ["" if c is None else str(c) for c in row]
+            return any(
+                ["" if c is None else str(c).strip() for c in row[: len(columns)]] == columns for row in rows
+            )
     except Exception:  # a file that is not a readable table is not one of ours
         return False
     return [c.strip() for c in cells[: len(columns)]] == columns
 
 
+MONEY, COUNT, RATIO, BOOLEAN, DATE, WHOLE, TEXT = (
+    "money",
+    "count",
+    "ratio",
+    "boolean",
+    "date",
+    "whole",
+    "text",
+)
+# Excel number formats are written with a decimal point and a comma for thousands; Excel shows
+# them in the reader's locale: € 1.234,50 in Dutch Excel. [$€-413] is the euro of nl-NL.
+EURO_FORMAT = "[$€-413] #,##0.00;[$€-413] -#,##0.00"
+PERCENT_FORMAT = "0.00%"
+DATE_FORMAT = "dd-mm-yyyy"
+COUNT_FORMAT = "#,##0"
+EXACT_DIGITS = 15  # at most this many digits: exact as an Excel number (and shown so by Excel)
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a results table: its name (the CSV header), its label for an Excel header, and
+    its kind: MONEY ('-1234.50'), COUNT, RATIO ('a/b', shown as a percentage beside the exact
+    fraction), BOOLEAN ('true'/'false'), DATE (ISO), WHOLE (a row or year number) or TEXT."""
+
+    name: str
+    label: str = ""
+    kind: str = TEXT
+    exact_label: str = ""  # RATIO: the label of the column with the exact fraction beside it
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A worksheet of the Excel results: its title and the columns it shows (indices into a row)."""
+
+    title: str
+    columns: tuple[int, ...]
+    frozen: int = 2  # the columns that stay in view (rij, scenario)
+
+
+@dataclass
+class Layout:
+    """The columns of a results table, and how an Excel file spreads them over sheets (one sheet
+    of every column when `sheets` is empty)."""
+
+    columns: list[Column]
+    sheets: list[Sheet] = field(default_factory=list)
+
+    @property
+    def header(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+def excel_value(kind: str, text: str) -> Any:
+    """A cell's text (as the CSV has it) as an Excel value; text where an Excel number would not
+    be exactly the value (more than 15 digits).
+
+    >>> [excel_value(MONEY, t) for t in ("-1234.50", "314170.85", "", "1234567890123456.78")]
+    [-1234.5, 314170.85, None, '1234567890123456.78']
+    >>> excel_value(COUNT, "25812"), excel_value(BOOLEAN, "false"), excel_value(DATE, "2024-07-01")
+    (25812, False, datetime.date(2024, 7, 1))
+    >>> excel_value(RATIO, "1/8"), excel_value(WHOLE, "2024")
+    (0.125, 2024)
+    """
+    if text == "":
+        return None
+    if kind == MONEY or kind == COUNT or kind == WHOLE:
+        if sum(ch.isdigit() for ch in text) > EXACT_DIGITS:
+            return text
+        return float(text) if kind == MONEY else int(text)  # float(): the nearest double, exactly
+    if kind == RATIO:
+        return float(Fraction(text))  # shown rounded; the exact fraction stands beside it
+    if kind == BOOLEAN:
+        return text == "true"
+    if kind == DATE:
+        return date.fromisoformat(text)
+    return text
+
+
+_FORMATS = {MONEY: EURO_FORMAT, COUNT: COUNT_FORMAT, RATIO: PERCENT_FORMAT, DATE: DATE_FORMAT}
+
+
+def dutch_text(kind: str, text: str) -> str:
+    """A cell's text in the Dutch CSV dialect: an amount with a decimal comma.
+
+    >>> dutch_text(MONEY, "-1234.50"), dutch_text(TEXT, "a.b"), dutch_text(RATIO, "1/8")
+    ('-1234,50', 'a.b', '1/8')
+    """
+    return text.replace(".", ",") if kind == MONEY else text
+
+
 class AtomicWriter:
     """Rows to a CSV or .xlsx file that appears, complete, only on `commit`: written to a hidden
     temporary file in the target's folder, renamed over the target (`replace`) or, without
-    `replace`, only where no file is. On any failure or interrupt the temporary file is removed."""
+    `replace`, only where no file is. On any failure or interrupt the temporary file is removed.
 
-    def __init__(self, path: Path, header: list[str], replace: bool = False) -> None:
-        self.path, self.kind, self.replace = path, file_kind(path), replace
+    Rows are the cells' texts (as the plain CSV has them); a CSV in the Dutch dialect writes
+    amounts with a decimal comma, semicolons and a BOM; an Excel file writes every column as its
+    kind (`excel_value`), under a styled, frozen header of labels and names."""
+
+    def __init__(
+        self, path: Path, layout: Layout | Sequence[str], replace: bool = False, dialect: str = PLAIN
+    ) -> None:
+        if not isinstance(layout, Layout):
+            layout = Layout([Column(name) for name in layout])
+        self.path, self.kind, self.replace, self.layout = path, file_kind(path), replace, layout
+        self.dutch = dialect == DUTCH
+        self.money = [i for i, c in enumerate(layout.columns) if c.kind == MONEY]
         try:
             handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         except OSError as error:
@@ -246,26 +409,67 @@ class AtomicWriter:
         self.temporary = Path(temporary)
         try:
             if self.kind == CSV:
-                self.handle = self.temporary.open("w", encoding="utf-8", newline="")
-                self.csv = csv.writer(self.handle, lineterminator="\n")
-                self.csv.writerow(header)
+                encoding = "utf-8-sig" if self.dutch else "utf-8"  # Dutch Excel reads UTF-8 only with a BOM
+                self.handle = self.temporary.open("w", encoding=encoding, newline="")
+                self.csv = csv.writer(self.handle, delimiter=";" if self.dutch else ",", lineterminator="\n")
+                self.csv.writerow(layout.header)
             else:
-                import openpyxl
-
-                self.book = openpyxl.Workbook(write_only=True)
-                self.sheet = self.book.create_sheet("uitkomsten")
-                self.sheet.append(header)
+                self._open_book()
         except BaseException:
             self.discard()
             raise
 
+    def _open_book(self) -> None:
+        import openpyxl
+
+        self.book = openpyxl.Workbook(write_only=True)
+        sheets = self.layout.sheets or [Sheet("uitkomsten", tuple(range(len(self.layout.columns))))]
+        self.sheets = []
+        for spec in sheets:
+            sheet = self.book.create_sheet(_sheet_title(spec.title))
+            shown = [self.layout.columns[i] for i in spec.columns]
+            kinds: list[tuple[int, str, bool]] = []  # (row index, kind, the exact fraction beside it)
+            labels, names = [], []
+            for i, column in zip(spec.columns, shown, strict=True):
+                kinds.append((i, column.kind, False))
+                labels.append(column.label or column.name)
+                names.append(column.name)
+                if column.kind == RATIO:
+                    kinds.append((i, TEXT, True))
+                    labels.append(column.exact_label or column.name)
+                    names.append(f"{column.name}.exact")
+            for n, (_, kind, exact) in enumerate(kinds):
+                letter = _letter(n)
+                sheet.column_dimensions[letter].width = (
+                    10 if kind in (WHOLE, BOOLEAN) else 16 if not exact else 24
+                )
+            sheet.freeze_panes = f"{_letter(min(spec.frozen, len(kinds)))}3"
+            sheet.page_setup.orientation = "landscape"  # printed: as wide as the page, the header on each
+            sheet.sheet_properties.pageSetUpPr.fitToPage = True
+            sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+            sheet.print_title_rows = "1:2"
+            sheet.append(_header_cells(sheet, labels, bold=True))
+            sheet.append(_header_cells(sheet, names, bold=False))
+            formats = [_cell_style(sheet, kind) for _, kind, _ in kinds]
+            self.sheets.append((sheet, kinds, formats))
+
     def write(self, rows: list[list[str]]) -> None:
         try:
             if self.kind == CSV:
+                if self.dutch and self.money:
+                    for row in rows:
+                        for i in self.money:
+                            row[i] = row[i].replace(".", ",")
                 self.csv.writerows(rows)
             else:
-                for row in rows:
-                    self.sheet.append(row)
+                for sheet, kinds, formats in self.sheets:
+                    for row in rows:
+                        sheet.append(
+                            [
+                                _styled(cell, excel_value(kind, row[i]) if not exact else row[i] or None)
+                                for (i, kind, exact), cell in zip(kinds, formats, strict=True)
+                            ]
+                        )
         except OSError as error:
             raise cannot_write(self.path.parent, error) from None
 
@@ -297,3 +501,55 @@ class AtomicWriter:
         except BaseException:
             self.discard()
             raise
+
+
+def _letter(n: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(n + 1)
+
+
+def _sheet_title(title: str) -> str:
+    """A sheet's title as Excel allows it: at most 31 characters, none of []:*?/\\."""
+    return re.sub(r"[\[\]:*?/\\]", "-", title)[:31] or "uitkomsten"
+
+
+def _header_cells(sheet: Any, texts: list[str], bold: bool) -> list[Any]:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    cells = []
+    for text in texts:
+        cell = WriteOnlyCell(sheet, value=text)
+        if bold:
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="DDE6F0")
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        else:
+            cell.font = Font(italic=True, color="666666", size=9)
+            cell.border = Border(bottom=Side(style="thin"))
+        cells.append(cell)
+    return cells
+
+
+def _cell_style(sheet: Any, kind: str) -> Any:
+    """A template cell with the number format of a kind (None: the General format)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    number_format = _FORMATS.get(kind)
+    if number_format is None:
+        return None
+    cell = WriteOnlyCell(sheet)
+    cell.number_format = number_format
+    return cell
+
+
+def _styled(template: Any, value: Any) -> Any:
+    """The value in a cell formatted as `template` (a number as text stays General)."""
+    if template is None or value is None or isinstance(value, str):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(template.parent, value=value)
+    cell.number_format = template.number_format
+    return cell

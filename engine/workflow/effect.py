@@ -18,6 +18,7 @@ from convenant import words
 from convenant.check.facts import check_facts, read_header
 from convenant.core import money
 from convenant.core.citation import Citation
+from convenant.core.columns import columns
 from convenant.core.diagnostics import ConvenantError, Problem
 from convenant.core.units import Kind, display, percent_text
 from convenant.evaluation.evaluate import Evaluation, evaluate
@@ -170,14 +171,7 @@ def difference(kind: Kind, old: Any, new: Any, lang: str) -> str:
 
 
 def _columns(rows: list[list[str]], right: set[int]) -> list[str]:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return [
-        "  "
-        + "  ".join(
-            c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))
-        ).rstrip()
-        for r in rows
-    ]
+    return columns(rows, right)  # aligned, and wrapped to fit the terminal
 
 
 def to_text(found: Effect, lang: str) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from convenant import words
 from convenant.check import registry
 from convenant.check.checking import load_rule_file
+from convenant.core.columns import columns
 from convenant.core.diagnostics import ConvenantError, Problem
 from convenant.core.paths import display_path, rules_dir, rules_directory_of
 from convenant.core.units import Kind, display
@@ -106,9 +107,8 @@ def listing_text(covenant: str, found: list[registry.Version], on: date, lang: s
                 display_path(v.path),
             ]
         )
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     out = [words["title"].format(id=covenant, on=display(Kind.DATE, on, lang))]
-    out += ["  " + "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    out += columns(rows)  # aligned, and wrapped to fit the terminal
     for a, b in _overlapping_pairs(found):
         out.append(words["overlap"].format(a=a.rules.covenant.version, b=b.rules.covenant.version))
     for year, a, b in split_years(found):
