@@ -189,3 +189,8 @@ def test_a_result_for_one_member_carries_only_that_members_row(rendered):
     assert [e["member"] for e in expression["evaluated"]] == ["GM0014"]
     budget = data["results"]["budget"]["steps"]["evaluated"]
     assert budget[0]["member"] is None and budget[0]["terms"][0]["expression"] == "sum(individuele_uitkering)"
+
+
+def test_the_explain_schema_carries_the_evaluate_schemas_definitions_unchanged():
+    shared = {k: v for k, v in EVALUATE["$defs"].items() if k != "resultaat"}
+    assert {k: EXPLAIN["$defs"][k] for k in shared} == shared
