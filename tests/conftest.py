@@ -188,7 +188,7 @@ def rendered() -> Callable[[str], Any]:
 # the other, everything would be rendered and typeset again. pytest-xdist's own grouping
 # (`--dist loadgroup`, by mark) does not work with pytest 9.2, and a scheduler only sees test ids:
 # the group is named by file, and a test elsewhere that uses `rendered` is reported below.
-SHARED_RENDERS = ("test_golden_outputs.py", "test_letters.py", "test_trace_only.py")
+SHARED_RENDERS = ("test_golden_outputs.py", "test_letters.py", "test_trace_only.py", "test_trace_json.py")
 
 
 @pytest.hookimpl(optionalhook=True, tryfirst=True)

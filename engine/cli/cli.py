@@ -332,7 +332,9 @@ def table(ctx: click.Context, path: Path) -> None:
 @click.argument("facts", type=click.Path(path_type=Path))
 @click.option("--municipality", default=None, help=_H["municipality"])
 @click.option("--rules", "rules_file", type=click.Path(path_type=Path), default=None, help=_H["rules"])
-@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", help=_H["explain_format"])
+@click.option(
+    "--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", help=_H["explain_format"]
+)
 @click.pass_context
 @handles_problems
 def explain(

@@ -26,7 +26,7 @@ from convenant.core.diagnostics import ConvenantError, Problem
 from convenant.core.units import Kind
 from convenant.core.wording import WORDS, show
 from convenant.evaluation.evaluate import BUILTIN, DEADLINE, FACT, PARAMETER, Evaluation, InputUse, TraceNode
-from convenant.explain import report
+from convenant.explain import report, trace_json
 from convenant.explain.explainers import UNKNOWN, Scope, explainer_for
 from convenant.language import trace
 from convenant.language.model import CASE, MUNICIPALITY, Rule, RuleFile
@@ -528,3 +528,103 @@ def render(explanation: Explanation, fmt: str, standalone: bool = True, page: bo
     context = {"x": explanation, "t": WORDS[explanation.lang], "standalone": standalone, "page": page}
     folder = sentences if sentences.is_dir() else None
     return templating.tidy(templating.render(fmt, folder, "engine/explanation.j2", context), fmt)
+
+
+# --- as data -----------------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    """A primitive's work (what its template shows) as JSON: texts, lists and objects as they are."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, bool | int):
+        return value
+    return str(value)
+
+
+def _section_data(explanation: Explanation, section: Section) -> dict[str, Any]:
+    ev, lang, rule = explanation.ev, explanation.lang, section.rule
+    node = ev.nodes[rule.name]
+    value = node.value_for(section.member) if node.value is not None else None
+    inputs = [
+        {
+            "name": use.name,
+            "label": row.label,
+            "source": use.source,
+            "value": trace_json.input_value(ev, node, use.name, section.member),
+            "shown": row.value,
+            "source_text": row.source,
+        }
+        for use, row in zip(node.inputs, section.inputs, strict=True)
+    ]
+    deadline = section.deadline
+    return {
+        "rule": rule.name,
+        "label": rule.label,
+        "member": section.member,
+        "who": section.who,
+        "type": rule.kind.value,
+        "value": report.json_value(rule.kind, value),
+        "shown": section.value,
+        "direction": report.DIRECTION_IN_JSON[section.direction] if section.direction else None,
+        "citation": rule.cited(value).as_json(lang),
+        "sentence": str(section.sentence),
+        "quotes": [{"citation": q.citation, "text": q.text} for q in section.quotes],
+        "inputs": inputs,
+        "primitive": section.primitive,
+        "work": _plain(section.work),
+        "steps": trace_json.steps(ev, node, section.member, lang),
+        "rounding": list(section.rounding),
+        "roundings": trace_json.roundings(node, section.member),
+        "interpretations": [
+            {
+                "id": r.id,
+                "citation": r.citation,
+                "question": r.question,
+                "chosen": r.chosen,
+                "reading": r.reading,
+                "others": [{"option": k or None, "text": t} for k, t in r.others],
+            }
+            for r in section.readings
+        ],
+        "deadline": None
+        if deadline is None
+        else {
+            "rule": deadline.name,
+            "label": deadline.label,
+            "when": deadline.when,
+            "citation": deadline.citation,
+            "who": deadline.who,
+            "quotes": [{"citation": q.citation, "text": q.text} for q in deadline.quotes],
+        },
+        "warnings": list(section.warnings),
+        "decided": section.decided,
+    }
+
+
+def to_json(explanation: Explanation) -> dict[str, Any]:
+    """The explanation as data (`schemas/explain-output.schema.json`): per result and member its
+    sentence in the explanation's language, the quotes, the inputs with their values and sources,
+    the work as the explanation shows it and the exact steps (as `evaluate --format json`), the
+    rounding, the interpretations and the deadline. Built from the Markdown explanation's model."""
+    ev, c = explanation.ev, explanation.ev.rules.covenant
+    return {
+        "engine": {"name": "convenant", "version": __version__},
+        "lang": explanation.lang,
+        "covenant": {
+            "id": c.id,
+            "title": c.title,
+            "version": c.version,
+            "rule_file": ev.rules.path,
+            "sha256": ev.rules.sha256,
+            "sentences_sha256": explanation.templates_sha256,
+        },
+        "facts": {"path": ev.facts.path, "sha256": ev.facts.sha256, "year": ev.facts.year},
+        "municipality": explanation.member,
+        "evaluation_date": explanation.evaluation_date.isoformat() if explanation.evaluation_date else None,
+        "part_of_year": explanation.part_of_year_checked,
+        "after_end": explanation.after_end_text,
+        "results": [_section_data(explanation, s) for s in explanation.sections],
+    }

@@ -20,6 +20,7 @@ from convenant.core.citation import Citation
 from convenant.core.columns import columns, row_lines
 from convenant.core.units import Kind, display
 from convenant.evaluation.evaluate import MET, NOT_CHECKED, NOT_MET, Calendar, Evaluation, TraceNode
+from convenant.explain import trace_json
 from convenant.language.model import CASE, MUNICIPALITY, Rule, RuleFile
 from convenant.language.trace import DeadlineDetails, Unknown, warning_text
 
@@ -62,8 +63,11 @@ def _approx(value: Fraction) -> str:
     return f"{Decimal(value.numerator) / Decimal(value.denominator):.10f}"
 
 
-def _result(node: TraceNode, value: Any, lang: str, member: str | None = None) -> dict[str, Any]:
-    """One result (for `member` of the rule's set, or not per set) as JSON."""
+def _result(
+    node: TraceNode, value: Any, lang: str, member: str | None = None, ev: Evaluation | None = None
+) -> dict[str, Any]:
+    """One result (for `member` of the rule's set, or not per set) as JSON; with the evaluation, its
+    trace as data too (`engine.explain.trace_json`): each input's value, the steps, the roundings."""
     rule = node.rule
     out: dict[str, Any] = {
         "rule": rule.name,
@@ -85,6 +89,11 @@ def _result(node: TraceNode, value: Any, lang: str, member: str | None = None) -
         for i in node.inputs
     ]
     out["rounding"] = node.rounding(member)
+    if ev is not None:
+        for use, shown in zip(node.inputs, out["inputs"], strict=True):
+            shown["value"] = trace_json.input_value(ev, node, use.name, member)
+        out["roundings"] = trace_json.roundings(node, member)
+        out["steps"] = trace_json.steps(ev, node, member, lang)
     if not_set(node):
         out["not_set"] = {"total": node.rule.stated.total}  # type: ignore[union-attr]
     elif isinstance(node.details, Unknown):
@@ -239,7 +248,7 @@ def to_json(ev: Evaluation, lang: str = "nl") -> dict[str, Any]:
             "name": m.name,
             "role": m.role,
             "predecessors": [{"code": p.code, "name": p.name} for p in m.predecessors],
-            "results": {n.name: _result(n, v, lang, m.code) for n, v in member_results(ev, m.code)},
+            "results": {n.name: _result(n, v, lang, m.code, ev) for n, v in member_results(ev, m.code)},
         }
         for m in ev.parties.members
     }
@@ -247,7 +256,7 @@ def to_json(ev: Evaluation, lang: str = "nl") -> dict[str, Any]:
         extra.id: {
             "label": extra.label,
             "set": declared.name,
-            "results": {n.name: _result(n, v, lang, extra.id) for n, v in member_results(ev, extra.id)},
+            "results": {n.name: _result(n, v, lang, extra.id, ev) for n, v in member_results(ev, extra.id)},
         }
         for declared in rules.sets.values()
         if declared.parties
@@ -259,13 +268,13 @@ def to_json(ev: Evaluation, lang: str = "nl") -> dict[str, Any]:
         rule = node.rule
         if rule.per == CASE:
             for case in ev.members[CASE]:
-                cases[case]["results"][name] = _result(node, node.value and node.value[case], lang, case)
+                cases[case]["results"][name] = _result(node, node.value and node.value[case], lang, case, ev)
         elif rule.per:
             continue
         elif rule.section == "deadlines":
-            deadlines[name] = {**_result(node, node.value, lang), "who": rule.who}
+            deadlines[name] = {**_result(node, node.value, lang, None, ev), "who": rule.who}
         else:
-            results[name] = _result(node, node.value, lang)
+            results[name] = _result(node, node.value, lang, None, ev)
     warnings = [
         {
             "rule": n.name,

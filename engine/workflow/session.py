@@ -7,6 +7,7 @@ so that all of them refuse the same inputs in the same words; `explain_file` and
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,9 @@ def explain_file(facts: Path, rules_file: Path | None, fmt: str, lang: str, memb
     from convenant.explain import explain  # Jinja2 and the explainers only for the commands that render
 
     code = explain.member_of(ev, member) if member else None
+    if fmt == "json":  # the explanation as data: its sentences as the Markdown explanation says them
+        data = explain.to_json(explain.explain(ev, "md", lang, code))
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     return explain.render(explain.explain(ev, fmt, lang, code), fmt)
 
 
