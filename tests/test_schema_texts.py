@@ -35,6 +35,9 @@ from convenant.core.paths import SCHEMAS_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = sorted(p.name for p in SCHEMAS_DIR.glob("*.schema.json"))
+# the files people type in an editor; the output schemas (evaluate-output, explain-output) describe
+# what the program writes, which no editor validates while someone types it
+EDITED = [name for name in SCHEMAS if not name.endswith("-output.schema.json")]
 UPDATE = bool(os.environ.get("CONVENANT_UPDATE_SCHEMA_TEXTS"))
 
 # Values, not schemas: the walk does not look inside them.
@@ -209,8 +212,8 @@ def _update(name: str) -> None:
     (SCHEMAS_DIR / name).write_text(text, encoding="utf-8")
 
 
-@pytest.mark.parametrize("name", SCHEMAS)
-def test_every_pattern_has_a_dutch_message(name):
+@pytest.mark.parametrize("name", EDITED)
+def test_every_pattern_has_a_dutch_message(name):  # (the output schemas: see EDITED)
     if UPDATE:
         _update(name)
     lacking = []
@@ -225,7 +228,7 @@ def test_every_pattern_has_a_dutch_message(name):
     )
 
 
-@pytest.mark.parametrize("name", SCHEMAS)
+@pytest.mark.parametrize("name", EDITED)
 def test_every_closed_object_has_an_unknown_key_message_that_lists_its_fields(name):
     if UPDATE:
         _update(name)
@@ -414,3 +417,7 @@ def test_the_editor_shows_the_dutch_messages(tmp_path):
     assert "De velden hier: id (verplicht), title (verplicht), region" in shown
     assert "Geen geldige verwijzing naar een artikel" in shown
     assert "is not allowed" not in shown and "does not match the pattern" not in shown
+
+
+def test_the_schemas_left_out_of_the_editor_messages_are_the_output_schemas():
+    assert sorted(set(SCHEMAS) - set(EDITED)) == ["evaluate-output.schema.json", "explain-output.schema.json"]
