@@ -155,6 +155,14 @@ def evaluate_assen(
     return evaluate(rules, make_facts(rules, 2024, scalars, per))
 
 
+@pytest.fixture(autouse=True)
+def _no_terminal_width(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI fits its tables to COLUMNS when it is set (core/columns.py); pytest-xdist's workers
+    inherit COLUMNS=80, so every test starts without it, as output to a file has, and a test that
+    wants a width sets it."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+
+
 @pytest.fixture
 def run() -> Callable[..., Any]:
     """Run the CLI in-process; returns click's Result (exit_code, stdout, stderr)."""
