@@ -285,3 +285,16 @@ def test_validate_explain_and_letters_take_a_workbook(run: Any, assen_workbook: 
     )
     assert letters.exit_code == 0, letters.output
     assert list((tmp_path / "brieven").glob("*.md"))
+
+
+def test_the_analysts_guide_shows_the_template() -> None:
+    guide = (REPO_ROOT / "docs" / "analysts.md").read_text(encoding="utf-8")
+    assert "## Feiten in Excel" in guide and "](img/excel-feiten.png)" in guide
+    assert (REPO_ROOT / "docs" / "img" / "excel-feiten.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "convenant template groningen 2022 --out" in guide
+
+
+def test_a_formula_never_calculated_is_refused_not_read_as_empty(run: Any, assen_workbook: Path) -> None:
+    changed(assen_workbook, lambda book: setattr(cell_of(book, "uitgaven_mo"), "value", "=6000000+100000"))
+    shown = refusal(run, assen_workbook)
+    assert block(shown, "de formule =6000000+100000 heeft geen opgeslagen uitkomst") == ("Feiten", "D17")

@@ -31,7 +31,7 @@ from convenant.language.model import CASE, MUNICIPALITY, FactDecl, RuleFile
 from convenant.language.parties import YearParties, existing_on, in_year, predecessors_on
 from convenant.source import schemas
 from convenant.source.loading import Document, load_document
-from convenant.source.workbook import NO, YES, WorkbookDocument, is_workbook, read_workbook
+from convenant.source.workbook import NO, YES, Formula, WorkbookDocument, is_workbook, read_workbook
 
 SUMMABLE = (Kind.MONEY, Kind.COUNT)
 
@@ -547,6 +547,8 @@ class WorkbookChecker(FactChecker):
         return (location if at_key else self.doc.locate_fact(path, args)), shown
 
     def leaf(self, decl: FactDecl, raw: Any) -> Any:
+        if isinstance(raw, Formula):
+            raise ValueProblem("batch.formula_without_value", formula=str(raw))
         if decl.kind is Kind.BOOLEAN and isinstance(raw, str) and raw.strip().lower() in YES + NO:
             raw = raw.strip().lower() in YES
         return super().leaf(decl, raw)

@@ -56,6 +56,11 @@ _INT = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
 _DECIMAL = re.compile(r"^[-+]?(0|[1-9][0-9]*)\.[0-9]+$")
 
 
+class Formula(str):
+    """A formula whose result was never saved (the workbook was never calculated in Excel): text to
+    the schema, refused by the fact checker (`batch.formula_without_value`), never an empty cell."""
+
+
 def is_workbook(path: Path) -> bool:
     return path.suffix.lower() == XLSX
 
@@ -115,7 +120,7 @@ def cell_value(value: Any, number_format: str | None) -> Any:
     """
     from convenant.source.spreadsheets import is_percent_format
 
-    if value is None or isinstance(value, bool):
+    if value is None or isinstance(value, bool | Formula):
         return value
     if isinstance(value, datetime | date):
         return (value.date() if isinstance(value, datetime) else value).isoformat()
@@ -143,7 +148,8 @@ def _yes_no(value: Any) -> Any:
 
 
 class _Reader:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, formulas: Any = None) -> None:
+        self.formulas = formulas  # the same workbook with its formulas, to tell one never calculated
         self.shown = display_path(path)
         self.lang = messages.language()
         self.cells: dict[tuple[str | int, ...], Location] = {}
@@ -154,16 +160,24 @@ class _Reader:
         from openpyxl.utils import get_column_letter
 
         cell = f"{get_column_letter(column)}{row}"
-        return Location(words.say("template.cell", self.lang, path=self.shown, sheet=sheet, cell=cell))
+        return Location(words.say("workbook.cell", self.lang, path=self.shown, sheet=sheet, cell=cell))
 
     def sheet_at(self, sheet: str) -> Location:
-        return Location(words.say("template.sheet", self.lang, path=self.shown, sheet=sheet))
+        return Location(words.say("workbook.sheet", self.lang, path=self.shown, sheet=sheet))
 
-    @staticmethod
-    def rows(worksheet: Any) -> list[tuple[int, list[Any]]]:
+    def rows(self, worksheet: Any) -> list[tuple[int, list[Any]]]:
+        formulas = self.formulas[worksheet.title] if self.formulas is not None else None
         found = []
         for number, row in enumerate(worksheet.iter_rows(), start=1):
-            found.append((number, [(c.value, getattr(c, "number_format", None)) for c in row]))
+            cells = []
+            for c in row:
+                value = c.value
+                if value is None and formulas is not None:
+                    source = formulas.cell(c.row, c.column)
+                    if source.data_type == "f":
+                        value = Formula(str(source.value))
+                cells.append((value, getattr(c, "number_format", None)))
+            found.append((number, cells))
         return found
 
     @staticmethod
@@ -195,7 +209,7 @@ class _Reader:
             if name == "":
                 if self.value(row, VALUE_COLUMN) is not None:
                     self.problems.append(
-                        _problem("template.no_name", self.at(FACTS_SHEET, number, FACT_COLUMN), column="A")
+                        _problem("workbook.no_name", self.at(FACTS_SHEET, number, FACT_COLUMN), column="A")
                     )
                 continue
             member = self.key(row, MEMBER_COLUMN)
@@ -209,15 +223,15 @@ class _Reader:
             if member:
                 entry = facts.setdefault(name, {})
                 if not isinstance(entry, dict):
-                    self.problems.append(_problem("template.duplicate", where, name=name, sheet=FACTS_SHEET))
+                    self.problems.append(_problem("workbook.duplicate", where, name=name, sheet=FACTS_SHEET))
                     continue
                 entry[member] = value
             elif name in facts:
-                self.problems.append(_problem("template.duplicate", where, name=name, sheet=FACTS_SHEET))
+                self.problems.append(_problem("workbook.duplicate", where, name=name, sheet=FACTS_SHEET))
             else:
                 facts[name] = value
         if not header_seen:
-            self.problems.append(_problem("template.no_header_row", self.sheet_at(FACTS_SHEET), key=FACT_KEY))
+            self.problems.append(_problem("workbook.no_header_row", self.sheet_at(FACTS_SHEET), key=FACT_KEY))
 
     def header_field(self, name: str, row: list[Any], number: int) -> None:
         where = self.at(FACTS_SHEET, number, VALUE_COLUMN)
@@ -237,7 +251,7 @@ class _Reader:
         rows = self.rows(worksheet)
         header = next(((n, r) for n, r in rows if self.key(r, 1) == key), None)
         if header is None:
-            self.problems.append(_problem("template.no_header_row", self.sheet_at(sheet), key=key))
+            self.problems.append(_problem("workbook.no_header_row", self.sheet_at(sheet), key=key))
             return
         start, names = header
         columns = {
@@ -257,7 +271,7 @@ class _Reader:
                 if any(v is not None for v in values.values()) or (
                     section == "cases" and self.value(row, 2) is not None
                 ):
-                    self.problems.append(_problem("template.no_name", self.at(sheet, number, 1), column="A"))
+                    self.problems.append(_problem("workbook.no_name", self.at(sheet, number, 1), column="A"))
                 continue
             if section == "municipalities":
                 member = member.upper()
@@ -273,7 +287,7 @@ class _Reader:
             else:
                 if member in given or (section, member) in self.cells:
                     self.problems.append(
-                        _problem("template.duplicate", self.at(sheet, number, 1), name=member, sheet=sheet)
+                        _problem("workbook.duplicate", self.at(sheet, number, 1), name=member, sheet=sheet)
                     )
                     continue
                 base = (section, member)
@@ -309,14 +323,15 @@ def read_workbook(path: Path) -> WorkbookDocument:
     raw = read_bytes(path, shown, MAX_WORKBOOK_BYTES)
     try:
         book = openpyxl.load_workbook(io.BytesIO(raw), data_only=True)
+        formulas = openpyxl.load_workbook(io.BytesIO(raw), data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, ParseError, KeyError, ValueError, EOFError, OSError):
         raise ConvenantError([Problem("file.not_xlsx", {"path": shown}, Location(shown))]) from None
-    reader = _Reader(path)
+    reader = _Reader(path, formulas)
     if FACTS_SHEET not in book.sheetnames:
         raise ConvenantError(
             [
                 Problem(
-                    "template.no_facts_sheet",
+                    "workbook.no_facts_sheet",
                     {"path": shown, "sheet": FACTS_SHEET, "sheets": ", ".join(book.sheetnames)},
                     Location(shown),
                 )

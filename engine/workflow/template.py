@@ -42,6 +42,7 @@ from convenant.source.spreadsheets import save_workbook
 LABEL_ROW, UNIT_ROW, ARTICLE_ROW, REQUIRED_ROW, NAMES_ROW = 1, 2, 3, 4, 5
 FIRST_DATA_ROW = 6
 CASE_ROWS = 50  # empty rows with validation on the sheet of cases
+LABEL_CHARS, LINE_HEIGHT = 66, 13  # a wrapped label: about this many characters per line of this height
 
 NUMBER_FORMATS = {
     Kind.MONEY: "#,##0.00",
@@ -89,7 +90,7 @@ def check_target(out: Path) -> None:
     refuse_rules_directory(out)
     refuse_file_as_folder(out)
     if out.exists() or out.is_symlink():
-        raise ConvenantError([Problem("template.out_exists", {"path": shown})])
+        raise ConvenantError([Problem("workbook.out_exists", {"path": shown})])
     if not out.parent.is_dir():
         raise ConvenantError([Problem("output.no_folder", {"path": display_path(out.parent)})])
 
@@ -131,6 +132,7 @@ def _columns(rules: RuleFile, decl: FactDecl, over: str | None) -> list[Column]:
 def build(rules: RuleFile, year: int, lang: str) -> tuple[Any, int, int]:
     """The workbook, the number of facts in it and the number of municipalities."""
     import openpyxl
+    from openpyxl.worksheet.properties import PageSetupProperties
 
     book = openpyxl.Workbook()
     sheet = book.worksheets[0]
@@ -148,6 +150,10 @@ def build(rules: RuleFile, year: int, lang: str) -> tuple[Any, int, int]:
         _members_sheet(book, layout.ROWS_SHEET, rules, lang, per_member, rows, False)
     if cases:
         _cases_sheet(book, rules, lang, cases)
+    for each in book.worksheets:  # printed (or as PDF): landscape, every column on the page
+        each.page_setup.orientation = "landscape"
+        each.page_setup.fitToWidth, each.page_setup.fitToHeight = 1, 0
+        each.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     return book, len(rules.facts), len(parties)
 
 
@@ -155,7 +161,7 @@ def build(rules: RuleFile, year: int, lang: str) -> tuple[Any, int, int]:
 
 
 def _say(key: str, lang: str, **args: Any) -> str:
-    return words.say(f"template.{key}", lang, **args)
+    return words.say(f"workbook.{key}", lang, **args)
 
 
 def _decimal(value: Fraction) -> str:
@@ -276,9 +282,8 @@ def _facts_sheet(sheet: Any, rules: RuleFile, year: int, lang: str, scalars: lis
     c = rules.covenant
     sheet["A1"] = _say("title", lang, covenant=c.title, year=year)
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A2"] = _say(
-        "rules", lang, path=rules.path, version=c.version, start=c.valid_from, end=c.valid_until
-    )
+    shown = "/".join(Path(rules.path).parts[-2:])  # groningen/2021.yaml, wherever the rules are
+    sheet["A2"] = _say("rules", lang, path=shown, version=c.version, start=c.valid_from, end=c.valid_until)
     sheet["A2"].alignment = Alignment(wrap_text=True, vertical="top")
     sheet.merge_cells("A2:G2")
     sheet.row_dimensions[2].height = 45
@@ -310,7 +315,7 @@ def _facts_sheet(sheet: Any, rules: RuleFile, year: int, lang: str, scalars: lis
             cell.number_format = "0"
         row += 1
     row += 1
-    for index, heading in enumerate(words.word("template.columns", lang), start=1):
+    for index, heading in enumerate(words.word("workbook.columns", lang), start=1):
         _heading(sheet.cell(row, index, heading))
     row += 1
     names = (layout.FACT_KEY, "kolom", "omschrijving", "waarde", "eenheid", "artikel", "verplicht")
@@ -325,14 +330,17 @@ def _facts_sheet(sheet: Any, rules: RuleFile, year: int, lang: str, scalars: lis
         for fact in _columns(rules, decl, over):
             sheet.cell(row, layout.FACT_COLUMN, decl.name)
             sheet.cell(row, layout.MEMBER_COLUMN, fact.member)
-            sheet.cell(row, 3, fact.label).alignment = Alignment(wrap_text=True, vertical="top")
+            sheet.cell(row, 3, fact.label)
+            sheet.row_dimensions[row].height = LINE_HEIGHT * max(1, -(-len(fact.label) // LABEL_CHARS))
             sheet.cell(row, 5, _unit(decl, lang))
             sheet.cell(row, 6, decl.article.formal(lang))
             sheet.cell(row, 7, _required(decl, lang))
+            for index in range(1, 8):
+                sheet.cell(row, index).alignment = Alignment(wrap_text=index == 3, vertical="top")
             cells.append(sheet.cell(row, value).coordinate)
             row += 1
         _value_cells(sheet, decl, lang, cells)
-    for letter, width in zip("ABCDEFG", (30, 18, 70, 18, 20, 24, 28), strict=True):
+    for letter, width in zip("ABCDEFG", (28, 15, 62, 15, 18, 22, 24), strict=True):
         sheet.column_dimensions[letter].width = width
 
 
@@ -342,7 +350,7 @@ def _describe_columns(sheet: Any, columns: list[Column], lang: str, first: tuple
 
     for index, heading in enumerate(first, start=1):
         _heading(sheet.cell(LABEL_ROW, index, heading))
-    describe = words.word("template.member_rows", lang)
+    describe = words.word("workbook.member_rows", lang)
     for row, text in zip((UNIT_ROW, ARTICLE_ROW, REQUIRED_ROW), describe[1:], strict=True):
         sheet.cell(row, 2, text).font = Font(italic=True)
     for index, column in enumerate(columns, start=layout.FIRST_FACT_COLUMN):
