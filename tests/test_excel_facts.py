@@ -17,6 +17,8 @@ from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from convenant.source import workbook as layout
 from convenant.source.loading import load_document
@@ -298,3 +300,17 @@ def test_a_formula_never_calculated_is_refused_not_read_as_empty(run: Any, assen
     changed(assen_workbook, lambda book: setattr(cell_of(book, "uitgaven_mo"), "value", "=6000000+100000"))
     shown = refusal(run, assen_workbook)
     assert block(shown, "de formule =6000000+100000 heeft geen opgeslagen uitkomst") == ("Feiten", "D17")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=-(10**13), max_value=10**13))
+def test_every_amount_typed_in_whole_cents_is_read_exactly(cents: int) -> None:
+    """Typed as Excel stores it (the nearest binary double), an amount of whole cents below a
+    hundred billion euro reads back as exactly that amount: no float reinterpretation."""
+    from fractions import Fraction
+
+    from convenant.core.units import Kind, parse_value
+    from convenant.source.workbook import cell_value
+
+    typed_in = float(Decimal(cents) / 100)
+    assert parse_value(Kind.MONEY, cell_value(typed_in, "#,##0.00")) == Fraction(cents, 100)
