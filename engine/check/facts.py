@@ -31,6 +31,7 @@ from convenant.language.model import CASE, MUNICIPALITY, FactDecl, RuleFile
 from convenant.language.parties import YearParties, existing_on, in_year, predecessors_on
 from convenant.source import schemas
 from convenant.source.loading import Document, load_document
+from convenant.source.workbook import NO, YES, Formula, WorkbookDocument, is_workbook, read_workbook
 
 SUMMABLE = (Kind.MONEY, Kind.COUNT)
 
@@ -92,8 +93,8 @@ class FactHeader:
 
 def read_header(path: Path | str) -> FactHeader:
     path = Path(path)
-    doc = load_document(path, display_path(path))
-    found = schema_of(doc)
+    doc = read_workbook(path) if is_workbook(path) else load_document(path, display_path(path))
+    found = None if isinstance(doc, WorkbookDocument) else schema_of(doc)
     if found not in (None, schemas.FACTS):
         raise ConvenantError(
             [
@@ -109,7 +110,8 @@ def read_header(path: Path | str) -> FactHeader:
 
 
 def check_facts(header: FactHeader, rules: RuleFile) -> Facts:
-    return FactChecker(header.document, rules).build()
+    checker = WorkbookChecker if isinstance(header.document, WorkbookDocument) else FactChecker
+    return checker(header.document, rules).build()
 
 
 Path_ = tuple[str | int, ...]
@@ -532,3 +534,21 @@ class FactChecker:
                 )
             )
         return result
+
+
+class WorkbookChecker(FactChecker):
+    """A fact workbook (`convenant template`), checked as its fact file: a problem points at the
+    cell of the fact it names, and a yes/no fact may be written ja or nee (the template's list)."""
+
+    doc: WorkbookDocument
+
+    def where(self, path: Path_, at_key: str | None, args: dict[str, Any]) -> tuple[Location, str | None]:
+        location, shown = super().where(path, at_key, args)
+        return (location if at_key else self.doc.locate_fact(path, args)), shown
+
+    def leaf(self, decl: FactDecl, raw: Any) -> Any:
+        if isinstance(raw, Formula):
+            raise ValueProblem("batch.formula_without_value", formula=str(raw))
+        if decl.kind is Kind.BOOLEAN and isinstance(raw, str) and raw.strip().lower() in YES + NO:
+            raw = raw.strip().lower() in YES
+        return super().leaf(decl, raw)

@@ -294,6 +294,29 @@ def evaluate(ctx: click.Context, facts: Path, rules_file: Path | None, fmt: str)
     _emit(fmt, ctx.obj["lang"], evaluation, report.to_json, report.to_table)
 
 
+def _xlsx_file(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
+    if value.suffix.lower() != ".xlsx":
+        raise _Refused(str(value), "xlsx_suffix")
+    return value
+
+
+@cli.command(help=_H["template"])
+@click.argument("covenant")
+@click.argument("year", type=click.IntRange(1900, 2200))
+@click.option(
+    "--out", required=True, type=click.Path(path_type=Path), callback=_xlsx_file, help=_H["template_out"]
+)
+@click.option("--rules", "rules_file", type=click.Path(path_type=Path), default=None, help=_H["rules"])
+@click.pass_context
+@handles_problems
+def template(ctx: click.Context, covenant: str, year: int, out: Path, rules_file: Path | None) -> None:
+    from convenant.workflow.template import write_template
+
+    made = write_template(covenant, year, out, ctx.obj["lang"], rules_file)
+    shown = {k: getattr(made, k) for k in ("path", "covenant", "year", "version", "facts", "members")}
+    click.echo(words.say("cli.template.made", ctx.obj["lang"], **shown))
+
+
 @cli.command(help=_H["deadlines"])
 @click.argument("covenant")
 @click.argument("year", type=click.IntRange(1900, 2200))

@@ -24,6 +24,7 @@ from convenant.core.reading import first_line
 from convenant.language.model import RuleFile
 from convenant.source import schemas
 from convenant.source.loading import load_document
+from convenant.source.workbook import is_workbook
 from convenant.workflow.session import evaluate_file
 from convenant.workflow.versions import period_problems
 
@@ -76,6 +77,8 @@ def _files(paths: tuple[Path, ...]) -> list[Path]:
 
 def _kind(path: Path) -> str:
     """The kind a file declares on its first line; a fact file may leave that line out."""
+    if is_workbook(path):  # an Excel workbook is only ever a fact workbook (`convenant template`)
+        return FACTS
     line = first_line(path)
     match = SCHEMA_LINE.match(line) if line is not None else None
     named = Path(match[1]).name if match else None

@@ -298,7 +298,10 @@ class _Builder:
                 return f"{w['source_summed'].format(parts=found.summed, path=facts.path)} ({cite})"
             if found.location is None:
                 return f"{w['source_default']} ({cite})"
-            text = f"{w['source_fact'].format(path=facts.path, line=found.location.line)} ({cite})"
+            if found.location.line is None:  # a cell of a fact workbook: "feiten.xlsx, blad Feiten, cel D12"
+                text = f"{w['source_cell'].format(place=found.location.path)} ({cite})"
+            else:
+                text = f"{w['source_fact'].format(path=facts.path, line=found.location.line)} ({cite})"
             merged = next((m for m in facts.merged if m.member == member), None)
             if merged is not None:
                 text += " " + w["source_merged"].format(parts=", ".join(name for _, name in merged.given))

@@ -553,3 +553,23 @@ def _styled(template: Any, value: Any) -> Any:
         return value
     template.value = value
     return template
+
+
+def save_workbook(book: Any, path: Path) -> None:
+    """Save an openpyxl workbook as `path` the way `AtomicWriter` writes a table: to a hidden
+    temporary file beside it, renamed into place only where no file is (never over one), and
+    removed again on any failure or interrupt."""
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as error:
+        raise cannot_write(path.parent, error) from None
+    os.close(handle)
+    written = Path(temporary)
+    try:
+        book.save(written)
+        os.chmod(written, umask_mode(0o666))  # mkstemp makes it private
+        place(written, path, replace=False)
+    except OSError as error:
+        raise cannot_write(path, error) from None
+    finally:
+        written.unlink(missing_ok=True)

@@ -22,6 +22,7 @@ GROUPS = {
     "rules": "Het regelbestand: namen, artikelen, eenheden",
     "expr": "Berekeningen en voorwaarden",
     "facts": "Het feitenbestand",
+    "workbook": "De feitenwerkmap (Excel, convenant template)",
     "registry": "Welke versie geldt",
     "evaluate": "Doorrekenen",
     "date": "Termijnen",
