@@ -537,13 +537,13 @@ def diff(ctx: click.Context, old: Path, new: Path, fmt: str, facts: Path | None,
 @click.argument("target", required=False, type=click.Path(path_type=Path))
 @click.pass_context
 @handles_problems
-def test_command(ctx: click.Context, target: Path | None) -> None:
+def run_legal_tests(ctx: click.Context, target: Path | None) -> None:
     from convenant.check.checking import load_rule_file
     from convenant.core.paths import display_path
     from convenant.workflow import legaltests
 
     lang = ctx.obj["lang"]
-    pairs, without = legaltests.test_files(target)
+    pairs, without = legaltests.find_test_files(target)
     runs = []
     for rule_file, test_file in pairs:
         outcomes = legaltests.run(legaltests.load_tests(test_file), load_rule_file(rule_file), lang)

@@ -38,8 +38,8 @@ from convenant.core.units import Kind, ValueProblem, display, parse_value
 from convenant.evaluation.evaluate import MET, NOT_CHECKED, NOT_MET, Evaluation, evaluate
 from convenant.language.model import RuleFile
 from convenant.source import schemas
-from convenant.source.schemas import field_name
 from convenant.source.loading import Document, MappingNode, Node, load_document, to_data
+from convenant.source.schemas import field_name
 
 SCHEMA = "rule-tests.schema.json"
 SUFFIX = ".tests.yaml"
@@ -49,10 +49,10 @@ DUTY_WORDS = {"voldaan": MET, "niet_voldaan": NOT_MET, "niet_getoetst": NOT_CHEC
 _FRACTION = re.compile(r"^\s*(-?[0-9]+)\s*/\s*([1-9][0-9]*)\s*$")
 
 
-def tests_path(rule_file: Path) -> Path:
+def suite_of(rule_file: Path) -> Path:
     """The test file of a rule file.
 
-    >>> tests_path(Path("rules/assen/2024-v1.6.yaml")).as_posix()
+    >>> suite_of(Path("rules/assen/2024-v1.6.yaml")).as_posix()
     'rules/assen/2024-v1.6.tests.yaml'
     """
     return rule_file.with_name(rule_file.name.removesuffix(".yaml") + SUFFIX)
@@ -129,13 +129,13 @@ class LegalTest:
 
 
 @dataclass(frozen=True)
-class TestFile:
+class LegalTestFile:
     path: Path
     display: str
     tests: tuple[LegalTest, ...]
 
 
-def load_tests(path: Path) -> TestFile:
+def load_tests(path: Path) -> LegalTestFile:
     """Read and check a test file and the fact files it names; raise ConvenantError with every problem."""
     shown = display_path(path)
     doc = load_document(path, shown)
@@ -147,7 +147,9 @@ def load_tests(path: Path) -> TestFile:
     for test_id, data in doc.data["tests"].items():
         at: FieldPath = ("tests", test_id)
         if ("expect" in data) == ("refused" in data):
-            problems.append(Problem("tests.expect_or_refused", {}, doc.locate(at, at_key=True), field_name(at)))
+            problems.append(
+                Problem("tests.expect_or_refused", {}, doc.locate(at, at_key=True), field_name(at))
+            )
             continue
         try:
             facts = _facts_document(doc, path, at, data)
@@ -173,7 +175,7 @@ def load_tests(path: Path) -> TestFile:
         )
     if problems:
         raise ConvenantError(problems)
-    return TestFile(path, shown, tuple(found))
+    return LegalTestFile(path, shown, tuple(found))
 
 
 def _is_period(raw: dict[str, Any]) -> bool:
@@ -249,7 +251,7 @@ def checked_facts(doc: Document, rules: RuleFile, check_period: bool = True) -> 
     return FactChecker(doc, rules).build()
 
 
-def run(tests: TestFile, rules: RuleFile, lang: str = "nl", check_period: bool = True) -> list[Outcome]:
+def run(tests: LegalTestFile, rules: RuleFile, lang: str = "nl", check_period: bool = True) -> list[Outcome]:
     """Every test of `tests` against `rules`; a fault in an expectation raises ConvenantError."""
     outcomes, problems = [], []
     for test in tests.tests:
@@ -266,7 +268,9 @@ def run(tests: TestFile, rules: RuleFile, lang: str = "nl", check_period: bool =
             try:
                 outcome.rows.append(_compare(ev, expected, lang))
             except _Fault as fault:
-                args = {**fault.args_, "name": expected.name} if fault.code == "tests.bad_value" else fault.args_
+                args = (
+                    {**fault.args_, "name": expected.name} if fault.code == "tests.bad_value" else fault.args_
+                )
                 problems.append(Problem(fault.code, args, expected.location, _field(test, expected)))
         outcomes.append(outcome)
     if problems:
@@ -275,7 +279,9 @@ def run(tests: TestFile, rules: RuleFile, lang: str = "nl", check_period: bool =
 
 
 def _field(test: LegalTest, expected: Expected) -> str:
-    return f"tests.{test.id}.expect.{expected.name}" + (f".{expected.member}" if expected.member is not None else "")
+    return f"tests.{test.id}.expect.{expected.name}" + (
+        f".{expected.member}" if expected.member is not None else ""
+    )
 
 
 class _Fault(Exception):
@@ -302,6 +308,7 @@ def _compare(ev: Evaluation, expected: Expected, lang: str) -> Row:
             raise _Fault("tests.bad_duty", value=str(expected.raw), allowed=", ".join(DUTY_WORDS))
         status = next(k for k, v in DUTY_WORDS.items() if v == duty.status)
         ok = DUTY_WORDS[expected.raw] == duty.status
+
         def said(word: str) -> str:
             return words.say(f"legaltests.duty.{word}", lang)
 
@@ -339,7 +346,13 @@ def _decimals(raw: Any) -> int | None:
         return 0
     if isinstance(raw, str):
         number = raw.replace("%", "").strip()
-        return len(number.split(",", 1)[1]) if "," in number else len(number.split(".", 1)[1]) if "." in number else 0
+        return (
+            len(number.split(",", 1)[1])
+            if "," in number
+            else len(number.split(".", 1)[1])
+            if "." in number
+            else 0
+        )
     return None
 
 
@@ -382,7 +395,7 @@ def _matches_ratio(raw: Any, got: Any, lang: str) -> tuple[bool, str]:
 # --- finding ----------------------------------------------------------------------------------
 
 
-def test_files(target: Path | None) -> tuple[list[tuple[Path, Path]], list[Path]]:
+def find_test_files(target: Path | None) -> tuple[list[tuple[Path, Path]], list[Path]]:
     """(rule file, test file) pairs to run for a rule file, a test file or a folder (default: the
     rules directory), and the rule files in it that have no test file."""
     from convenant.core.paths import rules_dir
@@ -391,13 +404,14 @@ def test_files(target: Path | None) -> tuple[list[tuple[Path, Path]], list[Path]
     if target.is_file() and target.name.endswith(SUFFIX):
         return [(rule_file_of(target), target)], []
     if target.is_file() or not target.exists():
-        if not tests_path(target).is_file():
-            raise ConvenantError([Problem("tests.no_test_file", {"path": display_path(tests_path(target))})])
-        return [(target, tests_path(target))], []
-    pairs, without = [], []
+        if not suite_of(target).is_file():
+            raise ConvenantError([Problem("tests.no_test_file", {"path": display_path(suite_of(target))})])
+        return [(target, suite_of(target))], []
+    pairs: list[Path] = []
+    without: list[Path] = []
     for rule_file in registry.rule_files(target):
-        (pairs if tests_path(rule_file).is_file() else without).append(rule_file)
-    return [(r, tests_path(r)) for r in pairs], without
+        (pairs if suite_of(rule_file).is_file() else without).append(rule_file)
+    return [(r, suite_of(r)) for r in pairs], without
 
 
 # --- words ------------------------------------------------------------------------------------
@@ -410,7 +424,9 @@ def _table(rows: Iterable[Row], lang: str) -> list[str]:
     lines = [list(w["columns"])]
     lines += [[r.label, r.member, r.article.short() if r.article else "", r.expected, r.got] for r in rows]
     widths = [max(len(line[i]) for line in lines) for i in range(5)]
-    return ["      " + "  ".join(c.ljust(n) for c, n in zip(line, widths, strict=True)).rstrip() for line in lines]
+    return [
+        "      " + "  ".join(c.ljust(n) for c, n in zip(line, widths, strict=True)).rstrip() for line in lines
+    ]
 
 
 def outcome_text(outcome: Outcome, lang: str) -> list[str]:
@@ -475,7 +491,7 @@ class Changed:
     refusal_after: tuple[str, ...]
 
 
-def changed_tests(tests: TestFile, old: RuleFile, new: RuleFile, lang: str = "nl") -> list[Changed]:
+def changed_tests(tests: LegalTestFile, old: RuleFile, new: RuleFile, lang: str = "nl") -> list[Changed]:
     """The old version's tests run against both versions; those whose outcome differs."""
     before, after = run(tests, old, lang, check_period=False), run(tests, new, lang, check_period=False)
     found = []
@@ -488,7 +504,7 @@ def changed_tests(tests: TestFile, old: RuleFile, new: RuleFile, lang: str = "nl
     return found
 
 
-def changed_text(tests: TestFile, found: list[Changed], lang: str) -> str:
+def changed_text(tests: LegalTestFile, found: list[Changed], lang: str) -> str:
     w = WORDS[lang]
     out = ["", w["diff_title"].format(tests=tests.display, count=len(tests.tests))]
     if not found:
@@ -524,7 +540,13 @@ def changed_json(found: list[Changed]) -> list[dict[str, Any]]:
             "passed_before": c.passed_before,
             "passed_after": c.passed_after,
             "results": [
-                {"label": new.label, "member": new.member, "expected": new.expected, "old": old.got, "new": new.got}
+                {
+                    "label": new.label,
+                    "member": new.member,
+                    "expected": new.expected,
+                    "old": old.got,
+                    "new": new.got,
+                }
                 for old, new in c.rows
             ],
             "refusal_before": list(c.refusal_before),
