@@ -137,7 +137,7 @@ def test_a_changed_fact_is_located_in_the_test_file(tmp_path):
     path = _test_file(
         tmp_path,
         "  t:\n    description: d\n    facts: EXAMPLES/assen-2024.yaml\n    change:\n"
-        "      municipalities:\n        GM1680: {inwoners: veel}\n    expect:\n      resultaat_bw: 1\n",
+        "      municipalities:\n        Aa en Hunze: {inwoners: veel}\n    expect:\n      resultaat_bw: 1\n",
     )
     code, out, _ = run("test", str(path))
     assert code == 1

@@ -77,8 +77,17 @@ class _Changed(Document):
     change: Any = None  # the plain data of `change`
     test_doc: Document | None = None
     at: FieldPath = ()  # where `change` is in the test file
+    names: dict[str, str] = field(default_factory=dict)  # CBS code → the name the test file wrote
+
+    def _written(self, path: FieldPath) -> FieldPath:
+        """A path of the fact file as the plain data of `change` holds it (a municipality by the name
+        written; the nodes of `change` hold its code)."""
+        if len(path) > 1 and path[0] == "municipalities" and str(path[1]) in self.names:
+            return (path[0], self.names[str(path[1])], *path[2:])
+        return path
 
     def _changed(self, path: FieldPath) -> bool:
+        path = self._written(path)
         data = self.change
         for step in path:
             if not isinstance(data, dict):
@@ -90,7 +99,7 @@ class _Changed(Document):
 
     def locate(self, field_path: FieldPath, at_key: bool = False) -> Location:
         if self.test_doc is not None and self._changed(field_path):
-            return self.test_doc.locate((*self.at, *field_path), at_key)
+            return self.test_doc.locate((*self.at, *field_path), at_key)  # its keys are codes now
         return super().locate(field_path, at_key)
 
     def locate_key(self, field_path: FieldPath, key: str) -> Location:
@@ -196,10 +205,28 @@ def _facts_document(doc: Document, path: Path, at: FieldPath, data: dict[str, An
     if "change" not in data:
         return base
     change, _ = doc.node_at((*at, "change"))
+    names = _codes_for_names(change, path)
     root = _merged(base.root, change)
     return _Changed(
-        base.path, base.text, base.sha256, root, to_data(root), data["change"], doc, (*at, "change")
+        base.path, base.text, base.sha256, root, to_data(root), data["change"], doc, (*at, "change"), names
     )
+
+
+def _codes_for_names(change: Node, path: Path) -> dict[str, str]:
+    """Under `change.municipalities` a test may name a municipality (no file in rules/ writes a CBS
+    code; rules/municipalities.yaml knows them): the key becomes its code, in place. Returns code → name."""
+    from convenant.check.checking import table_for
+
+    found = change.get("municipalities") if isinstance(change, MappingNode) else None
+    if found is None or not isinstance(found[1], MappingNode):
+        return {}
+    table, names = table_for(path), {}
+    for key, _ in found[1].items:
+        municipality = table.by_name(key.text)
+        if municipality is not None:
+            names[municipality.code] = key.text
+            key.text = key.value = municipality.code
+    return names
 
 
 # --- running ----------------------------------------------------------------------------------
