@@ -109,7 +109,7 @@ def _check(
     if kind == TESTS:  # read and checked here; `convenant test` runs them
         from convenant.workflow.legaltests import load_tests
 
-        return f"({len(load_tests(path).tests)})"
+        return f"({load_tests(path, with_facts=False).count})"
     if kind == DATA:
         table = load_data_table(path.resolve(), table_for(path))
         found = findings(table)

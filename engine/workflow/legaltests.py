@@ -141,11 +141,13 @@ class LegalTest:
 class LegalTestFile:
     path: Path
     display: str
-    tests: tuple[LegalTest, ...]
+    tests: tuple[LegalTest, ...]  # empty when read without the facts
+    count: int
 
 
-def load_tests(path: Path) -> LegalTestFile:
-    """Read and check a test file and the fact files it names; raise ConvenantError with every problem."""
+def load_tests(path: Path, with_facts: bool = True) -> LegalTestFile:
+    """Read and check a test file and (`with_facts`) the fact files it names; raise ConvenantError
+    with every problem. `validate` checks the file alone: a copied rules folder may lack the examples."""
     shown = display_path(path)
     doc = load_document(path, shown)
     require_schema_line(doc, SCHEMA)
@@ -159,6 +161,8 @@ def load_tests(path: Path) -> LegalTestFile:
             problems.append(
                 Problem("tests.expect_or_refused", {}, doc.locate(at, at_key=True), field_name(at))
             )
+            continue
+        if not with_facts:
             continue
         try:
             facts = _facts_document(doc, path, at, data)
@@ -184,7 +188,7 @@ def load_tests(path: Path) -> LegalTestFile:
         )
     if problems:
         raise ConvenantError(problems)
-    return LegalTestFile(path, shown, tuple(found))
+    return LegalTestFile(path, shown, tuple(found), len(doc.data["tests"]))
 
 
 def _is_period(raw: dict[str, Any]) -> bool:
