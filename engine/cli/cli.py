@@ -550,25 +550,52 @@ def new_version(
 @click.argument("new", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help=_W["diff_format"])
 @click.option("--facts", "facts", type=click.Path(path_type=Path), default=None, help=_W["facts"])
+@click.option("--tests", "tests", type=click.Path(path_type=Path), default=None, help=_W["tests"])
 @click.pass_context
 @handles_problems
-def diff(ctx: click.Context, old: Path, new: Path, fmt: str, facts: Path | None) -> None:
+def diff(ctx: click.Context, old: Path, new: Path, fmt: str, facts: Path | None, tests: Path | None) -> None:
     from convenant.check.checking import load_rule_file
-    from convenant.workflow import diff_words, effect
+    from convenant.workflow import diff_words, effect, legaltests
     from convenant.workflow.diff import compare
 
     lang = ctx.obj["lang"]
     before, after = load_rule_file(old), load_rule_file(new)
     changes = compare(before, after)
     found = effect.effect(facts, before, after) if facts else None
+    test_file = legaltests.load_tests(tests) if tests else None
+    changed = legaltests.changed_tests(test_file, before, after, lang) if test_file else None
     if fmt == "json":
         data = diff_words.to_json(before, after, changes, lang)
         if found:
             data["effect"] = effect.to_json(found, lang)
+        if test_file and changed is not None:
+            data["tests"] = legaltests.changed_json(changed)
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         text = diff_words.to_text(before, after, changes, lang)
-        click.echo(fit(text + (effect.to_text(found, lang) if found else "")), nl=False)
+        text += effect.to_text(found, lang) if found else ""
+        text += legaltests.changed_text(test_file, changed, lang) if test_file and changed is not None else ""
+        click.echo(fit(text), nl=False)
+
+
+@cli.command("test", help=_W["test"])
+@click.argument("target", required=False, type=click.Path(path_type=Path))
+@click.pass_context
+@handles_problems
+def run_legal_tests(ctx: click.Context, target: Path | None) -> None:
+    from convenant.check.checking import load_rule_file
+    from convenant.core.paths import display_path
+    from convenant.workflow import legaltests
+
+    lang = ctx.obj["lang"]
+    pairs, without = legaltests.find_test_files(target)
+    runs = []
+    for rule_file, test_file in pairs:
+        outcomes = legaltests.run(legaltests.load_tests(test_file), load_rule_file(rule_file), lang)
+        runs.append((display_path(rule_file), display_path(test_file), outcomes))
+    click.echo(legaltests.report_text(runs, [display_path(p) for p in without], lang), nl=False)
+    if any(not o.passed for _, _, outcomes in runs for o in outcomes):
+        sys.exit(EXIT_PROBLEM)
 
 
 @cli.command(help=_W["verify"])

@@ -30,6 +30,7 @@ from convenant.workflow.versions import period_problems
 
 RULE_FILE, TABLE, FACTS, DATA = "rule-file", "municipalities", "facts", "data-table"
 PROFILE = "sender-profile"
+TESTS = "rule-tests"
 KIND_WORDS = words.Languages("validation.kind")
 _BY_SCHEMA = {
     schemas.RULE_FILE: RULE_FILE,
@@ -37,6 +38,7 @@ _BY_SCHEMA = {
     schemas.FACTS: FACTS,
     schemas.TABLE: DATA,
     "sender-profile.schema.json": PROFILE,  # letters/profile.py: SCHEMA
+    "rule-tests.schema.json": TESTS,  # workflow/legaltests.py: SCHEMA
 }
 
 
@@ -107,6 +109,10 @@ def _check(
 
         profile = load_profile(path)
         return f"{profile.name} ({profile.municipality})"
+    if kind == TESTS:  # read and checked here; `convenant test` runs them
+        from convenant.workflow.legaltests import load_tests
+
+        return f"({load_tests(path, with_facts=False).count})"
     if kind == DATA:
         table = load_data_table(path.resolve(), table_for(path))
         found = findings(table)

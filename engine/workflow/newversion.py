@@ -30,6 +30,7 @@ from convenant.language.model import RuleFile
 from convenant.source import schemas
 from convenant.source.loading import parse_document
 from convenant.source.textedit import replace_first_line, replace_values
+from convenant.workflow.legaltests import suite_of
 from convenant.workflow.versions import overlap, overlap_problem
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -205,6 +206,20 @@ def _copy_sentences(source: Path, target: Path) -> bool:
     return True
 
 
+def _copy_tests(old_path: Path, new_path: Path) -> bool:
+    """Copy the legal staff's test file beside the new version (its fact paths stay right in the same
+    folder); True when copied. An existing file is left as it is."""
+    source, target = suite_of(old_path), suite_of(new_path)
+    if not source.is_file() or target.exists() or source.parent.resolve() != target.parent.resolve():
+        return False
+    temporary = _temporary(target, source.read_text(encoding="utf-8"), source)
+    try:
+        place(temporary, target, replace=False)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return True
+
+
 def write(plan: Plan) -> None:
     """Write the new file (never over an existing one) with a copy of the old one's sentence
     templates (legal staff's sentences carry over to the new version), then close the old one
@@ -212,7 +227,7 @@ def write(plan: Plan) -> None:
     was. A file-system error becomes a message naming the path."""
     from convenant.render.templating import sentence_dir
 
-    new, copied = None, False
+    new, copied, tests_copied = None, False, False
     new_sentences = sentence_dir(plan.new_path)
     try:
         temporary = _temporary(plan.new_path, plan.new_text, plan.old_path)
@@ -222,6 +237,7 @@ def write(plan: Plan) -> None:
             temporary.unlink(missing_ok=True)
         new = plan.new_path
         copied = _copy_sentences(sentence_dir(plan.old_path), new_sentences)
+        tests_copied = _copy_tests(plan.old_path, plan.new_path)
         if plan.closed_text is not None:
             closed = _temporary(plan.old_path, plan.closed_text, plan.old_path)
             try:
@@ -233,6 +249,8 @@ def write(plan: Plan) -> None:
             new.unlink()
         if copied:  # only the folder this command made
             shutil.rmtree(new_sentences, ignore_errors=True)
+        if tests_copied:
+            suite_of(plan.new_path).unlink(missing_ok=True)
         if isinstance(error, OSError):
             raise cannot_write(plan.new_path.parent, error) from None
         raise
