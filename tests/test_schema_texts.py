@@ -64,6 +64,14 @@ ENGLISH = set(
 
 # The Dutch sentence for each pattern in the schemas: what the value must look like, with an example.
 PATTERN_MESSAGES = {
+    "^[a-z][a-z0-9_-]*$": (
+        "Geen geldige naam van een toets: kleine letters, cijfers, _ en -, beginnend met een letter, "
+        "bijvoorbeeld voorbeeld-2024."
+    ),
+    "^[a-z_]+(\\.[a-z_]+)+$": (
+        "Geen geldige code van een melding: woorden met een punt ertussen, bijvoorbeeld facts.missing; "
+        "de codes staan in de tabel van meldingen in docs/legal-staff.md."
+    ),
     "^[a-z][a-z0-9_]*$": (
         "Geen geldige naam: alleen kleine letters, cijfers en _, beginnend met een letter (geen "
         "spaties, hoofdletters of koppeltekens), bijvoorbeeld zorgkosten_bw."
@@ -248,6 +256,8 @@ def test_the_pattern_messages_fit_their_pattern():
     examples = {
         "^[a-z][a-z0-9_]*$": ["zorgkosten_bw"],
         "^[a-z][a-z0-9-]*$": ["assen", "groningen"],
+        "^[a-z][a-z0-9_-]*$": ["voorbeeld-2024"],
+        "^[a-z_]+(\\.[a-z_]+)+$": ["facts.missing"],
         "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": ["2025-05-15"],
         "^GM[0-9]{4}$": ["GM0106"],
         "^[1-9][0-9]*(\\.[1-9][0-9]*)?([a-z]{1,2})?$": ["8", "8.5", "8.5a", "1b"],
