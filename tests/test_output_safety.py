@@ -331,3 +331,34 @@ def test_a_reader_that_stops_reading_is_no_internal_error(tmp_path):
     assert done.returncode == 128 + signal.SIGPIPE, done.stderr
     assert done.stderr == ""
     assert (out / MANIFEST).is_file()  # the letters were written before the output was printed
+
+
+def test_an_interrupt_while_a_temporary_file_is_made_leaves_no_file(tmp_path, monkeypatch):
+    """SIGTERM arriving inside mkstemp is held until the name is known, then raised, and the file
+    removed: the window in which a Ctrl-C could leave an unnamed temporary file is closed."""
+    from convenant.core import output
+
+    class Stopped(Exception):
+        pass
+
+    def stop(*_):
+        raise Stopped
+
+    made = tempfile.mkstemp
+
+    def mkstemp_then_signal(*args, **kwargs):
+        result = made(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGTERM)  # held: delivered when output unblocks it
+        return result
+
+    before = signal.signal(signal.SIGTERM, stop)
+    try:
+        monkeypatch.setattr(output.tempfile, "mkstemp", mkstemp_then_signal)
+        with pytest.raises(Stopped):
+            output.temporary_beside(tmp_path / "uitkomsten.csv")
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.undo()
+    made_now = output.temporary_beside(tmp_path / "uitkomsten.csv")  # without an interrupt: made, empty
+    assert made_now.name.startswith(".uitkomsten.csv.") and made_now.read_bytes() == b""

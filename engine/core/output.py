@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
+import tempfile
 from pathlib import Path
 
 from convenant import words
@@ -111,3 +113,28 @@ def place(temporary: Path, target: Path, replace: bool) -> None:
         os.replace(temporary, target)
     else:
         temporary.unlink()
+
+
+_INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
+
+
+def temporary_beside(path: Path) -> Path:
+    """A new, empty, hidden temporary file beside `path` (`.name.XXXX.tmp`), for the caller to
+    write and `place`. Ctrl-C and SIGTERM are held while it is made: an interrupt that arrives in
+    between is raised once the name is known, and the file is then removed, so no interrupt can
+    leave a temporary file that nobody knows the name of. Raises OSError as mkstemp does."""
+    held = hasattr(signal, "pthread_sigmask")
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, _INTERRUPTS) if held else None
+    name: str | None = None
+    try:
+        try:
+            handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            os.close(handle)
+        finally:
+            if before is not None:
+                signal.pthread_sigmask(signal.SIG_SETMASK, before)  # an interrupt held is raised here
+        return Path(name)
+    except BaseException:
+        if name is not None:
+            Path(name).unlink(missing_ok=True)
+        raise

@@ -32,7 +32,6 @@ from __future__ import annotations
 import csv
 import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -44,7 +43,7 @@ from typing import Any
 from xml.etree.ElementTree import ParseError
 
 from convenant.core.diagnostics import ConvenantError, Location, Problem
-from convenant.core.output import cannot_write, place, umask_mode
+from convenant.core.output import cannot_write, place, temporary_beside, umask_mode
 from convenant.core.paths import display_path
 from convenant.core.reading import checked_file
 
@@ -402,11 +401,9 @@ class AtomicWriter:
         self.dutch = dialect == DUTCH
         self.money = [i for i, c in enumerate(layout.columns) if c.kind == MONEY]
         try:
-            handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            self.temporary = temporary_beside(path)
         except OSError as error:
             raise cannot_write(path.parent, error) from None
-        os.close(handle)
-        self.temporary = Path(temporary)
         try:
             if self.kind == CSV:
                 encoding = "utf-8-sig" if self.dutch else "utf-8"  # Dutch Excel reads UTF-8 only with a BOM
@@ -560,11 +557,9 @@ def save_workbook(book: Any, path: Path) -> None:
     temporary file beside it, renamed into place only where no file is (never over one), and
     removed again on any failure or interrupt."""
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        written = temporary_beside(path)
     except OSError as error:
         raise cannot_write(path.parent, error) from None
-    os.close(handle)
-    written = Path(temporary)
     try:
         book.save(written)
         os.chmod(written, umask_mode(0o666))  # mkstemp makes it private
