@@ -334,8 +334,10 @@ def test_a_reader_that_stops_reading_is_no_internal_error(tmp_path):
 
 
 def test_an_interrupt_while_a_temporary_file_is_made_leaves_no_file(tmp_path, monkeypatch):
-    """SIGTERM arriving inside mkstemp is held until the name is known, then raised, and the file
-    removed: the window in which a Ctrl-C could leave an unnamed temporary file is closed."""
+    """SIGTERM arriving inside mkstemp is held until the name is known, then handled, and the file
+    removed: the window in which a Ctrl-C could leave an unnamed temporary file is closed (also in
+    a process with more threads, such as a pytest-xdist worker, where the signal may reach another
+    thread)."""
     from convenant.core import output
 
     class Stopped(Exception):
@@ -348,7 +350,7 @@ def test_an_interrupt_while_a_temporary_file_is_made_leaves_no_file(tmp_path, mo
 
     def mkstemp_then_signal(*args, **kwargs):
         result = made(*args, **kwargs)
-        os.kill(os.getpid(), signal.SIGTERM)  # held: delivered when output unblocks it
+        os.kill(os.getpid(), signal.SIGTERM)  # its handler runs here, inside mkstemp: held
         return result
 
     before = signal.signal(signal.SIGTERM, stop)

@@ -17,7 +17,9 @@ import errno
 import os
 import signal
 import tempfile
+import threading
 from pathlib import Path
+from typing import Any
 
 from convenant import words
 from convenant.core.diagnostics import ConvenantError, Problem
@@ -115,24 +117,36 @@ def place(temporary: Path, target: Path, replace: bool) -> None:
         temporary.unlink()
 
 
-_INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
+_INTERRUPTS = (signal.SIGINT, signal.SIGTERM)
 
 
 def temporary_beside(path: Path) -> Path:
     """A new, empty, hidden temporary file beside `path` (`.name.XXXX.tmp`), for the caller to
-    write and `place`. Ctrl-C and SIGTERM are held while it is made: an interrupt that arrives in
-    between is raised once the name is known, and the file is then removed, so no interrupt can
-    leave a temporary file that nobody knows the name of. Raises OSError as mkstemp does."""
-    held = hasattr(signal, "pthread_sigmask")
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, _INTERRUPTS) if held else None
+    write and `place`. A Ctrl-C or SIGTERM that arrives while it is made is held (recorded by a
+    handler that only records) until the name is known, then handled as it would have been, after
+    the file is removed: no interrupt can leave a temporary file that nobody knows the name of.
+    (Python runs signal handlers in the main thread only, whichever thread the signal reaches, so
+    holding them there is enough.) Raises OSError as mkstemp does."""
+    held: list[int] = []
+    saved: dict[int, Any] = {}  # signal number → the handler it had
+    if threading.current_thread() is threading.main_thread():
+        for number in _INTERRUPTS:
+            saved[number] = signal.signal(number, lambda n, _frame: held.append(n))
     name: str | None = None
     try:
         try:
             handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             os.close(handle)
         finally:
-            if before is not None:
-                signal.pthread_sigmask(signal.SIG_SETMASK, before)  # an interrupt held is raised here
+            for signum, handler in saved.items():
+                signal.signal(signum, handler)
+        for caught in held[:1]:  # now handled as it would have been: the file is known, and removed
+            handler = saved[caught]
+            if callable(handler):
+                handler(caught, None)
+            elif handler != signal.SIG_IGN:  # the default action ends the process: remove first
+                Path(name).unlink(missing_ok=True)
+                signal.raise_signal(caught)
         return Path(name)
     except BaseException:
         if name is not None:
