@@ -129,8 +129,29 @@ def test_a_misspelt_result_is_a_message_at_its_line(tmp_path):
     code, _, err = run("test", str(path))
     assert code == 1
     assert "2024-v1.6.tests.yaml:8:22" in err
-    assert "geen regel, termijn of verplichting ‘resultaat_moo’" in err and "resultaat_mo," in err
+    assert "geen regel, termijn of verplichting ‘resultaat_moo’" in err and "bedoelt u ‘resultaat_mo’?" in err
     assert "Traceback" not in err
+
+
+def test_a_misspelt_result_per_municipality_is_said_once(tmp_path):
+    path = _test_file(
+        tmp_path,
+        "  t:\n    description: d\n    facts: EXAMPLES/assen-2024.yaml\n"
+        "    expect:\n      aandeel_resultaat_bwx:\n        Assen: 1\n        Meppel: 2\n",
+    )
+    code, _, err = run("test", str(path))
+    assert code == 1
+    assert err.count("‘aandeel_resultaat_bwx’") == 1 and "bedoelt u ‘aandeel_resultaat_bw’?" in err
+    assert "1 fout." in err
+
+
+def test_a_name_like_none_lists_every_name(tmp_path):
+    path = _test_file(
+        tmp_path,
+        "  t:\n    description: d\n    facts: EXAMPLES/assen-2024.yaml\n    expect:\n      qqq: 1\n",
+    )
+    code, _, err = run("test", str(path))
+    assert code == 1 and "geen regel, termijn of verplichting ‘qqq’" in err and "resultaat_mo," in err
 
 
 def test_a_changed_fact_is_located_in_the_test_file(tmp_path):

@@ -16,6 +16,8 @@ because no jurist writes 84925808773404/1195841311428455; an exact fraction "a/b
 
 from __future__ import annotations
 
+import difflib
+
 import math
 import re
 from collections.abc import Iterable
@@ -295,13 +297,18 @@ def run(tests: LegalTestFile, rules: RuleFile, lang: str = "nl", check_period: b
             continue
         if test.refused is not None:
             outcome.missing_refusal = True
+        unknown: set[str] = set()  # a misspelt name is said once, not once per municipality under it
         for expected in test.expected:
+            if expected.name in unknown:
+                continue
             try:
                 outcome.rows.append(_compare(ev, expected, lang))
             except _Fault as fault:
                 args = (
                     {**fault.args_, "name": expected.name} if fault.code == "tests.bad_value" else fault.args_
                 )
+                if fault.code.startswith("tests.unknown_result"):
+                    unknown.add(expected.name)
                 problems.append(Problem(fault.code, args, expected.location, _field(test, expected)))
         outcomes.append(outcome)
     if problems:
@@ -346,8 +353,11 @@ def _compare(ev: Evaluation, expected: Expected, lang: str) -> Row:
         return Row(declared.label, "", declared.article, said(expected.raw), said(status), ok)
     node = ev.nodes.get(name)
     if node is None:
-        known = ", ".join([*ev.nodes, *(d.name for d in ev.duties)])
-        raise _Fault("tests.unknown_result", name=name, known=known)
+        names = [*ev.nodes, *(d.name for d in ev.duties)]
+        close = difflib.get_close_matches(name, names, n=1)
+        if close:
+            raise _Fault("tests.unknown_result_close", name=name, closest=close[0])
+        raise _Fault("tests.unknown_result", name=name, known=", ".join(names))
     rule = node.rule
     if rule.per and expected.member is None:
         raise _Fault("tests.per_member", name=name, set=rule.per)
