@@ -17,7 +17,6 @@ because no jurist writes 84925808773404/1195841311428455; an exact fraction "a/b
 from __future__ import annotations
 
 import difflib
-
 import math
 import re
 from collections.abc import Iterable
