@@ -484,6 +484,11 @@ class AtomicWriter:
     def discard(self) -> None:
         if self.kind == CSV and hasattr(self, "handle"):
             self.handle.close()
+        for sheet, _, _ in getattr(self, "sheets", ()):  # an Excel file's sheets stream their rows:
+            try:  # closed here, in order, rather than by the garbage collector in any order
+                sheet.close()
+            except Exception:  # a half-written sheet of a file that is thrown away
+                pass
         self.temporary.unlink(missing_ok=True)
 
     def __enter__(self) -> AtomicWriter:
