@@ -19,6 +19,8 @@ same words.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
 import re
 from collections.abc import Sequence
@@ -117,6 +119,9 @@ class _Builder:
             }
             raise ConvenantError([Problem("profile.wrong_sender", args)])
         self.dispute = profile.dispute(c.id)
+        self._closures: dict[str, list[str]] = {}  # per result: the same in every letter of the act
+        self._regions: dict[str, tuple[list[str], list[d.Table]]] = {}
+        self._distributed: dict[str, list[d.Block]] = {}
         self.act_id = _slug(self.act.name) if self.act is not None else NO_ACT  # no identifier in a letter
         settled = [r.name for r in self.composer.settled]
         if self.act is not None:  # in the order the act states them
@@ -163,7 +168,13 @@ class _Builder:
     # the region's table ---------------------------------------------------------------------------
     def closure(self, name: str) -> list[str]:
         """The facts and results per member that `name` rests on, inputs before results (a fact per
-        column of the sheet, or per row and column, is not a member's input and is left out)."""
+        column of the sheet, or per row and column, is not a member's input and is left out).
+        The same for every letter of the act: traced once per result."""
+        if name not in self._closures:
+            self._closures[name] = self._trace(name)
+        return self._closures[name]
+
+    def _trace(self, name: str) -> list[str]:
         order: list[str] = []
         members = {MUNICIPALITY, *(s for s, wider in self.ev.narrower.items() if MUNICIPALITY in wider)}
 
@@ -221,7 +232,15 @@ class _Builder:
     def region_table(self, rule_name: str, code: str) -> list[d.Table]:
         """Every member (the widest set among the columns: a sheet's rows include the
         municipalities) with each input and result, numbered (1), (2), … with a legend; more
-        columns than fit the page are shown in parts of `COLUMNS_PER_TABLE`."""
+        columns than fit the page are shown in parts of `COLUMNS_PER_TABLE`. The recipient's own
+        row is shaded; the rest is the same in every letter of the act, so it is made once."""
+        if rule_name not in self._regions:
+            self._regions[rule_name] = self._region(rule_name)
+        members, tables = self._regions[rule_name]
+        own = members.index(code) if code in members else None
+        return [dataclasses.replace(t, highlight=own) for t in tables]
+
+    def _region(self, rule_name: str) -> tuple[list[str], list[d.Table]]:
         names = self.closure(rule_name)
         values = [self.ev.values.get(n) or {} for n in names]
         per = [
@@ -248,7 +267,6 @@ class _Builder:
             present = [x for x in v.values() if x is not None]
             kind = self.kind(n)
             total.append(self.cell(kind, sum(present, Fraction(0))) if present and kind.numeric else "")
-        own = members.index(code) if code in members else None
         tables = []
         for at in range(0, len(names), COLUMNS_PER_TABLE):  # a wide table in parts, each with the members
             part = slice(at + 1, at + 1 + COLUMNS_PER_TABLE)
@@ -258,13 +276,18 @@ class _Builder:
                     tuple((row[0], *row[part]) for row in rows),
                     (total[0], *total[part]),
                     legend=tuple(legend[at : at + COLUMNS_PER_TABLE]),
-                    highlight=own,
                 )
             )
-        return tables
+        return list(members), tables
 
     def distributed(self, rule_name: str) -> list[d.Block]:
-        """The amount each distribution in the closure divided, and each weighted key's weights."""
+        """The amount each distribution in the closure divided, and each weighted key's weights
+        (the same in every letter of the act: made once per result)."""
+        if rule_name not in self._distributed:
+            self._distributed[rule_name] = self._distribution(rule_name)
+        return self._distributed[rule_name]
+
+    def _distribution(self, rule_name: str) -> list[d.Block]:
         out: list[d.Block] = []
         for n in self.closure(rule_name):
             node = self.ev.nodes.get(n)
@@ -289,6 +312,7 @@ class _Builder:
                 )
         return out
 
+    @functools.cached_property
     def total_distributed(self) -> str:
         for r in self.settled:
             for n in self.closure(r):
@@ -297,6 +321,7 @@ class _Builder:
                     return self.money(node.details.amount)
         return "—"
 
+    @functools.cached_property
     def readings(self) -> list[d.Block]:
         """Each interpretation the act's settlements rely on, once, with its chosen reading."""
         seen: dict[str, d.Block] = {}
@@ -312,9 +337,11 @@ class _Builder:
                     seen.setdefault(ident, d.Paragraph.of(text))
         return list(seen.values())
 
-    def articles(self, rule_names: Sequence[str]) -> list[d.Block]:
+    @functools.cached_property
+    def articles(self) -> list[d.Block]:
+        """The text of each article the act's settlements rest on, once."""
         seen: dict[str, str] = {}
-        for name in rule_names:
+        for name in self.settled:
             for n in [*self.closure(name), name]:
                 node = self.ev.nodes.get(n)
                 if node is None:
@@ -431,11 +458,11 @@ class _Builder:
                 continue
             blocks += self.distributed(r)
             blocks += self.region_table(r, code)
-        readings = self.readings()
+        readings = self.readings
         if readings:
             blocks.append(d.Heading(t["readings_heading"], level=2))
             blocks += readings
-        quoted = self.articles(self.settled)
+        quoted = self.articles
         if quoted:
             blocks.append(d.Heading(t["articles_heading"], level=2))
             blocks += quoted
@@ -553,7 +580,7 @@ class _Builder:
             if s.direction == PAYS and not provisional:
                 due = s.deadline.split(" (")[0]
                 body.append(d.Payment(s.amount, due, self.profile.iban, self.profile.holder, kenmerk))
-        body.append(d.Paragraph.of(_fill(said["why"], year=year, total=self.total_distributed())))
+        body.append(d.Paragraph.of(_fill(said["why"], year=year, total=self.total_distributed)))
         body += self.statements(ex, code)
         body += (
             self.others()
