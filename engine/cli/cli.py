@@ -368,6 +368,28 @@ def explain(
     click.echo(explain_file(facts, rules_file, fmt, ctx.obj["lang"], municipality), nl=False)
 
 
+def _letter_inputs(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that decide which letters the inputs give: `letters` and `verify-letter` alike."""
+    for option in reversed(
+        (
+            click.option("--act", "act", default=None, help=_H["act"]),
+            click.option("--date", "date_option", default=None, help=_H["date"]),
+            click.option(
+                "--profile", "profile_file", type=click.Path(path_type=Path), default=None, help=_H["profile"]
+            ),
+            click.option(
+                "--docx-template",
+                "docx_template",
+                type=click.Path(path_type=Path),
+                default=None,
+                help=_H["docx_template"],
+            ),
+        )
+    ):
+        command = option(command)
+    return command
+
+
 @cli.command(help=_H["letters"])
 @click.argument("facts", type=click.Path(path_type=Path))
 @click.option("--out", required=True, type=click.Path(path_type=Path), help=_H["out"])
@@ -379,16 +401,7 @@ def explain(
     multiple=True,
     help=_H["letters_format"],
 )
-@click.option("--act", "act", default=None, help=_H["act"])
-@click.option("--date", "date_option", default=None, help=_H["date"])
-@click.option("--profile", "profile_file", type=click.Path(path_type=Path), default=None, help=_H["profile"])
-@click.option(
-    "--docx-template",
-    "docx_template",
-    type=click.Path(path_type=Path),
-    default=None,
-    help=_H["docx_template"],
-)
+@_letter_inputs
 @click.pass_context
 @handles_problems
 def letters(
@@ -408,7 +421,7 @@ def letters(
         facts,
         rules_file,
         out,
-        formats or ("md", "html", "pdf", "docx"),
+        formats,
         ctx.obj["lang"],
         date_option,
         act,
@@ -423,16 +436,7 @@ def letters(
 @click.argument("letter")
 @click.argument("facts", type=click.Path(path_type=Path))
 @click.option("--rules", "rules_file", type=click.Path(path_type=Path), default=None, help=_H["rules"])
-@click.option("--profile", "profile_file", type=click.Path(path_type=Path), default=None, help=_H["profile"])
-@click.option("--act", "act", default=None, help=_H["act"])
-@click.option("--date", "date_option", default=None, help=_H["date"])
-@click.option(
-    "--docx-template",
-    "docx_template",
-    type=click.Path(path_type=Path),
-    default=None,
-    help=_H["docx_template"],
-)
+@_letter_inputs
 @click.pass_context
 @handles_problems
 def verify_letter(

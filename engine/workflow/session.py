@@ -71,6 +71,7 @@ def letters_for_file(
     letters.house_style(docx_template)  # refuse a template that cannot make letters before any work
     rules, checked = load_for_facts(facts, rules_file)
     check_templates(rules)
+    formats = formats or letters.FORMATS  # none asked for: every format
     files = letters.make_letters(
         evaluate(rules, checked), formats, lang, date_option, act, profile, docx_template
     )
