@@ -13,8 +13,10 @@ import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from convenant.evaluation.evaluate import Evaluation
 from convenant.explain import explain, report
@@ -84,3 +86,29 @@ def render_example(example: str) -> Rendered:
     ev = evaluated(example)
     chosen = every_act(ev)
     return Rendered(ev, MappingProxyType(outputs(ev, chosen=chosen)), chosen)
+
+
+# the two demonstration letters every renderer's tests read: Aa en Hunze receives (Assen),
+# Pekela pays (Groningen); each as (facts, sender profile, recipient)
+DEMO_LETTERS = (
+    ("assen-2024.yaml", "afzender-assen.yaml", "GM1680"),
+    ("groningen-2022.yaml", "afzender-groningen.yaml", "GM0765"),
+)
+
+
+@cache
+def demo_letters() -> dict[str, tuple[Evaluation, Any]]:
+    """covenant id → (evaluation, LetterDocument) of the demonstration letters, made once per test
+    process and shared by the Typst, DOCX and Markdown/HTML tests (read-only: a test that changes a
+    letter makes a copy with dataclasses.replace)."""
+    from convenant.letters import letterform
+    from convenant.letters.profile import load_profile
+
+    out = {}
+    for facts, profile, code in DEMO_LETTERS:
+        ev = evaluated(facts.removesuffix(".yaml"))
+        out[ev.rules.covenant.id] = (
+            ev,
+            letterform.letter_document(ev, load_profile(REPO_ROOT / "examples" / profile), code),
+        )
+    return out

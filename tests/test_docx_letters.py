@@ -1,5 +1,5 @@
 """The letter form as a Word file (render/docx_letter.py) from the Word template
-(render/templates/letter.docx), on the demonstration letters of letters/letterform.py, read back
+(render/templates/letter.docx), on the demonstration letters (tests/examples_support.demo_letters), read back
 with python-docx: body paragraphs, table cells, headers, footers and core properties.
 
 Few letters are made (one per example, one hostile), once per session."""
@@ -18,27 +18,18 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from convenant.letters import letterform
-from convenant.letters.profile import load_profile
 from convenant.render import document as d
 from convenant.render import docx_letter
-from convenant.workflow.session import evaluate_file
+from tests.examples_support import demo_letters
 from tests.paths import REPO_ROOT as ROOT
 
 EXAMPLES = ROOT / "examples"
-ASSEN = ("assen-2024.yaml", "afzender-assen.yaml", "GM1680")  # Aa en Hunze receives
-GRONINGEN = ("groningen-2022.yaml", "afzender-groningen.yaml", "GM0765")  # Pekela pays
 BANNER = "VOORBEELD — verzonnen gegevens, geen afrekening"
 
 
 @pytest.fixture(scope="session")
 def letters():
-    out = {}
-    for facts, profile, code in (ASSEN, GRONINGEN):
-        ev = evaluate_file(EXAMPLES / facts)
-        doc = letterform.letter_document(ev, load_profile(EXAMPLES / profile), code)
-        out[ev.rules.covenant.id] = (ev, doc, docx_letter.to_docx(doc))
-    return out
+    return {covenant: (ev, doc, docx_letter.to_docx(doc)) for covenant, (ev, doc) in demo_letters().items()}
 
 
 def _read(data: bytes):

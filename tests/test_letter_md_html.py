@@ -1,6 +1,6 @@
 """The letter form in Markdown (render/markdown_letter.py) and HTML (render/html_letter.py), from
-the same LetterDocument Typst typesets (test_typst_letters.py), on the demonstration letters of
-letters/letterform.py: Groningen's Pekela pays, Assen's Aa en Hunze receives.
+the same LetterDocument Typst typesets (test_typst_letters.py), on the demonstration letters
+(tests/examples_support.demo_letters): Groningen's Pekela pays, Assen's Aa en Hunze receives.
 
 The HTML is read back with the standard library's parser (its text, its elements, every element
 closed), never with patterns on the markup; the Markdown is read back as CommonMark with GitHub's
@@ -21,12 +21,10 @@ from convenant.render import document as d
 from convenant.render import typst_letter
 from convenant.render.html_letter import to_html
 from convenant.render.markdown_letter import inline, line, to_markdown
-from convenant.workflow.session import evaluate_file
+from tests.examples_support import demo_letters
 from tests.paths import REPO_ROOT as ROOT
 
 EXAMPLES = ROOT / "examples"
-ASSEN = ("assen-2024.yaml", "afzender-assen.yaml", "GM1680")  # Aa en Hunze receives
-GRONINGEN = ("groningen-2022.yaml", "afzender-groningen.yaml", "GM0765")  # Pekela pays
 BARE_MINUS = re.compile(r"(?<![\w-])-\s*€|€\s*-\d")  # a hyphen as the sign of an amount
 VOID = {"meta", "br", "hr", "col", "img", "input", "link", "wbr", "source", "area", "base", "embed"}
 BLOCK = {
@@ -104,12 +102,9 @@ def flat(text: str) -> str:
 
 @pytest.fixture(scope="session")
 def letters():
-    out = {}
-    for facts, profile, code in (ASSEN, GRONINGEN):
-        ev = evaluate_file(EXAMPLES / facts)
-        doc = letterform.letter_document(ev, load_profile(EXAMPLES / profile), code)
-        out[ev.rules.covenant.id] = (ev, doc, to_markdown(doc), to_html(doc))
-    return out
+    return {
+        covenant: (ev, doc, to_markdown(doc), to_html(doc)) for covenant, (ev, doc) in demo_letters().items()
+    }
 
 
 def _plain(md: str) -> str:

@@ -1,5 +1,5 @@
 """The letter form typeset by Typst (render/typst_letter.py) and the sender profile as data
-(letters/profile.py), on the demonstration letters of letters/letterform.py.
+(letters/profile.py), on the demonstration letters (tests/examples_support.demo_letters).
 
 Few letters are typeset (one per example, one hostile), once per session."""
 
@@ -20,12 +20,10 @@ from convenant.letters import letterform
 from convenant.letters.profile import iban_valid, load_profile
 from convenant.render import document as d
 from convenant.render import typst_letter
-from convenant.workflow.session import evaluate_file
+from tests.examples_support import demo_letters
 from tests.paths import REPO_ROOT as ROOT
 
 EXAMPLES = ROOT / "examples"
-ASSEN = ("assen-2024.yaml", "afzender-assen.yaml", "GM1680")  # Aa en Hunze receives
-GRONINGEN = ("groningen-2022.yaml", "afzender-groningen.yaml", "GM0765")  # Pekela pays
 PAGES = {"assen": 2, "groningen": 3}  # measured; the issue's targets for letter + annex: ≤ 4 and ≤ 8
 TARGET = {"assen": 4, "groningen": 8}
 
@@ -37,12 +35,7 @@ def _text(pdf: bytes) -> list[str]:
 
 @pytest.fixture(scope="session")
 def letters():
-    out = {}
-    for facts, profile, code in (ASSEN, GRONINGEN):
-        ev = evaluate_file(EXAMPLES / facts)
-        doc = letterform.letter_document(ev, load_profile(EXAMPLES / profile), code)
-        out[ev.rules.covenant.id] = (ev, doc, typst_letter.to_pdf(doc))
-    return out
+    return {covenant: (ev, doc, typst_letter.to_pdf(doc)) for covenant, (ev, doc) in demo_letters().items()}
 
 
 def test_the_amount_date_and_kenmerk_read_back_from_the_pdf(letters):
