@@ -91,9 +91,12 @@ class FactHeader:
     year: int
 
 
-def read_header(path: Path | str) -> FactHeader:
+def read_header(path: Path | str, display: str | None = None) -> FactHeader:
+    """The fact file's header, checked against its schema; `display` is the name its messages use
+    (an uploaded file's own name, not the temporary file it was saved in), by default its path."""
     path = Path(path)
-    doc = read_workbook(path) if is_workbook(path) else load_document(path, display_path(path))
+    shown = display or display_path(path)
+    doc = read_workbook(path, shown) if is_workbook(path) else load_document(path, shown)
     found = None if isinstance(doc, WorkbookDocument) else schema_of(doc)
     if found not in (None, schemas.FACTS):
         raise ConvenantError(

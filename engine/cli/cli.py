@@ -721,6 +721,19 @@ def batch(
         sys.exit(EXIT_PROBLEM)
 
 
+@cli.command(help=_H["serve"])
+@click.option("--host", default="127.0.0.1", show_default=True, help=_H["host"])
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True, help=_H["port"])
+@click.option("--token-file", type=click.Path(path_type=Path), default=None, help=_H["token_file"])
+@click.option("--register", "register", default=None, help=_H["register"])
+@click.pass_context
+@handles_problems
+def serve(ctx: click.Context, host: str, port: int, token_file: Path | None, register: str | None) -> None:
+    from convenant.web.serve import run
+
+    run(host, port, token_file, register, ctx.obj["lang"])
+
+
 @cli.command(help=_H["init"])
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.pass_context

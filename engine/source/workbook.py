@@ -148,9 +148,9 @@ def _yes_no(value: Any) -> Any:
 
 
 class _Reader:
-    def __init__(self, path: Path, formulas: Any = None) -> None:
+    def __init__(self, shown: str, formulas: Any = None) -> None:
         self.formulas = formulas  # the same workbook with its formulas, to tell one never calculated
-        self.shown = display_path(path)
+        self.shown = shown
         self.lang = messages.language()
         self.cells: dict[tuple[str | int, ...], Location] = {}
         self.problems: list[Problem] = []
@@ -313,20 +313,20 @@ class _Reader:
             self.data[section] = given
 
 
-def read_workbook(path: Path) -> WorkbookDocument:
+def read_workbook(path: Path, display: str | None = None) -> WorkbookDocument:
     """A fact workbook as a fact file; a workbook that is no fact workbook, or a cell the layout
     does not allow, is a ConvenantError naming the sheet and cell."""
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
-    shown = display_path(path)
+    shown = display or display_path(path)
     raw = read_bytes(path, shown, MAX_WORKBOOK_BYTES)
     try:
         book = openpyxl.load_workbook(io.BytesIO(raw), data_only=True)
         formulas = openpyxl.load_workbook(io.BytesIO(raw), data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, ParseError, KeyError, ValueError, EOFError, OSError):
         raise ConvenantError([Problem("file.not_xlsx", {"path": shown}, Location(shown))]) from None
-    reader = _Reader(path, formulas)
+    reader = _Reader(shown, formulas)
     if FACTS_SHEET not in book.sheetnames:
         raise ConvenantError(
             [

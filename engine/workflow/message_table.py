@@ -32,6 +32,7 @@ GROUPS = {
     "verify": "Bewijzen",
     "output": "Uitvoer: waar een commando schrijft",
     "usage": "De opdrachtregel",
+    "web": "De webtoepassing (convenant serve)",
 }
 
 

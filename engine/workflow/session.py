@@ -18,9 +18,12 @@ from convenant.evaluation.evaluate import Evaluation, evaluate
 from convenant.language.model import RuleFile
 
 
-def load_for_facts(facts_path: Path, rules_file: Path | None = None) -> tuple[RuleFile, Facts]:
-    """The checked rule file for a fact file, and the checked facts."""
-    header = read_header(facts_path)
+def load_for_facts(
+    facts_path: Path, rules_file: Path | None = None, display: str | None = None
+) -> tuple[RuleFile, Facts]:
+    """The checked rule file for a fact file, and the checked facts; `display` names the fact file
+    in messages when it is not its path (an upload)."""
+    header = read_header(facts_path, display)
     year_at = header.document.locate(("year",))
     if rules_file is not None:
         rules = load_rule_file(rules_file)
@@ -31,8 +34,8 @@ def load_for_facts(facts_path: Path, rules_file: Path | None = None) -> tuple[Ru
     return rules, check_facts(header, rules)
 
 
-def evaluate_file(facts_path: Path, rules_file: Path | None = None) -> Evaluation:
-    rules, facts = load_for_facts(facts_path, rules_file)
+def evaluate_file(facts_path: Path, rules_file: Path | None = None, display: str | None = None) -> Evaluation:
+    rules, facts = load_for_facts(facts_path, rules_file, display)
     return evaluate(rules, facts)
 
 

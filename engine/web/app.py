@@ -1,0 +1,60 @@
+"""The web application: the pages, the API and the static files, behind the safety guard.
+
+Each area of the application is a module with a `routes()` function; `create_app` collects them.
+Nothing here reads a rule file for writing: rule files are edited in the editor and kept in version
+control, the application only reads them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+
+from convenant.core.diagnostics import ConvenantError, Problem
+from convenant.web import pages, rendering, security
+from convenant.web.common import lang_of, page, problem_response
+from convenant.web.config import WebConfig, checked
+
+AREAS = [pages]  # the modules whose routes() make up the application, in order
+
+
+def _limit_for(config: WebConfig) -> Callable[[str], int]:
+    """The largest request body each path takes: a scenario file is larger than a fact file."""
+
+    def limit(path: str) -> int:
+        if "batch" in path:
+            return config.max_batch_upload_bytes + 64 * 1024
+        return config.max_upload_bytes + 64 * 1024  # the form's other fields and boundaries
+
+    return limit
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    if request.url.path.startswith("/api/"):
+        return problem_response(ConvenantError([Problem("web.not_found", {})]), lang_of(request), status=404)
+    return page(request, "not_found.html.j2", status=404)
+
+
+async def _not_allowed(request: Request, exc: Exception) -> Response:
+    if request.url.path.startswith("/api/"):
+        return problem_response(
+            ConvenantError([Problem("web.not_allowed", {})]), lang_of(request), status=405
+        )
+    return page(request, "not_found.html.j2", status=405)
+
+
+def create_app(config: WebConfig) -> security.ASGIApp:
+    """The application for one server run, with its configuration checked."""
+    config = checked(config)
+    routes: list[BaseRoute] = []
+    for area in AREAS:
+        routes += area.routes()
+    routes.append(Mount("/static", StaticFiles(directory=rendering.STATIC), name="static"))
+    app = Starlette(routes=routes, exception_handlers={404: _not_found, 405: _not_allowed})
+    app.state.config = config
+    return security.Guard(app, config, _limit_for(config))
