@@ -19,6 +19,7 @@ from convenant.core.diagnostics import ConvenantError, Problem
 from convenant.web import pages, rendering, security
 from convenant.web.common import lang_of, page, problem_response
 from convenant.web.config import WebConfig, checked
+from convenant.web.runs import NotRecorded, RecentRuns
 
 AREAS = [pages]  # the modules whose routes() make up the application, in order
 
@@ -57,4 +58,6 @@ def create_app(config: WebConfig) -> security.ASGIApp:
     routes.append(Mount("/static", StaticFiles(directory=rendering.STATIC), name="static"))
     app = Starlette(routes=routes, exception_handlers={404: _not_found, 405: _not_allowed})
     app.state.config = config
+    app.state.recorder = NotRecorded()  # the register replaces it (convenant.register)
+    app.state.runs = RecentRuns()
     return security.Guard(app, config, _limit_for(config))
