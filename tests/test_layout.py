@@ -29,6 +29,8 @@ LAYERS = (
     "workflow",
     "batch",
     "verify",
+    "register",
+    "web",
     "cli",
 )
 TOP = {"convenant", "convenant.__main__"}  # the package itself and `python -m convenant`
