@@ -230,3 +230,11 @@ def test_an_unknown_example_or_result_is_a_404_page_and_nothing_is_read_by_name(
         "covenant": data["covenant"],
     }
     assert data["facts"]["path"] == "assen-2024.yaml"
+
+
+def test_the_analysts_guide_shows_the_evaluate_pages() -> None:
+    guide = (REPO_ROOT / "docs" / "analysts.md").read_text(encoding="utf-8")
+    assert "## De webtoepassing: doorrekenen en uitleg" in guide
+    for name in ("doorrekenen", "uitleg", "fout"):
+        assert f"](img/web-{name}.png)" in guide
+        assert (REPO_ROOT / "docs" / "img" / f"web-{name}.png").stat().st_size > 10_000
