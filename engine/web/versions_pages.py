@@ -126,6 +126,8 @@ def _status(error: ConvenantError) -> int | None:
         return 404
     if "web.versions_incomplete" in codes:
         return 400
+    if "web.csrf" in codes:
+        return 403
     return None
 
 
@@ -336,7 +338,7 @@ async def versions_page(request: Request) -> Response:
             keys = {"oud": request.query_params.get("oud"), "nieuw": request.query_params.get("nieuw")}
         context = _view(request, keys["oud"], keys["nieuw"])
     except ConvenantError as error:
-        return problem_page(request, error, status=_status(error) or 422)
+        return problem_page(request, error, status=_status(error))
     if request.method == "GET" and not (keys["oud"] or keys["nieuw"]):
         return page(request, TEMPLATE, **context)
     try:
