@@ -100,7 +100,7 @@ def resolve(covenant: str, given: str) -> registry.Version:
                 {
                     "covenant": covenant,
                     "version": given,
-                    "sha256": ", ".join(v.rules.sha256 for v in matching),
+                    "fingerprints": ", ".join(v.rules.sha256 for v in matching),
                 },
             )
         ]
