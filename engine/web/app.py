@@ -16,12 +16,16 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
 from convenant.core.diagnostics import ConvenantError, Problem
-from convenant.web import evaluate_pages, pages, rendering, security
+from convenant.web import evaluate_pages, pages, rendering, security, versions_pages
 from convenant.web.common import lang_of, page, problem_response
 from convenant.web.config import WebConfig, checked
 from convenant.web.runs import NotRecorded, RecentRuns
 
-AREAS = [pages, evaluate_pages]  # the modules whose routes() make up the application, in order
+AREAS = [
+    pages,
+    evaluate_pages,
+    versions_pages,
+]  # the modules whose routes() make up the application, in order
 
 
 def _limit_for(config: WebConfig) -> Callable[[str], int]:

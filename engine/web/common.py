@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -33,6 +34,7 @@ def lang_of(request: Request) -> str:
 def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     """A page in the reader's language; its forms carry the CSRF token of the cookie set with it."""
     lang = lang_of(request)
+    other_lang = next(other for other in messages.LANGUAGES if other != lang)
     token = request.cookies.get(security.CSRF_COOKIE)
     if not token or not security.csrf_valid(config(request).secret, token, token):
         token = security.csrf_token(config(request).secret)
@@ -42,7 +44,11 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
         csrf=token,
         path=request.url.path,
         query=request.url.query,
-        other_lang=next(other for other in messages.LANGUAGES if other != lang),
+        other_lang=other_lang,
+        # the language switch keeps the page's own question (/versies?oud=…&nieuw=…)
+        lang_query=urlencode(
+            [(k, v) for k, v in request.query_params.multi_items() if k != "lang"] + [("lang", other_lang)]
+        ),
         **context,
     )
     response = HTMLResponse(html, status_code=status)

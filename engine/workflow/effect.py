@@ -59,14 +59,14 @@ class Effect:
     cases: list[tuple[str, str, str, str]]  # (case, rule label, old outcome, new outcome) that changed
 
 
-def _evaluate(facts: Path, rules: RuleFile, which: str) -> Evaluation:
+def _evaluate(facts: Path, rules: RuleFile, which: str, display: str | None = None) -> Evaluation:
     try:
-        return evaluate(rules, check_facts(read_header(facts), rules))
+        return evaluate(rules, check_facts(read_header(facts, display), rules))
     except ConvenantError as error:
         note = Problem(
             "diff.facts_failed",
             {
-                "facts": str(facts),
+                "facts": display or str(facts),
                 "rules": rules.path,
                 "which": words.Said(f"effect.{which}"),  # "oude" / "old": in the message's language
             },
@@ -105,8 +105,10 @@ def _per_municipality(ev: Evaluation, rule: Rule) -> bool:
     return rule.per == MUNICIPALITY or bool(declared and declared.parties)
 
 
-def effect(facts: Path, old: RuleFile, new: RuleFile) -> Effect:
-    before, after = _evaluate(facts, old, OLD), _evaluate(facts, new, NEW)
+def effect(facts: Path, old: RuleFile, new: RuleFile, display: str | None = None) -> Effect:
+    """The facts under both versions; `display` names the fact file in the output and in every
+    message (an uploaded file's own name, not the temporary file it was saved in)."""
+    before, after = _evaluate(facts, old, OLD, display), _evaluate(facts, new, NEW, display)
     year = before.facts.year
     outside = [(w, r) for w, r in ((OLD, old), (NEW, new)) if not r.covenant.covers(year)]
     region, tables, cases = [], [], []
@@ -138,7 +140,7 @@ def effect(facts: Path, old: RuleFile, new: RuleFile) -> Effect:
                 was, now = _value(before, rule.name, case), _value(after, rule.name, case)
                 if was != now:
                     cases.append((case, rule.label, str(was or "—"), str(now or "—")))
-    return Effect(str(facts), year, before.facts.illustrative, outside, region, tables, cases)
+    return Effect(display or str(facts), year, before.facts.illustrative, outside, region, tables, cases)
 
 
 # --- words ------------------------------------------------------------------------------------
