@@ -64,7 +64,13 @@ def rule_labels() -> list[dict[str, Any]]:
             c = v.rules.covenant
             ident = str(v.path.relative_to(base).with_suffix(""))
             out.append(
-                {"id": ident, "title": c.title, "version": c.version, "start": c.valid_from, "end": c.valid_until}
+                {
+                    "id": ident,
+                    "title": c.title,
+                    "version": c.version,
+                    "start": c.valid_from,
+                    "end": c.valid_until,
+                }
             )
     return out
 
@@ -106,7 +112,9 @@ class Job:
             "rules": self.rules,
             "year": self.year,
             "seconds": self.seconds,
-            "failures": [{"row": r, "scenario": n, "message": m} for r, n, m in self.failures[:SHOWN_FAILURES]],
+            "failures": [
+                {"row": r, "scenario": n, "message": m} for r, n, m in self.failures[:SHOWN_FAILURES]
+            ],
             "warnings": self.warnings,
             "problems": self.problems,
             "result": f"/batch/{self.id}/{self.result_name}" if self.state == DONE else None,
@@ -182,7 +190,9 @@ class Jobs:
             if self.running() >= self.running_max:
                 raise ConvenantError([Problem("web.batch_busy", {"count": self.running_max})])
             job = self.kept.add(lambda key: Job(key, upload.name, rules, year, upload.kind, lang))
-        threading.Thread(target=run, args=(job, upload, choices[rules]), daemon=True, name=f"batch-{job.id}").start()
+        threading.Thread(
+            target=run, args=(job, upload, choices[rules]), daemon=True, name=f"batch-{job.id}"
+        ).start()
         return job
 
     def get(self, key: str) -> Job:
@@ -190,7 +200,8 @@ class Jobs:
 
 
 def _jobs(request: Request) -> Jobs:
-    return request.app.state.batch_jobs  # type: ignore[no-any-return]
+    jobs: Jobs = request.app.state.batch_jobs
+    return jobs
 
 
 def _year(given: Any) -> int | None:
@@ -209,7 +220,9 @@ async def _started(request: Request, form: Any, fields: Mapping[str, Any]) -> Jo
         raise ConvenantError([Problem("web.upload_missing", {"field": "scenarios"})])
     upload = accept(item.filename, await item.read(limit + 1), SCENARIO_KINDS, limit)
     rules = fields.get("rules")
-    return _jobs(request).start(upload, rules if isinstance(rules, str) else "", _year(fields.get("year")), lang_of(request))
+    return _jobs(request).start(
+        upload, rules if isinstance(rules, str) else "", _year(fields.get("year")), lang_of(request)
+    )
 
 
 def _status(error: ConvenantError) -> int:
@@ -219,7 +232,9 @@ def _status(error: ConvenantError) -> int:
     return 429 if "web.batch_busy" in codes else shown_problems.status_of(error)
 
 
-def _form(request: Request, status: int = 200, chosen: Mapping[str, str] | None = None, **more: Any) -> Response:
+def _form(
+    request: Request, status: int = 200, chosen: Mapping[str, str] | None = None, **more: Any
+) -> Response:
     return page(
         request,
         "batch.html.j2",
@@ -270,7 +285,9 @@ def job_result(request: Request) -> Response:
         if job.state == REFUSED and job.error is not None:
             return problem_response(job.error, lang)
         if job.result is None:
-            return problem_response(ConvenantError([Problem("web.batch_not_done", {"state": job.state})]), lang, status=409)
+            return problem_response(
+                ConvenantError([Problem("web.batch_not_done", {"state": job.state})]), lang, status=409
+            )
         name = request.path_params.get("name")
         if name is not None and name != job.result_name:
             raise ConvenantError([Problem("web.batch_not_found", {})])
@@ -292,7 +309,11 @@ async def api_batch(request: Request) -> Response:
         job = await _started(request, form, fields)
     except ConvenantError as error:
         return problem_response(error, lang, status=_status(error))
-    body = {**job.status(), "status_url": f"/api/v1/batch/{job.id}", "result_url": f"/api/v1/batch/{job.id}/result"}
+    body = {
+        **job.status(),
+        "status_url": f"/api/v1/batch/{job.id}",
+        "result_url": f"/api/v1/batch/{job.id}/result",
+    }
     response = json_response(body, status=202)
     response.headers["location"] = f"/api/v1/batch/{job.id}"
     return response
@@ -320,7 +341,11 @@ _STATUS = {
             "type": "array",
             "items": {
                 "type": "object",
-                "properties": {"row": {"type": "integer"}, "scenario": {"type": "string"}, "message": {"type": "string"}},
+                "properties": {
+                    "row": {"type": "integer"},
+                    "scenario": {"type": "string"},
+                    "message": {"type": "string"},
+                },
             },
         },
         "problems": {"type": "array", "description": "why the whole file was refused (state geweigerd)"},
@@ -347,7 +372,10 @@ OPENAPI = {
                             "required": ["scenarios", "rules"],
                             "properties": {
                                 "scenarios": {"type": "string", "format": "binary"},
-                                "rules": {"type": "string", "description": "a rule file's id, e.g. assen/2024-v1.6"},
+                                "rules": {
+                                    "type": "string",
+                                    "description": "a rule file's id, e.g. assen/2024-v1.6",
+                                },
                                 "year": {"type": "integer"},
                             },
                         }
@@ -358,7 +386,9 @@ OPENAPI = {
                 "202": {"description": "the job, started", "content": _JSON},
                 "429": {
                     "description": "enough jobs are running",
-                    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+                    "content": {
+                        "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+                    },
                 },
                 **_problems("400", "403", "404", "413", "415", "422"),
             },
@@ -379,11 +409,15 @@ OPENAPI = {
             "responses": {
                 "200": {
                     "description": "the results (CSV or XLSX, like the scenarios)",
-                    "content": {m: {"schema": {"type": "string", "format": "binary"}} for m in MEDIA.values()},
+                    "content": {
+                        m: {"schema": {"type": "string", "format": "binary"}} for m in MEDIA.values()
+                    },
                 },
                 "409": {
                     "description": "the job is not done yet",
-                    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+                    "content": {
+                        "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+                    },
                 },
                 **_problems("404", "422"),
             },

@@ -235,7 +235,8 @@ def make(asked: Asked, lang: str) -> Made:
 
 
 def _letter_sets(request: Request) -> Kept[LetterSet]:
-    return request.app.state.letter_sets  # type: ignore[no-any-return]
+    sets: Kept[LetterSet] = request.app.state.letter_sets
+    return sets
 
 
 def given(item: Any) -> bool:
@@ -267,12 +268,16 @@ async def asked_of(form: Any, request: Request, query: Mapping[str, Any] | None 
         act.strip() if isinstance(act, str) else None,
         date.strip() if isinstance(date, str) else None,
         profile=(
-            uploads.accept(profile.filename, await _read(profile, MAX_PROFILE_BYTES), (YAML,), MAX_PROFILE_BYTES)
+            uploads.accept(
+                profile.filename, await _read(profile, MAX_PROFILE_BYTES), (YAML,), MAX_PROFILE_BYTES
+            )
             if given(profile)
             else None
         ),
         docx_template=(
-            docx_upload(template.filename, await _read(template, MAX_TEMPLATE_BYTES)) if given(template) else None
+            docx_upload(template.filename, await _read(template, MAX_TEMPLATE_BYTES))
+            if given(template)
+            else None
         ),
     )
 
@@ -397,7 +402,8 @@ async def api_letters(request: Request) -> Response:
 
 _ZIP_CONTENT = {"application/zip": {"schema": {"type": "string", "format": "binary"}}}
 _PROBLEMS = {
-    code: {"$ref": f"#/components/responses/Problem{code}"} for code in ("400", "403", "404", "413", "415", "422")
+    code: {"$ref": f"#/components/responses/Problem{code}"}
+    for code in ("400", "403", "404", "413", "415", "422")
 }
 
 OPENAPI = {
@@ -440,9 +446,17 @@ OPENAPI = {
                             "type": "object",
                             "required": ["facts"],
                             "properties": {
-                                "facts": {"type": "string", "format": "binary", "description": "YAML or XLSX"},
+                                "facts": {
+                                    "type": "string",
+                                    "format": "binary",
+                                    "description": "YAML or XLSX",
+                                },
                                 "profile": {"type": "string", "format": "binary", "description": "YAML"},
-                                "docx_template": {"type": "string", "format": "binary", "description": ".docx"},
+                                "docx_template": {
+                                    "type": "string",
+                                    "format": "binary",
+                                    "description": ".docx",
+                                },
                             },
                         }
                     }

@@ -42,7 +42,8 @@ def _checked(data: bytes) -> dict[str, bytes]:
     archive = zipfile.ZipFile(io.BytesIO(data))
     files = {name: archive.read(name) for name in archive.namelist()}
     listed = dict(
-        reversed(line.split("  ", 1)) for line in files.pop(MANIFEST).decode().splitlines()  # type: ignore[misc]
+        reversed(line.split("  ", 1))
+        for line in files.pop(MANIFEST).decode().splitlines()  # type: ignore[misc]
     )
     assert sorted(listed) == sorted(files)
     for name, data_ in files.items():
@@ -195,7 +196,9 @@ def test_the_api_refuses_bad_input_with_a_problem_document() -> None:
 
 def test_the_letter_preview_alone_may_use_inline_style() -> None:
     with _client() as client:
-        made = client.post("/api/v1/letters", params={"format": "html"}, files={"facts": ("a.yaml", ASSEN.read_bytes())})
+        made = client.post(
+            "/api/v1/letters", params={"format": "html"}, files={"facts": ("a.yaml", ASSEN.read_bytes())}
+        )
         assert made.status_code == 200
         page = client.get("/brieven")
     assert "style-src 'self'" in page.headers["content-security-policy"]
