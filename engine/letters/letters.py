@@ -61,15 +61,16 @@ def make_letters(
     return letters_of(chosen, profile or for_letters(ev), formats, lang, house_style(docx_template))
 
 
-def house_style(path: Path | None) -> letterform.Layout | None:
+def house_style(path: Path | None, shown: str | None = None) -> letterform.Layout | None:
     """A house-style Word template, checked: readable, a Word file, and with every named style and
-    placeholder the letters fill (render/docx_letter.template_problems). None: the shipped one."""
+    placeholder the letters fill (render/docx_letter.template_problems). None: the shipped one.
+    `shown` names the file in messages when it is not its path (an upload)."""
     if path is None:
         return None
     from convenant.core.reading import read_bytes
     from convenant.render import docx_letter
 
-    shown = display_path(path)
+    shown = shown or display_path(path)
     data = read_bytes(path, shown, docx_letter.MAX_TEMPLATE_BYTES)
     try:
         found = docx_letter.template_problems(path)

@@ -133,9 +133,10 @@ def _checks(doc: Document) -> list[Problem]:
     return problems
 
 
-def load_profile(path: Path) -> Profile:
-    """Read and check a sender profile; raise ConvenantError with every problem, located."""
-    doc = load_document(path, display_path(path))
+def load_profile(path: Path, shown: str | None = None) -> Profile:
+    """Read and check a sender profile; raise ConvenantError with every problem, located.
+    `shown` names the file in messages and in the letters when it is not its path (an upload)."""
+    doc = load_document(path, shown or display_path(path))
     require_schema_line(doc, SCHEMA)
     problems = schemas.validate(doc, SCHEMA) or _checks(doc)
     if problems:

@@ -16,16 +16,22 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
 from convenant.core.diagnostics import ConvenantError, Problem
-from convenant.web import evaluate_pages, pages, rendering, security, versions_pages
+from convenant.web import (
+    batch_pages,
+    evaluate_pages,
+    letters_pages,
+    pages,
+    rendering,
+    security,
+    versions_pages,
+)
 from convenant.web.common import lang_of, page, problem_response
 from convenant.web.config import WebConfig, checked
+from convenant.web.kept import Kept
 from convenant.web.runs import NotRecorded, RecentRuns
 
-AREAS = [
-    pages,
-    evaluate_pages,
-    versions_pages,
-]  # the modules whose routes() make up the application, in order
+# the modules whose routes() make up the application, in order
+AREAS = [pages, evaluate_pages, letters_pages, batch_pages, versions_pages]
 
 
 def _limit_for(config: WebConfig) -> Callable[[str], int]:
@@ -64,4 +70,6 @@ def create_app(config: WebConfig) -> security.ASGIApp:
     app.state.config = config
     app.state.recorder = NotRecorded()  # the register replaces it (convenant.register)
     app.state.runs = RecentRuns()
+    app.state.letter_sets = Kept(8, "web.letter_set_not_found")  # letters_pages.LetterSet
+    app.state.batch_jobs = batch_pages.Jobs()
     return security.Guard(app, config, _limit_for(config))

@@ -67,6 +67,7 @@ def _title(status: int) -> str:
         403: "forbidden",
         404: "not_found",
         405: "not_allowed",
+        409: "conflict",
         413: "too_large",
         415: "unsupported",
         422: "unprocessable",

@@ -145,7 +145,9 @@ class Guard:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                message["headers"] = [*message.get("headers", []), *HEADERS]
+                own = message.get("headers", [])
+                named = {key.lower() for key, _ in own}  # a response may set its own (a letter's CSP)
+                message["headers"] = [*own, *(h for h in HEADERS if h[0] not in named)]
             await send(message)
 
         try:
