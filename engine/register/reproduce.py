@@ -128,7 +128,7 @@ def remake(register: Register, run: StoredRun) -> dict[str, bytes]:
             checked_rules, checked_facts = load_for_facts(facts_file, rule_file)
             check_templates(checked_rules)
             ev = evaluate(checked_rules, checked_facts)
-            with sender(signed, style) as (signer, _layout, template, _inputs):
+            with sender(signed, style) as (signer, _layout, house, _inputs):
                 return letters.make_letters(
-                    ev, run.formats, run.lang, run.date_option, run.act, signer, template
+                    ev, run.formats, run.lang, run.date_option, run.act, signer, house
                 )

@@ -16,12 +16,13 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
 from convenant.core.diagnostics import ConvenantError, Problem
-from convenant.web import pages, rendering, security
+from convenant.register.store import Register
+from convenant.web import pages, register_pages, rendering, security
 from convenant.web.common import lang_of, page, problem_response
 from convenant.web.config import WebConfig, checked
 from convenant.web.runs import NotRecorded, RecentRuns
 
-AREAS = [pages]  # the modules whose routes() make up the application, in order
+AREAS = [pages, register_pages]  # the modules whose routes() make up the application, in order
 
 
 def _limit_for(config: WebConfig) -> Callable[[str], int]:
@@ -58,6 +59,8 @@ def create_app(config: WebConfig) -> security.ASGIApp:
     routes.append(Mount("/static", StaticFiles(directory=rendering.STATIC), name="static"))
     app = Starlette(routes=routes, exception_handlers={404: _not_found, 405: _not_allowed})
     app.state.config = config
-    app.state.recorder = NotRecorded()  # the register replaces it (convenant.register)
+    app.state.recorder = NotRecorded()  # until the register is open
+    app.state.register = Register.open(config.register)  # config.register, else the default place
+    app.state.recorder = app.state.register
     app.state.runs = RecentRuns()
     return security.Guard(app, config, _limit_for(config))
