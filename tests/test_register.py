@@ -63,7 +63,7 @@ def test_the_default_place(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> N
 
 
 def test_a_letters_run_keeps_every_input_of_the_kenmerk(register: Register, made: tuple) -> None:
-    ev, files = made
+    _ev, files = made
     run_id = register.record(_letters_run(made))
     stored = register.run(run_id)
     roles = sorted({i.role for i in stored.inputs})

@@ -423,7 +423,7 @@ def letters(
     record = None
     recorded: list[tuple[str, str]] = []
     if register is not None:  # opt-in: only a command that names the register writes into it
-        from convenant.register.inputs import recorder
+        from convenant.register.recorder import recorder
 
         record = recorder(
             register,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -134,37 +134,6 @@ def safe_name(name: str) -> str:
     if not parts or Path(name).is_absolute() or any(p in ("", ".", "..") for p in parts) or "\\" in name:
         raise ConvenantError([Problem("register.unsafe_name", {"name": name})])
     return name
-
-
-def recorder(
-    location: str | None,
-    facts: Path,
-    lang: str,
-    act: str | None,
-    date_option: str | None,
-    formats: tuple[str, ...],
-    profile_file: Path | None,
-    docx_template: Path | None,
-    said: Callable[[str, str], None],
-) -> Callable[[Evaluation, dict[str, bytes]], None]:
-    """`convenant letters --register`: write the letters' run into the register once they are
-    written; `said(place, id)` tells where. The register is opened before any letter is made, so
-    that a register that cannot be opened stops the command before it writes anything."""
-    from convenant.register.store import Register, shown_location
-
-    register = Register.open(location)
-
-    def record(ev: Evaluation, files: dict[str, bytes]) -> None:
-        profile = (display_path(profile_file), _read(str(profile_file), None)) if profile_file else None
-        docx = (str(docx_template), _read(str(docx_template), None)) if docx_template else None
-        data = _read(str(facts), ev.facts.sha256)
-        run = letters_run(ev, data, files, lang, act, date_option, formats, profile, docx)
-        try:
-            said(shown_location(register.location), register.record(run))
-        finally:
-            register.close()
-
-    return record
 
 
 def letters_run(

@@ -365,7 +365,7 @@ class Register:
                 sa.select(schema.blobs.c.data).where(schema.blobs.c.sha256 == sha256)
             ).first()
         if found is None:
-            raise ConvenantError([Problem("register.missing_blob", {"sha256": sha256})])
+            raise ConvenantError([Problem("register.missing_blob", {"hash": sha256})])
         return bytes(found.data)
 
     def counts(self) -> dict[str, int]:
@@ -375,22 +375,6 @@ class Register:
                 t.name: int(connection.execute(sa.select(sa.func.count()).select_from(t)).scalar_one())
                 for t in (schema.runs, schema.run_inputs, schema.blobs, schema.outputs)
             }
-
-    # the Recorder of the web application (convenant.web.runs) ------------------------------------
-    def evaluation(self, upload: Any, evaluation: Any, outputs: Any, lang: str) -> str:
-        from convenant.register.inputs import evaluation_run
-
-        return self.record(evaluation_run(evaluation, upload.data, outputs, lang))
-
-    def letters(self, upload: Any, evaluation: Any, options: Any, files: Any, lang: str) -> str:
-        from convenant.register.inputs import DOCX_TEMPLATE_NAME, PROFILE_NAME, letters_run
-
-        profile = (PROFILE_NAME, options.profile) if options.profile is not None else None
-        docx = (DOCX_TEMPLATE_NAME, options.docx_template) if options.docx_template is not None else None
-        run = letters_run(
-            evaluation, upload.data, files, lang, options.act, options.date, options.formats, profile, docx
-        )
-        return self.record(run)
 
 
 def _stored(row: Any, inputs: Sequence[StoredInput], outputs: Sequence[Output]) -> StoredRun:

@@ -16,7 +16,7 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
 from convenant.core.diagnostics import ConvenantError, Problem
-from convenant.register.store import Register
+from convenant.register.recorder import RecordingRegister
 from convenant.web import pages, register_pages, rendering, security
 from convenant.web.common import lang_of, page, problem_response
 from convenant.web.config import WebConfig, checked
@@ -60,7 +60,7 @@ def create_app(config: WebConfig) -> security.ASGIApp:
     app = Starlette(routes=routes, exception_handlers={404: _not_found, 405: _not_allowed})
     app.state.config = config
     app.state.recorder = NotRecorded()  # until the register is open
-    app.state.register = Register.open(config.register)  # config.register, else the default place
+    app.state.register = RecordingRegister.open(config.register)  # config.register, else the default place
     app.state.recorder = app.state.register
     app.state.runs = RecentRuns()
     return security.Guard(app, config, _limit_for(config))

@@ -58,7 +58,8 @@ def listing(request: Request) -> Response:
         runs = _register(request).search(**criteria)
     except ConvenantError as error:
         return problem_page(request, error, status=503)
-    return page(request, "register.html.j2", runs=runs, given=criteria)
+    given = {key: criteria.get(key, "") for key in _PAGE_FIELDS}
+    return page(request, "register.html.j2", runs=runs, given=given)
 
 
 def _run_of(request: Request) -> StoredRun:
