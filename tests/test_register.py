@@ -167,9 +167,9 @@ def test_reproduce_says_which_letter_differs(register: Register, made: tuple, tm
 
 
 def test_reproduce_an_unknown_kenmerk(register: Register) -> None:
-    result = run("reproduce", "assen/2024/x/GM0000/00000000", "--register", str(register.location))
+    result = run("reproduce", "assen/2024/x/GM9999/00000000", "--register", str(register.location))
     assert result.exit_code == 1  # type: ignore[attr-defined]
-    assert "Het register kent geen brief met kenmerk assen/2024/x/GM0000/00000000" in result.output  # type: ignore[attr-defined]
+    assert "Het register kent geen brief met kenmerk assen/2024/x/GM9999/00000000" in result.output  # type: ignore[attr-defined]
     assert "Traceback" not in result.output  # type: ignore[attr-defined]
 
 
