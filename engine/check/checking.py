@@ -25,7 +25,7 @@ from convenant.check.municipalities import load_table
 from convenant.core import dates
 from convenant.core.citation import Citation
 from convenant.core.diagnostics import ConvenantError, Location, Problem
-from convenant.core.paths import TABLE_NAME, display_path, rules_dir
+from convenant.core.paths import TABLE_NAME, display_path, on_disk, rules_dir
 from convenant.core.units import Kind, ValueProblem, display, parse_value
 from convenant.language import expr
 from convenant.language.model import (
@@ -127,7 +127,7 @@ def check_rule_file(doc: Document, table: MunicipalityTable, base_dir: Path | No
     problems = schemas.validate(doc, schemas.RULE_FILE, article_of)
     if problems:
         raise ConvenantError(problems)
-    return _Checker(doc, table, base_dir or Path(doc.path).parent).build()
+    return _Checker(doc, table, base_dir or on_disk(doc.path).parent).build()
 
 
 class _Checker:

@@ -402,6 +402,7 @@ def _letter_inputs(command: Callable[..., Any]) -> Callable[..., Any]:
     help=_H["letters_format"],
 )
 @_letter_inputs
+@click.option("--register", "register", default=None, help=_H["record_register"])
 @click.pass_context
 @handles_problems
 def letters(
@@ -414,9 +415,27 @@ def letters(
     date_option: str | None,
     profile_file: Path | None,
     docx_template: Path | None,
+    register: str | None,
 ) -> None:
     from convenant.workflow.session import letters_for_file
 
+    lang = ctx.obj["lang"]
+    record = None
+    recorded: list[tuple[str, str]] = []
+    if register is not None:  # opt-in: only a command that names the register writes into it
+        from convenant.register.recorder import recorder
+
+        record = recorder(
+            register,
+            facts,
+            lang,
+            act,
+            date_option,
+            formats,
+            profile_file,
+            docx_template,
+            lambda place, run_id: recorded.append((place, run_id)),
+        )
     written = letters_for_file(
         facts,
         rules_file,
@@ -427,9 +446,77 @@ def letters(
         act,
         profile_file,
         docx_template,
+        record,
     )
     for name in written:
         click.echo(str(out / name))
+    for place, run_id in recorded:
+        click.echo(words.say("cli.register.recorded", lang, place=place, id=run_id), err=True)
+
+
+@cli.command(help=_H["reproduce"])
+@click.argument("kenmerk")
+@click.option("--register", "register", default=None, help=_H["register"])
+@click.option("--out", type=click.Path(path_type=Path), default=None, help=_H["out"])
+@click.pass_context
+@handles_problems
+def reproduce(ctx: click.Context, kenmerk: str, register: str | None, out: Path | None) -> None:
+    from convenant.letters.letters import earlier_letters, write_folder
+    from convenant.register.reproduce import for_kenmerk
+    from convenant.register.store import Register
+
+    lang = ctx.obj["lang"]
+    if out is not None:
+        earlier_letters(out)  # refuse a folder of the user's before any work is done
+    opened = Register.open(register)
+    try:
+        found = for_kenmerk(opened, kenmerk)
+    finally:
+        opened.close()
+    run = found.run
+    say = functools.partial(words.say, lang=lang)
+    click.echo(
+        say(
+            "cli.register.run",
+            id=run.id,
+            created=run.created_at,
+            covenant=run.covenant,
+            version=run.version,
+            year=run.year,
+            facts=run.facts_name,
+            then=run.engine_version,
+            now=found.engine_now,
+        )
+    )
+    for letter in found.letters:
+        args = {"kenmerk": letter.kenmerk, "recipient": letter.recipient or letter.municipality or "—"}
+        if letter.identical:
+            click.echo(say("cli.register.identical", files=len(letter.files), **args))
+            continue
+        click.echo(say("cli.register.different", **args))
+        for f in letter.files:
+            if f.found is None:
+                click.echo(say("cli.register.file_missing", name=f.name, expected=f.expected))
+            elif not f.identical:
+                click.echo(
+                    say("cli.register.file_different", name=f.name, expected=f.expected, found=f.found)
+                )
+    if out is not None:
+        write_folder(found.files, out)
+    different = sum(1 for letter in found.letters if not letter.identical)
+    if different:
+        total = len(found.letters)
+        click.echo(
+            say(
+                "cli.register.not_identical",
+                n=different,
+                total=total,
+                then=run.engine_version,
+                now=found.engine_now,
+            )
+        )
+        sys.exit(EXIT_PROBLEM)
+    click.echo(say("cli.register.all_identical", n=len(found.letters)))
 
 
 @cli.command("verify-letter", help=_H["verify_letter"])

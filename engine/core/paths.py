@@ -8,6 +8,9 @@ pyproject.toml), so a wheel carries them and `importlib.resources` finds them; i
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from importlib import resources
 from pathlib import Path
 
@@ -33,8 +36,41 @@ def rules_dir() -> Path:
     return Path(configured) if configured else BUNDLED_RULES_DIR
 
 
+# Files made again from the register (convenant.register) lie in a temporary folder, but must be
+# named as they were when the letter was made: real path → the name it was shown by, and back.
+_SHOWN: ContextVar[tuple[Mapping[Path, str], Mapping[str, Path]]] = ContextVar(
+    "convenant_shown", default=({}, {})
+)
+
+
+@contextmanager
+def shown_as(names: Mapping[Path, str]) -> Iterator[None]:
+    """Within this block (this thread or task only), show each of these files by the name given,
+    and find the file again by that name (`on_disk`); an enclosing block's names still hold."""
+    real = {**_SHOWN.get()[0], **{path.resolve(): shown for path, shown in names.items()}}
+    token = _SHOWN.set((real, {shown: path for path, shown in real.items()}))
+    try:
+        yield
+    finally:
+        _SHOWN.reset(token)
+
+
+def on_disk(shown: Path | str) -> Path:
+    """The file a shown name stands for: itself, except for the files of `shown_as`.
+
+    >>> on_disk("rules/groningen/2021.yaml")
+    PosixPath('rules/groningen/2021.yaml')
+    """
+    return _SHOWN.get()[1].get(str(shown)) or Path(shown)
+
+
 def display_path(path: Path) -> str:
     """A path as the user should read it: relative to the working directory when inside it."""
+    real, _ = _SHOWN.get()
+    if real:
+        found = real.get(path.resolve())
+        if found is not None:
+            return found
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except (ValueError, RuntimeError, OSError):  # outside the working directory, or a symlink loop

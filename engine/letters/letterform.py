@@ -678,6 +678,17 @@ def documents(chosen: Chosen, profile: Profile, lang: str, layout: Layout | None
     ]
 
 
+def kenmerken(
+    chosen: Chosen, profile: Profile, lang: str, layout: Layout | None = None
+) -> dict[str, tuple[str, str]]:
+    """Every party's letter of the chosen act by its file stem: (the recipient's code, the
+    letter's kenmerk), without composing the letters (the register records them beside the files)."""
+    builder = _Builder(chosen, profile, lang, layout)
+    return {
+        builder.stem(p.code, p.name): (p.code, builder.kenmerk(p.code)) for p in chosen.ev.parties.members
+    }
+
+
 def letter_document(
     ev: Evaluation,
     profile: Profile,

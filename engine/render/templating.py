@@ -49,7 +49,7 @@ from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 
 from convenant.core.diagnostics import ConvenantError, Location, Problem
-from convenant.core.paths import display_path
+from convenant.core.paths import display_path, on_disk
 from convenant.core.reading import read_bytes
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -66,8 +66,9 @@ _UNDEFINED = re.compile(r"'(?P<name>[^']+)' is undefined|has no attribute '(?P<a
 
 
 def sentence_dir(rule_file: Path | str) -> Path:
-    """Where the sentence templates of a rule file live: `<file without .yaml>.templates/`."""
-    path = Path(rule_file)
+    """Where the sentence templates of a rule file live: `<file without .yaml>.templates/` (beside
+    the file the rule file's shown name stands for, `paths.on_disk`)."""
+    path = on_disk(rule_file)
     return path.with_name(path.stem + ".templates")
 
 

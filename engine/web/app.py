@@ -16,11 +16,13 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
 from convenant.core.diagnostics import ConvenantError, Problem
+from convenant.register.recorder import RecordingRegister
 from convenant.web import (
     batch_pages,
     evaluate_pages,
     letters_pages,
     pages,
+    register_pages,
     rendering,
     security,
     versions_pages,
@@ -28,10 +30,10 @@ from convenant.web import (
 from convenant.web.common import lang_of, page, problem_response
 from convenant.web.config import WebConfig, checked
 from convenant.web.kept import Kept
-from convenant.web.runs import NotRecorded, RecentRuns
+from convenant.web.runs import RecentRuns
 
 # the modules whose routes() make up the application, in order
-AREAS = [pages, evaluate_pages, letters_pages, batch_pages, versions_pages]
+AREAS = [pages, evaluate_pages, letters_pages, batch_pages, versions_pages, register_pages]
 
 
 def _limit_for(config: WebConfig) -> Callable[[str], int]:
@@ -68,7 +70,8 @@ def create_app(config: WebConfig) -> security.ASGIApp:
     routes.append(Mount("/static", StaticFiles(directory=rendering.STATIC), name="static"))
     app = Starlette(routes=routes, exception_handlers={404: _not_found, 405: _not_allowed})
     app.state.config = config
-    app.state.recorder = NotRecorded()  # the register replaces it (convenant.register)
+    app.state.register = RecordingRegister.open(config.register)  # config.register, else the default place
+    app.state.recorder = app.state.register
     app.state.runs = RecentRuns()
     app.state.letter_sets = Kept(8, "web.letter_set_not_found")  # letters_pages.LetterSet
     app.state.batch_jobs = batch_pages.Jobs()

@@ -61,6 +61,22 @@ class LetterOptions:
     docx_template: bytes | None = None
 
 
+def make_letters(evaluation: Evaluation, options: LetterOptions, lang: str) -> dict[str, bytes]:
+    """The letters of an evaluation with these options, as `convenant letters` makes them, in
+    memory. A profile or Word template given as bytes is shown by a fixed name (the register's
+    `PROFILE_NAME`, `DOCX_TEMPLATE_NAME`), so that the register records and makes them again under
+    the same name: pages and API call this, then `recorder.letters(…)`."""
+    from convenant.letters.letters import FORMATS
+    from convenant.letters.letters import make_letters as make
+    from convenant.register.inputs import DOCX_TEMPLATE_NAME, PROFILE_NAME, sender
+
+    profile = (PROFILE_NAME, options.profile) if options.profile is not None else None
+    docx = (DOCX_TEMPLATE_NAME, options.docx_template) if options.docx_template is not None else None
+    with sender(profile, docx, evaluation) as (signer, _layout, template, _inputs):
+        formats = options.formats or FORMATS
+        return make(evaluation, formats, lang, options.date, options.act, signer, template)
+
+
 class Recorder(Protocol):
     """Where a run is written down, whole or not at all; each method returns the run's id."""
 

@@ -8,6 +8,7 @@ so that all of them refuse the same inputs in the same words; `explain_file` and
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -61,10 +62,12 @@ def letters_for_file(
     act: str | None = None,
     profile_file: Path | None = None,
     docx_template: Path | None = None,
+    record: Callable[[Evaluation, dict[str, bytes]], None] | None = None,
 ) -> list[str]:
     """`convenant letters`: check the rules, the facts, the templates and the sender profile,
     evaluate, make every letter of the act in memory, then write them all at once. Returns the
-    names written."""
+    names written. `record`: given the evaluation and the letters once they are written (the
+    register, `convenant letters --register`)."""
     from convenant.letters import letters
     from convenant.letters.profile import load_profile
     from convenant.letters.template_check import check_templates
@@ -75,10 +78,11 @@ def letters_for_file(
     rules, checked = load_for_facts(facts, rules_file)
     check_templates(rules)
     formats = formats or letters.FORMATS  # none asked for: every format
-    files = letters.make_letters(
-        evaluate(rules, checked), formats, lang, date_option, act, profile, docx_template
-    )
+    ev = evaluate(rules, checked)
+    files = letters.make_letters(ev, formats, lang, date_option, act, profile, docx_template)
     letters.write_folder(files, out)
+    if record is not None:
+        record(ev, files)
     return list(files)
 
 
