@@ -232,6 +232,15 @@ def cold_evaluate(runs: int) -> list[float]:
     return times
 
 
+def _section_of_others(path: Path) -> str:
+    """The section another benchmark writes at the end of the file (web_load.py), kept as it is."""
+    begin, end = "<!-- web_load.py -->", "<!-- /web_load.py -->"
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if begin not in text:
+        return ""
+    return begin + text.partition(begin)[2].partition(end)[0] + end
+
+
 def write_scenarios_csv(path: Path, columns: dict[str, np.ndarray]) -> None:
     names = list(columns)
     texts = [[_cell(name, v) for v in columns[name].tolist()] for name in names]
@@ -372,7 +381,9 @@ def main() -> None:
         )
     extra["cold"] = cold_evaluate(args.cold_runs)
     extra["groningen"] = groningen_explain(args.warm_runs)
-    args.out.write_text(render(args, rows, extra, openfisca_note), encoding="utf-8")
+    text = render(args, rows, extra, openfisca_note)
+    kept = _section_of_others(args.out)  # web_load.py's section at the end stays
+    args.out.write_text(text + ("\n" + kept + "\n" if kept else ""), encoding="utf-8")
     print(f"written: {args.out}")
 
 

@@ -18,6 +18,7 @@ from starlette.staticfiles import StaticFiles
 from convenant.core.diagnostics import ConvenantError, Problem
 from convenant.register.recorder import RecordingRegister
 from convenant.web import (
+    api,
     batch_pages,
     evaluate_pages,
     letters_pages,
@@ -33,7 +34,7 @@ from convenant.web.kept import Kept
 from convenant.web.runs import RecentRuns
 
 # the modules whose routes() make up the application, in order
-AREAS = [pages, evaluate_pages, letters_pages, batch_pages, versions_pages, register_pages]
+AREAS = [pages, evaluate_pages, letters_pages, batch_pages, versions_pages, register_pages, api]
 
 
 def _limit_for(config: WebConfig) -> Callable[[str], int]:
@@ -61,6 +62,18 @@ async def _not_allowed(request: Request, exc: Exception) -> Response:
     return page(request, "not_found.html.j2", status=405)
 
 
+async def _bug(request: Request, exc: Exception) -> Response:
+    """A bug: a short page or a 500 problem document, never the exception's text or a path (the
+    server's own log has the traceback)."""
+    if isinstance(exc, security.BodyTooLarge):  # a body without Content-Length, found too large while read
+        limit = _limit_for(request.app.state.config)(request.url.path)
+        error = ConvenantError([Problem("web.body_too_large", {"limit": limit})])
+        return problem_response(error, lang_of(request), status=413)
+    if request.url.path.startswith("/api/"):
+        return problem_response(ConvenantError([Problem("web.internal", {})]), lang_of(request), status=500)
+    return page(request, "internal.html.j2", status=500)
+
+
 def create_app(config: WebConfig) -> security.ASGIApp:
     """The application for one server run, with its configuration checked."""
     config = checked(config)
@@ -68,8 +81,9 @@ def create_app(config: WebConfig) -> security.ASGIApp:
     for area in AREAS:
         routes += area.routes()
     routes.append(Mount("/static", StaticFiles(directory=rendering.STATIC), name="static"))
-    app = Starlette(routes=routes, exception_handlers={404: _not_found, 405: _not_allowed})
+    app = Starlette(routes=routes, exception_handlers={404: _not_found, 405: _not_allowed, Exception: _bug})
     app.state.config = config
+    app.state.areas = list(AREAS)  # the API describes itself from them (api.description)
     app.state.register = RecordingRegister.open(config.register)  # config.register, else the default place
     app.state.recorder = app.state.register
     app.state.runs = RecentRuns()

@@ -23,6 +23,9 @@ SUFFIXES = {".yaml": YAML, ".yml": YAML, ".xlsx": XLSX, ".csv": CSV}
 FACT_KINDS = (YAML, XLSX)
 SCENARIO_KINDS = (CSV, XLSX)
 _ZIP = b"PK\x03\x04"
+# The first bytes of files that are never text: a PDF, an image, an old Office file, a zip (a
+# program has NUL bytes at its start, which no text has).
+_BINARY = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"\xd0\xcf\x11\xe0", _ZIP)
 _SHOWN_NAME = 80
 
 
@@ -79,9 +82,19 @@ def accept(filename: str | None, data: bytes, kinds: tuple[str, ...], limit: int
         raise ConvenantError([Problem("web.upload_too_large", {"name": name, "limit": limit})])
     if kind not in kinds:
         raise ConvenantError([Problem("web.upload_kind", {"name": name, "expected": expected})])
-    if (kind == XLSX) != data.startswith(_ZIP):
+    if (kind == XLSX) != data.startswith(_ZIP) or (kind != XLSX and _binary(data)):
         raise ConvenantError([Problem("web.upload_content", {"name": name, "expected": expected})])
     return Upload(name, data, kind)
+
+
+def _binary(data: bytes) -> bool:
+    """A file that is not text whatever its name says (text in another encoding than UTF-8 is
+    text: the engine says how to save it).
+
+    >>> _binary(b"%PDF-1.7 ..."), _binary(b"covenant: assen\\n"), _binary("jaar: 2024 café".encode("latin-1"))
+    (True, False, False)
+    """
+    return data.startswith(_BINARY) or b"\x00" in data[:8192]
 
 
 @contextmanager

@@ -42,7 +42,11 @@ def evaluate_file(facts_path: Path, rules_file: Path | None = None, display: str
 
 def explain_file(facts: Path, rules_file: Path | None, fmt: str, lang: str, member: str | None) -> str:
     """`convenant explain`: the facts' evaluation explained, for every result or one municipality."""
-    ev = evaluate_file(facts, rules_file)
+    return explain_evaluation(evaluate_file(facts, rules_file), fmt, lang, member)
+
+
+def explain_evaluation(ev: Evaluation, fmt: str, lang: str, member: str | None) -> str:
+    """An evaluation explained as `convenant explain` prints it (the web's explain says the same)."""
     from convenant.explain import explain  # Jinja2 and the explainers only for the commands that render
 
     code = explain.member_of(ev, member) if member else None
