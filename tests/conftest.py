@@ -163,6 +163,17 @@ def _no_terminal_width(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("COLUMNS", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _register_of_the_test_run(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A web application made without a register path opens the register's default place
+    (`$XDG_DATA_HOME/convenant/register.sqlite`): in the tests that is a folder of the test run,
+    never the user's own data folder."""
+    monkeypatch.delenv("CONVENANT_REGISTER", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.getbasetemp() / "xdg-data"))
+
+
 @pytest.fixture
 def run() -> Callable[..., Any]:
     """Run the CLI in-process; returns click's Result (exit_code, stdout, stderr)."""

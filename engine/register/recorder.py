@@ -9,7 +9,7 @@ from typing import Any
 
 from convenant.core.paths import display_path
 from convenant.evaluation.evaluate import Evaluation
-from convenant.register.inputs import DOCX_TEMPLATE_NAME, PROFILE_NAME, _read, evaluation_run, letters_run
+from convenant.register.inputs import _read, evaluation_run, letters_run
 from convenant.register.store import Register, shown_location
 
 
@@ -20,8 +20,7 @@ class RecordingRegister(Register):
         return self.record(evaluation_run(evaluation, upload.data, outputs, lang))
 
     def letters(self, upload: Any, evaluation: Any, options: Any, files: Any, lang: str) -> str:
-        profile = (PROFILE_NAME, options.profile) if options.profile is not None else None
-        docx = (DOCX_TEMPLATE_NAME, options.docx_template) if options.docx_template is not None else None
+        profile, docx = options.sender()  # shown by the names the letters were made with
         run = letters_run(
             evaluation, upload.data, files, lang, options.act, options.date, options.formats, profile, docx
         )

@@ -23,12 +23,9 @@ from __future__ import annotations
 
 import hashlib
 import io
-import tempfile
 import zipfile
-from collections.abc import Iterator, Mapping
-from contextlib import ExitStack, contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -127,15 +124,6 @@ def act_choices() -> list[dict[str, Any]]:
     return out
 
 
-@contextmanager
-def _saved_as(data: bytes, name: str) -> Iterator[Path]:
-    """`data` under the fixed `name` in a private temporary folder, for as long as the `with` lasts."""
-    with tempfile.TemporaryDirectory(prefix="convenant-web-") as folder:
-        path = Path(folder) / name
-        path.write_bytes(data)
-        yield path
-
-
 def docx_upload(filename: str | None, data: bytes) -> Upload:
     """A house-style Word template: a .docx (a zip) of at most 10 MB; its content is checked by
     `letters.house_style`."""
@@ -177,6 +165,8 @@ class Asked:
             formats=self.formats,
             profile=self.profile.data if self.profile else None,
             docx_template=self.docx_template.data if self.docx_template else None,
+            profile_name=self.profile.name if self.profile else None,
+            docx_template_name=self.docx_template.name if self.docx_template else None,
         )
 
 
@@ -194,23 +184,17 @@ def make(asked: Asked, lang: str) -> Made:
     """The letters `convenant letters` makes for these inputs, in memory, with their listing."""
     from convenant.letters import letterform, letters
     from convenant.letters.acts import choose
-    from convenant.letters.profile import for_letters, load_profile
     from convenant.letters.settlements import _Composer
     from convenant.letters.template_check import check_templates
+    from convenant.register.inputs import sender
 
     ev = runs.evaluate_upload(asked.facts)
     check_templates(ev.rules)
-    if asked.profile is None:
-        profile = for_letters(ev)
-    else:
-        with _saved_as(asked.profile.data, "afzender.yaml") as profile_path:
-            profile = load_profile(profile_path, asked.profile.name)
     formats = asked.formats or letters.FORMATS
-    template = asked.docx_template
-    with ExitStack() as stack:
-        path = stack.enter_context(_saved_as(template.data, "huisstijl.docx")) if template else None
-        layout = letters.house_style(path, template.name) if path and template else None  # its own name
-        files = letters.make_letters(ev, formats, lang, asked.date, asked.act, profile, path)
+    # the profile and the template shown by their uploaded names, exactly as runs.make_letters and
+    # the register show them: a letter made again from the register is then byte-identical
+    with sender(*asked.options.sender(), ev) as (profile, layout, template, _inputs):
+        files = letters.make_letters(ev, formats, lang, asked.date, asked.act, profile, template)
         chosen = choose(ev, asked.act, asked.date, lang)
         composer = _Composer(chosen, "md", lang)
         names = {m.code: m.name for m in chosen.ev.parties.members}

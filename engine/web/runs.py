@@ -59,20 +59,33 @@ class LetterOptions:
     formats: tuple[str, ...] = ()
     profile: bytes | None = None  # a sender profile (YAML); None: the example profile for example facts
     docx_template: bytes | None = None
+    profile_name: str | None = None  # the names they are shown by (an upload's own); None: the
+    docx_template_name: str | None = None  # register's fixed names (afzender.yaml, huisstijl.docx)
+
+    def sender(self) -> tuple[tuple[str, bytes] | None, tuple[str, bytes] | None]:
+        """The profile and the Word template as (shown name, bytes), as `register.inputs.sender`
+        and the register take them."""
+        from convenant.register.inputs import DOCX_TEMPLATE_NAME, PROFILE_NAME
+
+        profile = (self.profile_name or PROFILE_NAME, self.profile) if self.profile is not None else None
+        docx = (
+            (self.docx_template_name or DOCX_TEMPLATE_NAME, self.docx_template)
+            if self.docx_template is not None
+            else None
+        )
+        return profile, docx
 
 
 def make_letters(evaluation: Evaluation, options: LetterOptions, lang: str) -> dict[str, bytes]:
     """The letters of an evaluation with these options, as `convenant letters` makes them, in
-    memory. A profile or Word template given as bytes is shown by a fixed name (the register's
-    `PROFILE_NAME`, `DOCX_TEMPLATE_NAME`), so that the register records and makes them again under
-    the same name: pages and API call this, then `recorder.letters(…)`."""
+    memory. A profile or Word template given as bytes is shown by its own name (or the register's
+    fixed one), so that the register records and makes them again under the same name: pages and
+    API call this, then `recorder.letters(…)`."""
     from convenant.letters.letters import FORMATS
     from convenant.letters.letters import make_letters as make
-    from convenant.register.inputs import DOCX_TEMPLATE_NAME, PROFILE_NAME, sender
+    from convenant.register.inputs import sender
 
-    profile = (PROFILE_NAME, options.profile) if options.profile is not None else None
-    docx = (DOCX_TEMPLATE_NAME, options.docx_template) if options.docx_template is not None else None
-    with sender(profile, docx, evaluation) as (signer, _layout, template, _inputs):
+    with sender(*options.sender(), evaluation) as (signer, _layout, template, _inputs):
         formats = options.formats or FORMATS
         return make(evaluation, formats, lang, options.date, options.act, signer, template)
 

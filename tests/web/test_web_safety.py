@@ -344,3 +344,37 @@ def test_no_template_or_static_file_names_anything_outside_the_server() -> None:
         code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//"))
         assert not outside.search(code), path.name
         assert "<script>" not in text and " style=" not in text and " onclick=" not in text.lower(), path.name
+
+
+def test_the_real_register_stores_nothing_of_refused_input(server: Server) -> None:
+    """Against the running server and its own register: a 2 GiB body, a YAML bomb, an unknown
+    covenant and a file of the wrong kind leave every table of the register as it was; one
+    accepted evaluation then adds exactly one run (so the counting would have seen the others)."""
+    import httpx
+
+    from convenant.register.store import Register
+
+    register = Register.open(str(server.register))
+    before = register.counts()
+    head = (
+        "POST /api/v1/evaluate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/yaml\r\n"
+        f"Content-Length: {2 * GIB}\r\n\r\n"
+    )
+    assert exchange(server.url, head, megabytes(2048))[0] == 413
+    unknown = (
+        (EXAMPLES_DIR / "assen-2024.yaml")
+        .read_text(encoding="utf-8")
+        .replace("covenant: assen", "covenant: x")
+    )
+    for name, data, status in (
+        ("bom.yaml", LAUGHS.encode(), 422),
+        ("f.yaml", unknown.encode(), 422),
+        ("setup.exe", b"MZ\x90\x00", 415),
+    ):
+        answer = httpx.post(f"{server.url}/api/v1/evaluate", files={"facts": (name, data)}, timeout=60)
+        assert answer.status_code == status, answer.text
+        assert answer.headers["content-type"].startswith("application/problem+json")
+    assert register.counts() == before
+    accepted = httpx.post(f"{server.url}/api/v1/evaluate?example=assen-2024.yaml", timeout=60)
+    assert accepted.status_code == 200 and accepted.headers.get("convenant-run")
+    assert register.counts()["runs"] == before["runs"] + 1
