@@ -216,8 +216,8 @@ def _forget_paths() -> None:
     from convenant.check import municipalities, tables
     from convenant.render import templating
 
-    municipalities.load_table.cache_clear()
-    tables.load_table.cache_clear()
+    municipalities.forget()
+    tables.forget()
     templating.environment.cache_clear()
 
 

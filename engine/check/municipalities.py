@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 
 from convenant.core.diagnostics import ConvenantError, Problem
-from convenant.core.paths import display_path
+from convenant.core.paths import display_path, shown_context
 from convenant.language.model import Municipality, MunicipalityTable
 from convenant.source import schemas
 from convenant.source.loading import Document, load_document
@@ -62,6 +62,17 @@ def check_table(doc: Document) -> MunicipalityTable:
     return MunicipalityTable(doc.path, doc.sha256, tuple(municipalities))
 
 
-@cache
 def load_table(path: Path) -> MunicipalityTable:
+    """The checked table, read once per file and per way of showing files (it holds its path as
+    shown, relative to the working directory: `paths.shown_context`)."""
+    return _kept(path, shown_context())
+
+
+@cache
+def _kept(path: Path, shown: object) -> MunicipalityTable:
     return check_table(load_document(path, display_path(path)))
+
+
+def forget() -> None:
+    """Read the tables again next time (a long-running server, after a rules directory changed)."""
+    _kept.cache_clear()

@@ -1,7 +1,18 @@
-"""The covenant versions that sit side by side in `rules/`, and which one is in force for a year."""
+"""The covenant versions that sit side by side in `rules/`, and which one is in force for a year.
+
+A process that lives long (the web application) asks for the versions on every request; reading
+and checking every rule file again took four fifths of an evaluation. So the checked versions of a
+rules directory are kept under the digest of everything in it (every file's place and content,
+`directory_digest`): a rule file, table or sentence template edited on disk changes the digest, and
+the next request reads the directory again, after the tables kept by path are forgotten too.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
@@ -11,7 +22,7 @@ from typing import NoReturn
 from convenant.check.checking import SCHEMA_LINE, load_rule_file
 from convenant.core.dates import Period
 from convenant.core.diagnostics import ConvenantError, Location, Problem
-from convenant.core.paths import display_path, rules_dir
+from convenant.core.paths import display_path, rules_dir, shown_context
 from convenant.core.reading import first_line
 from convenant.language.model import Covenant, RuleFile
 from convenant.source import schemas
@@ -46,9 +57,66 @@ def covenant_id(path: Path) -> str | None:
         return None
 
 
+_KEPT = 16  # rules directories whose checked versions are kept (a server reads one; tests many)
+_kept: OrderedDict[tuple[object, ...], tuple[str, list[Version]]] = OrderedDict()
+_digests: dict[str, str] = {}
+_lock = threading.Lock()
+_forgetters: list[Callable[[], None]] = []
+
+
+def directory_digest(directory: Path) -> str:
+    """The sha256 of every file under `directory`, by its place and its content (the bundled rules,
+    some forty files, take about a millisecond: certain where a file's time of change is not)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(directory).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def forget_when_changed(forget: Callable[[], None]) -> None:
+    """Call `forget` whenever a rules directory read before has changed (a later layer's caches
+    by path: the sentence templates' environments)."""
+    with _lock:
+        if forget not in _forgetters:
+            _forgetters.append(forget)
+
+
+def _noticed(root: str, digest: str) -> None:
+    """Forget what is kept by path when the directory's content changed since it was last read."""
+    from convenant.check import municipalities, tables
+
+    if _digests.get(root, digest) != digest:
+        municipalities.forget()
+        tables.forget()
+        for forget in _forgetters:
+            forget()
+    _digests[root] = digest
+
+
 def versions(covenant: str, directory: Path | None = None) -> list[Version]:
-    """Every version of `covenant` in the rules directory, oldest period first. A file whose
-    covenant cannot be read is checked in full, so that its problems are reported, not skipped."""
+    """Every version of `covenant` in the rules directory, oldest period first (kept while the
+    directory's content, and the way its files are shown, stay the same). A file whose covenant
+    cannot be read is checked in full, so that its problems are reported, not skipped."""
+    root = directory or rules_dir()
+    digest = directory_digest(root)
+    resolved = str(root.resolve())
+    key = (covenant, resolved, shown_context())  # a checked rule file holds its paths as shown
+    with _lock:
+        _noticed(resolved, digest)
+        kept = _kept.get(key)
+        if kept is not None and kept[0] == digest:
+            _kept.move_to_end(key)
+            return list(kept[1])
+    found = _read_versions(covenant, root)
+    with _lock:
+        _kept[key] = (digest, found)
+        while len(_kept) > _KEPT:
+            _kept.popitem(last=False)
+    return list(found)
+
+
+def _read_versions(covenant: str, directory: Path) -> list[Version]:
     found = []
     for path in rule_files(directory):
         if covenant_id(path) not in (covenant, None):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from convenant.core.citation import Citation
 from convenant.core.diagnostics import ConvenantError, Problem
-from convenant.core.paths import display_path
+from convenant.core.paths import display_path, shown_context
 from convenant.core.units import Kind, ValueProblem, parse_value
 from convenant.language.model import Correction, MunicipalityTable, Table, TableColumn, TableRow
 from convenant.source import schemas
@@ -76,9 +76,19 @@ def _percentage(
         return None
 
 
-@cache
 def load_table(path: Path, municipalities: MunicipalityTable) -> Table:
-    """Read and check a table file; raise ConvenantError with every structural problem."""
+    """Read and check a table file; raise ConvenantError with every structural problem. Read once
+    per file and per way of showing files (it holds its path as shown: `paths.shown_context`)."""
+    return _kept(path, municipalities, shown_context())
+
+
+def forget() -> None:
+    """Read the tables again next time (a long-running server, after a rules directory changed)."""
+    _kept.cache_clear()
+
+
+@cache
+def _kept(path: Path, municipalities: MunicipalityTable, shown: object) -> Table:
     doc = load_document(path, display_path(path))
     problems = schemas.validate(doc, schemas.TABLE)
     if problems:

@@ -55,6 +55,16 @@ def shown_as(names: Mapping[Path, str]) -> Iterator[None]:
         _SHOWN.reset(token)
 
 
+def shown_context() -> tuple[str, frozenset[tuple[Path, str]]]:
+    """What decides how a file is shown (`display_path`): the working directory and the names of
+    `shown_as`. Anything kept that holds shown names (checked rule files) is kept under it."""
+    try:
+        cwd = str(Path.cwd())
+    except OSError:  # the working directory was removed
+        cwd = ""
+    return cwd, frozenset(_SHOWN.get()[0].items())
+
+
 def on_disk(shown: Path | str) -> Path:
     """The file a shown name stands for: itself, except for the files of `shown_as`.
 

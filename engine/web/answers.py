@@ -13,7 +13,6 @@ answer at the same moment compute it once: the second waits for the first.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -21,46 +20,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from convenant.check import registry
 from convenant.core.paths import rules_dir
 
 T = TypeVar("T")
 
 
-_seen = {"digest": ""}
-_seen_lock = threading.Lock()
-
-
 def rules_digest(directory: Path | None = None) -> str:
-    """The sha256 of every file in the rules directory, by its place in it and its content.
-
-    Reading the bundled rules (some forty files, 120 kB) takes about a millisecond: far less than an
-    evaluation, and certain where a file's time of change is not. When the digest differs from the
-    one seen before, the engine forgets the tables and template folders it remembers by path
-    (`_forget_paths`), so that the evaluation reads the edited files.
-    """
-    root = directory or rules_dir()
-    digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    found = digest.hexdigest()
-    with _seen_lock:
-        if _seen["digest"] != found:
-            if _seen["digest"]:
-                _forget_paths()
-            _seen["digest"] = found
-    return found
+    """The digest of the rules directory the server reads (`registry.directory_digest`): every
+    rule file, table and sentence template, by place and content. A changed directory makes the
+    engine forget what it keeps by path (`registry.versions` does that when it reads it again;
+    `forget_template_environments` is registered for the templates)."""
+    return registry.directory_digest(directory or rules_dir())
 
 
-def _forget_paths() -> None:
-    """The municipalities table, the data tables and the sentence templates' environments are kept
-    by path for the life of the process (a command runs once; a server for days)."""
-    from convenant.check import municipalities, tables
+def forget_template_environments() -> None:
+    """The sentence templates' environments are kept by path for the life of the process."""
     from convenant.render import templating
 
-    municipalities.load_table.cache_clear()
-    tables.load_table.cache_clear()
     templating.environment.cache_clear()
+
+
+registry.forget_when_changed(forget_template_environments)
 
 
 @dataclass

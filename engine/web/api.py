@@ -30,6 +30,7 @@ from starlette.routing import Route
 
 from convenant.check import registry
 from convenant.core.diagnostics import ConvenantError, Problem
+from convenant.core.paths import rules_dir, shown_context
 from convenant.evaluation.evaluate import Evaluation
 from convenant.web import openapi, problems, runs
 from convenant.web.answers import Answers, rules_digest
@@ -129,7 +130,10 @@ async def facts_of(request: Request) -> Upload:
 
 def _answer(request: Request, upload: Upload, question: tuple[Any, ...], render: Any) -> Answer:
     """The answer to `question` about the upload: kept, or computed now (in a worker thread)."""
-    key = (question, hashlib.sha256(upload.data).hexdigest(), upload.name, upload.kind, rules_digest())
+    # the answer names the rule file by its place as shown (relative to the working directory): a
+    # copy of the rules elsewhere has the same digest but other paths, so the place is in the key
+    where = (str(rules_dir().resolve()), shown_context())
+    key = (question, hashlib.sha256(upload.data).hexdigest(), upload.name, upload.kind, rules_digest(), where)
 
     def compute() -> Answer:
         evaluation = runs.evaluate_upload(upload)

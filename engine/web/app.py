@@ -7,6 +7,7 @@ control, the application only reads them.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from starlette.applications import Starlette
@@ -69,9 +70,13 @@ async def _bug(request: Request, exc: Exception) -> Response:
         limit = _limit_for(request.app.state.config)(request.url.path)
         error = ConvenantError([Problem("web.body_too_large", {"limit": limit})])
         return problem_response(error, lang_of(request), status=413)
+    _log.error("internal error on %s %s", request.method, request.url.path, exc_info=exc)
     if request.url.path.startswith("/api/"):
         return problem_response(ConvenantError([Problem("web.internal", {})]), lang_of(request), status=500)
     return page(request, "internal.html.j2", status=500)
+
+
+_log = logging.getLogger("convenant.web")
 
 
 def create_app(config: WebConfig) -> security.ASGIApp:

@@ -7,6 +7,7 @@ document) and serves the whole at /api/v1/openapi.json.
 
 from __future__ import annotations
 
+import re
 from importlib.metadata import version
 from typing import Any
 
@@ -52,11 +53,29 @@ PROBLEM = {
 }
 
 
+INTERNAL = {
+    "description": "a bug in the server: a problem document without details (the server's log has them)",
+    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+}
+
+
+def _completed(path: str, method: str, operation: dict[str, Any]) -> dict[str, Any]:
+    """Every operation has an id (from its method and path when its area gives none) and names the
+    500 answer every route can give (the catch-all for a bug)."""
+    words = re.findall(r"[a-z]+", path.removeprefix("/api/v1/"))
+    return {
+        "operationId": operation.get("operationId") or "_".join([method, *words]),
+        **operation,
+        "responses": {**operation["responses"], "500": operation["responses"].get("500", INTERNAL)},
+    }
+
+
 def document(areas: list[Any]) -> dict[str, Any]:
     """The OpenAPI document of the application's API."""
     paths: dict[str, Any] = {}
     for area in areas:
-        paths.update(getattr(area, "OPENAPI", {}))
+        for path, item in getattr(area, "OPENAPI", {}).items():
+            paths[path] = {method: _completed(path, method, op) for method, op in item.items()}
     return {
         "openapi": "3.1.0",
         "info": {
