@@ -37,6 +37,7 @@ from starlette.routing import Route
 from convenant.check import registry
 from convenant.core.diagnostics import ConvenantError, Problem
 from convenant.evaluation.evaluate import Evaluation
+from convenant.letters.letters import FORMATS
 from convenant.web import runs, uploads
 from convenant.web.common import config, form_of, lang_of, page, problem_page, problem_response
 from convenant.web.kept import Kept
@@ -189,6 +190,7 @@ def make(asked: Asked, lang: str) -> Made:
     from convenant.register.inputs import sender
 
     ev = runs.evaluate_upload(asked.facts)
+    choose(ev, asked.act, asked.date, lang)  # an act or date these facts cannot have: said before any work
     check_templates(ev.rules)
     formats = asked.formats or letters.FORMATS
     # the profile and the template shown by their uploaded names, exactly as runs.make_letters and
@@ -245,12 +247,14 @@ async def asked_of(form: Any, request: Request, query: Mapping[str, Any] | None 
         raise ConvenantError([Problem("web.upload_missing", {"field": "facts"})])
     profile = form.get("profile")
     template = form.get("docx_template")
+    formats = () if query is not None else _formats([f for f in form.getlist("format") if isinstance(f, str)])
     act = fields.get("act") or None
     date = fields.get("date") or None
     return Asked(
         facts,
         act.strip() if isinstance(act, str) else None,
         date.strip() if isinstance(date, str) else None,
+        formats,
         profile=(
             uploads.accept(
                 profile.filename, await _read(profile, MAX_PROFILE_BYTES), (YAML,), MAX_PROFILE_BYTES
@@ -266,11 +270,24 @@ async def asked_of(form: Any, request: Request, query: Mapping[str, Any] | None 
     )
 
 
-def _form(request: Request, status: int = 200, **more: Any) -> Response:
+def _formats(given: list[str]) -> tuple[str, ...]:
+    """The formats asked for, in the letters' own order; none: every format. An unknown one is
+    refused with the command's words."""
+    unknown = [f for f in given if f not in FORMATS]
+    if unknown:
+        raise ConvenantError(
+            [Problem("web.letters_format", {"given": ", ".join(unknown), "known": ", ".join(FORMATS)})]
+        )
+    return tuple(f for f in FORMATS if f in given)
+
+
+def _form(request: Request, status: int = 200, chosen_formats: tuple[str, ...] = (), **more: Any) -> Response:
     return page(
         request,
         "letters.html.j2",
         status=status,
+        formats=FORMATS,
+        chosen_formats=chosen_formats,
         examples=runs.examples(),
         choices=act_choices(),
         chosen={"example": "", "act": "", "date": ""},
@@ -304,6 +321,8 @@ async def letters_form(request: Request) -> Response:
             examples=runs.examples(),
             choices=act_choices(),
             chosen=chosen,
+            formats=FORMATS,
+            chosen_formats=asked.formats if asked else (),
         )
     kept = _letter_sets(request).add(
         lambda key: LetterSet(
@@ -358,18 +377,11 @@ def _attachment(data: bytes, media: str, name: str) -> Response:
 
 async def api_letters(request: Request) -> Response:
     """`POST /api/v1/letters`: the letters of the facts as a zip, with brieven.sha256."""
-    from convenant.letters.letters import FORMATS
-
     lang = lang_of(request)
     asked: Asked | None = None
     try:
         form = await request.form(max_files=3, max_fields=10)
-        formats = tuple(request.query_params.getlist("format"))
-        unknown = [f for f in formats if f not in FORMATS]
-        if unknown:
-            raise ConvenantError(
-                [Problem("web.letters_format", {"given": ", ".join(unknown), "known": ", ".join(FORMATS)})]
-            )
+        formats = _formats(request.query_params.getlist("format"))
         asked = await asked_of(form, request, request.query_params)
         asked = Asked(asked.facts, asked.act, asked.date, formats, asked.profile, asked.docx_template)
         made = await run_in_threadpool(make, asked, lang)
