@@ -5,15 +5,22 @@ HTML. Faults are problems with the template's file and line.
 
 A rule file without a templates folder has no sentences to check; when no sample trace can be
 made for it (a set `sample.py` does not know yet), its check is skipped rather than failed.
+
+A check that passed is remembered for the life of the process under everything it read: the rule
+file's content, its tables', the municipalities table's, the sentence templates' (by content), and
+the way files are shown. A server makes letters many times from the same rules; rendering every
+template against the sample took a second each time. A change to any of them checks again.
 """
 
 from __future__ import annotations
 
 import difflib
+import threading
 from pathlib import Path
 
+from convenant.check.registry import directory_digest
 from convenant.core.diagnostics import ConvenantError, Location, Problem
-from convenant.core.paths import display_path
+from convenant.core.paths import display_path, shown_context
 from convenant.explain import explain
 from convenant.explain.explainers import Scope
 from convenant.language.model import Act, RuleFile
@@ -53,8 +60,37 @@ def _file_problems(rules: RuleFile, folder: Path) -> list[Problem]:
     return problems
 
 
+_passed: set[tuple[object, ...]] = set()
+_passed_lock = threading.Lock()
+_REMEMBERED = 256
+
+
+def _inputs(rules: RuleFile) -> tuple[object, ...]:
+    folder = templating.sentence_dir(rules.path)
+    return (
+        str(rules.path),
+        rules.sha256,
+        rules.municipalities.sha256,
+        tuple(sorted((key, table.sha256) for key, table in rules.tables.items())),
+        directory_digest(folder) if folder.is_dir() else None,
+        shown_context(),
+    )
+
+
 def check_templates(rules: RuleFile) -> None:
     """Raise ConvenantError with every template fault of this rule file (none: return)."""
+    key = _inputs(rules)
+    with _passed_lock:
+        if key in _passed:
+            return
+    _check(rules)
+    with _passed_lock:
+        if len(_passed) >= _REMEMBERED:
+            _passed.clear()
+        _passed.add(key)
+
+
+def _check(rules: RuleFile) -> None:
     folder = templating.sentence_dir(rules.path)
     sentences = folder if folder.is_dir() else None
     problems = _file_problems(rules, folder) if sentences else []
