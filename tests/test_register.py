@@ -194,3 +194,33 @@ def test_without_register_nothing_is_recorded(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setenv("CONVENANT_REGISTER", str(tmp_path / "r.sqlite"))
     made = run("letters", str(FACTS), "--out", str(tmp_path / "brieven"), "--format", "md")
     assert made.exit_code == 0 and not (tmp_path / "r.sqlite").exists()  # type: ignore[attr-defined]
+
+
+def test_a_hundred_runs_written_from_twenty_threads_are_all_there(register: Register, made: tuple) -> None:
+    """The web application writes from many threads at once (20 clients in benchmarks/web_load.py
+    found SQLite refusing a second writer): every run is written, each whole, its bytes once."""
+    import threading
+
+    ev, _ = made
+    run = evaluation_run(ev, FACTS.read_bytes(), {"x.json": b"{}"}, "nl")
+    register.record(run)  # the inputs' bytes kept once
+    before = register.counts()
+    failures: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            for _ in range(5):
+                register.record(run)
+        except BaseException as error:  # collected and asserted below
+            failures.append(error)
+
+    threads = [threading.Thread(target=write) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    after = register.counts()
+    assert failures == []
+    assert after["runs"] == before["runs"] + 100
+    assert after["run_inputs"] == before["run_inputs"] + 100 * len(run.inputs)
+    assert after["blobs"] == before["blobs"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -164,6 +165,7 @@ def _sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")  # another writer: wait, do not fail
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers (the register's pages) go on while a run is written
     cursor.close()
 
 
@@ -172,6 +174,9 @@ class Register:
 
     def __init__(self, engine: Engine, location: str) -> None:
         self.engine, self.location = engine, location
+        # one writer at a time in this process: SQLite refuses a second transaction that wants to
+        # write while the first holds the lock (its busy timeout does not wait for that case)
+        self._writing = threading.Lock()
 
     @classmethod
     def open(cls, location: str | None = None) -> Register:
@@ -208,7 +213,7 @@ class Register:
         run_id = secrets.token_hex(8)
         created = datetime.now(UTC).isoformat(timespec="seconds")
         try:
-            with self.engine.begin() as connection:
+            with self._writing, self.engine.begin() as connection:
                 connection.execute(
                     schema.runs.insert().values(
                         id=run_id,
@@ -229,8 +234,7 @@ class Register:
                         illustrative=run.illustrative,
                     )
                 )
-                for one in run.inputs:
-                    self._blob(connection, one.data)
+                self._blobs(connection, [one.data for one in run.inputs])
                 if run.inputs:
                     connection.execute(
                         schema.run_inputs.insert(),
@@ -255,22 +259,33 @@ class Register:
             raise ConvenantError([Problem("register.not_written", args)]) from None
         return run_id
 
-    def _blob(self, connection: Connection, data: bytes) -> None:
-        sha = hashlib.sha256(data).hexdigest()
-        values = {"sha256": sha, "size": len(data), "data": data}
-        if self.engine.dialect.name == "sqlite":
+    def _blobs(self, connection: Connection, contents: list[bytes]) -> None:
+        """The bytes not yet kept, each once (those kept already are looked up in one query)."""
+        by_hash = {hashlib.sha256(data).hexdigest(): data for data in contents}
+        if not by_hash:
+            return
+        kept = set(
+            connection.execute(
+                sa.select(schema.blobs.c.sha256).where(schema.blobs.c.sha256.in_(list(by_hash)))
+            ).scalars()
+        )
+        missing = [
+            {"sha256": sha, "size": len(data), "data": data}
+            for sha, data in by_hash.items()
+            if sha not in kept
+        ]
+        if not missing:
+            return
+        insert: Any = schema.blobs.insert()
+        if self.engine.dialect.name == "sqlite":  # another process may keep the same bytes meanwhile
             from sqlalchemy.dialects import sqlite
 
-            connection.execute(sqlite.insert(schema.blobs).values(**values).on_conflict_do_nothing())
-            return
-        if self.engine.dialect.name == "postgresql":
+            insert = sqlite.insert(schema.blobs).on_conflict_do_nothing()
+        elif self.engine.dialect.name == "postgresql":
             from sqlalchemy.dialects import postgresql
 
-            connection.execute(postgresql.insert(schema.blobs).values(**values).on_conflict_do_nothing())
-            return
-        found = connection.execute(sa.select(schema.blobs.c.sha256).where(schema.blobs.c.sha256 == sha))
-        if found.first() is None:
-            connection.execute(schema.blobs.insert().values(**values))
+            insert = postgresql.insert(schema.blobs).on_conflict_do_nothing()
+        connection.execute(insert, missing)
 
     # reading -------------------------------------------------------------------------------------
     @contextmanager
