@@ -70,10 +70,10 @@ def start_server(config: WebConfig) -> tuple[Any, threading.Thread]:
     return server, thread
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    folder = tmp_path_factory.mktemp("register")
-    register = folder / "register.sqlite"
+def serving(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server with its own register, for as long as the generator runs (a module's fixture);
+    the rules directory is the one configured when it starts."""
+    register = tmp_path_factory.mktemp("register") / "register.sqlite"
     config = WebConfig(port=_free_port(), register=str(register))
     running, thread = start_server(config)
     try:
@@ -81,6 +81,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     finally:
         running.should_exit = True
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    yield from serving(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

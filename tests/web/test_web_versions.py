@@ -31,7 +31,7 @@ from convenant.web.config import WebConfig
 from convenant.workflow import diff_words, effect, newversion
 from convenant.workflow.diff import compare
 from tests.conftest import ASSEN_FACTS, RULES, replace_once
-from tests.web.conftest import Server, _free_port, screenshot, start_server
+from tests.web.conftest import Server, screenshot, serving
 
 BROKEN_FACTS = (
     "# yaml-language-server: $schema=../schemas/facts.schema.json\ncovenant: assen\nyear: twee\nfacts: {}\n"
@@ -72,14 +72,7 @@ def rules_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 @pytest.fixture(scope="module")
 def server(rules_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    register = tmp_path_factory.mktemp("register") / "register.sqlite"
-    config = WebConfig(port=_free_port(), register=str(register))
-    running, thread = start_server(config)
-    try:
-        yield Server(f"http://127.0.0.1:{config.port}", config, register, running.config.app)
-    finally:
-        running.should_exit = True
-        thread.join(timeout=10)
+    yield from serving(tmp_path_factory)  # reads rules_dir: the fixture set CONVENANT_RULES_DIR
 
 
 @pytest.fixture(scope="module")
