@@ -7,7 +7,7 @@ where a CBS code is written (`rules/municipalities.yaml`).
 from __future__ import annotations
 
 from datetime import date
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
 from convenant.core.diagnostics import ConvenantError, Problem
@@ -68,7 +68,7 @@ def load_table(path: Path) -> MunicipalityTable:
     return _kept(path, shown_context())
 
 
-@cache
+@lru_cache(maxsize=64)  # a server making letters again reads tables from a new folder each time
 def _kept(path: Path, shown: object) -> MunicipalityTable:
     return check_table(load_document(path, display_path(path)))
 

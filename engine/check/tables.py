@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
 from convenant.core.citation import Citation
@@ -87,7 +87,7 @@ def forget() -> None:
     _kept.cache_clear()
 
 
-@cache
+@lru_cache(maxsize=64)  # bounded: each reproduction reads its tables from a new folder
 def _kept(path: Path, municipalities: MunicipalityTable, shown: object) -> Table:
     doc = load_document(path, display_path(path))
     problems = schemas.validate(doc, schemas.TABLE)

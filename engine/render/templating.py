@@ -28,7 +28,7 @@ import hashlib
 import re
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -242,7 +242,7 @@ def environment_names(kind: str) -> list[str]:
     return list(env.filters if kind == "filter" else env.tests)
 
 
-@cache
+@lru_cache(maxsize=32)  # bounded: a server making letters again reads sentences from a new folder each time
 def environment(fmt: str, sentences: Path | None) -> SandboxedEnvironment:
     """The environment for one output format; HTML is autoescaped, Markdown is not."""
     loaders: dict[str, Any] = {"engine": _Loader(TEMPLATES_DIR)}
