@@ -26,6 +26,7 @@ import io
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -86,6 +87,11 @@ class LetterSet:
     files: Mapping[str, bytes]
     zip: bytes
     register_id: str
+
+    @property
+    def day(self) -> date:
+        """The letters' date, for the page to say in its reader's language."""
+        return date.fromisoformat(self.when)
 
     @property
     def zip_sha256(self) -> str:

@@ -13,7 +13,9 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
+from convenant.core.dates import dutch_date
 from convenant.explain import report
+from convenant.letters.acts import choose
 from convenant.letters.letters import FORMATS, MANIFEST
 from convenant.web.app import create_app
 from convenant.web.config import WebConfig
@@ -78,6 +80,8 @@ def test_the_letters_of_the_assen_example_download_as_a_zip_whose_amounts_are_th
     page.click("#maak-brieven")
     page.wait_for_selector("#brieven")
     ev = evaluate_file(ASSEN)
+    when = choose(ev, "definitief_aandeel", None, "nl").when
+    assert f"gedateerd {dutch_date(when, 'nl')}." in page.inner_text("main")  # as the letters say it
     listing = page.locator("#brieven").inner_text()
     for member in ev.parties.members:
         assert member.name in listing, member.name

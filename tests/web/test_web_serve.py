@@ -48,3 +48,4 @@ def test_convenant_serve_answers_and_stops_cleanly(tmp_path: Path, stop: signal.
     assert "Traceback" not in stderr and "Error" not in stderr
     assert f"http://127.0.0.1:{port}/" in stderr  # where it listened, in Dutch
     assert "De webtoepassing draait op" in stderr
+    assert f"komt in het register: {register}" in stderr  # where every run is kept, said at the start
