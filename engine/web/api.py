@@ -32,7 +32,7 @@ from convenant.check import registry
 from convenant.core.diagnostics import ConvenantError, Problem
 from convenant.core.paths import rules_dir, shown_context
 from convenant.evaluation.evaluate import Evaluation
-from convenant.web import openapi, problems, runs
+from convenant.web import openapi, runs
 from convenant.web.answers import Answers, rules_digest
 from convenant.web.common import config, json_response, lang_of, problem_response, upload_of
 from convenant.web.uploads import FACT_KINDS, Upload, accept
@@ -246,12 +246,8 @@ def routes() -> list[Route]:
 
 
 def _refusals(*codes: str) -> dict[str, Any]:
-    out: dict[str, Any] = {code: {"$ref": f"#/components/responses/Problem{code}"} for code in codes}
-    out["500"] = {
-        "description": "a bug in the server: a problem document without details (the server's log has them)",
-        "content": {problems.PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
-    }
-    return out
+    """The problem answers of an operation (openapi.document adds the 500 every route can give)."""
+    return {code: {"$ref": f"#/components/responses/Problem{code}"} for code in codes}
 
 
 _LANG = {

@@ -42,10 +42,9 @@ from convenant.letters.letters import FORMATS
 from convenant.web import runs, uploads
 from convenant.web.common import config, form_of, lang_of, page, problem_page, problem_response
 from convenant.web.kept import Kept
-from convenant.web.uploads import FACT_KINDS, YAML, Upload
+from convenant.web.uploads import DOCX, FACT_KINDS, YAML, Upload
 
 ZIP_NAME = "brieven.zip"
-DOCX = "docx"
 MAX_PROFILE_BYTES = 256 * 1024
 MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
 LETTER_CSP = (
@@ -129,21 +128,6 @@ def act_choices() -> list[dict[str, Any]]:
             title = found[-1].rules.covenant.title if found else covenant
             out.append({"covenant": covenant, "title": title, "acts": list(acts.items())})
     return out
-
-
-def docx_upload(filename: str | None, data: bytes) -> Upload:
-    """A house-style Word template: a .docx (a zip) of at most 10 MB; its content is checked by
-    `letters.house_style`."""
-    name = uploads.shown_name(filename, "huisstijl.docx")
-    if not data:
-        raise ConvenantError([Problem("web.upload_empty", {"name": name})])
-    if len(data) > MAX_TEMPLATE_BYTES:
-        raise ConvenantError([Problem("web.upload_too_large", {"name": name, "limit": MAX_TEMPLATE_BYTES})])
-    if not name.lower().endswith(".docx"):
-        raise ConvenantError([Problem("web.upload_kind", {"name": name, "expected": ".docx"})])
-    if not data.startswith(b"PK\x03\x04"):
-        raise ConvenantError([Problem("web.upload_content", {"name": name, "expected": ".docx"})])
-    return Upload(name, data, DOCX)
 
 
 @dataclass(frozen=True)
@@ -269,7 +253,9 @@ async def asked_of(form: Any, request: Request, query: Mapping[str, Any] | None 
             else None
         ),
         docx_template=(
-            docx_upload(template.filename, await _read(template, MAX_TEMPLATE_BYTES))
+            uploads.accept(
+                template.filename, await _read(template, MAX_TEMPLATE_BYTES), (DOCX,), MAX_TEMPLATE_BYTES
+            )
             if given(template)
             else None
         ),

@@ -18,8 +18,9 @@ from pathlib import Path
 
 from convenant.core.diagnostics import ConvenantError, Problem
 
-YAML, XLSX, CSV = "yaml", "xlsx", "csv"
-SUFFIXES = {".yaml": YAML, ".yml": YAML, ".xlsx": XLSX, ".csv": CSV}
+YAML, XLSX, CSV, DOCX = "yaml", "xlsx", "csv", "docx"
+SUFFIXES = {".yaml": YAML, ".yml": YAML, ".xlsx": XLSX, ".csv": CSV, ".docx": DOCX}
+ZIPPED = (XLSX, DOCX)  # kinds that are zip files (Office documents); the others are text
 FACT_KINDS = (YAML, XLSX)
 SCENARIO_KINDS = (CSV, XLSX)
 _ZIP = b"PK\x03\x04"
@@ -39,7 +40,7 @@ class Upload:
 
     def text(self) -> str | None:
         """The file as text, for showing a line of it under a message (None: not text)."""
-        if self.kind == XLSX:
+        if self.kind in ZIPPED:
             return None
         try:
             return self.data.decode("utf-8-sig")
@@ -82,7 +83,7 @@ def accept(filename: str | None, data: bytes, kinds: tuple[str, ...], limit: int
         raise ConvenantError([Problem("web.upload_too_large", {"name": name, "limit": limit})])
     if kind not in kinds:
         raise ConvenantError([Problem("web.upload_kind", {"name": name, "expected": expected})])
-    if (kind == XLSX) != data.startswith(_ZIP) or (kind != XLSX and _binary(data)):
+    if (kind in ZIPPED) != data.startswith(_ZIP) or (kind not in ZIPPED and _binary(data)):
         raise ConvenantError([Problem("web.upload_content", {"name": name, "expected": expected})])
     return Upload(name, data, kind)
 
