@@ -1,4 +1,5 @@
-"""The benchmark runs with one command and writes its table (here on a few scenarios, quickly),
+"""The benchmark runs with one command and writes its section (here on a few scenarios, quickly),
+keeping the other benchmarks' sections,
 and `convenant evaluate` does not pay for the heavy imports the batch path needs."""
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from tests.paths import REPO_ROOT
 
 def test_the_benchmark_writes_its_table(tmp_path):
     out = tmp_path / "README.md"
+    others = "<!-- other_bench.py -->\n## Another benchmark\n\n| kept | as it is |\n<!-- /other_bench.py -->"
+    out.write_text(f"# Benchmarks\n\nold header\n\n{others}\n\n<!-- run.py -->\nold\n<!-- /run.py -->\n")
     args = ["--sizes", "120", "--sample", "20", "--repeats", "1", "--cold-runs", "1", "--warm-runs", "1"]
     args += ["--out", str(out)]
     done = subprocess.run(
@@ -27,8 +30,13 @@ def test_the_benchmark_writes_its_table(tmp_path):
     assert "cores" in text and "Python" in text  # the machine and the date of the run
     rows = {line.split(" | ")[0]: line for line in text.splitlines() if line.startswith("| ")}
     batch = rows["| batch (`engine.batch`, compiled once)"]
-    numpy = rows["| plain numpy int64 by hand (the limit)"]
-    assert batch.endswith("| 0 |") and numpy.endswith("| 0 |")  # exact in every scenario
+    limit = rows["| numpy by hand: float64 guess + int64 correction (the limit)"]
+    int64 = rows["| numpy by hand: int64 only (the earlier limit)"]
+    assert batch.endswith("| 0 |") and limit.endswith("| 0 |") and int64.endswith("| 0 |")  # all exact
+    assert "| **batch ÷ limit**" in rows and "| **batch ÷ OpenFisca**" in rows  # target 5, per N
+    assert re.search(r"\| \*\*peak memory of that process\*\* .* \| [0-9,]+ MiB \|", text)
+    assert "## Issue 15 targets" in text and "| 5 | the limit row is the real limit" in text
+    assert others in text and "old header" not in text and "\nold\n" not in text  # others' sections kept
     assert "| interpreter (`engine.evaluate` per scenario)" in rows
     openfisca = rows["| OpenFisca (idiomatic, float32)"]
     assert "not installed" in openfisca or openfisca.split(" | ")[1].split()[0].replace(".", "").isdigit()
