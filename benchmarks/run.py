@@ -678,9 +678,7 @@ def render(args: Any, per_n: dict[int, dict[str, Any]], extra: dict[str, Any], o
         f"Edge scenarios ({edge['n']:,}: results of 0, ±1, ±2, ±8, ±9 cents and the ends of the range, "
         "over keys whose remainders all tie, costs zero but for one or some municipalities, one large "
         "municipality among small ones; `run.edge_scenarios`), scenarios that differ from Fractions: "
-        + ", ".join(
-            f"{LABELS[m].split(' (')[0].split(':')[-1].strip()} {edge[m]:,}" for m in LABELS if m in edge
-        )
+        + ", ".join(f"{SHORT[m]} {edge[m]:,}" for m in LABELS if m in edge)
         + ".",
         "",
     ]
