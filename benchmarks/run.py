@@ -22,11 +22,12 @@ them alike (medians over the rounds; the ratios are medians of the ratios within
 - `int64`: the provision by hand in int64 only (`int64_shares`), the earlier "limit".
 
 For each, the number of scenarios in which any municipality's share differs in cents from
-exact rational arithmetic (`fractions.Fraction`, computed here independently of the engine), on
-every random scenario of every N and on a set of edge scenarios (ties, zero costs, results of 0
-and ±1 cent). Also, per N: `convenant batch` on a CSV of the N scenarios as a process of its own
-(wall time and peak resident memory); and the cold wall time of `convenant evaluate
-examples/assen-2024.yaml` and the warm (in-process) time of evaluating
+exact rational arithmetic, computed here independently of the engine (Python integers over the
+common denominator, which must agree with `fractions.Fraction` on the first 2,000 scenarios of each
+N or the run stops), on every random scenario of every N and on a set of edge scenarios (ties, zero
+costs, results of 0 and ±1 cent). Also, per N: `convenant batch` on a CSV of the N scenarios as a
+process of its own (wall time and peak resident memory); and the cold wall time of `convenant
+evaluate examples/assen-2024.yaml` and the warm (in-process) time of evaluating
 examples/groningen-2022.yaml and rendering its explanation.
 
 The rest of benchmarks/README.md is other benchmarks' sections (`<!-- NAME.py -->` … `<!-- /NAME.py
@@ -647,7 +648,9 @@ def render(args: Any, per_n: dict[int, dict[str, Any]], extra: dict[str, Any], o
         "",
         f"Time in seconds (median of {args.repeats} rounds after a first one, in which every method runs",
         "once; the first run in brackets); `differ`: scenarios in which a share differs in cents from",
-        "exact rational arithmetic (`fractions.Fraction`), per N.",
+        "exact rational arithmetic, per N (Python integers over the common denominator, checked",
+        f"against `fractions.Fraction` on the first {FRACTION_CHECKED:,} scenarios of each N: they agree,",
+        "or the run stops).",
         "",
         "| method | "
         + " | ".join(f"N = {n:,}" for n in sizes)
