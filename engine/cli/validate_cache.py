@@ -103,8 +103,11 @@ def _file_state(path: str) -> str | None:
     try:
         if not os.path.isfile(path):
             return None if not os.path.lexists(path) else "other"
+        digest = hashlib.sha256()
         with open(path, "rb") as stream:
-            return hashlib.sha256(stream.read()).hexdigest()
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
     except OSError:
         return "unreadable"
 
