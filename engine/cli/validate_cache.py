@@ -35,18 +35,22 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import signal
+import stat
 import sys
-from collections.abc import Iterable, Mapping
-from typing import Any, TextIO
+from typing import TYPE_CHECKING
 
 import convenant
+
+if TYPE_CHECKING:  # typing's names cost milliseconds to import; annotations only
+    from collections.abc import Iterable, Mapping
+    from typing import Any, TextIO
+
+    Outcome = dict[str, Any]  # {"exit": int, "nl": [stdout, stderr], "en": [stdout, stderr]}
 
 FORMAT = 1  # the layout of an entry; a new layout is a new key
 LANGUAGES = ("nl", "en")
 _SUFFIX = ".yaml"
 _TEMPLATES = ".templates"  # render/templating.py: sentence_dir
-Outcome = dict[str, Any]  # {"exit": int, "nl": [stdout, stderr], "en": [stdout, stderr]}
 
 
 def cache_dir() -> str:
@@ -98,18 +102,34 @@ def key(paths: Iterable[str], rules_file: str | None) -> str:
 # --- the state of an input, recorded after a full check and compared on a warm run --------------
 
 
+_states: dict[str, str | None] = {}  # during one `inputs` or `lookup`: a file read once
+
+
 def _file_state(path: str) -> str | None:
     """sha256 of a regular file's bytes; None when missing; "other" for a folder or a device."""
-    try:
-        if not os.path.isfile(path):
-            return None if not os.path.lexists(path) else "other"
-        digest = hashlib.sha256()
-        with open(path, "rb") as stream:
-            for block in iter(lambda: stream.read(1 << 20), b""):
-                digest.update(block)
-        return digest.hexdigest()
+    if path in _states:
+        return _states[path]
+    _states[path] = found = _read_state(path)
+    return found
+
+
+def _read_state(path: str) -> str | None:
+    try:  # without blocking: a FIFO nobody writes to is "other", as core/reading.py refuses it
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        return None if not os.path.lexists(path) else "other"
     except OSError:
         return "unreadable"
+    with os.fdopen(handle, "rb") as stream:
+        try:
+            if not stat.S_ISREG(os.fstat(handle).st_mode):
+                return "other"
+            digest = hashlib.sha256()
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
+            return digest.hexdigest()
+        except OSError:
+            return "unreadable"
 
 
 def _names(folder: str) -> list[list[str | None]] | None:
@@ -129,12 +149,13 @@ def _tree(folder: str, only_yaml: bool) -> list[list[str | None]] | None:
     if not os.path.isdir(folder):
         return None
     found: list[list[str | None]] = []
+    start = len(folder.rstrip(os.sep)) + 1  # a path under it without the folder (relpath, faster)
     for parent, subfolders, names in os.walk(folder):
         subfolders.sort()
         for name in sorted(names):
             if not only_yaml or name.endswith(_SUFFIX):
                 path = os.path.join(parent, name)
-                found.append([os.path.relpath(path, folder), _file_state(path)])
+                found.append([path[start:], _file_state(path)])
     return found
 
 
@@ -147,6 +168,7 @@ def inputs(recorded: Mapping[str, bytes | None], folders: Iterable[str]) -> dict
     them and `folders` (those given, the rules directory), each with the content of its files (also
     what a process read before and kept: a templates folder, a rules directory); None when a file
     read during the check has changed since (the outcome may be of neither)."""
+    _states.clear()
     files: dict[str, str | None] = {}
     listed: dict[str, str] = {os.path.abspath(f): "yaml" for f in folders}
     for path, read in sorted(recorded.items()):
@@ -164,10 +186,12 @@ def inputs(recorded: Mapping[str, bytes | None], folders: Iterable[str]) -> dict
             listed.setdefault(parent, "names")
         if path.endswith(_SUFFIX):
             listed.setdefault(path.removesuffix(_SUFFIX) + _TEMPLATES, "tree")
-    return {
+    found = {
         "files": files,
         "folders": [[kind, folder, _folder_state(kind, folder)] for folder, kind in sorted(listed.items())],
     }
+    _states.clear()
+    return found
 
 
 def _parents(path: str) -> Iterable[str]:
@@ -181,13 +205,13 @@ def _unchanged(recorded: Mapping[str, Any]) -> bool:
     files, folders = recorded["files"], recorded["folders"]
     if not isinstance(files, dict) or not isinstance(folders, list):
         return False
-    for path, state in files.items():
-        if _file_state(path) != state:
-            return False
-    for kind, folder, state in folders:
-        if _folder_state(kind, folder) != state:
-            return False
-    return True
+    _states.clear()
+    try:
+        return all(_file_state(path) == state for path, state in files.items()) and all(
+            _folder_state(kind, folder) == state for kind, folder, state in folders
+        )
+    finally:
+        _states.clear()
 
 
 # --- keeping and replaying -------------------------------------------------------------------
@@ -292,6 +316,8 @@ def answer(argv: list[str]) -> None:
     try:
         code = replay(argv, sys.stdout, sys.stderr)
     except BrokenPipeError:  # the reader stopped reading (`… | head`), as cli.handles_problems
+        import signal
+
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(128 + signal.SIGPIPE)
