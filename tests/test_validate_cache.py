@@ -249,3 +249,11 @@ def test_the_installed_command_replays_without_loading_the_engine(here: Path) ->
     english = run("validate", ASSEN, lang="en")  # kept beside the Dutch by the same full run
     assert english.returncode == 1 and english.stderr.startswith(b"\nerror: ")
     assert english.stderr.rsplit(b"LOADED ", 1)[1].strip() == b""
+
+
+def test_without_standard_output_the_command_itself_answers(
+    here: Path, monkeypatch: pytest.MonkeyPatch, no_rendering: None
+) -> None:
+    full("validate", GRONINGEN)
+    monkeypatch.setattr(sys, "stdout", None)
+    assert validate_cache.answer(["validate", GRONINGEN]) is None  # no exit: click's command runs

@@ -313,6 +313,8 @@ def replay(argv: list[str], stdout: TextIO, stderr: TextIO) -> int | None:
 
 def answer(argv: list[str]) -> None:
     """Exit with the kept outcome of this `convenant validate`, written out; return on a miss."""
+    if sys.stdout is None or sys.stderr is None:  # started without them (`>&-`): click's business
+        return
     try:
         code = replay(argv, sys.stdout, sys.stderr)
     except BrokenPipeError:  # the reader stopped reading (`… | head`), as cli.handles_problems
