@@ -142,6 +142,7 @@ def test_a_changed_data_table_or_municipalities_table_is_checked_again(
 def test_a_folder_is_checked_again_when_a_file_appears_in_it(here: Path, no_rendering: None) -> None:
     said = full("validate", "rules")
     assert said[0] == 0 and said[1].count("✓") >= 4
+    assert "waarschuwing: 25 sommen in de tabel kloppen niet" in said[2]  # a warning is replayed too
     assert warm("validate", "rules") == said
     assert warm("validate", "rules/") == said  # the same folder, as click reads it
     (here / "rules/assen/notities.yaml").write_text("covenant: assen\n", encoding="utf-8")
