@@ -1,5 +1,5 @@
 """`python -m convenant` is the `convenant` command."""
 
-from convenant.cli.cli import main
+from convenant.cli.start import main
 
 main()

@@ -169,9 +169,11 @@ def _register_of_the_test_run(
 ) -> None:
     """A web application made without a register path opens the register's default place
     (`$XDG_DATA_HOME/convenant/register.sqlite`): in the tests that is a folder of the test run,
-    never the user's own data folder."""
+    never the user's own data folder; and `convenant validate` keeps its outcomes in a cache folder
+    of the test run (`$XDG_CACHE_HOME/convenant/validate`), never the user's own."""
     monkeypatch.delenv("CONVENANT_REGISTER", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.getbasetemp() / "xdg-data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg-cache"))
 
 
 @pytest.fixture

@@ -40,7 +40,7 @@ def test_the_wheel_declares_every_bundled_folder_and_the_proofs():
     for folder in code_packages:
         name = ".".join(("convenant", *folder.relative_to(REPO_ROOT / "engine").parts))
         assert name in declared, f"{folder} is not in the wheel"
-    assert config["project"]["scripts"]["convenant"] == "convenant.cli.cli:main"
+    assert config["project"]["scripts"]["convenant"] == "convenant.cli.start:main"
 
 
 def test_every_data_file_of_the_code_is_declared_for_the_wheel():

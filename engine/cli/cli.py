@@ -43,8 +43,8 @@ HELP = words.Languages("cli.help")
 _H = HELP[messages.language()]
 
 
-def _emit_problems(problems: tuple[Problem, ...], lang: str) -> None:
-    click.echo(messages.render_all(problems, lang), err=True)
+def _problems_text(problems: tuple[Problem, ...], lang: str) -> str:
+    """The problems as said on standard error, with the count of errors and warnings below."""
     errors = sum(1 for p in problems if p.severity == "error")
     warnings = len(problems) - errors
     summary = words.say(f"cli.count.errors.{'one' if errors == 1 else 'many'}", lang, n=errors)
@@ -52,7 +52,11 @@ def _emit_problems(problems: tuple[Problem, ...], lang: str) -> None:
         summary += ", " + words.say(
             f"cli.count.warnings.{'one' if warnings == 1 else 'many'}", lang, n=warnings
         )
-    click.echo(f"\n{summary}.", err=True)
+    return f"{messages.render_all(problems, lang)}\n\n{summary}.\n"
+
+
+def _emit_problems(problems: tuple[Problem, ...], lang: str) -> None:
+    click.echo(_problems_text(problems, lang), err=True, nl=False)
 
 
 def _emit(
@@ -263,21 +267,43 @@ def _restore(name: str, value: str | None) -> None:
 @cli.command(help=_H["validate"])
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--rules", "rules_file", type=click.Path(path_type=Path), default=None, help=_H["rules"])
+@click.option("--full", "--no-cache", "full", is_flag=True, default=False, help=_H["validate_full"])
 @click.pass_context
 @handles_problems
-def validate(ctx: click.Context, paths: tuple[Path, ...], rules_file: Path | None) -> None:
+def validate(ctx: click.Context, paths: tuple[Path, ...], rules_file: Path | None, full: bool) -> None:
+    """Every run checks in full (`--full` only says so: a warm run is answered by `start.main`
+    from the disk cache before this command is reached) and keeps its outcome there."""
+    from convenant.check import municipalities, tables
+    from convenant.cli import validate_cache
     from convenant.cli.validation import validate_paths
+    from convenant.core.paths import rules_dir
+    from convenant.core.reading import recording
 
     lang = ctx.obj["lang"]
-    report = validate_paths(paths, rules_file)
-    for line in report.lines(lang):
-        click.echo(line)
+    municipalities.forget()  # read again (and so noted) even in a process that read them before
+    tables.forget()
+    with recording() as read:
+        report = validate_paths(paths, rules_file)
+        said = {
+            one: (
+                "".join(f"{line}\n" for line in report.lines(one)),
+                f"\n{_problems_text(tuple(report.problems), one)}" if report.problems else "",
+            )
+            for one in validate_cache.LANGUAGES
+        }  # both languages now: the words of the other are not at hand on a warm run
+    out, err = said[lang]
+    click.echo(out, nl=False)
     sys.stdout.flush()
-    if report.problems:
-        click.echo("", err=True)
-        _emit_problems(tuple(report.problems), lang)
-    if report.failed:
-        sys.exit(EXIT_PROBLEM)
+    click.echo(err, err=True, nl=False)
+    code = EXIT_PROBLEM if report.failed else 0
+    inputs = validate_cache.inputs(read, [*(str(p) for p in paths if p.is_dir()), str(rules_dir())])
+    if inputs is not None:  # None: a file changed while it was checked; keep nothing
+        name = validate_cache.key(
+            [str(p) for p in paths], str(rules_file) if rules_file is not None else None
+        )
+        validate_cache.store(name, inputs, {"exit": code, **{k: list(v) for k, v in said.items()}})
+    if code:
+        sys.exit(code)
 
 
 @cli.command(help=_H["evaluate"])
@@ -837,4 +863,9 @@ def init(ctx: click.Context, directory: Path) -> None:
 
 
 def main() -> None:
+    """The `convenant` command (the installed entry point is `start.main`: the same, with a warm
+    `validate` answered before this module is imported)."""
+    from convenant.cli import validate_cache
+
+    validate_cache.answer(sys.argv[1:])
     cli(prog_name="convenant")

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from convenant import words
 
@@ -127,7 +128,11 @@ def dutch(amount: Fraction, lang: str = "nl") -> str:
     >>> [dutch(Fraction(x)).replace("\xa0", " ") for x in ("1234.5", "-0.01")]
     ['€ 1.234,50', '€ -0,01']
     """
+    return _formatted(plain(amount), words.say("money.locale", lang))
+
+
+@lru_cache(maxsize=4096)  # bounded; a letter or a template check says the same amounts many times
+def _formatted(plain_amount: str, locale: str) -> str:
     from babel.numbers import format_currency
 
-    locale = words.say("money.locale", lang)
-    return format_currency(Decimal(plain(amount)), "EUR", locale=locale)
+    return format_currency(Decimal(plain_amount), "EUR", locale=locale)

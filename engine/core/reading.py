@@ -4,6 +4,9 @@ Every reader of user files (rule and fact files, the municipalities table, sente
 scenario tables) goes through `checked_file` before it opens anything, so a FIFO nobody writes
 to, `/dev/zero`, a folder or a symlink loop is refused with a message instead of hanging or
 reading without end; `read_bytes` then reads at most `limit + 1` bytes.
+
+Within `recording()` every file looked at this way is noted (`convenant validate` keeps its
+outcome on disk under the contents of everything it read, engine/cli/validate_cache.py).
 """
 
 from __future__ import annotations
@@ -11,9 +14,39 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from convenant.core.diagnostics import ConvenantError, Location, Problem
+
+# absolute path → sha256 of the bytes read (None: looked at, not read whole); this context only
+_RECORDED: ContextVar[dict[str, bytes | None] | None] = ContextVar("convenant_recorded", default=None)
+
+
+@contextmanager
+def recording() -> Iterator[dict[str, bytes | None]]:
+    """Within this block (this thread or task only), note every file looked at: its absolute path,
+    with the sha256 digest of its bytes when `read_bytes` read it whole."""
+    seen: dict[str, bytes | None] = {}
+    token = _RECORDED.set(seen)
+    try:
+        yield seen
+    finally:
+        _RECORDED.reset(token)
+
+
+def _note(path: Path | str, raw: bytes | None = None) -> None:
+    seen = _RECORDED.get()
+    if seen is not None:
+        import hashlib
+
+        key = os.path.abspath(path)
+        if raw is not None:
+            seen[key] = hashlib.sha256(raw).digest()
+        else:
+            seen.setdefault(key, None)
 
 
 def _refuse(code: str, display: str, **args: object) -> ConvenantError:
@@ -22,6 +55,7 @@ def _refuse(code: str, display: str, **args: object) -> ConvenantError:
 
 def checked_file(path: Path, display: str, limit: int | None = None) -> int:
     """The size of `path` when it is a regular file of at most `limit` bytes; else ConvenantError."""
+    _note(path)
     try:
         info = os.stat(path)
     except FileNotFoundError:
@@ -51,6 +85,7 @@ def read_bytes(path: Path, display: str, limit: int) -> bytes:
         raw = stream.read(limit + 1)
     if len(raw) > limit:
         raise _refuse("file.too_large", display, size=f"> {limit}", limit=limit)
+    _note(path, raw)
     return raw
 
 
