@@ -22,6 +22,7 @@ import multiprocessing
 import os
 import re
 import shutil
+import signal
 import tempfile
 import threading
 from collections.abc import Iterable, Mapping
@@ -169,22 +170,35 @@ def _worker_letters(which: list[int]) -> dict[str, bytes]:
 
 
 def _in_processes(job: _Job, workers: int) -> dict[str, bytes] | None:
-    """The letters made in `workers` forked processes, or None when any of them failed."""
+    """The letters made in `workers` forked processes, or None when any of them failed (a fault,
+    or a worker that died). An interrupt (Ctrl-C, SIGTERM) stops the workers at once."""
     global _JOB
     from concurrent.futures import ProcessPoolExecutor
 
     count = len(job[0].ev.parties.members)
     parts = [list(range(start, count, workers)) for start in range(workers)]
     _JOB = job
+    context = multiprocessing.get_context("fork")
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_quiet_worker)
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            made = list(pool.map(_worker_letters, parts))
-    except Exception:  # a fault (or a worker that could not start): made again here, and raised here
+        made = list(pool.map(_worker_letters, parts))
+    except Exception:  # made again here, and a fault raised here
         return None
+    except BaseException:
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()  # the workers would finish their letters first
+        raise
     finally:
+        pool.shutdown(wait=True, cancel_futures=True)
         _JOB = None
     files = {name: data for part in made for name, data in part.items()}
     return dict(sorted(files.items()))
+
+
+def _quiet_worker() -> None:
+    """A worker leaves interrupts to the command that forked it (which stops it with SIGTERM)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def manifest(files: Mapping[str, bytes]) -> bytes:
