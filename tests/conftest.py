@@ -176,6 +176,14 @@ def _register_of_the_test_run(
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg-cache"))
 
 
+@pytest.fixture(autouse=True)
+def _letters_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`convenant letters` shares its letters among one process per core (letters.workers); the
+    tests run two at a time already, and a forked copy of a test process gains nothing: in this one.
+    The test that reruns the command in another process asks for two."""
+    monkeypatch.setenv("CONVENANT_LETTER_WORKERS", "1")
+
+
 @pytest.fixture
 def run() -> Callable[..., Any]:
     """Run the CLI in-process; returns click's Result (exit_code, stdout, stderr)."""

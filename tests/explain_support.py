@@ -41,13 +41,17 @@ def edit_template(rules: Path, name: str, old: str, new: str) -> Path:
 
 
 @cache
-def pdf_text(data: bytes) -> str:
-    """The text of a PDF by extraction (pypdf), once per distinct PDF in a test run: extraction
-    takes a good part of a second per letter, and several tests read the same letters."""
+def pdf_pages(data: bytes) -> tuple[str, ...]:
+    """The text of each page of a PDF by extraction (pypdf), once per distinct PDF in a test run:
+    extraction takes a good part of a second per letter, and several tests read the same letters."""
     from pypdf import PdfReader
 
-    reader = PdfReader(io.BytesIO(data))
-    return "\n".join(page.extract_text() for page in reader.pages)
+    return tuple(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF by extraction, its pages one after the other (`pdf_pages`)."""
+    return "\n".join(pdf_pages(data))
 
 
 @cache

@@ -9,7 +9,6 @@ The letters are the ones the golden tests check (the `rendered` fixture, made on
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import re
 import subprocess
@@ -21,17 +20,24 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from pypdf import PdfReader
 
 from convenant.cli.cli import cli
 from convenant.core.dates import MONTHS_NL
 from convenant.explain import report
-from convenant.letters.letters import FORMATS, MANIFEST
+from convenant.letters.letters import FORMATS, MANIFEST, WORKERS, workers
 from convenant.letters.settlements import _Composer
 from convenant.source.loading import load_document
 from tests.conftest import ASSEN_FACTS, assen_facts, write_facts
 from tests.examples_support import EXAMPLES
-from tests.explain_support import amounts, copy_rules, dates_in, edit_template, letter_text, text_of
+from tests.explain_support import (
+    amounts,
+    copy_rules,
+    dates_in,
+    edit_template,
+    letter_text,
+    pdf_pages,
+    text_of,
+)
 from tests.paths import REPO_ROOT
 
 PAGES = {"assen": 4, "groningen": 8}  # the issue's targets for letter + annex
@@ -242,7 +248,7 @@ def test_the_letter_is_one_or_two_pages_and_the_whole_within_the_target(act):
     _, one, _, letters = act
     target = PAGES[one.ev.rules.covenant.id]
     for stem, files in letters.items():
-        pages = [p.extract_text() for p in PdfReader(io.BytesIO(files["pdf"])).pages]
+        pages = pdf_pages(files["pdf"])  # read once per run: other tests read the same letters
         annex = next(i for i, p in enumerate(pages) if "Bijlage 1 — Berekening" in p)
         assert 1 <= annex <= 2, (stem, annex)
         assert len(pages) <= target, (stem, len(pages))
@@ -313,9 +319,10 @@ def test_the_letters_command_writes_the_shared_letters(rendered, tmp_path):
 
 
 def test_a_rerun_in_another_process_gives_byte_identical_files(rendered, tmp_path):
-    """Another process, another hash seed, another day: the same bytes in every format."""
+    """Another process, another hash seed, another day, the letters shared among two processes
+    (as on a machine with two cores): the same bytes in every format."""
     again = tmp_path / "again"
-    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    env = {**os.environ, "PYTHONHASHSEED": "12345", WORKERS: "2"}
     command = [sys.executable, "-m", "convenant", "letters", str(ASSEN_FACTS), "--out", str(again)]
     done = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
@@ -324,6 +331,14 @@ def test_a_rerun_in_another_process_gives_byte_identical_files(rendered, tmp_pat
     assert written
     for path in written:
         assert path.read_bytes() == shared[f"letters/{path.name}"], path.name
+
+
+def test_the_letters_are_shared_among_the_processes_asked_for_else_one_per_core(monkeypatch):
+    monkeypatch.setenv(WORKERS, "3")
+    assert workers() == 3
+    for unusable in ("0", "-1", "twee", ""):
+        monkeypatch.setenv(WORKERS, unusable)
+        assert workers() == max(1, min(len(os.sched_getaffinity(0)), 4)), unusable
 
 
 def test_real_facts_are_never_signed_by_the_example_profile(tmp_path):
@@ -534,7 +549,9 @@ def _house_style(tmp_path: Path, broken: bool = False) -> Path:
 def test_a_house_style_template_makes_the_docx_and_is_an_input_of_the_letter(tmp_path):
     house = _house_style(tmp_path)
     out = tmp_path / "out"
-    made = invoke("letters", str(ASSEN_FACTS), "--out", str(out), "--docx-template", str(house))
+    # the two formats this test reads: the DOCX the template makes, and the Markdown that names it
+    formats = ("--format", "docx", "--format", "md")
+    made = invoke("letters", str(ASSEN_FACTS), "--out", str(out), "--docx-template", str(house), *formats)
     assert made.exit_code == 0, made.output
     from docx import Document
 

@@ -23,7 +23,7 @@ import dataclasses
 import functools
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -671,10 +671,22 @@ class _Builder:
 def documents(chosen: Chosen, profile: Profile, lang: str, layout: Layout | None = None) -> list[Made]:
     """Every party's letter of the chosen act, in preamble order: the regiogemeenten's letters and
     the centrumgemeente's own record (`layout`: a house-style Word template, an input like the others)."""
+    return [compose() for _, compose in composers(chosen, profile, lang, layout)]
+
+
+def composers(
+    chosen: Chosen, profile: Profile, lang: str, layout: Layout | None = None
+) -> list[tuple[str, Callable[[], Made]]]:
+    """Every party's letter of the chosen act as (its file stem, what composes it), in the order
+    of `documents`, for who needs only some of them: `verify-letter` composes the letter of a
+    file's own name first (composing a letter, with its annex, is most of the work)."""
     builder = _Builder(chosen, profile, lang, layout)
+
+    def compose(code: str) -> Made:
+        return builder.own_record() if code == builder.centrum.code else builder.letter(code)
+
     return [
-        builder.own_record() if p.code == builder.centrum.code else builder.letter(p.code)
-        for p in chosen.ev.parties.members
+        (builder.stem(p.code, p.name), functools.partial(compose, p.code)) for p in chosen.ev.parties.members
     ]
 
 

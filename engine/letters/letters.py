@@ -18,11 +18,14 @@ annex (the full explanation) beside it.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import re
 import shutil
+import signal
 import tempfile
-from collections.abc import Mapping
+import threading
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from convenant.core.diagnostics import ConvenantError, Problem
@@ -52,13 +55,33 @@ def make_letters(
     act: str | None = None,
     profile: Profile | None = None,
     docx_template: Path | None = None,
+    workers: int = 1,
 ) -> dict[str, bytes]:
     """Every letter of one act (`act`, or the first that applies) in every format, in memory:
     file name → bytes. Without a profile, the example profile of the covenant signs letters made
     from example facts; real facts need the centrumgemeente's own (`profile.for_letters`).
-    `docx_template`: a house-style Word template for the DOCX (checked by `house_style`)."""
+    `docx_template`: a house-style Word template for the DOCX (checked by `house_style`).
+    `workers`: processes that share the letters (`letters_of`)."""
     chosen = choose(ev, act, date_option, lang)
-    return letters_of(chosen, profile or for_letters(ev), formats, lang, house_style(docx_template))
+    layout = house_style(docx_template)
+    return letters_of(chosen, profile or for_letters(ev), formats, lang, layout, workers)
+
+
+WORKERS = "CONVENANT_LETTER_WORKERS"  # how many processes `convenant letters` shares the letters among
+
+
+def workers() -> int:
+    """The processes `convenant letters` makes its letters in: $CONVENANT_LETTER_WORKERS, else one
+    per core (at most 4; a region has 7 to 10 letters). Only a command of its own process forks:
+    a server makes its letters in its own threads."""
+    given = os.environ.get(WORKERS, "")
+    if given.isdigit() and int(given) >= 1:
+        return int(given)
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 4))
 
 
 def house_style(path: Path | None, shown: str | None = None) -> letterform.Layout | None:
@@ -90,19 +113,92 @@ def letters_of(
     formats: tuple[str, ...],
     lang: str,
     layout: letterform.Layout | None = None,
+    workers: int = 1,
 ) -> dict[str, bytes]:
     """Every letter of the chosen act in every format, and each letter's digital annex (the full
     explanation, `<stem>.toelichting.md`), in memory: file name → bytes. Every format is rendered
-    from the same LetterDocument (the DOCX from `layout`'s template when given)."""
+    from the same LetterDocument (the DOCX from `layout`'s template when given).
+
+    `workers` > 1: the letters are shared among that many forked processes, each composing and
+    rendering every `workers`-th letter (composing one letter does not depend on the others, so
+    the bytes are the same); a fault in any of them makes them all again here, where it is raised."""
+    job = (chosen, profile, formats, lang, layout)
+    count = len(chosen.ev.parties.members)
+    if workers > 1 and count > 1 and _may_fork():
+        shared = _in_processes(job, min(workers, count))
+        if shared is not None:
+            return shared
+    return _letters(job, range(count))
+
+
+_Job = tuple[Chosen, Profile, tuple[str, ...], str, "letterform.Layout | None"]
+_JOB: _Job | None = None  # the job a forked worker reads (nothing is pickled but the letters' bytes)
+
+
+def _letters(job: _Job, which: Iterable[int]) -> dict[str, bytes]:
+    """The letters of `job` at the positions `which` (in preamble order), in every format."""
     from convenant.render.render_letter import renderers
 
+    chosen, profile, formats, lang, layout = job
     render = renderers(layout.path if layout is not None else None)
+    composers = letterform.composers(chosen, profile, lang, layout)
     files: dict[str, bytes] = {}
-    for made in letterform.documents(chosen, profile, lang, layout):
+    for at in which:
+        made = composers[at][1]()
         files[made.explanation_name] = made.explanation.encode()
         for fmt in formats:
             files[f"{made.stem}.{fmt}"] = render[fmt](made.document)
     return dict(sorted(files.items()))
+
+
+def _may_fork() -> bool:
+    """Fork only a process with one thread that has not typeset yet: a forked child has only the
+    thread that forked, so a lock another thread held, or the typesetter's own threads, would be
+    missing in it."""
+    from convenant.render import typst_letter
+
+    return (
+        "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+        and typst_letter.compiler_made() is False
+    )
+
+
+def _worker_letters(which: list[int]) -> dict[str, bytes]:
+    assert _JOB is not None
+    return _letters(_JOB, which)
+
+
+def _in_processes(job: _Job, workers: int) -> dict[str, bytes] | None:
+    """The letters made in `workers` forked processes, or None when any of them failed (a fault,
+    or a worker that died). An interrupt (Ctrl-C, SIGTERM) stops the workers at once."""
+    global _JOB
+    from concurrent.futures import ProcessPoolExecutor
+
+    count = len(job[0].ev.parties.members)
+    parts = [list(range(start, count, workers)) for start in range(workers)]
+    _JOB = job
+    context = multiprocessing.get_context("fork")
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_quiet_worker)
+    try:
+        made = list(pool.map(_worker_letters, parts))
+    except Exception:  # made again here, and a fault raised here
+        return None
+    except BaseException:
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()  # the workers would finish their letters first
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        _JOB = None
+    files = {name: data for part in made for name, data in part.items()}
+    return dict(sorted(files.items()))
+
+
+def _quiet_worker() -> None:
+    """A worker leaves interrupts to the command that forked it (which stops it with SIGTERM)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def manifest(files: Mapping[str, bytes]) -> bytes:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +27,7 @@ from convenant.letters import letterform
 from convenant.letters.acts import Chosen, choose
 from convenant.letters.letters import FORMATS
 from convenant.letters.profile import Profile
-from convenant.render.render_letter import Renderer, renderers
+from convenant.render.render_letter import renderers
 
 IDENTICAL, DIFFERENT, FOUND, OTHER_INPUTS, NOT_FOUND = (
     "identical",
@@ -83,10 +82,11 @@ def verify(
     layout: letterform.Layout | None = None,
 ) -> Verdict:
     """Compare a letter file, or find a kenmerk, among the letters these inputs give."""
-    letters = _made(_acts(ev, act, date_option, lang), profile, lang, layout)
+    chosen = _acts(ev, act, date_option, lang)
     path = Path(given)
     if path.is_file():
-        return _file(path, letters, renderers(layout.path if layout is not None else None))
+        return _file(path, chosen, profile, lang, layout)
+    letters = _made(chosen, profile, lang, layout)
     for one, made in letters:
         if made.document.page.kenmerk == given:
             return Verdict(FOUND, given, made.stem, given, _act(one), _name(ev, made.code))
@@ -106,7 +106,7 @@ def _name(ev: Evaluation, code: str) -> str:
 
 
 def _file(
-    path: Path, letters: list[tuple[Chosen, letterform.Made]], render: Mapping[str, Renderer]
+    path: Path, chosen: list[Chosen], profile: Profile, lang: str, layout: letterform.Layout | None
 ) -> Verdict:
     suffix = path.suffix.lstrip(".")
     if suffix not in FORMATS:
@@ -118,8 +118,18 @@ def _file(
         args = {"path": display_path(path), "error": error.strerror or str(error)}
         raise ConvenantError([Problem("verify_letter.unreadable", args)]) from None
     sha = hashlib.sha256(data).hexdigest()
+    render = renderers(layout.path if layout is not None else None)
+    letters = [
+        (one, stem, compose)
+        for one in chosen
+        for stem, compose in letterform.composers(one, profile, lang, layout)
+    ]
+    # the letter of the file's own name first (a file keeps its name): the others are composed only
+    # when it is not that one; the verdict is the same, as no two letters have the same bytes
+    letters.sort(key=lambda letter: letter[1] != path.stem)
     same_name = None
-    for one, made in letters:
+    for one, _, compose in letters:
+        made = compose()
         again = hashlib.sha256(render[suffix](made.document)).hexdigest()
         found = (f"{made.stem}.{suffix}", made.document.page.kenmerk, _act(one), _name(one.ev, made.code))
         if again == sha:

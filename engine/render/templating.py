@@ -225,10 +225,12 @@ class _Loader(FileSystemLoader):
                 raise ConvenantError([Problem("file.not_utf8", {}, where)]) from None
 
             # by content, not modification time: a file rewritten within the clock's resolution (an
-            # editor's quick save, a test) must not keep its old compiled template
+            # editor's quick save, a test) must not keep its old compiled template. Asked at every
+            # use of the template; a file that cannot be read is not up to date (its message is
+            # never shown here, so the name is the plain path, not display_path's resolved one)
             def uptodate(path: Path = path, raw: bytes = raw) -> bool:
                 try:
-                    return read_bytes(path, display_path(path), MAX_TEMPLATE_BYTES) == raw
+                    return read_bytes(path, str(path), MAX_TEMPLATE_BYTES) == raw
                 except ConvenantError:
                     return False
 

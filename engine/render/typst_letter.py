@@ -184,6 +184,11 @@ def _compiler() -> Any:
     return typst.Compiler(font_paths=fonts, ignore_system_fonts=True)
 
 
+def compiler_made() -> bool:
+    """Whether this process has made its Typst compiler (and so may run the typesetter's threads)."""
+    return _compiler.cache_info().currsize > 0
+
+
 def to_pdf(doc: d.LetterDocument) -> bytes:
     """The letter as a tagged PDF, dated by the letter."""
     when = datetime(doc.dated.year, doc.dated.month, doc.dated.day, tzinfo=UTC)

@@ -83,7 +83,9 @@ def letters_for_file(
     check_templates(rules)
     formats = formats or letters.FORMATS  # none asked for: every format
     ev = evaluate(rules, checked)
-    files = letters.make_letters(ev, formats, lang, date_option, act, profile, docx_template)
+    files = letters.make_letters(
+        ev, formats, lang, date_option, act, profile, docx_template, letters.workers()
+    )
     letters.write_folder(files, out)
     if record is not None:
         record(ev, files)
