@@ -70,10 +70,13 @@ class Context:
         self.flagged = np.zeros(self.rows, dtype=bool)
 
     def flag(self, mask: Any) -> None:
-        """Leave the scenarios where `mask` holds (anywhere in the row) to the interpreter; not
+        """Leave the scenarios where `mask` ((n,), or (n, width): anywhere in the row) holds to the
+        interpreter; not
         where the rule being computed is unknown anyway (its value is a placeholder there)."""
         mask = np.asarray(mask)
-        if mask.ndim:
+        if mask.ndim == 1 and mask.shape[0] == self.rows:  # one per scenario
+            found = mask.astype(bool)
+        elif mask.ndim:
             found = np.broadcast_to(mask, (self.rows, mask.shape[-1])).any(axis=-1)
         else:
             found = np.full(self.rows, bool(mask))
