@@ -26,16 +26,19 @@ from convenant.batch.batch import Batch
 from convenant.batch.scenarios import Reader
 from convenant.core import money, vectors
 from convenant.source.spreadsheets import Table
+from tests.paths import REPO_ROOT
 from tests.test_batch_groningen import (
     COLUMNS,
     EXTRA_ROWS,
     MEMBERS,
     PREDECESSORS,
+    RULES,
     cells,
     euros,
     groningen,
     random_scenario,
     split_eemsdelta,
+    write_scenarios,
 )
 
 STYLES = ["random", "ties", "zero_column", "empty_row", "negative", "empty_sheet", "huge"]
@@ -191,3 +194,23 @@ def test_largest_remainder_over_one_denominator_is_money_largest_remainder(weigh
     got = vectors.largest_remainder_over(np.array([[amount]], dtype=np.int64), num, den)
     shares = [money.Fraction(w * sign, abs(total)) for w in weights]
     assert got[0].tolist() == [p.cents for p in money.largest_remainder(amount, shares)]
+
+
+def test_the_command_says_how_many_scenarios_were_interpreted(run, tmp_path):
+    """The example's six scenarios all go compiled; one with agreed cells goes one by one."""
+    example = REPO_ROOT / "examples" / "groningen-2022-scenarios.csv"
+    result = run("batch", str(RULES), str(example), "--out", str(tmp_path / "a.csv"))
+    assert result.exit_code == 0
+    assert "0 van de 6 scenario's één voor één doorgerekend (de andere in één keer)" in result.stderr
+    rng = random.Random(8)
+    scenarios = [styled(rng, "random", f"s{i}") for i in range(3)]
+    scenarios[2]["rows"]["centraal"].update(
+        {
+            "afwijkend_percentage": {"bw_intramuraal": Decimal("1.5")},
+            "afwijking_vanaf": date(scenarios[2]["year"], 1, 1).isoformat(),
+            "datum_besluit_afwijking": date(scenarios[2]["year"] - 1, 12, 1).isoformat(),
+        }
+    )
+    source = write_scenarios(tmp_path / "s.csv", scenarios)
+    result = run("batch", str(RULES), str(source), "--out", str(tmp_path / "b.csv"), env={"CONVENANT_LANG": "en"})
+    assert "1 of the 3 scenarios evaluated one by one (the others all at once)" in result.stderr
