@@ -384,9 +384,18 @@ def _array_value(kind: Kind, array: np.ndarray) -> Any:
         return Rat.of(array)
     if kind is Kind.BOOLEAN:
         return array
-    fractions = [Fraction(v) for v in array.ravel().tolist()]
-    num = vectors.integers([f.numerator for f in fractions]).reshape(array.shape)
-    den = vectors.integers([f.denominator for f in fractions]).reshape(array.shape)
+    values = array.ravel().tolist()
+    keys = [id(v) for v in values]  # a column holds few distinct objects (hashing a Fraction is slow)
+    parts: dict[int, Fraction] = {}
+    for k, v in zip(keys, values, strict=True):  # `values` keeps every object alive: ids are stable
+        if k not in parts:
+            parts[k] = Fraction(v)
+    nums = {k: f.numerator for k, f in parts.items()}
+    dens = {k: f.denominator for k, f in parts.items()}
+    num = vectors.integers([nums[k] for k in keys]).reshape(array.shape)
+    den = vectors.integers([dens[k] for k in keys]).reshape(array.shape)
+    if den.dtype != object and den.size and int(den.min()) == int(den.max()):
+        return Rat.of(num, int(den.flat[0]))  # one denominator: a plain int keeps the arithmetic lean
     return Rat.of(num, den)
 
 

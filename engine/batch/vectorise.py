@@ -191,7 +191,10 @@ def run(plan: Plan, context: Context) -> Context:
         if unknown is not None:
             context.unknown[name] = unknown
         context.skip = unknown
-        value = _shaped(step(context), context, rule.per)
+        if unknown is not None and unknown.all():  # unknown in every scenario: nothing to compute
+            value = _placeholder(rule, context)
+        else:
+            value = _shaped(step(context), context, rule.per)
         applies = None
         if rule.roles:
             members = context.members[MUNICIPALITY]
@@ -278,12 +281,19 @@ def _waiting(ctx: Context, rules: dict[str, Rule], name: str, i: int) -> list[st
     return list(found)
 
 
+def _placeholder(rule: Rule, ctx: Context) -> Any:
+    """The value of a rule unknown in every scenario of the chunk: never shown, never read."""
+    shape = (ctx.rows, ctx.width(rule.per))
+    if rule.kind is Kind.BOOLEAN:
+        return np.zeros(shape, dtype=bool)
+    return Rat.of(np.zeros(shape, dtype=np.int64))
+
+
 def _masked(value: Any, applies: np.ndarray) -> Any:
     if isinstance(value, Terms):
         value = value.as_rat()
-    if isinstance(value, Rat):
-        zero = Rat.constant(0)
-        return vectors.where(np.broadcast_to(applies, value.num.shape), value, zero)
+    if isinstance(value, Rat):  # 0 over the same denominator
+        return Rat(np.where(applies, value.num, 0), value.den, value.nb, value.db)
     return np.where(applies, value, np.zeros_like(value))
 
 

@@ -197,6 +197,9 @@ def where(condition: np.ndarray, a: Rat, b: Rat) -> Rat:
     """`a if condition else b`, place by place; each place keeps its own denominator."""
     if a.exact_mode or b.exact_mode:
         a, b = a.exact(), b.exact()
+    if isinstance(a.den, int) and isinstance(b.den, int) and a.den != b.den:  # one den: their lcm
+        na, nb_, den, bound, exact = aligned(a, b)
+        return _result(np.where(condition, na, nb_), den, bound, den, exact)  # type: ignore[arg-type]
     num = np.where(condition, a.num, b.num)
     if isinstance(a.den, int) and a.den == b.den:
         return _result(num, a.den, max(_n(a), _n(b)), a.den, a.exact_mode)
@@ -399,12 +402,11 @@ def floor_divmod(a: np.ndarray, num: np.ndarray, den: np.ndarray) -> tuple[np.nd
     """
     fast = a.dtype != object and num.dtype != object and den.dtype != object and num.size > 0
     if fast:
-        top_a, top_num, low_den = max_abs(a), max_abs(num), int(den.min())
-        fast = (
-            max(top_a, top_num, max_abs(den)) < FLOAT_EXACT
-            and low_den > 0
-            and top_a * top_num < QUOTIENT * low_den
-        )
+        top_a, top_num = max_abs(a), max_abs(num)
+        fast = max(top_a, top_num, max_abs(den)) < FLOAT_EXACT and int(den.min()) > 0
+    if fast:  # the largest quotient of each row, estimated in float64 with a margin of 2 for its error
+        largest = np.max(np.abs(num), axis=1, keepdims=True).astype(np.float64)
+        fast = float(np.max(a.astype(np.float64) * largest / den.astype(np.float64))) < QUOTIENT / 2
     if fast:
         guess = np.floor(a.astype(np.float64) * num.astype(np.float64) / den.astype(np.float64))
         quotient = guess.astype(np.int64)

@@ -663,25 +663,29 @@ def vectorise(compiler: BatchCompiler, rule: Rule) -> Step:
         n = ctx.rows
         counts = np.broadcast_to(ctx.values[spec.counts].num, (n, n_rows * n_columns))
         prices = np.broadcast_to(ctx.values[spec.values].num, (n, n_columns))  # cents
-        worth = vectors.mul(Rat.of(np.ascontiguousarray(counts)), Rat.of(np.tile(prices, (1, n_rows)))).num
-        if worth.dtype != object and vectors.max_abs(worth) * n_rows * n_columns > LIMIT:
-            worth = worth.astype(object)
-        by_row = worth.reshape(n, n_rows, n_columns).sum(axis=2)
+        bound = vectors.max_abs(counts) * vectors.max_abs(prices) * n_rows * n_columns
+        if counts.dtype == object or prices.dtype == object or bound > LIMIT:
+            counts, prices = counts.astype(object), prices.astype(object)
+        counts3 = counts.reshape(n, n_rows, n_columns)
+        if counts3.dtype == object:
+            by_row = (counts3 * prices[:, None, :]).sum(axis=2)
+        else:  # Σ_c count·value in one pass, in int64 (bounded above)
+            by_row = np.einsum("nrc,nc->nr", counts3, prices)
         total = by_row.sum(axis=1, keepdims=True)
         ctx.flag(total <= 0)
         total = np.where(total <= 0, 1, total)
         cells = fixed_cells(ctx)
         f_num = cells.num
         f_den = cells.den if isinstance(cells.den, np.ndarray) else np.full((n, 1), cells.den)
-        if worth.dtype != object:
+        total_r = total
+        small = vectors.FLOAT_EXACT // 4  # below it, the key fits the float-guess kernel unreduced
+        if f_num.dtype != object and f_den.dtype != object and vectors.max_abs(f_den) > 10**6:
+            g = np.gcd(np.gcd.reduce(f_num, axis=1, keepdims=True), f_den)
+            f_num, f_den = f_num // g, f_den // g
+        if by_row.dtype != object and vectors.max_abs(total) * vectors.max_abs(f_den) > small:
             g = np.gcd.reduce(by_row, axis=1, keepdims=True)
             g = np.where(g == 0, 1, g)
             by_row, total_r = by_row // g, total // g
-        else:
-            total_r = total
-        if f_num.dtype != object and f_den.dtype != object:
-            g = np.gcd(np.gcd.reduce(f_num, axis=1, keepdims=True), f_den)
-            f_num, f_den = f_num // g, f_den // g
         f_sum = f_num.sum(axis=1, keepdims=True)
         arrays = (by_row, total_r, f_num, f_den, f_sum)
         b_w, b_t, b_f, b_d, b_s = (vectors.max_abs(np.asarray(a)) for a in arrays)
@@ -692,10 +696,16 @@ def vectorise(compiler: BatchCompiler, rule: Rule) -> Step:
         num = by_row * (f_den - f_sum) + f_num * total_r
         den = total_r * f_den
         key = Rat(num, den, None, None) if exact else Rat(num, den, b_w * (b_d + b_s) + b_f * b_t, b_t * b_d)
-        ctx.extra[rule.name] = {"worth": worth, "total": total, "room": f_den - f_sum, "den": f_den}
+        ctx.extra[rule.name] = {
+            "counts": counts3,
+            "prices": prices,
+            "total": total,
+            "room": f_den - f_sum,
+            "den": f_den,
+        }
         per_row = [value for value, at in fixed if at is None]
         if per_row:  # art. 4 lid 2 onder e without indications: the interpreter's warning
-            empty = (counts.reshape(n, n_rows, n_columns) == 0).all(axis=2)
+            empty = ~counts3.any(axis=2)
             given = np.zeros((1, n_rows), dtype=bool)
             for value in per_row:
                 rat = ctx.values[value] if isinstance(value, str) else value

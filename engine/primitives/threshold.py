@@ -238,9 +238,10 @@ def vectorise(compiler: BatchCompiler, rule: Rule) -> Step:
     limits = {t.at_least: compiler.constant(t.at_least) for t in spec.tests}
 
     def measure(ctx: Any, sheet: str, test: ThresholdTest, group: list[int]) -> Rat:
-        found = ctx.extra[sheet]
-        worth = found["worth"].reshape(ctx.rows, -1, n_columns)[:, :width, :]
-        summed = worth[:, :, group].sum(axis=2)
+        found = ctx.extra[sheet]  # each cell's indicatiewaarde: count × value (exact Python
+        counts = found["counts"][:, :width, group].astype(object)  # integers: a few columns only)
+        prices = found["prices"][:, group].astype(object)
+        summed = vectors.integers((counts * prices[:, None, :]).sum(axis=2).ravel().tolist()).reshape(ctx.rows, width)
         value = Rat.of(summed)
         if test.measure == "indicatiewaarde":
             return Rat.of(summed, 100)
@@ -251,6 +252,8 @@ def vectorise(compiler: BatchCompiler, rule: Rule) -> Step:
         n = ctx.rows
         causes = {c: np.asarray(ctx.values[c]).reshape(n, -1)[:, 0] for c in spec.causes}
         result = np.zeros(n, dtype=bool)
+        if spec.old not in ctx.extra or spec.new not in ctx.extra:  # a sheet unknown in every
+            return result.reshape(-1, 1)  # scenario: so is this test where a cause holds
         for test in spec.tests:
             active = causes[test.cause]
             if not active.any():
