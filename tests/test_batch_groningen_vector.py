@@ -105,7 +105,9 @@ def styled(rng: random.Random, style: str, name: str) -> dict[str, Any]:
         data["facts"]["aanleiding_verhuizingen"] = rng.random() < 0.7
         data["facts"]["aanleiding_nieuwe_instelling"] = rng.random() < 0.5
         year = data["year"] if rng.random() < 0.9 else data["year"] + 1  # outside the year: refused
-        data["facts"]["datum_aanleiding_bijstelling"] = date(year, rng.randint(1, 12), rng.randint(1, 28)).isoformat()
+        data["facts"]["datum_aanleiding_bijstelling"] = date(
+            year, rng.randint(1, 12), rng.randint(1, 28)
+        ).isoformat()
     if rng.random() < 0.3:  # a buffer too small for the claims: rationed
         data["facts"]["buffer_beschikbaar"] = euros(rng.choice([0, 1, 3, 10**5]))
     return data
@@ -212,5 +214,7 @@ def test_the_command_says_how_many_scenarios_were_interpreted(run, tmp_path):
         }
     )
     source = write_scenarios(tmp_path / "s.csv", scenarios)
-    result = run("batch", str(RULES), str(source), "--out", str(tmp_path / "b.csv"), env={"CONVENANT_LANG": "en"})
+    result = run(
+        "batch", str(RULES), str(source), "--out", str(tmp_path / "b.csv"), env={"CONVENANT_LANG": "en"}
+    )
     assert "1 of the 3 scenarios evaluated one by one (the others all at once)" in result.stderr

@@ -195,7 +195,13 @@ class Batch:
             values, unknown = self._inputs(scenarios, view)
             years = scenarios.years.reshape(-1, 1)
             context = Context(
-                len(scenarios), self.members, values, self.chosen, unknown=unknown, roles=self.roles, years=years
+                len(scenarios),
+                self.members,
+                values,
+                self.chosen,
+                unknown=unknown,
+                roles=self.roles,
+                years=years,
             )
             run(self.plan, context)
             direct &= ~context.flagged
@@ -225,7 +231,7 @@ class Batch:
             return View({}, {}, np.zeros(n, dtype=bool))
         ok = np.isin(scenarios.years, list(self.same_sets))
         values, written = dict(scenarios.values), dict(scenarios.written)
-        expected = set()
+        expected: set[str] = set()
         for decl in self.rules.facts.values():
             if decl.per is not None and decl.per != CASE:
                 for member, parts in self.merged.items():
@@ -250,7 +256,9 @@ class Batch:
                             first = values[from_parts[0]]
                             ok &= ~given | np.logical_and.reduce([values[c] == first for c in from_parts])
                             summed = first
-                        values[column] = np.where(given, summed, values[column]) if column in values else summed
+                        values[column] = (
+                            np.where(given, summed, values[column]) if column in values else summed
+                        )
                         written[column] = own | given
         unknown: dict[str, np.ndarray] = {}
         for decl in self.rules.facts.values():
@@ -287,7 +295,7 @@ class Batch:
             else:
                 ok &= every | none
                 if none.any():
-                    unknown[decl.name] = ~every
+                    unknown[decl.name] = np.logical_not(every)
         for decl in self.rules.facts.values():  # needed exactly where the other fact is given
             partner = self.rules.facts.get(decl.required_with or "")
             if partner is not None and decl.name in unknown and partner.name not in unknown:
@@ -351,7 +359,7 @@ def _merged(kind: Kind, parts: list[np.ndarray]) -> np.ndarray | None:
         return None
     if kind in (Kind.MONEY, Kind.COUNT) and all(p.dtype != object for p in parts):
         if sum(vectors.max_abs(p) for p in parts) <= vectors.LIMIT:
-            return np.sum(parts, axis=0, dtype=np.int64)
+            return np.asarray(np.sum(parts, axis=0, dtype=np.int64))
     total = parts[0].astype(object)
     for part in parts[1:]:
         total = total + part.astype(object)
@@ -373,7 +381,10 @@ def _default_column(decl: Any, n: int) -> np.ndarray:
 
 def _day_numbers(column: np.ndarray, written: np.ndarray) -> np.ndarray:
     """A date column as day numbers (date.toordinal), 0 where not given."""
-    days = [v.toordinal() if w and v is not None else 0 for v, w in zip(column.tolist(), written.tolist(), strict=True)]
+    days = [
+        v.toordinal() if w and v is not None else 0
+        for v, w in zip(column.tolist(), written.tolist(), strict=True)
+    ]
     return np.array(days, dtype=np.int64).reshape(-1, 1)
 
 
@@ -424,7 +435,7 @@ class Result:
             blank = _blank_mask(self.context, rule, np.arange(shape[0])) & self.vectorised.reshape(-1, 1)
             if blank.any():  # not yet known, or the rule does not apply to the member: None
                 out = out.astype(object)
-                out[blank] = None
+                out[blank] = None  # type: ignore[call-overload]
         for i, ev in self.exact.items():
             cents: list[Any] = [
                 None if v is None else int(v * 100) for v in _per_column(output, ev.nodes[rule].value)
@@ -597,11 +608,18 @@ def _blank(context: Context, rule: str, rows: np.ndarray, texts: list[list[str]]
     if rule not in context.unknown and rule not in context.applies:
         return
     blank = _blank_mask(context, rule, rows)
-    for j, i in zip(*np.nonzero(blank.T), strict=True):
-        texts[j][i] = ""
+    for j in range(blank.shape[1]):
+        column = blank[:, j]
+        if column.all():
+            texts[j] = [""] * len(column)
+        else:
+            for i in np.flatnonzero(column).tolist():
+                texts[j][i] = ""
 
 
-def vector_unknown(batch: Batch, context: Context, rows: np.ndarray, found: list[str], lang: str) -> list[str]:
+def vector_unknown(
+    batch: Batch, context: Context, rows: np.ndarray, found: list[str], lang: str
+) -> list[str]:
     """The column onbekend for the vectorised scenarios: each output rule that is not yet known,
     with the facts it waits for, as `Evaluation.waiting_for` traces them."""
     names = [o.rule.name for o in batch.outputs]
@@ -611,7 +629,9 @@ def vector_unknown(batch: Batch, context: Context, rows: np.ndarray, found: list
     waiting = waiting_texts(batch.plan, context, names, rows)
     for i, facts in zip(rows.tolist(), waiting, strict=True):
         found[i] = "; ".join(
-            words.format(rule=name, names=", ".join(wait)) for name, wait in zip(names, facts, strict=True) if wait
+            words.format(rule=name, names=", ".join(wait))
+            for name, wait in zip(names, facts, strict=True)
+            if wait
         )
     return found
 

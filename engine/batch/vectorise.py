@@ -412,7 +412,11 @@ def _name(
         if narrower:
             width = len(ctx.members[MUNICIPALITY])
             if isinstance(found, Rat):
-                den = found.den[:, :width] if isinstance(found.den, np.ndarray) and found.member_den() else found.den
+                den = (
+                    found.den[:, :width]
+                    if isinstance(found.den, np.ndarray) and found.member_den()
+                    else found.den
+                )
                 return Rat(found.num[:, :width], den, found.nb, found.db)
             return found[:, :width]
         return found

@@ -331,9 +331,9 @@ def largest_remainder(amount_cents: np.ndarray, key: Terms) -> np.ndarray:
     """
     if len(key.terms) == 1:  # one denominator per scenario: the float-guess kernel, exact
         term = key.terms[0]
-        den = term.den if isinstance(term.den, np.ndarray) else np.full((term.num.shape[0], 1), term.den)
-        if den.shape[-1] == 1:
-            return largest_remainder_over(amount_cents, term.num, den)
+        dens = term.den if isinstance(term.den, np.ndarray) else np.full((term.num.shape[0], 1), term.den)
+        if dens.shape[-1] == 1:
+            return largest_remainder_over(amount_cents, term.num, dens)
     amount = Rat.of(np.asarray(amount_cents).reshape(-1, 1))
     magnitude = amount.abs()
     floor: Any = 0
@@ -431,9 +431,11 @@ def largest_remainder_over(amount_cents: np.ndarray, num: np.ndarray, den: np.nd
     the largest remainders (ties to the earlier member), then the sign of A put back. The same
     arithmetic as `engine.money.largest_remainder`: ⌊x⌋ and x − ⌊x⌋ for a negative share too."""
     amount = np.asarray(amount_cents).reshape(-1, 1)
-    magnitude = np.abs(amount) if amount.dtype != object else np.array(
-        [[abs(v)] for v in amount[:, 0].tolist()], dtype=object
-    ).reshape(-1, 1)
+    magnitude = (
+        np.abs(amount)
+        if amount.dtype != object
+        else np.array([[abs(v)] for v in amount[:, 0].tolist()], dtype=object).reshape(-1, 1)
+    )
     rows = max(amount.shape[0], num.shape[0], np.shape(den)[0] if np.ndim(den) else 1)
     magnitude = np.broadcast_to(magnitude, (rows, 1))
     num = np.broadcast_to(num, (rows, num.shape[1]))

@@ -241,7 +241,9 @@ def vectorise(compiler: BatchCompiler, rule: Rule) -> Step:
         found = ctx.extra[sheet]  # each cell's indicatiewaarde: count × value (exact Python
         counts = found["counts"][:, :width, group].astype(object)  # integers: a few columns only)
         prices = found["prices"][:, group].astype(object)
-        summed = vectors.integers((counts * prices[:, None, :]).sum(axis=2).ravel().tolist()).reshape(ctx.rows, width)
+        summed = vectors.integers((counts * prices[:, None, :]).sum(axis=2).ravel().tolist()).reshape(
+            ctx.rows, width
+        )
         value = Rat.of(summed)
         if test.measure == "indicatiewaarde":
             return Rat.of(summed, 100)
