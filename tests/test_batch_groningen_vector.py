@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from convenant.batch.batch import Batch
 from convenant.batch.scenarios import Reader
 from convenant.core import money, vectors
+from convenant.core.units import Kind
 from convenant.source.spreadsheets import Table
 from tests.paths import REPO_ROOT
 from tests.test_batch_groningen import (
@@ -116,10 +117,10 @@ def styled(rng: random.Random, style: str, name: str) -> dict[str, Any]:
 @st.composite
 def scenario_tables(draw: st.DrawFn) -> list[dict[str, Any]]:
     rng = random.Random(draw(st.integers(0, 2**32)))
-    return [styled(rng, draw(st.sampled_from(STYLES)), f"s{i}") for i in range(draw(st.integers(1, 12)))]
+    return [styled(rng, draw(st.sampled_from(STYLES)), f"s{i}") for i in range(draw(st.integers(1, 10)))]
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenario_tables())
 def test_the_compiled_plan_writes_every_cell_as_the_interpreter_does(scenarios):
     result, reference, batch = both(scenarios)
@@ -148,6 +149,11 @@ def test_ties_empty_rows_negative_keys_predecessors_and_unknowns_each_go_compile
     rows = [dict(zip(batch.header, r, strict=True)) for r in result.rows()]
     assert all("buffer_betaling (wacht op buffer_beschikbaar" in r["onbekend"] for r in rows)
     assert all(r["afrekening.GM0014"] == "" for r in rows)  # the centrumgemeente settles nothing itself
+    for output in batch.outputs:  # the Python API's cents: None where unknown or not applying
+        if output.rule.kind is Kind.MONEY:
+            name = output.rule.name
+            assert result.cents(name).tolist() == reference.cents(name).tolist(), name
+    assert all(c is None for c in result.cents("afrekening")[:, MEMBERS.index("GM0014")])
     negative = rows[3]
     assert negative["budgetdeel.GM1979"].startswith("-")  # eigen bijdrage −0,17 %, no indications
     assert "verdeelsleutel.GM1979" in negative["waarschuwingen"]
