@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -47,7 +48,7 @@ from convenant.batch.scenarios import (
     year_sets,
     years_covered,
 )
-from convenant.batch.vectorise import ARRAY_FACTS, Context, compile_rules, run
+from convenant.batch.vectorise import ARRAY_FACTS, Context, compile_rules, run, waiting_texts
 from convenant.check import registry
 from convenant.check.checking import load_rule_file
 from convenant.core import messages, vectors
@@ -59,6 +60,7 @@ from convenant.core.vectors import Rat, Terms
 from convenant.evaluation.evaluate import Evaluation, evaluate
 from convenant.explain import report
 from convenant.language.model import CASE, LAST_YEAR, MUNICIPALITY, YEAR, Rule, RuleFile
+from convenant.language.parties import in_year, predecessors_on
 from convenant.source import spreadsheets
 from convenant.source.spreadsheets import AUTO, AtomicWriter, Column, Layout, Sheet, read_table, starts_with
 
@@ -99,11 +101,30 @@ class Batch:
         self.rules = rules
         self.members = {**scenario_sets(rules), CASE: []}
         self.outputs = [self._output(name) for name in (wanted or self._default_outputs())]
-        self.plan = compile_rules(rules, [o.rule.name for o in self.outputs])
+        self.plan = compile_rules(rules, [o.rule.name for o in self.outputs], self.members)
         self.needed = {rule.name for rule, _, _ in self.plan.steps} | set(self.plan.unsupported)
         self.read = {n for rule, _, _ in self.plan.steps for n in rule.inputs if n in rules.facts}
         self.chosen = {k: v.chosen or "" for k, v in rules.interpretations.items() if v.switchable}
         self.same_sets = {y for y in years_covered(rules) if self._same_sets(y)}
+        # a merged municipality's predecessors (their columns are added up) and each member's role,
+        # in the years the plan computes: the same in each of them, or the year is interpreted
+        self.merged: dict[str, list[str]] = {}
+        self.roles: dict[str, str] = {}
+        first = min(self.same_sets, default=None)
+        if first is not None:
+            self.merged, self.roles = self._parties(first)
+            self.same_sets = {y for y in self.same_sets if self._parties(y) == (self.merged, self.roles)}
+
+    def _parties(self, year: int) -> tuple[dict[str, list[str]], dict[str, str]]:
+        parties = in_year(self.rules, year)
+        day = date(year, 1, 1)
+        merged = {
+            m.code: parts
+            for m in parties.members
+            if len(parts := predecessors_on(self.rules.municipalities, m.code, day)) > 1
+            or (parts and parts != [m.code])
+        }
+        return merged, {m.code: m.role for m in parties.members}
 
     def _same_sets(self, year: int) -> bool:
         try:
@@ -167,12 +188,22 @@ class Batch:
         failed = {i: list(p) for i, p in scenarios.problems.items()}
         bad = np.zeros(len(scenarios), dtype=bool)
         bad[list(failed)] = True
-        direct = self.direct(scenarios) & ~bad
+        view = self._view(scenarios)
+        direct = view.ok & ~bad
         context = None
         if direct.any():
-            context = run(
-                self.plan, Context(len(scenarios), self.members, self._inputs(scenarios), self.chosen)
+            values, unknown = self._inputs(scenarios, view)
+            years = scenarios.years.reshape(-1, 1)
+            context = Context(
+                len(scenarios),
+                self.members,
+                values,
+                self.chosen,
+                unknown=unknown,
+                roles=self.roles,
+                years=years,
             )
+            run(self.plan, context)
             direct &= ~context.flagged
         exact: dict[int, Evaluation] = {}
         for i in np.flatnonzero(~bad & ~direct).tolist():
@@ -183,54 +214,178 @@ class Batch:
         return Result(self, scenarios, context, direct, exact, failed)
 
     def direct(self, scenarios: Scenarios) -> np.ndarray:
-        """The scenarios the compiled plan can compute as they are: of a year with the sets of the
-        results, every fact given for every member (or an optional fact the plan does not read
-        given for none), and nothing given for another municipality (a predecessor: the fact-file
-        checker adds those up)."""
+        """The scenarios the compiled plan can compute as they are (`_view`)."""
+        return self._view(scenarios).ok
+
+    def _view(self, scenarios: Scenarios) -> View:
+        """The chunk's columns as the fact-file checker would have them, and the scenarios the
+        compiled plan can compute: of a year with the sets of the results; every required fact
+        given for every member; an optional fact given for every member or for none (then it is
+        unknown, as in `engine.evaluate`), and where a fact it is `required_with` is given, given
+        too; a sparse fact (agreed cells) given for none; the facts of a merged municipality given
+        for it or for all its predecessors and not both (the checker adds the predecessors' amounts
+        and counts up, and their yes/no must agree); nothing for another municipality. The others
+        go to the interpreter, which gives the same values, unknowns or message."""
         n = len(scenarios)
         if not self.plan.complete:
-            return np.zeros(n, dtype=bool)
+            return View({}, {}, np.zeros(n, dtype=bool))
         ok = np.isin(scenarios.years, list(self.same_sets))
-        expected = set()
+        values, written = dict(scenarios.values), dict(scenarios.written)
+        expected: set[str] = set()
+        for decl in self.rules.facts.values():
+            if decl.per is not None and decl.per != CASE:
+                for member, parts in self.merged.items():
+                    mine = columns_of(decl, self.members, member)
+                    theirs = [columns_of(decl, self.sets_of(part), part) for part in parts]
+                    expected.update(c for group in theirs for c in group)
+                    for j, column in enumerate(mine):
+                        from_parts = [group[j] for group in theirs if group[j] in values]
+                        if not from_parts:
+                            continue
+                        if len(from_parts) < len(parts):
+                            ok &= ~np.logical_or.reduce([written[c] for c in from_parts])
+                            continue
+                        given = np.logical_and.reduce([written[c] for c in from_parts])
+                        some = np.logical_or.reduce([written[c] for c in from_parts])
+                        own = written.get(column, np.zeros(n, dtype=bool))
+                        ok &= ~(some & (own | ~given))  # both, or some predecessors only
+                        if not given.any():
+                            continue
+                        summed = _merged(decl.kind, [values[c] for c in from_parts])
+                        if summed is None:  # yes/no that differ: the checker's message
+                            first = values[from_parts[0]]
+                            ok &= ~given | np.logical_and.reduce([values[c] == first for c in from_parts])
+                            summed = first
+                        values[column] = (
+                            np.where(given, summed, values[column]) if column in values else summed
+                        )
+                        written[column] = own | given
+        unknown: dict[str, np.ndarray] = {}
         for decl in self.rules.facts.values():
             columns = columns_of(decl, self.members)
             expected.update(columns)
             if any(d.sum_of == decl.name for d in self.rules.facts.values()):
-                for c in (c for c in columns if c in scenarios.values):  # parts make their total:
-                    ok &= ~scenarios.written[c]  # the fact-file checker sums them (art. 8.9)
-            if not all(c in scenarios.values for c in columns):
-                if decl.name in self.read:
-                    return np.zeros(n, dtype=bool)
+                for c in (c for c in columns if c in written):  # parts make their total:
+                    ok &= ~written[c]  # the fact-file checker sums them (art. 8.9)
+            present = [c for c in columns if c in written]
+            if decl.per == CASE:
                 continue
-            written = np.array([scenarios.written[c] for c in columns], dtype=bool).reshape(-1, n)
-            every = written.all(axis=0) | decl.has_default
-            if not decl.required and not decl.has_default and decl.name not in self.read:
-                every |= ~written.any(axis=0)  # an optional fact given for no member
-            ok &= every
+            if len(present) < len(columns):
+                if present and any(written[c].any() for c in present):
+                    ok &= ~np.logical_or.reduce([written[c] for c in present])  # a partial header
+                if decl.has_default:
+                    for c in columns:
+                        values.setdefault(c, _default_column(decl, n))
+                        written.setdefault(c, np.zeros(n, dtype=bool))
+                elif decl.required:
+                    ok[:] = False  # the interpreter names the missing column's fact
+                elif not decl.sparse:  # a sparse fact given for none is known to be empty
+                    unknown[decl.name] = np.ones(n, dtype=bool)
+                continue
+            if not columns:
+                continue
+            matrix = np.array([written[c] for c in columns], dtype=bool).reshape(-1, n)
+            every, none = matrix.all(axis=0), ~matrix.any(axis=0)
+            if decl.has_default:
+                continue
+            if decl.sparse:
+                ok &= none
+            elif decl.required:
+                ok &= every
+            else:
+                ok &= every | none
+                if none.any():
+                    unknown[decl.name] = np.logical_not(every)
+        for decl in self.rules.facts.values():  # needed exactly where the other fact is given
+            partner = self.rules.facts.get(decl.required_with or "")
+            if partner is not None and decl.name in unknown and partner.name not in unknown:
+                ok &= ~unknown[decl.name]
+            elif partner is not None and decl.name in unknown:
+                ok &= ~(unknown[decl.name] & ~unknown[partner.name])
         for slot in scenarios.slots:
             if slot.column not in expected:
                 ok &= ~scenarios.written[slot.column]
-        return ok
+        return View(values, written, ok, unknown)
 
-    def _inputs(self, scenarios: Scenarios) -> dict[str, Any]:
-        """Every fact with an array form, shaped (n, 1) or (n, members)."""
+    def sets_of(self, code: str) -> dict[str, list[str]]:
+        """The sets as columns_of reads them, for a predecessor's columns."""
+        return {**self.members, MUNICIPALITY: [code]}
+
+    def _inputs(self, scenarios: Scenarios, view: View) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        """Every fact with an array form, shaped (n, 1), (n, members) or (n, rows × columns); a date
+        as its day number; and where each optional fact is unknown."""
         n = len(scenarios)
         years = scenarios.years.reshape(-1, 1)
         last = np.full_like(years, self.rules.covenant.valid_until.year)
         values: dict[str, Any] = {YEAR: Rat.of(years), LAST_YEAR: Rat.of(last)}
         for name, decl in self.rules.facts.items():
-            if decl.kind not in ARRAY_FACTS or decl.by is not None:
+            if decl.kind not in (*ARRAY_FACTS, Kind.DATE) or decl.per == CASE:
                 continue
             columns = columns_of(decl, self.members)
-            if not all(c in scenarios.values for c in columns):
-                continue  # an optional fact that is not given: the plan does not read it
+            if not all(c in view.values for c in columns):  # an optional fact that is not given:
+                if decl.kind is Kind.DATE:  # unknown (`view.unknown`); a placeholder never shown
+                    values[name] = np.zeros((n, 1), dtype=np.int64)
+                elif decl.kind is Kind.BOOLEAN:
+                    values[name] = np.zeros((n, max(len(columns), 1)), dtype=bool)
+                else:
+                    values[name] = Rat.of(np.zeros((n, max(len(columns), 1)), dtype=np.int64))
+                continue
+            if decl.kind is Kind.DATE:
+                if decl.per is None and name in self.read:
+                    values[name] = _day_numbers(view.values[name], view.written[name])
+                continue
             stacked = (
-                np.stack([scenarios.values[c] for c in columns], axis=1)
+                np.stack([view.values[c] for c in columns], axis=1)
                 if columns
                 else np.zeros((n, 0), dtype=np.int64)
             )
             values[name] = _array_value(decl.kind, stacked)
-        return values
+        return values, view.unknown
+
+
+@dataclass
+class View:
+    """A chunk's columns with merged municipalities added up (`Batch._view`)."""
+
+    values: dict[str, np.ndarray]
+    written: dict[str, np.ndarray]
+    ok: np.ndarray  # the scenarios the compiled plan can compute
+    unknown: dict[str, np.ndarray] = field(default_factory=dict)  # optional fact → where not given
+
+
+def _merged(kind: Kind, parts: list[np.ndarray]) -> np.ndarray | None:
+    """The predecessors' columns added up (amounts and counts, exactly), or None for yes/no."""
+    if kind is Kind.BOOLEAN:
+        return None
+    if kind in (Kind.MONEY, Kind.COUNT) and all(p.dtype != object for p in parts):
+        if sum(vectors.max_abs(p) for p in parts) <= vectors.LIMIT:
+            return np.asarray(np.sum(parts, axis=0, dtype=np.int64))
+    total = parts[0].astype(object)
+    for part in parts[1:]:
+        total = total + part.astype(object)
+    return total
+
+
+def _default_column(decl: Any, n: int) -> np.ndarray:
+    value = decl.default
+    if decl.kind is Kind.MONEY:
+        return vectors.integers([int(Fraction(value) * 100)] * n)
+    if decl.kind is Kind.COUNT:
+        return vectors.integers([int(value)] * n)
+    if decl.kind is Kind.BOOLEAN:
+        return np.full(n, bool(value))
+    column = np.empty(n, dtype=object)
+    column[:] = [Fraction(value)] * n
+    return column
+
+
+def _day_numbers(column: np.ndarray, written: np.ndarray) -> np.ndarray:
+    """A date column as day numbers (date.toordinal), 0 where not given."""
+    days = [
+        v.toordinal() if w and v is not None else 0
+        for v, w in zip(column.tolist(), written.tolist(), strict=True)
+    ]
+    return np.array(days, dtype=np.int64).reshape(-1, 1)
 
 
 def _array_value(kind: Kind, array: np.ndarray) -> Any:
@@ -240,9 +395,18 @@ def _array_value(kind: Kind, array: np.ndarray) -> Any:
         return Rat.of(array)
     if kind is Kind.BOOLEAN:
         return array
-    fractions = [Fraction(v) for v in array.ravel().tolist()]
-    num = vectors.integers([f.numerator for f in fractions]).reshape(array.shape)
-    den = vectors.integers([f.denominator for f in fractions]).reshape(array.shape)
+    values = array.ravel().tolist()
+    keys = [id(v) for v in values]  # a column holds few distinct objects (hashing a Fraction is slow)
+    parts: dict[int, Fraction] = {}
+    for k, v in zip(keys, values, strict=True):  # `values` keeps every object alive: ids are stable
+        if k not in parts:
+            parts[k] = Fraction(v)
+    nums = {k: f.numerator for k, f in parts.items()}
+    dens = {k: f.denominator for k, f in parts.items()}
+    num = vectors.integers([nums[k] for k in keys]).reshape(array.shape)
+    den = vectors.integers([dens[k] for k in keys]).reshape(array.shape)
+    if den.dtype != object and den.size and int(den.min()) == int(den.max()):
+        return Rat.of(num, int(den.flat[0]))  # one denominator: a plain int keeps the arithmetic lean
     return Rat.of(num, den)
 
 
@@ -268,6 +432,10 @@ class Result:
         out = np.zeros(shape, dtype=np.int64)
         if self.context is not None:
             out = np.where(self.vectorised.reshape(-1, 1), vectors.cents(self.context.values[rule]), 0)
+            blank = _blank_mask(self.context, rule, np.arange(shape[0])) & self.vectorised.reshape(-1, 1)
+            if blank.any():  # not yet known, or the rule does not apply to the member: None
+                out = out.astype(object)
+                out[blank] = None  # type: ignore[call-overload]
         for i, ev in self.exact.items():
             cents: list[Any] = [
                 None if v is None else int(v * 100) for v in _per_column(output, ev.nodes[rule].value)
@@ -299,6 +467,7 @@ class Result:
         if self.context is not None and self.vectorised.any():
             rows = np.flatnonzero(self.vectorised)
             shown = vector_texts(output.rule.kind, self.context.values[output.rule.name], rows)
+            _blank(self.context, output.rule.name, rows, shown)
             if len(rows) == n:
                 texts = shown
             else:
@@ -314,6 +483,8 @@ class Result:
         """Per scenario: the output rules that are not yet known, each with the facts it waits for."""
         found = [""] * len(self.scenarios)
         words = WORDS[lang]["unknown"]
+        if self.context is not None and self.vectorised.any():
+            found = vector_unknown(self.batch, self.context, np.flatnonzero(self.vectorised), found, lang)
         for i, ev in self.exact.items():
             found[i] = "; ".join(
                 words.format(rule=o.rule.name, names=", ".join(ev.waiting_for(o.rule.name)))
@@ -414,6 +585,57 @@ def vector_texts(kind: Kind, value: Any, rows: np.ndarray) -> list[list[str]]:
     return [[str(v) for v in array[:, j].tolist()] for j in range(array.shape[1])]
 
 
+def _width(value: Any) -> int:
+    if isinstance(value, Terms):
+        return int(value.terms[0].num.shape[-1])
+    return int(np.shape(value.num if isinstance(value, Rat) else value)[-1])
+
+
+def _blank_mask(context: Context, rule: str, rows: np.ndarray) -> np.ndarray:
+    """Per scenario of `rows` and column: empty, as the interpreter leaves it (the value is not yet
+    known, or a rule for some roles does not apply to the member)."""
+    width = _width(context.values[rule])
+    blank = np.zeros((len(rows), width), dtype=bool)
+    if rule in context.unknown:
+        blank |= context.unknown[rule][rows].reshape(-1, 1)
+    if rule in context.applies:
+        blank |= ~context.applies[rule]
+    return blank
+
+
+def _blank(context: Context, rule: str, rows: np.ndarray, texts: list[list[str]]) -> None:
+    """Empty the cells of `texts` (column by column) that `_blank_mask` says are empty."""
+    if rule not in context.unknown and rule not in context.applies:
+        return
+    blank = _blank_mask(context, rule, rows)
+    for j in range(blank.shape[1]):
+        column = blank[:, j]
+        if column.all():
+            texts[j] = [""] * len(column)
+        else:
+            for i in np.flatnonzero(column).tolist():
+                texts[j][i] = ""
+
+
+def vector_unknown(
+    batch: Batch, context: Context, rows: np.ndarray, found: list[str], lang: str
+) -> list[str]:
+    """The column onbekend for the vectorised scenarios: each output rule that is not yet known,
+    with the facts it waits for, as `Evaluation.waiting_for` traces them."""
+    names = [o.rule.name for o in batch.outputs]
+    if not any(name in context.unknown and context.unknown[name][rows].any() for name in names):
+        return found
+    words = WORDS[lang]["unknown"]
+    waiting = waiting_texts(batch.plan, context, names, rows)
+    for i, facts in zip(rows.tolist(), waiting, strict=True):
+        found[i] = "; ".join(
+            words.format(rule=name, names=", ".join(wait))
+            for name, wait in zip(names, facts, strict=True)
+            if wait
+        )
+    return found
+
+
 # --- the command ---------------------------------------------------------------------------------
 
 
@@ -425,6 +647,7 @@ class Summary:
     total: int = 0
     failures: list[tuple[int, str, str]] = field(default_factory=list)
     warnings: dict[int, str] = field(default_factory=dict)  # year → the version covers only part of it
+    interpreted: int = 0  # scenarios evaluated one by one by the interpreter (not by the compiled plan)
 
 
 def check_output(out_path: Path, scenarios_path: Path, overwrite: bool) -> bool:
@@ -490,6 +713,7 @@ def run_file(
             result = batch.evaluate(chunk)
             writer.write(result.rows(lang))
             summary.total += len(chunk)
+            summary.interpreted += len(chunk) - int(result.vectorised.sum()) - len(chunk.problems)
             for y in set(chunk.years.tolist()) - set(summary.warnings):
                 if y and (warned := report.part_of_year(rules, y, lang)):
                     summary.warnings[y] = warned

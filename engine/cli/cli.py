@@ -828,6 +828,7 @@ def batch(
         words["summary"].format(total=summary.total, failed=len(summary.failures), out=summary.output),
         err=True,
     )
+    click.echo(words["interpreted"].format(count=summary.interpreted, total=summary.total), err=True)
     for _, warned in sorted(summary.warnings.items()):
         click.echo(f"{messages.LABELS[lang]['warning']}: {warned}", err=True)
     if summary.failures:

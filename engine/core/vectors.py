@@ -197,6 +197,9 @@ def where(condition: np.ndarray, a: Rat, b: Rat) -> Rat:
     """`a if condition else b`, place by place; each place keeps its own denominator."""
     if a.exact_mode or b.exact_mode:
         a, b = a.exact(), b.exact()
+    if isinstance(a.den, int) and isinstance(b.den, int) and a.den != b.den:  # one den: their lcm
+        na, nb_, den, bound, exact = aligned(a, b)
+        return _result(np.where(condition, na, nb_), den, bound, den, exact)  # type: ignore[arg-type]
     num = np.where(condition, a.num, b.num)
     if isinstance(a.den, int) and a.den == b.den:
         return _result(num, a.den, max(_n(a), _n(b)), a.den, a.exact_mode)
@@ -326,6 +329,11 @@ def largest_remainder(amount_cents: np.ndarray, key: Terms) -> np.ndarray:
     left over go one each to the largest remainders, ties to the earlier member; then the sign
     of A is put back.
     """
+    if len(key.terms) == 1:  # one denominator per scenario: the float-guess kernel, exact
+        term = key.terms[0]
+        dens = term.den if isinstance(term.den, np.ndarray) else np.full((term.num.shape[0], 1), term.den)
+        if dens.shape[-1] == 1:
+            return largest_remainder_over(amount_cents, term.num, dens)
     amount = Rat.of(np.asarray(amount_cents).reshape(-1, 1))
     magnitude = amount.abs()
     floor: Any = 0
@@ -374,3 +382,68 @@ def _largest(remainder: np.ndarray, count: np.ndarray, bound: int | None) -> np.
     rank = np.empty(order.shape, dtype=np.int64)
     np.put_along_axis(rank, order, np.arange(members), axis=1)
     return rank < count
+
+
+# --- one key over a denominator per scenario -------------------------------------------------
+
+FLOAT_EXACT = 2**53  # integers below this are exact as float64
+QUOTIENT = 2**50  # a float64 quotient below this is within ½ of the exact one (relative error < 2⁻⁵¹)
+
+
+def floor_divmod(a: np.ndarray, num: np.ndarray, den: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """⌊a·num / den⌋ and a·num − ⌊…⌋·den, exactly, for a ≥ 0 (n, 1), num (n, M), den > 0 (n, 1).
+
+    Fast path (int64, every |a|, |num|, den < 2⁵³ and |a·num/den| < 2⁵⁰): a float64 guess of the
+    quotient, exact within one (two roundings of relative error 2⁻⁵³ on a quotient below 2⁵⁰ are
+    less than ½ apart from it), and the remainder in int64 arithmetic modulo 2⁶⁴: the true remainder
+    of the guess lies in (−den, 2·den), far inside int64, so the wrapped products give it exactly.
+    One correction step makes 0 ≤ remainder < den; a remainder still outside (impossible by the
+    bound, checked anyway) sends the chunk to the exact path. Otherwise: Python integers.
+    """
+    fast = a.dtype != object and num.dtype != object and den.dtype != object and num.size > 0
+    if fast:
+        top_a, top_num = max_abs(a), max_abs(num)
+        fast = max(top_a, top_num, max_abs(den)) < FLOAT_EXACT and int(den.min()) > 0
+    if fast:  # the largest quotient of each row, estimated in float64 with a margin of 2 for its error
+        largest = np.max(np.abs(num), axis=1, keepdims=True).astype(np.float64)
+        fast = float(np.max(a.astype(np.float64) * largest / den.astype(np.float64))) < QUOTIENT / 2
+    if fast:
+        guess = np.floor(a.astype(np.float64) * num.astype(np.float64) / den.astype(np.float64))
+        quotient = guess.astype(np.int64)
+        with np.errstate(over="ignore"):
+            rest = a * num - quotient * den  # exact modulo 2⁶⁴, and truly in (−den, 2·den)
+        low = rest < 0
+        quotient = quotient - low
+        rest = rest + np.where(low, den, 0)
+        high = rest >= den
+        quotient = quotient + high
+        rest = rest - np.where(high, den, 0)
+        if not np.any((rest < 0) | (rest >= den)):
+            return quotient, rest
+    a_, num_, den_ = a.astype(object), num.astype(object), den.astype(object)
+    product = a_ * num_
+    return product // den_, product % den_
+
+
+def largest_remainder_over(amount_cents: np.ndarray, num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """`largest_remainder` for a key num[m] / den with one den per scenario (shares that total 1):
+    floor and remainder of |A|·num[m] / den exactly (`floor_divmod`), the cents left over one each to
+    the largest remainders (ties to the earlier member), then the sign of A put back. The same
+    arithmetic as `engine.money.largest_remainder`: ⌊x⌋ and x − ⌊x⌋ for a negative share too."""
+    amount = np.asarray(amount_cents).reshape(-1, 1)
+    magnitude = (
+        np.abs(amount)
+        if amount.dtype != object
+        else np.array([[abs(v)] for v in amount[:, 0].tolist()], dtype=object).reshape(-1, 1)
+    )
+    rows = max(amount.shape[0], num.shape[0], np.shape(den)[0] if np.ndim(den) else 1)
+    magnitude = np.broadcast_to(magnitude, (rows, 1))
+    num = np.broadcast_to(num, (rows, num.shape[1]))
+    den = np.broadcast_to(den, (rows, 1)) if np.ndim(den) else np.full((rows, 1), int(den))
+    floor, rest = floor_divmod(magnitude, num, den)
+    left_over = magnitude - np.sum(floor, axis=1, keepdims=True, dtype=floor.dtype)
+    bound = None if rest.dtype == object else max_abs(np.asarray(den))
+    if rest.dtype == object:
+        left_over = left_over.astype(object)
+    parts = floor + _largest(rest, left_over, bound)
+    return np.where(amount < 0, -parts, parts)

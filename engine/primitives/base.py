@@ -294,9 +294,23 @@ class BatchContext(Protocol):
     @property
     def values(self) -> dict[str, Any]: ...
 
+    @property
+    def extra(self) -> dict[str, Any]: ...  # what a primitive leaves for another (a sheet's cells)
+
+    @property
+    def unknown(self) -> dict[str, Any]: ...  # name → per scenario: not (yet) known
+
+    @property
+    def chosen(self) -> dict[str, str]: ...
+
+    @property
+    def years(self) -> Any: ...  # each scenario's year, (n, 1)
+
     def flag(self, mask: Any) -> None: ...
 
     def width(self, per: str | None) -> int: ...
+
+    def known(self, name: str) -> Any: ...  # per scenario (n,): is the name known?
 
 
 Step = Callable[[Any], Any]  # a compiled rule: a chunk of scenarios (`BatchContext`) → its array value
@@ -311,7 +325,12 @@ class BatchCompiler(Protocol):
     @property
     def known(self) -> set[str]: ...  # the names that have an array form so far
 
+    @property
+    def members(self) -> dict[str, list[str]] | None: ...  # each set's members (the results' columns)
+
     def expression(self, node: expr.Node) -> Step: ...
+
+    def constant(self, name: str) -> Any: ...  # a parameter as an array, (1, 1) or (1, members)
 
 
 # --- the parts of a primitive ------------------------------------------------------------------

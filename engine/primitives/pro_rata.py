@@ -15,16 +15,20 @@ from convenant.core.wording import show
 from convenant.language.model import Rule
 from convenant.language.trace import ProRataDetails, SheetDetails
 from convenant.primitives.base import (
+    BatchCompiler,
     CheckContext,
     EvalContext,
     ExplainScope,
     Node,
+    NotVectorised,
     Outcome,
     ProofContext,
+    Step,
     Written,
 )
 
 if TYPE_CHECKING:
+    from convenant.core.vectors import Rat
     from convenant.proof.results import Result
 
 
@@ -213,3 +217,59 @@ def pro_rata_total(rule: Rule, context: ProofContext) -> list[Result]:
 
 
 OBLIGATIONS = (pro_rata_total,)
+
+
+def vectorise(compiler: BatchCompiler, rule: Rule) -> Step:
+    """old + (new − old) × days left / days, where `when` holds (else old), over many scenarios.
+    The date is a day number per scenario; a date outside the scenario's year is refused by the
+    interpreter (even where `when` does not hold): flagged. Where the old key is a sheet with
+    agreed deviations the batch leaves the scenario to the interpreter (`_in_force`)."""
+    import numpy as np
+
+    from convenant.core import vectors
+    from convenant.core.vectors import Rat, Terms
+
+    spec, rules = rule.spec, compiler.rules
+    assert isinstance(spec, ProRata)
+    for name in (spec.old, spec.new, *([spec.when] if spec.when else [])):
+        if name not in compiler.known:
+            raise NotVectorised(f"{name} has no array form")
+    decl = rules.facts.get(spec.from_date)
+    if decl is None or decl.kind is not Kind.DATE or decl.per is not None:
+        raise NotVectorised(f"{spec.from_date}: a date that is not a fact for the year")
+
+    def rat(value: Any) -> Rat:
+        return value.as_rat() if isinstance(value, Terms) else value
+
+    def applied(ctx: Any) -> np.ndarray:
+        if spec.when is None:
+            return np.ones(ctx.rows, dtype=bool)
+        return np.asarray(ctx.values[spec.when]).reshape(ctx.rows, -1)[:, 0] & ctx.known(spec.when)
+
+    def pro_rata(ctx: Any) -> Rat:
+        old = rat(ctx.values[spec.old])
+        years = [y if y > 0 else 2000 for y in ctx.years.reshape(-1).tolist()]  # 0: a scenario not computed
+        ends = {y: (date(y, 1, 1).toordinal(), date(y, 12, 31).toordinal()) for y in set(years)}
+        first = np.array([ends[y][0] for y in years], dtype=np.int64)
+        last = np.array([ends[y][1] for y in years], dtype=np.int64)
+        day = np.asarray(ctx.values[spec.from_date]).reshape(-1)
+        given = ctx.known(spec.from_date)
+        ctx.flag(given & ((day < first) | (day > last)))
+        holds = applied(ctx) & given & (day >= first) & (day <= last)
+        if not holds.any():
+            return old
+        new = rat(ctx.values[spec.new])
+        remaining = np.where(holds, last - np.where(holds, day, first) + 1, 1).reshape(-1, 1)
+        fraction = Rat.of(remaining, (last - first + 1).reshape(-1, 1))
+        blended = vectors.add(old, vectors.mul(vectors.sub(new, old), fraction))
+        return vectors.where(holds.reshape(-1, 1), blended, old)
+
+    def needs(ctx: Any) -> list[tuple[np.ndarray, tuple[str, ...]]]:
+        """As `needs`: where `when` is known to be false, only old and when."""
+        if spec.when is None:
+            return []
+        when = np.asarray(ctx.values[spec.when]).reshape(ctx.rows, -1)[:, 0]
+        return [(ctx.known(spec.when) & ~when, (spec.old, spec.when))]
+
+    pro_rata.needs = needs  # type: ignore[attr-defined]
+    return pro_rata

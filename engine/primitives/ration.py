@@ -14,17 +14,21 @@ from convenant.language.model import MUNICIPALITY, Rule
 from convenant.language.trace import RationDetails
 from convenant.primitives.base import (
     CENT_DECIMALS,
+    BatchCompiler,
     CheckContext,
     EvalContext,
     ExplainScope,
     Node,
+    NotVectorised,
     Outcome,
     ProofContext,
+    Step,
     Written,
     distributed,
 )
 
 if TYPE_CHECKING:
+    from convenant.core.vectors import Rat
     from convenant.proof.results import Result
 
 
@@ -132,3 +136,36 @@ def ration_bounds(rule: Rule, context: ProofContext) -> list[Result]:
 
 
 OBLIGATIONS = (ration_bounds,)
+
+
+def vectorise(compiler: BatchCompiler, rule: Rule) -> Step:
+    """Claims in whole cents per member; where their total fits in what is available, each claim;
+    else what is available by largest remainder over claim / total (one denominator per scenario,
+    `vectors.largest_remainder_over`). A negative claim or availability is refused by the
+    interpreter: flagged."""
+    import numpy as np
+
+    from convenant.core import vectors
+    from convenant.core.vectors import LIMIT, Rat
+
+    spec = rule.spec
+    assert isinstance(spec, Ration)
+    for name in (spec.claims, spec.available):
+        if name not in compiler.known:
+            raise NotVectorised(f"{name} has no array form")
+
+    def ration(ctx: Any) -> Rat:
+        n = ctx.rows
+        claims = np.broadcast_to(vectors.cents(ctx.values[spec.claims]), (n, ctx.width(rule.per)))
+        available = vectors.cents(vectors.broadcast(ctx.values[spec.available], n, 1))
+        ctx.flag((available < 0) | (claims < 0).any(axis=1, keepdims=True))
+        if claims.dtype != object and vectors.max_abs(claims) * max(claims.shape[1], 1) > LIMIT:
+            claims = claims.astype(object)
+        total = claims.sum(axis=1, keepdims=True)
+        fits = total <= available
+        den = np.where(fits | (total <= 0), 1, total)
+        parts = vectors.largest_remainder_over(np.where(fits, 0, available), claims, den)
+        paid = np.where(fits, claims, parts)
+        return Rat.of(paid if paid.dtype == object else paid.astype(np.int64), 100)
+
+    return ration

@@ -24,17 +24,21 @@ from convenant.language.trace import Agreed as Agreed_
 from convenant.language.trace import AgreedPeriod, Said, SheetDetails
 from convenant.primitives import pro_rata
 from convenant.primitives.base import (
+    BatchCompiler,
     CheckContext,
     EvalContext,
     ExplainScope,
     FieldPath,
     Node,
+    NotVectorised,
     Outcome,
     ProofContext,
+    Step,
     Written,
 )
 
 if TYPE_CHECKING:
+    from convenant.core.vectors import Rat, Terms
     from convenant.proof.results import Result
 
 SCALE, DIVIDE = "schalen", "geen"  # the options of the `scaling` interpretation
@@ -605,3 +609,108 @@ def agreed_total(rule: Rule, context: ProofContext) -> list[Result]:
 
 
 OBLIGATIONS = (sheet_total, agreed_total)
+
+
+def vectorise(compiler: BatchCompiler, rule: Rule) -> Step:
+    """Art. 4 over many scenarios, under "schalen" and without agreed deviations (a scenario that
+    gives agreed cells is left to the interpreter by the batch). With W[r] the row's indicatiewaarde
+    (Σ_c count·value, in cents), T = Σ_r W[r], the fixed cells over one denominator per scenario
+    F[r] / D and Σ F = Fs, the row's key is one fraction per scenario:
+
+        key[r] = W[r]·(1 − Fs/D)/T + F[r]/D = (W[r]·(D − Fs) + F[r]·T) / (T·D)
+
+    which totals exactly 1 (Σ_r: (D − Fs)·T + Fs·T = T·D), so a distribution over it needs no
+    check. W and T are first divided by their greatest common divisor, F and D by theirs, which
+    keeps them in int64 (bounds checked; exact Python integers otherwise). T = 0 (no indication
+    with a value) is refused by the interpreter: those scenarios are flagged. A row without
+    indications whose per-row fixed cell is not nil gets the interpreter's warning."""
+    import numpy as np
+
+    from convenant.core import vectors
+    from convenant.core.vectors import LIMIT, Rat, Terms
+
+    spec, rules, members = rule.spec, compiler.rules, compiler.members
+    assert isinstance(spec, Sheet)
+    chosen = rules.interpretations[spec.scaling].chosen
+    if chosen != SCALE:
+        raise NotVectorised(f"{rule.name}: {spec.scaling} = {chosen}")
+    if members is None or rule.per is None:
+        raise NotVectorised(f"{rule.name}: the members of its sets")
+    for name in (spec.counts, spec.values, *(c.value for c in spec.fixed)):
+        if name not in compiler.known and name not in rules.parameters:
+            raise NotVectorised(f"{name} has no array form")
+    rows = members[rule.per]
+    columns = members[rules.facts[spec.counts].by or ""]
+    n_rows, n_columns = len(rows), len(columns)
+    fixed: list[tuple[Any, int | None]] = []  # (value: a constant or a name, its row or None: per row)
+    for cell in spec.fixed:
+        value = compiler.constant(cell.value) if cell.value in rules.parameters else cell.value
+        fixed.append((value, rows.index(cell.row) if cell.row else None))
+
+    def fixed_cells(ctx: Any) -> Rat:
+        total: Rat | None = None
+        for value, at in fixed:
+            rat = ctx.values[value] if isinstance(value, str) else value
+            rat = rat.as_rat() if isinstance(rat, Terms) else rat
+            if at is not None:
+                place = (np.arange(n_rows) == at).reshape(1, -1)
+                rat = Rat(np.where(place, rat.num, 0), rat.den, rat.nb, rat.db)
+            total = rat if total is None else vectors.add(total, rat)
+        assert total is not None
+        return vectors.common_den(vectors.broadcast(total, ctx.rows, n_rows))
+
+    def sheet(ctx: Any) -> Terms:
+        n = ctx.rows
+        counts = np.broadcast_to(ctx.values[spec.counts].num, (n, n_rows * n_columns))
+        prices = np.broadcast_to(ctx.values[spec.values].num, (n, n_columns))  # cents
+        bound = vectors.max_abs(counts) * vectors.max_abs(prices) * n_rows * n_columns
+        if counts.dtype == object or prices.dtype == object or bound > LIMIT:
+            counts, prices = counts.astype(object), prices.astype(object)
+        counts3 = counts.reshape(n, n_rows, n_columns)
+        if counts3.dtype == object:
+            by_row = (counts3 * prices[:, None, :]).sum(axis=2)
+        else:  # Σ_c count·value in one pass, in int64 (bounded above)
+            by_row = np.einsum("nrc,nc->nr", counts3, prices)
+        total = by_row.sum(axis=1, keepdims=True)
+        ctx.flag(total <= 0)
+        total = np.where(total <= 0, 1, total)
+        cells = fixed_cells(ctx)
+        f_num = cells.num
+        f_den = cells.den if isinstance(cells.den, np.ndarray) else np.full((n, 1), cells.den)
+        total_r = total
+        small = vectors.FLOAT_EXACT // 4  # below it, the key fits the float-guess kernel unreduced
+        if f_num.dtype != object and f_den.dtype != object and vectors.max_abs(f_den) > 10**6:
+            g = np.gcd(np.gcd.reduce(f_num, axis=1, keepdims=True), f_den)
+            f_num, f_den = f_num // g, f_den // g
+        if by_row.dtype != object and vectors.max_abs(total) * vectors.max_abs(f_den) > small:
+            g = np.gcd.reduce(by_row, axis=1, keepdims=True)
+            g = np.where(g == 0, 1, g)
+            by_row, total_r = by_row // g, total // g
+        f_sum = f_num.sum(axis=1, keepdims=True)
+        arrays = (by_row, total_r, f_num, f_den, f_sum)
+        b_w, b_t, b_f, b_d, b_s = (vectors.max_abs(np.asarray(a)) for a in arrays)
+        exact = any(np.asarray(a).dtype == object for a in arrays)
+        exact = exact or b_w * (b_d + b_s) + b_f * b_t > LIMIT or b_t * b_d > LIMIT
+        if exact:
+            by_row, total_r, f_num, f_den, f_sum = (np.asarray(a).astype(object) for a in arrays)
+        num = by_row * (f_den - f_sum) + f_num * total_r
+        den = total_r * f_den
+        key = Rat(num, den, None, None) if exact else Rat(num, den, b_w * (b_d + b_s) + b_f * b_t, b_t * b_d)
+        ctx.extra[rule.name] = {
+            "counts": counts3,
+            "prices": prices,
+            "total": total,
+            "room": f_den - f_sum,
+            "den": f_den,
+        }
+        per_row = [value for value, at in fixed if at is None]
+        if per_row:  # art. 4 lid 2 onder e without indications: the interpreter's warning
+            empty = ~counts3.any(axis=2)
+            given = np.zeros((1, n_rows), dtype=bool)
+            for value in per_row:
+                rat = ctx.values[value] if isinstance(value, str) else value
+                given = given | ((rat.as_rat() if isinstance(rat, Terms) else rat).num != 0)
+            ctx.warnings[(rule.name, -1)] = empty & given
+        return Terms((key,), one=True)
+
+    return sheet

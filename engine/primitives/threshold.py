@@ -7,14 +7,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from convenant.core.citation import Citation
 from convenant.core.units import Kind
 from convenant.core.wording import show
 from convenant.language.model import Rule
 from convenant.language.trace import Hit, SheetDetails, ThresholdDetails
-from convenant.primitives.base import CheckContext, EvalContext, ExplainScope, Node, Outcome, Written
+from convenant.primitives.base import (
+    BatchCompiler,
+    CheckContext,
+    EvalContext,
+    ExplainScope,
+    Node,
+    NotVectorised,
+    Outcome,
+    Step,
+    Written,
+)
+
+if TYPE_CHECKING:
+    from convenant.core.vectors import Rat
 
 CELLS_OPTIONS = ("samen", "per_cel")  # the options of a test's `cells` interpretation
 TOGETHER = "samen"  # a member's cells of the test's columns added up, then compared
@@ -198,3 +211,76 @@ def explain(scope: ExplainScope, node: Node, member: str | None) -> dict[str, An
 
 
 OBLIGATIONS = ()  # a yes/no over two sheets: nothing beyond its branches to prove
+
+
+def vectorise(compiler: BatchCompiler, rule: Rule) -> Step:
+    """Over many scenarios, from what the two sheets' steps left (`ctx.extra`: each cell's
+    indicatiewaarde in cents, and the factor (D − Fs)/(D·T) that makes it a percentage): per test
+    whose cause holds, per member of `among` (the first rows of the sheet) and per column or group
+    of columns, before ≠ after and |after − before| ≥ limit·|before|, in exact arithmetic."""
+    import numpy as np
+
+    from convenant.core import vectors
+    from convenant.core.vectors import Rat
+
+    spec, rules, members = rule.spec, compiler.rules, compiler.members
+    assert isinstance(spec, Threshold)
+    sheets = [rules.rules.get(spec.old), rules.rules.get(spec.new)]
+    if members is None or any(s is None or s.name not in compiler.known or s.per is None for s in sheets):
+        raise NotVectorised(f"{rule.name}: its sheets have no array form")
+    sheet_rows = members[sheets[0].per or ""]  # type: ignore[union-attr]
+    among = members[spec.among]
+    if sheet_rows[: len(among)] != among:
+        raise NotVectorised(f"{rule.name}: {spec.among} is not the first rows of the sheet")
+    counts = rules.facts[sheets[0].spec.counts]  # type: ignore[union-attr]
+    columns = members[counts.by or ""]
+    width, n_columns = len(among), len(columns)
+    limits = {t.at_least: compiler.constant(t.at_least) for t in spec.tests}
+
+    def measure(ctx: Any, sheet: str, test: ThresholdTest, group: list[int]) -> Rat:
+        found = ctx.extra[sheet]  # each cell's indicatiewaarde: count × value (exact Python
+        counts = found["counts"][:, :width, group].astype(object)  # integers: a few columns only)
+        prices = found["prices"][:, group].astype(object)
+        summed = vectors.integers((counts * prices[:, None, :]).sum(axis=2).ravel().tolist()).reshape(
+            ctx.rows, width
+        )
+        value = Rat.of(summed)
+        if test.measure == "indicatiewaarde":
+            return Rat.of(summed, 100)
+        factor = Rat.of(np.asarray(found["room"]), np.asarray(found["den"]) * np.asarray(found["total"]))
+        return vectors.mul(value, factor)
+
+    def threshold(ctx: Any) -> np.ndarray:
+        n = ctx.rows
+        causes = {c: np.asarray(ctx.values[c]).reshape(n, -1)[:, 0] for c in spec.causes}
+        result = np.zeros(n, dtype=bool)
+        if spec.old not in ctx.extra or spec.new not in ctx.extra:  # a sheet unknown in every
+            return result.reshape(-1, 1)  # scenario: so is this test where a cause holds
+        for test in spec.tests:
+            active = causes[test.cause]
+            if not active.any():
+                continue
+            together = test.cells is not None and ctx.chosen[test.cells] == TOGETHER
+            chosen = [columns.index(test.column)] if test.column else list(range(n_columns))
+            groups = [chosen] if together else [[c] for c in chosen]
+            limit = limits[test.at_least]
+            for group in groups:
+                before = measure(ctx, spec.old, test, group)
+                after = measure(ctx, spec.new, test, group)
+                change = vectors.sub(after, before).abs()
+                hit = vectors.compare("!=", before, after) & vectors.compare(
+                    ">=", change, vectors.mul(limit, before.abs())
+                )
+                result |= active & np.asarray(hit).any(axis=1)
+        return result.reshape(-1, 1)
+
+    def needs(ctx: Any) -> list[tuple[np.ndarray, tuple[str, ...]]]:
+        """As `needs`: where no cause holds, only the causes."""
+        n = ctx.rows
+        none = np.ones(n, dtype=bool)
+        for cause in spec.causes:
+            none &= ctx.known(cause) & ~np.asarray(ctx.values[cause]).reshape(n, -1)[:, 0]
+        return [(none, spec.causes)]
+
+    threshold.needs = needs  # type: ignore[attr-defined]
+    return threshold
