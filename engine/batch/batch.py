@@ -309,7 +309,7 @@ class Result:
         if self.context is not None:
             out = np.where(self.vectorised.reshape(-1, 1), vectors.cents(self.context.values[rule]), 0)
         for i, ev in self.exact.items():
-            cents = list(ev.cents[rule])
+            cents: list[Any] = list(ev.cents[rule])
             if out.dtype != object and any(c is None or abs(c) > vectors.LIMIT for c in cents):
                 out = out.astype(object)
             out[i] = cents
@@ -485,8 +485,8 @@ def column_texts(kind: Kind, value: Any, rows: np.ndarray) -> list[list[str]]:
         array = np.asarray(value)[rows]
         return [np.where(array[:, j], "true", "false").tolist() for j in range(array.shape[1])]
     rat = value.as_rat() if isinstance(value, Terms) else value
-    num, den = vectors.reduced(rat)
-    num, den = _int64(num[rows]), _int64(den[rows])
+    reduced = vectors.reduced(rat)
+    num, den = _int64(reduced[0][rows]), _int64(reduced[1][rows])
     if num is None or den is None:
         return vector_texts(kind, value, rows)
     texts = []
@@ -519,8 +519,10 @@ def _money_texts(cents: np.ndarray) -> list[str]:
     return np.strings.add(texts, _CENTS_TEXT[magnitude % 100]).tolist()
 
 
-_SIGNS = np.array(["", "-"], dtype=np.dtypes.StringDType()) if _STRINGS else None
-_CENTS_TEXT = np.array([f".{k:02d}" for k in range(100)], dtype=np.dtypes.StringDType()) if _STRINGS else None
+_SIGNS: Any = np.array(["", "-"], dtype=np.dtypes.StringDType()) if _STRINGS else None
+_CENTS_TEXT: Any = (  # the cents of an amount: '.00' … '.99'
+    np.array([f".{k:02d}" for k in range(100)], dtype=np.dtypes.StringDType()) if _STRINGS else None
+)
 
 
 # --- the command ---------------------------------------------------------------------------------
