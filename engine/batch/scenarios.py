@@ -298,6 +298,12 @@ def from_arrays(rules: RuleFile, columns: dict[str, Any], year: int, label: str 
     whole cents (integers), counts as integers, yes/no as bools, ratios as Fractions. The same
     checks as for a file: unknown and missing columns stop; a value below a fact's minimum
     fails its scenario.
+
+    A numpy column is taken as it is, without a copy, when it is what the scenarios hold: int64
+    for money (cents) and counts, bool for yes/no, one dimension, one value per scenario. Another
+    integer type is converted; a float, object or other array is refused (a float is never
+    exact), as is one of another shape. Lists (and object arrays) of Python integers, bools and
+    Fractions are read as before, value by value.
     """
     from convenant.check.registry import check_first_year, check_year
 
@@ -312,9 +318,9 @@ def from_arrays(rules: RuleFile, columns: dict[str, Any], year: int, label: str 
         decl = slot.decl
         written = slot.column in columns
         if written:
-            values = _array(decl.kind, list(columns[slot.column]))
+            values = _given(label, slot.column, decl.kind, columns[slot.column], n)
         else:
-            values = _array(decl.kind, [_exact(decl, decl.default)] * n)
+            values = _filled(decl.kind, _exact(decl, decl.default), n)
         scenarios.values[slot.column], scenarios.written[slot.column] = values, np.full(n, written)
         if decl.minimum is not None and decl.kind in INTEGERS:
             lowest = math.ceil(decl.minimum * (100 if decl.kind is Kind.MONEY else 1))
@@ -329,6 +335,40 @@ def from_arrays(rules: RuleFile, columns: dict[str, Any], year: int, label: str 
                 )
                 scenarios.problems.setdefault(i, []).append(problem)
     return scenarios
+
+
+_DTYPES = {Kind.MONEY: "int64 (hele centen)", Kind.COUNT: "int64", Kind.BOOLEAN: "bool"}
+
+
+def _given(label: str, column: str, kind: Kind, given: Any, n: int) -> np.ndarray:
+    """A column given to `from_arrays` in the form the scenarios hold it: an int64 or bool numpy
+    array as it is (no copy), after its type and shape are checked."""
+    if not isinstance(given, np.ndarray) or given.dtype == object or kind not in _DTYPES:
+        return _array(kind, list(given))  # Python values, one by one
+    if given.ndim != 1 or len(given) != n:
+        args = {"column": column, "shape": given.shape, "count": n}
+        raise ConvenantError([Problem("batch.array_shape", args, Location(label), column)])
+    if kind is Kind.BOOLEAN and given.dtype == np.bool_:
+        return given
+    if kind in INTEGERS and given.dtype == np.int64:
+        if given.size and int(given.min()) < -vectors.LIMIT:  # −2⁶³ has no int64 opposite: exact
+            return given.astype(object)
+        return given
+    if kind in INTEGERS and given.dtype.kind in "iu" and (given.dtype.kind == "i" or given.dtype.itemsize < 8):
+        return given.astype(np.int64)  # a smaller integer type: every value fits
+    if kind in INTEGERS and given.dtype == np.uint64:
+        return vectors.integers(given.tolist())  # beyond int64: Python integers, exactly
+    args = {"column": column, "dtype": str(given.dtype), "expected": _DTYPES[kind]}
+    raise ConvenantError([Problem("batch.array_dtype", args, Location(label), column)])
+
+
+def _filled(kind: Kind, value: Any, n: int) -> np.ndarray:
+    """A column of one value (a fact's default, or a placeholder), made at once."""
+    if kind in INTEGERS and isinstance(value, int) and abs(value) <= vectors.LIMIT:
+        return np.full(n, value, dtype=np.int64)
+    if kind is Kind.BOOLEAN and isinstance(value, bool):
+        return np.full(n, value, dtype=bool)
+    return _array(kind, [value] * n)
 
 
 def typed(cell: Any) -> Any:
