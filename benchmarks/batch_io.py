@@ -364,7 +364,8 @@ def main() -> None:
         for covenant, kind, n in plan:
             run = cli_batch(covenant, kind, n, Path(folder))
             print(
-                f"{covenant} {kind} N={n:,}: {run.seconds:.2f} s, {run.rate:,.0f}/s, {mib(run.peak)}",
+                f"{covenant} {kind} N={n:,}: {run.seconds:.2f} s, {run.rate:,.0f}/s, CPU {run.cpu:.2f} s, "
+                f"{mib(run.peak)}",
                 flush=True,
             )
             runs.append(run)
