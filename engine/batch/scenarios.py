@@ -354,7 +354,8 @@ def _given(label: str, column: str, kind: Kind, given: Any, n: int) -> np.ndarra
         if given.size and int(given.min()) < -vectors.LIMIT:  # −2⁶³ has no int64 opposite: exact
             return given.astype(object)
         return given
-    if kind in INTEGERS and given.dtype.kind in "iu" and (given.dtype.kind == "i" or given.dtype.itemsize < 8):
+    smaller = given.dtype.kind == "i" or (given.dtype.kind == "u" and given.dtype.itemsize < 8)
+    if kind in INTEGERS and smaller:
         return given.astype(np.int64)  # a smaller integer type: every value fits
     if kind in INTEGERS and given.dtype == np.uint64:
         return vectors.integers(given.tolist())  # beyond int64: Python integers, exactly
