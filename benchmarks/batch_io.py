@@ -298,7 +298,8 @@ def readme_section(
         MARK_BEGIN,
         "## `convenant batch` end to end: rate and memory (issue 15, targets 2–4)",
         "",
-        "`.venv/bin/python benchmarks/batch_io.py` writes [batch_io.md](batch_io.md) (every N). "
+        "`.venv/bin/python benchmarks/batch_io.py` writes [batch_io.md](batch_io.md) (every N, and "
+        "notes on what is not met and why). "
         f"Run of {date.today().isoformat()}, {machine()}, load average {load[0]:.2f}–{load[1]:.2f}. "
         "The largest N of each kind:",
         "",
