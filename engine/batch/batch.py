@@ -65,6 +65,8 @@ from convenant.source import spreadsheets
 from convenant.source.spreadsheets import AUTO, AtomicWriter, Column, Layout, Sheet, read_table, starts_with
 
 CHUNK = 25_000
+CHUNK_CELLS = 1_000_000  # a chunk holds at most about this many cells in and out (memory: § batch)
+FAILURES_KEPT = 200  # failed scenarios a Summary names (the command shows 20, the web page 200)
 PROGRESS_FROM = 20_000  # scenarios from which the command shows a progress bar by default
 WORDS = words.Languages("batch")
 META = ["rij", "scenario", "jaar", "status", "melding", "waarschuwingen", "onbekend"]
@@ -205,12 +207,14 @@ class Batch:
             )
             run(self.plan, context)
             direct &= ~context.flagged
-        exact: dict[int, Evaluation] = {}
+        # --- the interpreter, one scenario at a time (each evaluation reduced to its row at once) ---
+        exact: dict[int, Interpreted] = {}
         for i in np.flatnonzero(~bad & ~direct).tolist():
             try:
-                exact[i] = evaluate(self.rules, facts_of(self.rules, scenarios, i))
+                exact[i] = Interpreted.of(self, evaluate(self.rules, facts_of(self.rules, scenarios, i)))
             except ConvenantError as error:
                 failed[i] = list(error.problems)
+        # --- end of the interpreter loop ---
         return Result(self, scenarios, context, direct, exact, failed)
 
     def direct(self, scenarios: Scenarios) -> np.ndarray:
@@ -413,6 +417,42 @@ def _array_value(kind: Kind, array: np.ndarray) -> Any:
 # --- results -------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Interpreted:
+    """What the results need of one interpreted scenario, kept instead of its `Evaluation` (about
+    105 KB for Groningen, so a chunk of them was gigabytes): the text of each output column, the
+    cents of the money outputs (`Result.cents`), the output rules that are not yet known with the
+    facts they wait for, and the rules (and members) with a warning. Nothing depends on the
+    reader's language: the words are put in when the rows are written."""
+
+    texts: tuple[str, ...]  # per output column, in the order of the header
+    cents: dict[str, tuple[int | None, ...]]  # money outputs: whole cents per column (None: unknown)
+    unknown: tuple[tuple[str, tuple[str, ...]], ...]  # (rule, the facts it waits for)
+    warnings: tuple[str, ...]  # `rule` or `rule.member`, in the order of the evaluation
+
+    @classmethod
+    def of(cls, batch: Batch, ev: Evaluation) -> Interpreted:
+        texts: list[str] = []
+        cents: dict[str, tuple[int | None, ...]] = {}
+        for output in batch.outputs:
+            values = _per_column(output, ev.nodes[output.rule.name].value)
+            texts += [cell_text(output.rule.kind, v) for v in values]
+            if output.rule.kind is Kind.MONEY:
+                cents[output.rule.name] = tuple(None if v is None else int(v * 100) for v in values)
+        unknown = tuple(
+            (o.rule.name, tuple(ev.waiting_for(o.rule.name)))
+            for o in batch.outputs
+            if ev.nodes[o.rule.name].value is None
+        )
+        warnings = tuple(
+            _warning_name(name, member)
+            for name, node in ev.nodes.items()
+            if name in batch.needed
+            for member, _ in node.warnings
+        )
+        return cls(tuple(texts), cents, unknown, warnings)
+
+
 @dataclass
 class Result:
     """The outcome of one chunk: vectorised values, interpreted scenarios and failures."""
@@ -421,7 +461,7 @@ class Result:
     scenarios: Scenarios
     context: Context | None
     vectorised: np.ndarray  # the scenarios whose values come from `context`
-    exact: dict[int, Evaluation]
+    exact: dict[int, Interpreted]
     failed: dict[int, list[Problem]]
 
     def cents(self, rule: str) -> np.ndarray:
@@ -437,27 +477,36 @@ class Result:
                 out = out.astype(object)
                 out[blank] = None  # type: ignore[call-overload]
         for i, ev in self.exact.items():
-            cents: list[Any] = [
-                None if v is None else int(v * 100) for v in _per_column(output, ev.nodes[rule].value)
-            ]
+            cents: list[Any] = list(ev.cents[rule])
             if out.dtype != object and any(c is None or abs(c) > vectors.LIMIT for c in cents):
                 out = out.astype(object)
             out[i] = cents
         return out
 
     def rows(self, lang: str = "nl") -> list[list[str]]:
-        columns = [c for o in self.batch.outputs for c in self._texts(o)]
+        """The rows of the results, cell by cell (the columns of `columns`, row by row)."""
+        return [list(row) for row in zip(*self.columns(lang), strict=True)]
+
+    def columns(self, lang: str = "nl") -> list[list[str]]:
+        """The results column by column, as texts, in the order of `Batch.header`: each column
+        made at once from the arrays of the chunk, not cell by cell."""
+        n = len(self.scenarios)
+        shown = {y: str(y) if y else "" for y in set(self.scenarios.years.tolist())}
+        status, message = [OK] * n, [""] * n
         warnings, unknown = self._warnings(lang), self._unknown(lang)
-        years = [str(y) if y else "" for y in self.scenarios.years.tolist()]
-        rows = []
-        for i, values in enumerate(zip(*columns, strict=True) if columns else [()] * len(years)):
-            meta = [str(self.scenarios.rows[i]), self.scenarios.names[i], years[i]]
-            problems = self.failed.get(i)
+        for i, problems in self.failed.items():
             if problems:
-                rows.append([*meta, FAILED, describe(problems, lang), "", "", *values])
-            else:
-                rows.append([*meta, OK, "", warnings[i], unknown[i], *values])
-        return rows
+                status[i], message[i], warnings[i], unknown[i] = FAILED, describe(problems, lang), "", ""
+        meta = [
+            list(map(str, self.scenarios.rows)),
+            list(self.scenarios.names),
+            [shown[y] for y in self.scenarios.years.tolist()],
+            status,
+            message,
+            warnings,
+            unknown,
+        ]
+        return meta + [c for o in self.batch.outputs for c in self._texts(o)]
 
     def _texts(self, output: Output) -> list[list[str]]:
         """Each column of an output rule as text, for every scenario ('' where it failed, is not yet
@@ -466,7 +515,7 @@ class Result:
         texts = [[""] * n for _ in range(width)]
         if self.context is not None and self.vectorised.any():
             rows = np.flatnonzero(self.vectorised)
-            shown = vector_texts(output.rule.kind, self.context.values[output.rule.name], rows)
+            shown = column_texts(output.rule.kind, self.context.values[output.rule.name], rows)
             _blank(self.context, output.rule.name, rows, shown)
             if len(rows) == n:
                 texts = shown
@@ -474,9 +523,12 @@ class Result:
                 for j in range(width):
                     for i, text in zip(rows.tolist(), shown[j], strict=True):
                         texts[j][i] = text
-        for i, ev in self.exact.items():
-            for j, value in enumerate(_per_column(output, ev.nodes[output.rule.name].value)):
-                texts[j][i] = cell_text(output.rule.kind, value)
+        if self.exact:
+            first = self.batch.outputs.index(output)
+            offset = sum(len(o.columns) for o in self.batch.outputs[:first])
+            for i, ev in self.exact.items():
+                for j in range(width):
+                    texts[j][i] = ev.texts[offset + j]
         return texts
 
     def _unknown(self, lang: str) -> list[str]:
@@ -486,34 +538,29 @@ class Result:
         if self.context is not None and self.vectorised.any():
             found = vector_unknown(self.batch, self.context, np.flatnonzero(self.vectorised), found, lang)
         for i, ev in self.exact.items():
-            found[i] = "; ".join(
-                words.format(rule=o.rule.name, names=", ".join(ev.waiting_for(o.rule.name)))
-                for o in self.batch.outputs
-                if ev.nodes[o.rule.name].value is None
-            )
+            found[i] = "; ".join(words.format(rule=r, names=", ".join(names)) for r, names in ev.unknown)
         return found
 
     def _warnings(self, lang: str) -> list[str]:
         """Per scenario: the version's period when it covers only part of the scenario's year, then
         the output rules with a warning (by name, and member)."""
-        periods = {
-            y: part_of_year(self.batch.rules, y, lang) for y in set(self.scenarios.years.tolist()) if y
-        }
-        found: list[list[str]] = [
-            [shown] if (shown := periods.get(y)) else [] for y in self.scenarios.years.tolist()
-        ]
+        years = self.scenarios.years.tolist()
+        periods = {y: part_of_year(self.batch.rules, y, lang) for y in set(years) if y}
+        extra: dict[int, list[str]] = {}  # the scenarios with a warning of their own
         if self.context is not None:
             for (name, _), holds in self.context.warnings.items():
                 rule = self.batch.rules.rules[name]
                 members = self.batch.members[rule.per] if rule.per else [None]
                 hit = holds & self.vectorised.reshape(-1, 1)
                 for i, j in zip(*np.nonzero(hit), strict=True):
-                    found[i].append(_warning_name(name, members[j]))
+                    extra.setdefault(int(i), []).append(_warning_name(name, members[j]))
         for i, ev in self.exact.items():
-            for name, node in ev.nodes.items():
-                if name in self.batch.needed:
-                    found[i] += [_warning_name(name, member) for member, _ in node.warnings]
-        return ["; ".join(dict.fromkeys(names)) for names in found]
+            if ev.warnings:
+                extra.setdefault(i, []).extend(ev.warnings)
+        found = [periods.get(y) or "" for y in years] if any(periods.values()) else [""] * len(years)
+        for i, names in extra.items():
+            found[i] = "; ".join(dict.fromkeys([found[i], *names] if found[i] else names))
+        return found
 
 
 def _per_column(output: Output, value: Any) -> list[Any]:
@@ -636,18 +683,89 @@ def vector_unknown(
     return found
 
 
+_STRINGS = hasattr(np, "dtypes") and hasattr(np.dtypes, "StringDType") and hasattr(np, "strings")
+_INT64_MIN = -(2**63)
+
+
+def column_texts(kind: Kind, value: Any, rows: np.ndarray) -> list[list[str]]:
+    """The texts of `vector_texts`, made by numpy's string functions a whole column at once
+    (numpy 2). Values that are no int64 (an object array of larger integers) and other kinds go
+    the way of `vector_texts`; tests/test_batch_io.py holds both to the same texts."""
+    if not _STRINGS or kind not in (Kind.MONEY, Kind.COUNT, Kind.RATIO, Kind.PERCENTAGE, Kind.BOOLEAN):
+        return vector_texts(kind, value, rows)
+    if kind is Kind.MONEY:
+        cents = _int64(vectors.cents(value)[rows])
+        if cents is None or (cents.size and int(cents.min()) == _INT64_MIN):
+            return vector_texts(kind, value, rows)
+        return [_money_texts(cents[:, j]) for j in range(cents.shape[1])]
+    if kind is Kind.COUNT:
+        whole = _int64(vectors.whole(value)[rows])
+        if whole is None:
+            return vector_texts(kind, value, rows)
+        return [_strings(whole[:, j]).tolist() for j in range(whole.shape[1])]
+    if kind is Kind.BOOLEAN:
+        array = np.asarray(value)[rows]
+        return [np.where(array[:, j], "true", "false").tolist() for j in range(array.shape[1])]
+    rat = value.as_rat() if isinstance(value, Terms) else value
+    reduced = vectors.reduced(rat)
+    num, den = _int64(reduced[0][rows]), _int64(reduced[1][rows])
+    if num is None or den is None:
+        return vector_texts(kind, value, rows)
+    texts = []
+    for j in range(num.shape[1]):
+        a = _strings(num[:, j])
+        fraction = np.strings.add(np.strings.add(a, "/"), _strings(den[:, j]))
+        texts.append(np.where(den[:, j] != 1, fraction, a).tolist())
+    return texts
+
+
+def _int64(array: np.ndarray) -> np.ndarray | None:
+    """An array of integers as int64 (an object array of Python integers that all fit), or None."""
+    if array.dtype == np.int64:
+        return array
+    try:
+        return array.astype(np.int64)
+    except (OverflowError, TypeError, ValueError):
+        return None
+
+
+def _strings(array: np.ndarray) -> np.ndarray:
+    """int64 values as numpy strings, as `str` writes them."""
+    return array.astype(np.dtypes.StringDType())
+
+
+def _money_texts(cents: np.ndarray) -> list[str]:
+    """Whole cents as money.plain writes them ('-1234.50'), for int64 above −2⁶³."""
+    magnitude = np.abs(cents)
+    texts = np.strings.add(_SIGNS[(cents < 0).view(np.int8)], _strings(magnitude // 100))
+    return np.strings.add(texts, _CENTS_TEXT[magnitude % 100]).tolist()
+
+
+_SIGNS: Any = np.array(["", "-"], dtype=np.dtypes.StringDType()) if _STRINGS else None
+_CENTS_TEXT: Any = (  # the cents of an amount: '.00' … '.99'
+    np.array([f".{k:02d}" for k in range(100)], dtype=np.dtypes.StringDType()) if _STRINGS else None
+)
+
+
 # --- the command ---------------------------------------------------------------------------------
 
 
 @dataclass
 class Summary:
-    """What a batch run did: how many scenarios, and each failed one (row, name, message)."""
+    """What a batch run did: how many scenarios, how many failed, and the first failed ones (row,
+    name, message; FAILURES_KEPT at most, so a run of millions of bad rows stays small: every
+    failure is in the results file)."""
 
     output: str
     total: int = 0
     failures: list[tuple[int, str, str]] = field(default_factory=list)
     warnings: dict[int, str] = field(default_factory=dict)  # year → the version covers only part of it
     interpreted: int = 0  # scenarios evaluated one by one by the interpreter (not by the compiled plan)
+    failed: int = 0  # every failed scenario, also those beyond `failures`
+
+    def add_failures(self, found: list[tuple[int, str, str]]) -> None:
+        self.failed += len(found)
+        self.failures += found[: max(0, FAILURES_KEPT - len(self.failures))]
 
 
 def check_output(out_path: Path, scenarios_path: Path, overwrite: bool) -> bool:
@@ -682,6 +800,12 @@ def check_output(out_path: Path, scenarios_path: Path, overwrite: bool) -> bool:
     return True
 
 
+def chunk_size(read: int, written: int) -> int:
+    """Scenarios per chunk: CHUNK, fewer for wide tables, so that a chunk's cells (as read, and as
+    written) stay about CHUNK_CELLS whatever the rule file: memory does not grow with the rows."""
+    return min(CHUNK, max(100, CHUNK_CELLS // max(read, written, 1)))
+
+
 def run_file(
     rules_path: Path,
     scenarios_path: Path,
@@ -709,19 +833,22 @@ def run_file(
     started(reader.count)
     written = table.dialect if dialect == AUTO else dialect
     with AtomicWriter(out_path, batch.layout(lang), replace, written) as writer:
-        for chunk in reader.chunks(CHUNK):
+        for chunk in reader.chunks(chunk_size(len(table.header), len(batch.header))):
             result = batch.evaluate(chunk)
-            writer.write(result.rows(lang))
+            writer.write_columns(result.columns(lang))
             summary.total += len(chunk)
             summary.interpreted += len(chunk) - int(result.vectorised.sum()) - len(chunk.problems)
             for y in set(chunk.years.tolist()) - set(summary.warnings):
                 if y and (warned := report.part_of_year(rules, y, lang)):
                     summary.warnings[y] = warned
-            summary.failures += [
-                (chunk.rows[i], chunk.names[i], describe(problems, lang))
-                for i, problems in sorted(result.failed.items())
-            ]
+            summary.add_failures(
+                [
+                    (chunk.rows[i], chunk.names[i], describe(problems, lang))
+                    for i, problems in sorted(result.failed.items())
+                ]
+            )
             progress(len(chunk))
+            del result, chunk  # let go before the next chunk is read, not after
         if summary.total == 0:
             raise ConvenantError([Problem("batch.empty", {"path": reader.table.path})])
     return summary

@@ -31,6 +31,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -49,7 +50,15 @@ from convenant.core.units import Kind, ValueProblem, display
 from convenant.language.model import CASE, MUNICIPALITY, FactDecl, RuleFile
 from convenant.language.parties import existing_on, in_year, predecessors_on
 from convenant.source.loading import Document, MappingNode
-from convenant.source.spreadsheets import DUTCH, AmbiguousCell, FormulaCell, PercentCell, Table, dutch_number
+from convenant.source.spreadsheets import (
+    DUTCH,
+    PLAIN,
+    AmbiguousCell,
+    FormulaCell,
+    PercentCell,
+    Table,
+    dutch_number,
+)
 
 SCENARIO, YEAR, FACT, MEMBER, COLUMN, VALUE = "scenario", "jaar", "feit", "gemeente", "kolom", "waarde"
 INTEGERS = (Kind.MONEY, Kind.COUNT)  # kept as int64 arrays: money in cents, counts as they are
@@ -69,9 +78,6 @@ _DECIMAL = re.compile(r"^[-+]?(0|[1-9][0-9]{0,14})\.[0-9]+$")
 _CENTS = re.compile(r"^\s*(-?)(0|[1-9][0-9]{0,14})(?:\.([0-9]{1,2}))?\s*$")
 _COUNT = re.compile(r"^\s*-?(0|[1-9][0-9]{0,14})\s*$")
 _CODE = re.compile(r"^GM[0-9]{4}$")
-# A whole column in the usual form is checked by one match and converted by numpy in one pass.
-_CENTS_COLUMN = re.compile(r"(?:-?(?:0|[1-9][0-9]{0,14})\.[0-9]{2}\n)*-?(?:0|[1-9][0-9]{0,14})\.[0-9]{2}")
-_COUNT_COLUMN = re.compile(r"(?:-?(?:0|[1-9][0-9]{0,14})\n)*-?(?:0|[1-9][0-9]{0,14})")
 
 Sets = dict[str, list[str]]  # set → its members in order
 FieldPath = tuple[
@@ -292,6 +298,12 @@ def from_arrays(rules: RuleFile, columns: dict[str, Any], year: int, label: str 
     whole cents (integers), counts as integers, yes/no as bools, ratios as Fractions. The same
     checks as for a file: unknown and missing columns stop; a value below a fact's minimum
     fails its scenario.
+
+    A numpy column is taken as it is, without a copy, when it is what the scenarios hold: int64
+    for money (cents) and counts, bool for yes/no, one dimension, one value per scenario. Another
+    integer type is converted; a float, object or other array is refused (a float is never
+    exact), as is one of another shape. Lists (and object arrays) of Python integers, bools and
+    Fractions are read as before, value by value.
     """
     from convenant.check.registry import check_first_year, check_year
 
@@ -306,9 +318,9 @@ def from_arrays(rules: RuleFile, columns: dict[str, Any], year: int, label: str 
         decl = slot.decl
         written = slot.column in columns
         if written:
-            values = _array(decl.kind, list(columns[slot.column]))
+            values = _given(label, slot.column, decl.kind, columns[slot.column], n)
         else:
-            values = _array(decl.kind, [_exact(decl, decl.default)] * n)
+            values = _filled(decl.kind, _exact(decl, decl.default), n)
         scenarios.values[slot.column], scenarios.written[slot.column] = values, np.full(n, written)
         if decl.minimum is not None and decl.kind in INTEGERS:
             lowest = math.ceil(decl.minimum * (100 if decl.kind is Kind.MONEY else 1))
@@ -323,6 +335,41 @@ def from_arrays(rules: RuleFile, columns: dict[str, Any], year: int, label: str 
                 )
                 scenarios.problems.setdefault(i, []).append(problem)
     return scenarios
+
+
+_DTYPES = {Kind.MONEY: "int64 (hele centen)", Kind.COUNT: "int64", Kind.BOOLEAN: "bool"}
+
+
+def _given(label: str, column: str, kind: Kind, given: Any, n: int) -> np.ndarray:
+    """A column given to `from_arrays` in the form the scenarios hold it: an int64 or bool numpy
+    array as it is (no copy), after its type and shape are checked."""
+    if not isinstance(given, np.ndarray) or given.dtype == object or kind not in _DTYPES:
+        return _array(kind, list(given))  # Python values, one by one
+    if given.ndim != 1 or len(given) != n:
+        args = {"column": column, "shape": given.shape, "count": n}
+        raise ConvenantError([Problem("batch.array_shape", args, Location(label), column)])
+    if kind is Kind.BOOLEAN and given.dtype == np.bool_:
+        return given
+    if kind in INTEGERS and given.dtype == np.int64:
+        if given.size and int(given.min()) < -vectors.LIMIT:  # −2⁶³ has no int64 opposite: exact
+            return given.astype(object)
+        return given
+    smaller = given.dtype.kind == "i" or (given.dtype.kind == "u" and given.dtype.itemsize < 8)
+    if kind in INTEGERS and smaller:
+        return given.astype(np.int64)  # a smaller integer type: every value fits
+    if kind in INTEGERS and given.dtype == np.uint64:
+        return vectors.integers(given.tolist())  # beyond int64: Python integers, exactly
+    args = {"column": column, "dtype": str(given.dtype), "expected": _DTYPES[kind]}
+    raise ConvenantError([Problem("batch.array_dtype", args, Location(label), column)])
+
+
+def _filled(kind: Kind, value: Any, n: int) -> np.ndarray:
+    """A column of one value (a fact's default, or a placeholder), made at once."""
+    if kind in INTEGERS and isinstance(value, int) and abs(value) <= vectors.LIMIT:
+        return np.full(n, value, dtype=np.int64)
+    if kind is Kind.BOOLEAN and isinstance(value, bool):
+        return np.full(n, value, dtype=bool)
+    return _array(kind, [value] * n)
 
 
 def typed(cell: Any) -> Any:
@@ -397,8 +444,9 @@ Row = tuple[int, list[Any], list[int] | None, list[Problem]]  # row, cells, cell
 class Reader:
     """Checks a scenario table's header against a rule file, then reads it in chunks."""
 
-    def __init__(self, table: Table, rules: RuleFile, year: int | None = None) -> None:
+    def __init__(self, table: Table, rules: RuleFile, year: int | None = None, fast: bool = True) -> None:
         self.table, self.rules, self.default_year = table, rules, year
+        self.fast = fast  # whole columns at once where they prove correct (False: cell by cell only)
         self.sets = scenario_sets(rules)
         self.codes, self.instead = self._codes()
         self.long = FACT in table.header and VALUE in table.header
@@ -605,10 +653,11 @@ class Reader:
 
     def parse(self, batch: list[Row]) -> Scenarios:
         """One chunk of rows → scenarios, with each scenario's problems."""
-        problems: dict[int, list[Problem]] = {}
+        problems: dict[int, list[Problem]] = defaultdict(list)
         width = len(self.table.header)
-        for i, (number, cells, cell_rows, found) in enumerate(batch):
-            problems.setdefault(i, []).extend(found)
+        regular = all(len(cells) == width and not found for _, cells, _, found in batch)
+        for i, (number, cells, cell_rows, found) in enumerate([] if regular else batch):
+            problems[i].extend(found)
             if len(cells) > len(self.index) and any(_text(c) for c in cells[len(self.index) :]):
                 problems[i].append(
                     self._problem(batch[i], None, "batch.too_many_cells", count=len(self.index))
@@ -630,9 +679,13 @@ class Reader:
             index=self.index,
             cell_rows=[r[2] or [] for r in batch] if self.long else None,
         )
+        # every row has a cell per column now (a longer row: its extra cells were refused above)
+        grid = list(zip(*[r[1] for r in batch], strict=False)) if batch else []
         for slot in self.slots:
+            at = self.index.get(slot.column)
+            cells = list(grid[at]) if at is not None and at < len(grid) else [None] * len(batch)
             scenarios.values[slot.column], scenarios.written[slot.column] = self._column(
-                slot, batch, problems
+                slot, cells, batch, problems
             )
         scenarios.problems = {i: p for i, p in problems.items() if p}
         return scenarios
@@ -651,8 +704,12 @@ class Reader:
         return _place(self.table.path, row, None, column - 1 if column else None)
 
     def _years(self, batch: list[Row], problems: dict[int, list[Problem]]) -> np.ndarray:
-        years = np.zeros(len(batch), dtype=np.int64)
         at = self.index.get(YEAR)
+        if self.fast and batch:
+            quick = self._whole_years(batch, at)
+            if quick is not None:
+                return quick
+        years = np.zeros(len(batch), dtype=np.int64)
         for i, row in enumerate(batch):
             cell = row[1][at] if at is not None else None
             value = typed(cell)
@@ -677,6 +734,20 @@ class Reader:
             years[i] = value
         return years
 
+    def _whole_years(self, batch: list[Row], at: int | None) -> np.ndarray | None:
+        """The years of a chunk at once when every one is written as a whole number ('2024', or none
+        and the year of `--jaar`) that the rule file computes; None when any needs a closer look."""
+        if at is None:
+            if self.default_year is None or self._year_problem(self.default_year) is not None:
+                return None
+            return np.full(len(batch), self.default_year, dtype=np.int64)
+        years = integer_column([row[1][at] for row in batch], None)
+        if years is None or years.min() < 1 or years.max() > 9999:
+            return None
+        if any(self._year_problem(y) is not None for y in set(years.tolist())):
+            return None
+        return years
+
     def _year_problem(self, year: int) -> tuple[str, dict[str, Any], Any] | None:
         """Why the rule file does not compute `year`: outside its period, or before its first year."""
         covenant = self.rules.covenant
@@ -690,18 +761,19 @@ class Reader:
         return None
 
     def _column(
-        self, slot: Slot, batch: list[Row], problems: dict[int, list[Problem]]
+        self, slot: Slot, cells: list[Any], batch: list[Row], problems: dict[int, list[Problem]]
     ) -> tuple[np.ndarray, np.ndarray]:
-        """A column's values and where they are written; an empty cell holds the default (if any)."""
+        """A column's values and where they are written; an empty cell holds the default (if any).
+        A column whose every cell has the usual form is read at once (`whole_column`); any other
+        goes cell by cell, so every message is the one that cell would get on its own."""
         decl, kind = slot.decl, slot.decl.kind
-        at = self.index.get(slot.column)
-        cells = [row[1][at] if at is not None and at < len(row[1]) else None for row in batch]
+        written = np.ones(len(batch), dtype=bool)
+        if self.fast:
+            whole = whole_column(decl, cells, self.table.dialect)
+            if whole is not None:
+                return whole, written
         if self.table.dialect == DUTCH:  # '38.412.000,00' → '38412000.00'; '150.000' is refused
             cells = [dutch_number(c) for c in cells]
-        written = np.ones(len(batch), dtype=bool)
-        whole = _whole_column(decl, cells)
-        if whole is not None:
-            return whole, written
         values = _quick_column(decl, cells)
         placeholder = _PLACEHOLDER.get(kind)
         for i, value in enumerate(values):
@@ -734,19 +806,82 @@ def _text(cell: Any) -> str:
     return "" if cell is None else str(cell).strip()
 
 
-def _whole_column(decl: FactDecl, cells: list[Any]) -> np.ndarray | None:
-    """A money or count column whose every cell has the usual form ('-1234.50', '25812') and
-    respects the fact's minimum, read at once; None when any cell needs a closer look."""
-    if decl.kind not in INTEGERS or not cells or not all(isinstance(c, str) for c in cells):
+def whole_column(decl: FactDecl, cells: list[Any], dialect: str = PLAIN) -> np.ndarray | None:
+    """A column read at once when every cell has the usual form and the fact's minimum holds:
+    money as '-1234.50' (or '-1234,50' in the Dutch dialect: exactly two decimals, so never a
+    thousands separator: '150.000' is no such cell), counts as '25812', yes/no as 'true'/'false'.
+    None when any cell needs a closer look (an empty cell, spaces, another form, a value below
+    the minimum, an Excel cell): then the column goes cell by cell, as a fact file's values."""
+    if not cells:
         return None
-    text = "\n".join(cells)
+    if decl.kind is Kind.BOOLEAN:
+        if not set(cells) <= {"true", "false"}:
+            return None
+        return np.array([c == "true" for c in cells], dtype=bool)
+    if decl.kind not in INTEGERS:
+        return None
     money_column = decl.kind is Kind.MONEY
-    if (_CENTS_COLUMN if money_column else _COUNT_COLUMN).fullmatch(text) is None:
+    values = None
+    for point in ([",", "."] if dialect == DUTCH else ["."]) if money_column else [None]:
+        values = integer_column(cells, point)
+        if values is not None:
+            break
+    if values is None:
         return None
-    values = np.array((text.replace(".", "") if money_column else text).split("\n"), dtype=np.int64)
     if decl.minimum is not None and np.any(values < math.ceil(decl.minimum * (100 if money_column else 1))):
         return None
     return values
+
+
+_NEWLINE, _MINUS, _ZERO, _NINE = 10, 45, 48, 57
+
+
+def integer_column(cells: Sequence[Any], point: str | None) -> np.ndarray | None:
+    """Cells that are each `-?(0|[1-9][0-9]{0,14})` followed by `point` and two digits (money in
+    cents; `point` None: a whole number), as int64; None if any cell is not (or is no text).
+    Checked on the bytes of the column at once, not by a pattern per cell.
+
+    >>> integer_column(["-1234.50", "0.05", "12.00"], ".").tolist()
+    [-123450, 5, 1200]
+    >>> [integer_column(c, ".") for c in (["1234.5"], ["01.00"], ["1.00", ""], [" 1.00"], ["1,00"], [None])]
+    [None, None, None, None, None, None]
+    >>> integer_column(["25812", "-3", "0"], None).tolist(), integer_column(["1.234"], None)
+    ([25812, -3, 0], None)
+    """
+    try:
+        text = "\n".join(cells)  # a cell that is no text (empty: None; an Excel number) is refused here
+    except TypeError:
+        return None
+    if not text.isascii():
+        return None
+    b = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    n = len(cells)
+    newline = b == _NEWLINE
+    ends = np.append(np.flatnonzero(newline), len(b))
+    if len(ends) != n:  # a cell with a line break in it
+        return None
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    if np.any(ends - starts < (4 if point else 1)):
+        return None
+    minus = b == _MINUS
+    negative = minus[starts]
+    if int(minus.sum()) != int(negative.sum()):  # a minus sign only in front
+        return None
+    first = starts + negative
+    stop = ends - 3 if point else ends  # the end of the whole part
+    allowed = ((b >= _ZERO) & (b <= _NINE)) | minus | newline
+    if point:
+        dots = b == ord(point)
+        if int(dots.sum()) != n or not dots[stop].all():  # the point, once, before two digits
+            return None
+        allowed |= dots
+    if not allowed.all():
+        return None
+    width = stop - first
+    if np.any(width < 1) or np.any(width > 15) or np.any((b[first] == _ZERO) & (width > 1)):
+        return None
+    values = np.fromstring(text.replace(point, "") if point else text, dtype=np.int64, sep="\n")
+    return values if len(values) == n else None
 
 
 def _quick_column(decl: FactDecl, cells: list[Any]) -> list[Any]:

@@ -822,16 +822,16 @@ def batch(
             ),
             err=True,
         )
-    if len(summary.failures) > 20:
-        click.echo(words["more"].format(count=len(summary.failures) - 20), err=True)
+    if summary.failed > 20:
+        click.echo(words["more"].format(count=summary.failed - 20), err=True)
     click.echo(
-        words["summary"].format(total=summary.total, failed=len(summary.failures), out=summary.output),
+        words["summary"].format(total=summary.total, failed=summary.failed, out=summary.output),
         err=True,
     )
     click.echo(words["interpreted"].format(count=summary.interpreted, total=summary.total), err=True)
     for _, warned in sorted(summary.warnings.items()):
         click.echo(f"{messages.LABELS[lang]['warning']}: {warned}", err=True)
-    if summary.failures:
+    if summary.failed:
         sys.exit(EXIT_PROBLEM)
 
 

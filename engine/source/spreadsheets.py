@@ -172,7 +172,10 @@ def _read_csv(path: Path, dialect: str = AUTO, encoding: str = "utf-8") -> Table
     try:
         with path.open(encoding=encoding, newline="") as handle:
             first = handle.readline()
-            count = sum(block.count("\n") for block in iter(lambda: handle.read(1 << 20), ""))
+            count, simple = 0, True  # simple: no quote, carriage return or NUL anywhere (see _split_rows)
+            for block in iter(lambda: handle.read(1 << 20), ""):
+                count += block.count("\n")
+                simple = simple and not ('"' in block or "\r" in block or "\0" in block)
     except UnicodeDecodeError:
         raise _problem("file.not_utf8" if encoding == "utf-8-sig" else "file.not_cp1252", path) from None
     except OSError as error:
@@ -189,17 +192,52 @@ def _read_csv(path: Path, dialect: str = AUTO, encoding: str = "utf-8") -> Table
         raise _problem("batch.no_header", path)
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
+        if simple:
+            yield from _split_rows(path, encoding, delimiter)
+            return
         with path.open(encoding=encoding, newline="") as handle:
             reader = csv.reader(handle, delimiter=delimiter)
             try:
                 next(reader)
                 for number, row in enumerate(reader, start=2):
-                    if any(cell.strip() for cell in row):
+                    if "".join(row).strip():  # a row of empty cells (or only spaces) is no row
                         yield number, row  # a short or long row stays as it is: the reader refuses it
             except csv.Error as error:
                 raise _csv_problem(path, error, reader.line_num) from None
 
     return Table(display_path(path), header, rows(), count, dialect)
+
+
+def _split_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, list[Any]]]:
+    """The rows after the header of a CSV without quotes, carriage returns or NUL bytes, split on
+    the delimiter a block of lines at a time: what the csv module gives for such a file (a line is
+    a row, a cell is the text between delimiters), with the same row numbers and the same refusal
+    of a cell longer than MAX_CELL_CHARS, at about twice its speed."""
+    number = 1
+    with path.open(encoding=encoding, newline="") as handle:
+        handle.readline()
+        rest = ""
+        for block in iter(lambda: handle.read(1 << 20), ""):
+            lines = (rest + block).split("\n")
+            rest = lines.pop()  # the part of a line after the block's last line break
+            yield from _split_lines(path, lines, number, delimiter)
+            number += len(lines)
+        if rest:
+            yield from _split_lines(path, [rest], number, delimiter)
+
+
+def _split_lines(
+    path: Path, lines: list[str], before: int, delimiter: str
+) -> Iterator[tuple[int, list[Any]]]:
+    if max(map(len, lines), default=0) > MAX_CELL_CHARS:  # a line that long may hold a cell too long
+        for number, line in enumerate(lines, start=before + 1):
+            if max(map(len, line.split(delimiter))) > MAX_CELL_CHARS:
+                where = Location(display_path(path), number)
+                problem = Problem("batch.cell_too_long", {"row": number, "limit": MAX_CELL_CHARS}, where)
+                raise ConvenantError([problem])
+    for number, line in enumerate(lines, start=before + 1):
+        if line.replace(delimiter, "").strip():  # a row of empty cells (or only spaces) is no row
+            yield number, line.split(delimiter)
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> Table:
@@ -469,6 +507,23 @@ class AtomicWriter:
                         )
         except OSError as error:
             raise cannot_write(self.path.parent, error) from None
+
+    def write_columns(self, columns: list[list[str]]) -> None:
+        """Rows given column by column (each a list of the cells' texts, all as long): written as
+        `write` writes their rows. A Dutch CSV's amounts get their decimal comma a column at once
+        (an amount's text is digits, a sign and one point: never a line break)."""
+        if self.kind == CSV and self.dutch and self.money:
+            columns = list(columns)
+            for i in self.money:
+                if columns[i]:
+                    columns[i] = "\n".join(columns[i]).replace(".", ",").split("\n")
+        try:
+            if self.kind == CSV:
+                self.csv.writerows(zip(*columns, strict=True))
+                return
+        except OSError as error:
+            raise cannot_write(self.path.parent, error) from None
+        self.write([list(row) for row in zip(*columns, strict=True)])
 
     def commit(self) -> None:
         try:

@@ -88,7 +88,8 @@ class Job:
     state: str = WAITING
     done: int = 0
     total: int | None = None
-    failures: list[tuple[int, str, str]] = field(default_factory=list)
+    failures: list[tuple[int, str, str]] = field(default_factory=list)  # the first (Summary.failures)
+    failed: int = 0  # every failed scenario
     warnings: list[str] = field(default_factory=list)
     problems: list[dict[str, Any]] = field(default_factory=list)  # why the whole file was refused
     error: ConvenantError | None = None
@@ -107,7 +108,7 @@ class Job:
             "state": self.state,
             "done": self.done,
             "total": self.total,
-            "failed": len(self.failures),
+            "failed": self.failed,
             "scenarios": self.scenarios,
             "rules": self.rules,
             "year": self.year,
@@ -151,7 +152,7 @@ def run(job: Job, upload: Upload, rules_path: Path) -> None:
             summary = run_file(
                 rules_path, scenarios, out, year=job.year, lang=job.lang, started=started, progress=advanced
             )
-            job.failures = summary.failures
+            job.failures, job.failed = summary.failures, summary.failed
             job.warnings = [w for _, w in sorted(summary.warnings.items())]
             job.result = out.read_bytes()
             job.total = summary.total if job.total is None else job.total

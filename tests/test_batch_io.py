@@ -1,0 +1,309 @@
+"""Whole-column reading and writing of `convenant batch` gives exactly what cell-by-cell gives.
+
+The fast paths (`scenarios.whole_column`, `Reader._whole_years`, `spreadsheets._split_rows`,
+`batch.column_texts`, `AtomicWriter.write_columns`) are each held to the path they replace: on
+randomized tables of the Assen covenant in both CSV dialects, with empty cells, negative amounts
+and bad cells anywhere, the values, the cells that are written, and every problem (code, words,
+row and column) are the same; the texts and the bytes written are the same. `from_arrays` takes
+an int64 column as it is (no copy) and refuses a float column with a clear message. A run keeps
+no `Evaluation` and at most FAILURES_KEPT failures, however many rows it has.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import random
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from convenant.batch import batch as batch_module
+from convenant.batch.batch import FAILURES_KEPT, Batch, Interpreted, Summary, chunk_size
+from convenant.batch.scenarios import Reader, from_arrays, integer_column
+from convenant.cli.cli import EXIT_PROBLEM
+from convenant.core import messages
+from convenant.core.diagnostics import ConvenantError
+from convenant.source import spreadsheets
+from convenant.source.spreadsheets import DUTCH, PLAIN, AtomicWriter, Table
+from tests.conftest import ASSEN, ASSEN_CODES, assen_rules
+from tests.test_batch import HEADER, SCALARS, random_scenario, row_of
+
+FEW = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+# --- reading: whole columns against cell by cell ---------------------------------------------
+
+GOOD_MONEY = st.integers(-(10**12), 10**12).map(
+    lambda c: f"{'-' if c < 0 else ''}{abs(c) // 100}.{abs(c) % 100:02d}"
+)
+ODD_CELLS = st.sampled_from(
+    ["", " ", "abc", "1.234", "150.000", "1.234.567,00", "-5", "1,5", " 12.00 ", "0.001", "01.00", "-0.00",
+     "-", ".50", "1e3", "99999999999999999999.00", "2024", "true", "TRUE", "€ 12,00", "12,345", "١٢٣"]
+)  # fmt: skip
+COUNTS = st.one_of(st.integers(-3, 200_000).map(str), ODD_CELLS)
+YEARS = st.one_of(st.sampled_from(["2024", "2024", "2023", "2025", " 2024", "24", "0", "", "x"]))
+
+
+def nl(text: str) -> str:
+    return text.replace(".", ",") if text.count(".") == 1 and len(text.split(".")[1]) == 2 else text
+
+
+@st.composite
+def tables(draw: st.DrawFn) -> tuple[str, list[list[str]]]:
+    """Rows of an Assen scenario table: mostly good cells, a column now and then with odd ones."""
+    dialect = draw(st.sampled_from([PLAIN, DUTCH]))
+    n = draw(st.integers(1, 12))
+    odd = draw(st.sets(st.integers(0, len(HEADER) - 1), max_size=4))  # these columns get odd cells
+    columns = []
+    for j, name in enumerate(HEADER):
+        if name == "scenario":
+            cells = [f"s{i}" for i in range(n)]
+        elif name == "jaar":
+            cells = draw(st.lists(YEARS if j in odd else st.just("2024"), min_size=n, max_size=n))
+        elif name.startswith("inwoners."):
+            good = st.integers(10_000, 120_000).map(str)
+            cells = draw(st.lists(COUNTS if j in odd else good, min_size=n, max_size=n))
+        else:
+            money = st.one_of(GOOD_MONEY, ODD_CELLS) if j in odd else GOOD_MONEY
+            cells = draw(st.lists(money, min_size=n, max_size=n))
+            if dialect == DUTCH:
+                cells = [nl(c) if draw(st.booleans()) or j not in odd else c for c in cells]
+        columns.append(cells)
+    return dialect, [list(row) for row in zip(*columns, strict=True)]
+
+
+def read(dialect: str, rows: list[list[str]], fast: bool) -> Any:
+    table = Table("scenarios.csv", HEADER, iter(enumerate(rows, start=2)), len(rows), dialect)
+    return next(Reader(table, assen_rules(), fast=fast).chunks(10**6))
+
+
+def problems_of(scenarios: Any) -> dict[int, list[tuple[Any, ...]]]:
+    return {
+        i: [(p.code, p.field, str(p.location), messages.message(p, "nl")) for p in found]
+        for i, found in scenarios.problems.items()
+    }
+
+
+@FEW
+@given(tables())
+def test_whole_columns_read_what_cell_by_cell_reads_with_the_same_messages(drawn):
+    dialect, rows = drawn
+    fast, slow = read(dialect, rows, True), read(dialect, [list(r) for r in rows], False)
+    assert problems_of(fast) == problems_of(slow)
+    assert fast.years.tolist() == slow.years.tolist()
+    for column in slow.values:
+        assert fast.written[column].tolist() == slow.written[column].tolist(), column
+        assert fast.values[column].tolist() == slow.values[column].tolist(), column
+
+
+def test_a_dutch_point_is_never_a_decimal_point_in_the_fast_path():
+    rows = [row_of(random_scenario(random.Random(i), f"s{i}")) for i in range(3)]
+    rows = [[nl(c) for c in row] for row in rows]
+    rows[1][HEADER.index("macrobudget_bw")] = "150.000"  # 150000 or 150: refused, never guessed
+    fast = read(DUTCH, rows, True)
+    assert [p.code for p in fast.problems[1]] == ["batch.ambiguous_number"]
+    assert fast.problems[1][0].field == "macrobudget_bw" and str(fast.problems[1][0].location).endswith(
+        ":3:3"
+    )
+    assert 0 not in fast.problems and 2 not in fast.problems
+    assert integer_column(["150.000"], ".") is None and integer_column(["150,000"], ",") is None
+
+
+ALMOST = st.sampled_from(["", "-", "1.2", "1.234", "-01.00", "1.00\n2.00", "0.00", "--1.00", "1.-00"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(GOOD_MONEY, ALMOST), min_size=1, max_size=8))
+def test_integer_column_takes_exactly_the_usual_form(cells):
+    got = integer_column(cells, ".")
+    usual = all(spreadsheets.re.fullmatch(r"-?(0|[1-9][0-9]{0,14})\.[0-9]{2}", c) for c in cells)
+    assert (got is not None) == usual
+    if usual:
+        assert got.tolist() == [int(c.replace(".", "")) for c in cells]
+
+
+# --- CSV rows split by lines against the csv module -------------------------------------------
+
+LINE_CELLS = st.sampled_from(["", " ", "x", "1.5", "é", "  y ", "a;b", "2024"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.lists(LINE_CELLS, max_size=4), max_size=8),
+    st.sampled_from(["", "\n", "\n\n"]),
+    st.sampled_from([",", ";"]),
+    st.booleans(),
+)
+def test_csv_rows_split_by_lines_are_what_the_csv_module_reads(tmp_path_factory, lines, end, delimiter, long):
+    body = [delimiter.join(cells) for cells in lines]
+    if long:  # a cell longer than the limit: the same refusal, on the same row
+        body.insert(len(body) // 2, "x" * (spreadsheets.MAX_CELL_CHARS + 1) + delimiter + "1")
+    path = tmp_path_factory.mktemp("split") / "t.csv"
+    path.write_text(delimiter.join("abc") + "\n" + "\n".join(body) + end, encoding="utf-8")
+
+    def outcome(rows: Any) -> Any:
+        try:
+            return list(rows)
+        except ConvenantError as error:
+            return [(p.code, p.args) for p in error.problems]
+
+    csv.field_size_limit(spreadsheets.MAX_CELL_CHARS)
+    fast = outcome(spreadsheets._split_rows(path, "utf-8-sig", delimiter))
+    original = spreadsheets._split_rows
+    try:
+        spreadsheets._split_rows = None  # type: ignore[assignment]  # the csv module's way
+        table = spreadsheets._read_csv(path)
+        assert table.header == list("abc")
+    finally:
+        spreadsheets._split_rows = original
+    reference = []
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        next(reader)
+        try:
+            reference = [(n, row) for n, row in enumerate(reader, start=2) if "".join(row).strip()]
+        except csv.Error as error:
+            problem = spreadsheets._csv_problem(path, error, reader.line_num).problems[0]
+            reference = [(problem.code, problem.args)]
+    assert fast == reference
+
+
+# --- writing: column texts and the bytes written ------------------------------------------------
+
+
+@st.composite
+def chunks(draw: st.DrawFn) -> list[list[str]]:
+    rng = random.Random(draw(st.integers(0, 10**6)))
+    rows = [row_of(random_scenario(rng, f"s{i}")) for i in range(draw(st.integers(1, 6)))]
+    for row in rows:  # negative amounts, zeros, a bad cell now and then (a failed row)
+        j = draw(st.integers(2, len(HEADER) - 1))
+        row[j] = draw(st.sampled_from([row[j], "0.00", "-0.01", "abc", ""]))
+    return rows
+
+
+@FEW
+@given(chunks(), st.sampled_from([PLAIN, DUTCH]))
+def test_column_texts_and_written_bytes_are_those_made_cell_by_cell(tmp_path_factory, rows, dialect):
+    batch = Batch(assen_rules())
+    result = batch.evaluate(read(PLAIN, rows, True))
+    fast = result.columns()
+    original = batch_module.column_texts
+    try:
+        batch_module.column_texts = batch_module.vector_texts  # the reference: cell by cell
+        slow = result.columns()
+    finally:
+        batch_module.column_texts = original
+    assert fast == slow
+    folder = tmp_path_factory.mktemp("out")
+    for name, how in (("columns.csv", "columns"), ("rows.csv", "rows")):
+        with AtomicWriter(folder / name, batch.layout(), False, dialect) as writer:
+            writer.write_columns(fast) if how == "columns" else writer.write(result.rows())
+    assert (folder / "columns.csv").read_bytes() == (folder / "rows.csv").read_bytes()
+
+
+def test_texts_beyond_int64_and_at_its_edge_are_exact():
+    values = np.array([[-(2**63) + 1], [2**63 - 1], [0], [-1]], dtype=np.int64)
+    rat = batch_module.Rat.of(values, 100)
+    rows = np.arange(4)
+    kind = batch_module.Kind.MONEY
+    assert batch_module.column_texts(kind, rat, rows) == batch_module.vector_texts(kind, rat, rows)
+    huge = batch_module.Rat.of(np.array([[2**70], [-(2**70)]], dtype=object), 100)
+    assert batch_module.column_texts(kind, huge, np.arange(2)) == [
+        ["11805916207174113034.24", "-11805916207174113034.24"]
+    ]
+
+
+# --- from_arrays --------------------------------------------------------------------------------
+
+
+def assen_arrays(n: int) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(7)
+    columns = {k: rng.integers(0, 10**9, n) for k in SCALARS}
+    for code in ASSEN_CODES:
+        columns[f"inwoners.{code}"] = rng.integers(10_000, 120_000, n)
+        columns[f"uitvoeringskosten.{code}"] = rng.integers(1, 5 * 10**9, n)
+    return columns
+
+
+def test_from_arrays_takes_int64_columns_as_they_are():
+    columns = assen_arrays(1_000)
+    scenarios = from_arrays(assen_rules(), columns, 2024)
+    for name, column in columns.items():
+        assert scenarios.values[name] is column and np.shares_memory(scenarios.values[name], column)
+    as_lists = from_arrays(assen_rules(), {k: v.tolist() for k, v in columns.items()}, 2024)
+    for name in columns:  # lists are read as before: the same values
+        assert as_lists.values[name].tolist() == scenarios.values[name].tolist()
+    smaller = from_arrays(
+        assen_rules(), {**columns, "inwoners.GM0106": columns["inwoners.GM0106"].astype(np.int32)}, 2024
+    )
+    assert smaller.values["inwoners.GM0106"].dtype == np.int64
+
+
+def test_from_arrays_refuses_floats_and_other_shapes_with_a_clear_message():
+    columns = assen_arrays(10)
+    with pytest.raises(ConvenantError) as caught:
+        from_arrays(assen_rules(), {**columns, "macrobudget_bw": columns["macrobudget_bw"] / 100}, 2024)
+    (problem,) = caught.value.problems
+    assert problem.code == "batch.array_dtype" and problem.field == "macrobudget_bw"
+    what, todo = messages.message(problem, "nl")
+    assert "float64" in what and "int64 (hele centen)" in what and "nooit exact" in todo
+    with pytest.raises(ConvenantError) as caught:
+        from_arrays(assen_rules(), {**columns, "zorgkosten_bw": columns["zorgkosten_bw"].reshape(2, 5)}, 2024)
+    assert [p.code for p in caught.value.problems] == ["batch.array_shape"]
+
+
+def test_from_arrays_keeps_the_minimum_and_the_int64_edge():
+    columns = assen_arrays(4)
+    columns["inwoners.GM0118"][2] = -1
+    columns["reserve_mo_begin"][1] = -(2**63)  # no int64 opposite: kept exactly, as Python integers
+    scenarios = from_arrays(assen_rules(), columns, 2024)
+    assert [p.code for p in scenarios.problems[2]] == ["facts.below_minimum"]
+    assert scenarios.values["reserve_mo_begin"].dtype == object
+    assert scenarios.values["reserve_mo_begin"][1] == -(2**63)
+
+
+# --- memory: what a chunk keeps ----------------------------------------------------------------
+
+
+def test_an_interpreted_scenario_is_kept_as_its_row_not_its_evaluation(monkeypatch):
+    rows = [row_of(random_scenario(random.Random(i), f"s{i}")) for i in range(3)]
+    batch = Batch(assen_rules())
+    vectorised = batch.evaluate(read(PLAIN, rows, True))
+    seen = Batch._view  # the compiled plan's view of the chunk, with no scenario it may compute
+    monkeypatch.setattr(
+        Batch, "_view", lambda self, s: dataclasses.replace(seen(self, s), ok=np.zeros(len(s), dtype=bool))
+    )
+    result = batch.evaluate(read(PLAIN, rows, True))  # every scenario through the interpreter
+    assert len(result.exact) == 3 and all(type(kept) is Interpreted for kept in result.exact.values())
+    assert result.columns() == vectorised.columns()
+    assert result.cents("aandeel_resultaat_bw").tolist() == vectorised.cents("aandeel_resultaat_bw").tolist()
+
+
+def test_a_run_names_its_first_failures_and_counts_them_all():
+    summary = Summary("out.csv")
+    for start in range(0, 1000, 300):
+        summary.add_failures([(i, "", "fout") for i in range(start, start + 300)])
+    assert summary.failed == 1200 and len(summary.failures) == FAILURES_KEPT
+    assert summary.failures[-1][0] == FAILURES_KEPT - 1
+
+
+def test_a_chunk_holds_about_a_million_cells_whatever_the_width():
+    assert chunk_size(30, 40) == batch_module.CHUNK  # Assen: 25,000 scenarios
+    assert chunk_size(150, 400) == 2_500  # Groningen's width: fewer scenarios, as many cells
+    assert chunk_size(100_000, 1) == 100
+
+
+def test_many_failed_rows_are_counted_by_the_command(run, tmp_path):
+    rows = [row_of(random_scenario(random.Random(i), f"s{i}")) for i in range(30)]
+    for row in rows:
+        row[HEADER.index("zorgkosten_bw")] = "abc"
+    source = tmp_path / "s.csv"
+    with source.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows([HEADER, *rows])
+    result = run("batch", str(ASSEN), str(source), "--out", str(tmp_path / "o.csv"))
+    assert result.exit_code == EXIT_PROBLEM
+    assert "30 mislukt" in result.stderr and "nog 10" in result.stderr
