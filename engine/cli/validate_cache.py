@@ -39,7 +39,7 @@ import stat
 import sys
 from typing import TYPE_CHECKING
 
-import convenant
+from convenant.core import identity
 
 if TYPE_CHECKING:  # typing's names cost milliseconds to import; annotations only
     from collections.abc import Iterable, Mapping
@@ -54,39 +54,7 @@ _TEMPLATES = ".templates"  # render/templating.py: sentence_dir
 
 
 def cache_dir() -> str:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "convenant", "validate")
-
-
-def _package_files() -> Iterable[str]:
-    package = os.path.dirname(os.path.abspath(convenant.__file__))
-    schemas = os.path.join(package, "schemas")  # core/paths.py: _bundled
-    if not os.path.isdir(schemas):
-        schemas = os.path.join(os.path.dirname(package), "schemas")
-    for top in (package, schemas):
-        for folder, subfolders, names in os.walk(top):
-            subfolders[:] = sorted(s for s in subfolders if s != "__pycache__")
-            for name in sorted(names):
-                yield os.path.join(folder, name)
-
-
-def engine_identity() -> str:
-    """The engine that decides an outcome: version, Python, and (path, size, mtime) of its files."""
-    digest = hashlib.sha256(f"{convenant.__version__}\0{sys.version}\0{sys.executable}".encode())
-    for path in _package_files():
-        try:
-            info = os.stat(path)
-        except OSError:
-            continue
-        digest.update(f"\0{path}\0{info.st_size}\0{info.st_mtime_ns}".encode())
-    for entry in sys.path:  # a dependency installed, upgraded or removed changes its folder
-        if not entry.endswith(("site-packages", "dist-packages")):
-            continue
-        try:
-            digest.update(f"\0{entry}\0{os.stat(entry).st_mtime_ns}".encode())
-        except OSError:
-            continue
-    return digest.hexdigest()
+    return identity.cache_dir("validate")
 
 
 def key(paths: Iterable[str], rules_file: str | None) -> str:
@@ -95,7 +63,8 @@ def key(paths: Iterable[str], rules_file: str | None) -> str:
         cwd = os.getcwd()
     except OSError:
         cwd = ""
-    what = [FORMAT, engine_identity(), cwd, list(paths), rules_file, os.environ.get("CONVENANT_RULES_DIR")]
+    engine = identity.engine_identity()
+    what = [FORMAT, engine, cwd, list(paths), rules_file, os.environ.get("CONVENANT_RULES_DIR")]
     return hashlib.sha256(json.dumps(what).encode()).hexdigest()
 
 

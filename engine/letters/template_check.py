@@ -10,15 +10,27 @@ A check that passed is remembered for the life of the process under everything i
 file's content, its tables', the municipalities table's, the sentence templates' (by content), and
 the way files are shown. A server makes letters many times from the same rules; rendering every
 template against the sample took a second each time. A change to any of them checks again.
+
+`convenant letters` (and `reproduce`) also remember a passed check on disk, between processes
+(`disk=True`): an empty file in `$XDG_CACHE_HOME/convenant/templates/` named by the sha256 of the
+same inputs and of the engine's identity (`core.identity`: its version and its own files, the
+shared layouts included), so a new engine or any changed input checks again. Rendering every
+template took 2–3 s of each command. `convenant validate` never reads it: its full check is full.
+A cache folder that cannot be read or written only makes the next command slower.
 """
 
 from __future__ import annotations
 
 import difflib
+import hashlib
+import json
+import os
 import threading
 from pathlib import Path
+from typing import cast
 
 from convenant.check.registry import directory_digest
+from convenant.core import identity
 from convenant.core.diagnostics import ConvenantError, Location, Problem
 from convenant.core.paths import display_path, shown_context
 from convenant.explain import explain
@@ -77,17 +89,39 @@ def _inputs(rules: RuleFile) -> tuple[object, ...]:
     )
 
 
-def check_templates(rules: RuleFile) -> None:
-    """Raise ConvenantError with every template fault of this rule file (none: return)."""
+def _on_disk(key: tuple[object, ...]) -> str:
+    """Where a passed check of these inputs, by this engine, is remembered between processes."""
+    cwd, shown = cast(tuple[str, frozenset[tuple[Path, str]]], key[-1])  # shown_context()
+    named = [*key[:-1], cwd, sorted((str(path), name) for path, name in shown)]
+    what = json.dumps([identity.engine_identity(), named], default=str)
+    return os.path.join(identity.cache_dir("templates"), hashlib.sha256(what.encode()).hexdigest())
+
+
+def check_templates(rules: RuleFile, disk: bool = False) -> None:
+    """Raise ConvenantError with every template fault of this rule file (none: return). `disk`:
+    a check passed in an earlier process counts too (and a passed check is remembered there)."""
     key = _inputs(rules)
     with _passed_lock:
         if key in _passed:
             return
-    _check(rules)
+    marker = _on_disk(key) if disk else None
+    if marker is None or not os.path.isfile(marker):
+        _check(rules)
+        if marker is not None:
+            _remember(marker)
     with _passed_lock:
         if len(_passed) >= _REMEMBERED:
             _passed.clear()
         _passed.add(key)
+
+
+def _remember(marker: str) -> None:
+    try:
+        os.makedirs(os.path.dirname(marker), exist_ok=True)
+        with open(marker, "a", encoding="utf-8"):
+            pass
+    except OSError:
+        pass  # a cache folder that cannot be written: the next command checks again
 
 
 def _check(rules: RuleFile) -> None:

@@ -80,7 +80,7 @@ def letters_for_file(
     profile = load_profile(profile_file) if profile_file is not None else None
     letters.house_style(docx_template)  # refuse a template that cannot make letters before any work
     rules, checked = load_for_facts(facts, rules_file)
-    check_templates(rules)
+    check_templates(rules, disk=True)
     formats = formats or letters.FORMATS  # none asked for: every format
     ev = evaluate(rules, checked)
     files = letters.make_letters(
