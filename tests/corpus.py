@@ -204,7 +204,9 @@ def _install_caches() -> None:
         checking.check_rule_file,
         lambda doc, table, base_dir=None: (doc.path, doc.sha256, table.path, table.sha256, str(base_dir)),
     )
-    templates = _remembered(template_check.check_templates, lambda rules: (rules.path, rules.sha256))
+    templates = _remembered(
+        template_check.check_templates, lambda rules, disk=False: (rules.path, rules.sha256)
+    )
     rule_file.remembered = templates.remembered = True  # type: ignore[attr-defined]
     checking.check_rule_file = rule_file  # type: ignore[assignment]
     template_check.check_templates = templates  # type: ignore[assignment]

@@ -73,7 +73,7 @@ INTERRUPTS = {
     ),
     "batch-csv-while-writing": (
         ("batch", corpus.ASSEN, corpus.ASSEN_SCENARIOS, "--out", "uit.csv"),
-        "convenant.source.spreadsheets.AtomicWriter.write",
+        "convenant.source.spreadsheets.AtomicWriter.write_columns",  # a chunk's columns at once
     ),
     "batch-xlsx-while-writing": (
         ("batch", corpus.ASSEN, corpus.ASSEN_SCENARIOS, "--out", "uit.xlsx"),

@@ -18,6 +18,7 @@ from tests.paths import REPO_ROOT
 
 ASSEN = Path("rules/assen/2024-v1.6.yaml")
 TEMPLATE = Path("rules/assen/2024-v1.6.templates/resultaat_mo.j2")
+TABLE = Path("rules/municipalities.yaml")
 
 
 @pytest.fixture
@@ -65,9 +66,7 @@ def test_a_second_command_with_nothing_changed_does_not_check_again(here, checks
         lambda: TEMPLATE.write_text(TEMPLATE.read_text(encoding="utf-8") + " ", encoding="utf-8"),
         lambda: (TEMPLATE.parent / "nieuw.j2").write_text("x", encoding="utf-8"),
         lambda: ASSEN.write_text(ASSEN.read_text(encoding="utf-8") + "\n# opmerking\n", encoding="utf-8"),
-        lambda: Path("rules/municipalities.yaml").write_text(
-            Path("rules/municipalities.yaml").read_text(encoding="utf-8") + "\n# opmerking\n", encoding="utf-8"
-        ),
+        lambda: TABLE.write_text(TABLE.read_text(encoding="utf-8") + "\n# opmerking\n", encoding="utf-8"),
     ],
     ids=["a template changed", "a template added", "the rule file", "the municipalities table"],
 )

@@ -41,7 +41,7 @@ def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def no_rendering(monkeypatch: pytest.MonkeyPatch) -> None:
     """Rendering Groningen's templates takes seconds; what the cache rests on does not change by it."""
-    monkeypatch.setattr("convenant.letters.template_check.check_templates", lambda rules: None)
+    monkeypatch.setattr("convenant.letters.template_check.check_templates", lambda rules, disk=False: None)
 
 
 def full(*args: str) -> tuple[int, str, str]:
