@@ -6,12 +6,15 @@ HTML. Faults are problems with the template's file and line.
 A rule file without a templates folder has no sentences to check; when no sample trace can be
 made for it (a set `sample.py` does not know yet), its check is skipped rather than failed.
 
-A check that passed is remembered for the life of the process under everything it read: the rule
-file's content, its tables', the municipalities table's, the sentence templates' (by content), and
-the way files are shown. A server makes letters many times from the same rules; rendering every
-template against the sample took a second each time. A change to any of them checks again.
+A check that passed is remembered for the life of the process under everything it read, by
+content: the rule file's, its tables', the municipalities table's and the sentence templates'. Not
+by where they are: a check finds the same faults in the same files wherever they lie (a fault is
+found again, with its place, since only passed checks are kept), and a reproduction from the
+register puts the same files in a new temporary folder every time. A server makes letters many
+times from the same rules; rendering every template against the sample took a second each time. A
+change to any of them checks again.
 
-`convenant letters` (and `reproduce`) also remember a passed check on disk, between processes
+`convenant letters`, `reproduce` and the letters page also remember a passed check on disk, between processes
 (`disk=True`): an empty file in `$XDG_CACHE_HOME/convenant/templates/` named by the sha256 of the
 same inputs and of the engine's identity (`core.identity`: its version and its own files, the
 shared layouts included), so a new engine or any changed input checks again. Rendering every
@@ -27,12 +30,11 @@ import json
 import os
 import threading
 from pathlib import Path
-from typing import cast
 
 from convenant.check.registry import directory_digest
 from convenant.core import identity
 from convenant.core.diagnostics import ConvenantError, Location, Problem
-from convenant.core.paths import display_path, shown_context
+from convenant.core.paths import display_path
 from convenant.explain import explain
 from convenant.explain.explainers import Scope
 from convenant.language.model import Act, RuleFile
@@ -72,28 +74,24 @@ def _file_problems(rules: RuleFile, folder: Path) -> list[Problem]:
     return problems
 
 
-_passed: set[tuple[object, ...]] = set()
+_passed: set[tuple[str | None, ...]] = set()
 _passed_lock = threading.Lock()
 _REMEMBERED = 256
 
 
-def _inputs(rules: RuleFile) -> tuple[object, ...]:
+def _inputs(rules: RuleFile) -> tuple[str | None, ...]:
     folder = templating.sentence_dir(rules.path)
     return (
-        str(rules.path),
         rules.sha256,
         rules.municipalities.sha256,
-        tuple(sorted((key, table.sha256) for key, table in rules.tables.items())),
+        *sorted(f"{key}={table.sha256}" for key, table in rules.tables.items()),
         directory_digest(folder) if folder.is_dir() else None,
-        shown_context(),
     )
 
 
-def _on_disk(key: tuple[object, ...]) -> str:
+def _on_disk(key: tuple[str | None, ...]) -> str:
     """Where a passed check of these inputs, by this engine, is remembered between processes."""
-    cwd, shown = cast(tuple[str, frozenset[tuple[Path, str]]], key[-1])  # shown_context()
-    named = [*key[:-1], cwd, sorted((str(path), name) for path, name in shown)]
-    what = json.dumps([identity.engine_identity(), named], default=str)
+    what = json.dumps([identity.engine_identity(), *key])
     return os.path.join(identity.cache_dir("templates"), hashlib.sha256(what.encode()).hexdigest())
 
 

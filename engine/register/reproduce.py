@@ -126,7 +126,7 @@ def remake(register: Register, run: StoredRun) -> dict[str, bytes]:
         style = (docx[0].shown, register.blob(docx[0].sha256)) if docx else None
         with shown_as(names):
             checked_rules, checked_facts = load_for_facts(facts_file, rule_file)
-            check_templates(checked_rules)
+            check_templates(checked_rules, disk=True)
             ev = evaluate(checked_rules, checked_facts)
             with sender(signed, style) as (signer, _layout, house, _inputs):
                 return letters.make_letters(

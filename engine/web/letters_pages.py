@@ -181,7 +181,7 @@ def make(asked: Asked, lang: str) -> Made:
 
     ev = runs.evaluate_upload(asked.facts)
     choose(ev, asked.act, asked.date, lang)  # an act or date these facts cannot have: said before any work
-    check_templates(ev.rules)
+    check_templates(ev.rules, disk=True)
     formats = asked.formats or letters.FORMATS
     # the profile and the template shown by their uploaded names, exactly as runs.make_letters and
     # the register show them: a letter made again from the register is then byte-identical
