@@ -37,6 +37,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.run import scenarios as run_scenarios  # noqa: E402
+from benchmarks.sections import write_section  # noqa: E402
 from convenant.batch.batch import CHUNK, Batch  # noqa: E402
 from convenant.batch.scenarios import from_arrays  # noqa: E402
 from convenant.check.checking import load_rule_file  # noqa: E402
@@ -70,29 +72,8 @@ main()
 
 
 def assen_columns(n: int) -> dict[str, np.ndarray]:
-    """Random Assen facts in cents, as benchmarks/run.py draws them (the BW result first)."""
-    rules = load_rule_file(ASSEN)
-    codes = [p.code for p in rules.parties]
-    rng = np.random.default_rng(SEED + n)
-    result = rng.integers(-(5 * 10**8), 5 * 10**8, n, endpoint=True)
-    zorg = rng.integers(0, 4 * 10**9, n, endpoint=True)
-    uitv = rng.integers(0, 2 * 10**8, n, endpoint=True)
-    toeg = rng.integers(0, 2 * 10**7, n, endpoint=True)
-    columns = {
-        "macrobudget_bw": result + zorg + uitv + toeg,
-        "zorgkosten_bw": zorg,
-        "uitvoeringsbudget_bw": uitv,
-        "toegemoetkoming_regiogemeenten": toeg,
-        "rijksuitkering_mo": rng.integers(0, 10**9, n, endpoint=True),
-        "uitgaven_mo": rng.integers(0, 10**9, n, endpoint=True),
-        "reserve_mo_begin": rng.integers(-(10**8), 10**8, n, endpoint=True),
-    }
-    inhabitants = rng.integers(10_000, 120_000, (n, len(codes)), endpoint=True)
-    costs = rng.integers(0, 5 * 10**9, (n, len(codes)), endpoint=True)
-    for j, code in enumerate(codes):
-        columns[f"inwoners.{code}"] = inhabitants[:, j]
-        columns[f"uitvoeringskosten.{code}"] = costs[:, j]
-    return columns
+    """Random Assen facts in cents, drawn as benchmarks/run.py draws them (with this file's seed)."""
+    return run_scenarios(n, SEED)
 
 
 def _amount(cents: int, comma: bool) -> str:
@@ -316,17 +297,6 @@ def readme_section(
     return "\n".join(lines)
 
 
-def update_readme(section: str) -> None:
-    path = ROOT / "benchmarks" / "README.md"
-    text = path.read_text(encoding="utf-8")
-    if MARK_BEGIN in text:
-        before, _, rest = text.partition(MARK_BEGIN)
-        text = before + section + rest.partition(MARK_END)[2]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--assen", type=int, nargs="*", default=[1_000, 10_000, 100_000, 1_000_000])
@@ -379,7 +349,7 @@ def main() -> None:
         print(text)
         return
     (ROOT / "benchmarks" / "batch_io.md").write_text(text, encoding="utf-8")
-    update_readme(readme_section(runs, arrays, load))
+    write_section(readme_section(runs, arrays, load), MARK_BEGIN, MARK_END)
     print(text)
 
 

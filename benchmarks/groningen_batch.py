@@ -41,6 +41,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.sections import write_section  # noqa: E402
 from convenant.batch.batch import CHUNK, Batch  # noqa: E402
 from convenant.batch.scenarios import Reader, from_arrays  # noqa: E402
 from convenant.check.checking import load_rule_file  # noqa: E402
@@ -185,17 +186,6 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def update_readme(section: str) -> None:
-    path = ROOT / "benchmarks" / "README.md"
-    text = path.read_text(encoding="utf-8")
-    if MARK_BEGIN in text:
-        before, _, rest = text.partition(MARK_BEGIN)
-        text = before + section + rest.partition(MARK_END)[2]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
@@ -311,7 +301,7 @@ def main() -> None:
             MARK_END,
         ]
     )
-    update_readme(section)
+    write_section(section, MARK_BEGIN, MARK_END)
 
 
 if __name__ == "__main__":

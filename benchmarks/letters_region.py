@@ -45,6 +45,10 @@ from convenant.render.render_letter import RENDERERS
 from convenant.workflow.session import evaluate_file
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.sections import write_section  # noqa: E402
+
 CASES = (
     ("assen-2024.yaml", "voorlopig_aandeel", "2025-02-14"),
     ("assen-2024.yaml", "definitief_aandeel", None),
@@ -240,14 +244,7 @@ def readme(rows, whole, tests, load_before: float, load: float, cores: int) -> N
             f"| ≤ {TESTS_TARGET:.0f} s | {'yes' if spent <= TESTS_TARGET else 'no'} |"
         )
     section.append(END)
-    path = ROOT / "benchmarks" / "README.md"
-    text = path.read_text(encoding="utf-8")
-    block = "\n".join(section)
-    if START in text and END in text:
-        text = text[: text.index(START)] + block + text[text.index(END) + len(END) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    path.write_text(text, encoding="utf-8")
+    write_section("\n".join(section), START, END)
 
 
 if __name__ == "__main__":

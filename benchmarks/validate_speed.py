@@ -29,6 +29,10 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.sections import write_section  # noqa: E402
+
 TARGET = 0.150  # seconds, warm, one rule file
 CASES = ("rules/assen/2024-v1.6.yaml", "rules/groningen/2021.yaml", "rules/")
 MARK_BEGIN, MARK_END = "<!-- validate_speed.py -->", "<!-- /validate_speed.py -->"
@@ -105,17 +109,6 @@ def section(
     return "\n".join(lines)
 
 
-def update_readme(text_of_section: str) -> None:
-    path = ROOT / "benchmarks" / "README.md"
-    text = path.read_text(encoding="utf-8")
-    if MARK_BEGIN in text:
-        before, _, rest = text.partition(MARK_BEGIN)
-        text = before + text_of_section + rest.partition(MARK_END)[2]
-    else:
-        text = text.rstrip("\n") + "\n\n" + text_of_section + "\n"
-    path.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
@@ -126,7 +119,7 @@ def main() -> None:
         bare = [once([sys.executable, "-c", "pass"], cache) for _ in range(args.repeat)]
     python_start = statistics.median(bare)
     found = section(results, args.repeat, (start, os.getloadavg()[0]), python_start)
-    update_readme(found)
+    write_section(found, MARK_BEGIN, MARK_END)
     print(found)
 
 

@@ -37,6 +37,10 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.sections import write_section  # noqa: E402
+
 FACTS = ROOT / "examples" / "groningen-2022.yaml"
 AMOUNT = "werkelijke_uitvoeringskosten: 3712345.67"
 ANSWERS_KEPT = 64  # engine/web/api.py
@@ -234,18 +238,6 @@ def readme_section(rounds: list[Round], load: float) -> str:
     )
 
 
-def update_readme(section: str) -> None:
-    path = ROOT / "benchmarks" / "README.md"
-    text = path.read_text(encoding="utf-8")
-    if MARK_BEGIN in text:
-        before, _, rest = text.partition(MARK_BEGIN)
-        after = rest.partition(MARK_END)[2]
-        text = before + section + after
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=20)
@@ -278,7 +270,7 @@ def main() -> None:
             process.wait(timeout=30)
     load = os.getloadavg()[0]
     args.out.write_text(report(rounds, args.clients, args.seconds, load), encoding="utf-8")
-    update_readme(readme_section(rounds, load))
+    write_section(readme_section(rounds, load), MARK_BEGIN, MARK_END)
     print(args.out.read_text(encoding="utf-8"))
 
 
