@@ -21,18 +21,26 @@ another template (`template.include`), so it cannot include itself either.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import difflib
 import functools
 import hashlib
+import importlib.util
+import marshal
+import os
 import re
+import stat
+import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from jinja2 import (
+    BytecodeCache,
     FileSystemLoader,
     PrefixLoader,
     StrictUndefined,
@@ -44,10 +52,12 @@ from jinja2 import (
     meta,
     nodes,
 )
+from jinja2.bccache import Bucket
 from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 
+from convenant.core import identity
 from convenant.core.diagnostics import ConvenantError, Location, Problem
 from convenant.core.paths import display_path, on_disk
 from convenant.core.reading import read_bytes
@@ -252,6 +262,7 @@ def environment(fmt: str, sentences: Path | None) -> SandboxedEnvironment:
         loaders["rules"] = _Loader(sentences)
     env = _BudgetedEnvironment(
         loader=PrefixLoader(loaders),
+        bytecode_cache=_compiled_templates(fmt),
         undefined=StrictUndefined,
         autoescape=fmt == "html",
         trim_blocks=True,
@@ -261,6 +272,95 @@ def environment(fmt: str, sentences: Path | None) -> SandboxedEnvironment:
     )
     env.globals["format"] = fmt
     return env
+
+
+# --- compiled templates kept between processes -----------------------------------------------------
+# Compiling the templates (Jinja's parser and code generator, and the budget's rewriting above) took
+# 0.3-0.4 s of every process that renders. Jinja keeps the compiled code of a template when given a
+# bytecode cache; this one keeps it in `$XDG_CACHE_HOME/convenant/jinja/` (core.identity.cache_dir),
+# one file per template: the marshalled code object behind a header of the Python's bytecode magic
+# and the sha1 of the template's source (Jinja's own checksum; no pickle is read), named by the sha256
+# of the engine's identity (its version and files: this module's rewriting included), Jinja's
+# version, the output format (autoescaping differs) and the template's name and file. An edited
+# template has another checksum and is compiled again; a new engine has other names. The code still
+# runs in the sandboxed environment (every attribute and call goes through it, as when compiled
+# here). A folder that is not the user's own, or is writable by others, is not used (its code would
+# run here); one that cannot be made or written only means compiling again. Only text is made by
+# templates: no amount is decided by them.
+
+_KEEP_COMPILED = 2_000  # templates kept; a register's reproductions read sentences from new folders
+
+
+class _CompiledTemplates(BytecodeCache):
+    def __init__(self, folder: str, prefix: str) -> None:
+        self.folder, self.prefix = folder, prefix
+        self.head = b"convenant-jinja\0" + importlib.util.MAGIC_NUMBER
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return hashlib.sha256(f"{self.prefix}\0{name}\0{filename}".encode()).hexdigest()
+
+    def _path(self, key: str) -> str:
+        return os.path.join(self.folder, f"{key}.jinja")
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        head = self.head + bucket.checksum.encode() + b"\0"
+        try:
+            with open(self._path(bucket.key), "rb") as file:
+                data = file.read()
+        except OSError:
+            return
+        if data.startswith(head):
+            try:
+                bucket.code = marshal.loads(data[len(head) :])
+            except (EOFError, ValueError, TypeError):
+                bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        if bucket.code is None or not _own_folder(self.folder):
+            return
+        path = self._path(bucket.key)
+        temporary = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
+        try:
+            with open(temporary, "wb") as file:
+                file.write(self.head + bucket.checksum.encode() + b"\0" + marshal.dumps(bucket.code))
+            os.replace(temporary, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.remove(temporary)
+
+
+def _own_folder(folder: str) -> bool:
+    """Whether `folder` is (made) the user's own and writable by no one else."""
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        info = os.stat(folder)
+    except OSError:
+        return False
+    owner = getattr(os, "getuid", None)  # not on Windows
+    mine = owner is None or info.st_uid == owner()
+    return mine and stat.S_ISDIR(info.st_mode) and not info.st_mode & 0o022
+
+
+def _compiled_templates(fmt: str) -> BytecodeCache | None:
+    folder = identity.cache_dir("jinja")
+    if not _own_folder(folder):
+        return None
+    _prune(folder)
+    prefix = f"{identity.engine_identity()}\0{jinja2.__version__}\0{fmt}"
+    return _CompiledTemplates(folder, hashlib.sha256(prefix.encode()).hexdigest())
+
+
+def _prune(folder: str) -> None:
+    """Past _KEEP_COMPILED templates, the older half goes (they are compiled again when used)."""
+    try:
+        with os.scandir(folder) as entries:
+            found = [(e.stat().st_mtime_ns, e.path) for e in entries if e.name.endswith(".jinja")]
+        if len(found) > _KEEP_COMPILED:
+            for _, path in sorted(found)[: len(found) // 2]:
+                with contextlib.suppress(OSError):
+                    os.remove(path)
+    except OSError:
+        pass
 
 
 def _location(filename: str | None, line: int | None, word: str | None = None) -> Location:
