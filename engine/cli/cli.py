@@ -239,6 +239,10 @@ class _Group(click.Group):
             sys.exit(128 + number)
 
 
+# Commands that check every file in full: they never count a schema pass remembered on disk.
+_FULL_CHECKS = ("validate", "serve")
+
+
 @click.group(cls=_Group, help=_H["main"])
 @click.option("--lang", type=click.Choice(messages.LANGUAGES), default=None, help=_H["lang"])
 @click.option(
@@ -248,6 +252,10 @@ class _Group(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, lang: str | None, rules_dir: Path | None) -> None:
     ctx.obj = {"lang": messages.language(lang)}
+    if ctx.invoked_subcommand not in _FULL_CHECKS:
+        from convenant.source import schemas
+
+        ctx.with_resource(schemas.passes_on_disk())  # a file that passed before passes without jsonschema
     if threading.current_thread() is threading.main_thread():  # SIGTERM cleans up like Ctrl-C
         handler = signal.signal(signal.SIGTERM, _terminate) or signal.SIG_DFL  # None: set outside Python
         ctx.call_on_close(lambda: signal.signal(signal.SIGTERM, handler))

@@ -6,14 +6,19 @@ column, the field, the article the field belongs to, and what to do.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import difflib
+import hashlib
 import json
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from convenant.core import identity
 from convenant.core.citation import Citation
 from convenant.core.diagnostics import Problem
 from convenant.core.paths import SCHEMAS_DIR
@@ -53,13 +58,73 @@ def field_name(path: tuple[str | int, ...]) -> str:
 
 
 def validate(doc: Document, name: str, article_of: ArticleFinder | None = None) -> list[Problem]:
-    """Every schema problem of `doc`, located and explained."""
+    """Every schema problem of `doc`, located and explained. Within `passes_on_disk`, a document
+    that passed this schema in an earlier process passes without jsonschema (see there)."""
+    marker = _marker(doc, name) if _ON_DISK.get() else None
+    if marker is not None and os.path.isfile(marker):
+        return []
     problems = []
     for error in sorted(
         _validator(name).iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path))
     ):
         problems.extend(_translate(doc, error, article_of, name))
+    if marker is not None and not problems:
+        _remember(marker)
     return problems
+
+
+# --- passes kept between processes ---------------------------------------------------------------
+# Importing jsonschema and building its validators took 0.15-0.2 s of every command, more than the
+# rest of reading a rule file and a fact file. Within `passes_on_disk` (every command but
+# `validate`, whose check is full, and `serve`; cli.py), a pass is remembered as an empty file in
+# `$XDG_CACHE_HOME/convenant/schemas/`, named by the sha256 of the engine's identity
+# (core.identity), the schema's name and bytes, and the document's data as read (its repr: every
+# value with its type, so `5`, `"5"` and `5.0` differ). Only passes are kept: a document with a
+# fault is checked, and its fault found with its place, every time. A schema decides no amount;
+# the amounts are computed from the document itself, every time. A cache folder that cannot be
+# written only means the next command checks again. Only plain YAML documents (`Document`) are
+# kept: a workbook's data holds objects of its own.
+
+_ON_DISK: contextvars.ContextVar[bool] = contextvars.ContextVar("schema_passes_on_disk", default=False)
+_engine: list[str] = []  # the engine's identity, once per process
+
+
+@contextlib.contextmanager
+def passes_on_disk() -> Iterator[None]:
+    """Within this, a schema pass of an earlier process counts (and a pass is remembered)."""
+    token = _ON_DISK.set(True)
+    try:
+        yield
+    finally:
+        _ON_DISK.reset(token)
+
+
+@cache
+def _schema_sha256(name: str) -> str:
+    return hashlib.sha256((SCHEMAS_DIR / name).read_bytes()).hexdigest()
+
+
+def _marker(doc: Document, name: str) -> str | None:
+    if type(doc) is not Document:
+        return None
+    try:
+        schema = _schema_sha256(name)
+    except OSError:
+        return None
+    if not _engine:
+        _engine.append(identity.engine_identity())
+    digest = hashlib.sha256(f"{_engine[0]}\0{name}\0{schema}\0".encode())
+    digest.update(repr(doc.data).encode("utf-8", "surrogatepass"))
+    return os.path.join(identity.cache_dir("schemas"), digest.hexdigest())
+
+
+def _remember(marker: str) -> None:
+    try:
+        os.makedirs(os.path.dirname(marker), exist_ok=True)
+        with open(marker, "a", encoding="utf-8"):
+            pass
+    except OSError:
+        pass  # a cache folder that cannot be written: the next command checks again
 
 
 def _description(schema: dict[str, Any]) -> str | None:
