@@ -22,6 +22,27 @@ from tests.test_vectors import rat, values
 cents = st.integers(-(10**12), 10**12)
 
 
+# --- an amount as people read it -----------------------------------------------------------------
+
+
+@settings(max_examples=150, deadline=None)
+@given(cents)
+def test_an_amount_is_written_as_babel_writes_it_in_both_languages(n):
+    """money.dutch writes the euro patterns of nl_NL and en_GB itself (importing Babel cost every
+    command 0.06 s): character for character what Babel writes, no-break space and sign included."""
+    plain = money.plain(Fraction(n, 100))
+    for lang, locale in (("nl", "nl_NL"), ("en", "en_GB")):
+        assert money.dutch(Fraction(n, 100), lang) == money.babel_formatted(plain, locale), (lang, plain)
+
+
+def test_an_amount_in_dutch_and_in_english():
+    # 1234567,89: groups of three, points (Dutch) or commas (English); the minus after € in Dutch
+    assert money.dutch(Fraction("-1234567.89"), "nl") == "€\xa0-1.234.567,89"
+    assert money.dutch(Fraction("-1234567.89"), "en") == "-€1,234,567.89"
+    assert money.dutch(Fraction(0), "nl") == "€\xa00,00"
+    assert money._formatted("12.00", "de_DE") == money.babel_formatted("12.00", "de_DE")  # Babel's own
+
+
 # --- one amount: half away from zero --------------------------------------------------------------
 
 
