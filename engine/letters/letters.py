@@ -170,18 +170,23 @@ def _worker_letters(which: list[int]) -> dict[str, bytes]:
 
 
 def _in_processes(job: _Job, workers: int) -> dict[str, bytes] | None:
-    """The letters made in `workers` forked processes, or None when any of them failed (a fault,
-    or a worker that died). An interrupt (Ctrl-C, SIGTERM) stops the workers at once."""
+    """The letters made in `workers` processes: this one and `workers` - 1 forked from it, or None
+    when any of them failed (a fault, or a worker that died). The typesetters' modules are imported
+    here first, so that no forked process imports them again (0.1-0.2 s each); the typesetter
+    itself is started in each process after the fork (`_may_fork`). An interrupt (Ctrl-C, SIGTERM)
+    stops the workers at once."""
     global _JOB
     from concurrent.futures import ProcessPoolExecutor
 
+    _import_typesetters(job[2])
     count = len(job[0].ev.parties.members)
     parts = [list(range(start, count, workers)) for start in range(workers)]
     _JOB = job
     context = multiprocessing.get_context("fork")
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_quiet_worker)
+    pool = ProcessPoolExecutor(workers - 1, mp_context=context, initializer=_quiet_worker)
     try:
-        made = list(pool.map(_worker_letters, parts))
+        shared = [pool.submit(_worker_letters, part) for part in parts[1:]]  # forks the workers
+        made = [_letters(job, parts[0]), *(future.result() for future in shared)]
     except Exception:  # made again here, and a fault raised here
         return None
     except BaseException:
@@ -193,6 +198,21 @@ def _in_processes(job: _Job, workers: int) -> dict[str, bytes] | None:
         _JOB = None
     files = {name: data for part in made for name, data in part.items()}
     return dict(sorted(files.items()))
+
+
+def _import_typesetters(formats: tuple[str, ...]) -> None:
+    """Import what the renderers of `formats` import when first used (not the typesetter itself:
+    Typst's compiler starts threads, which a fork would not copy)."""
+    from convenant.render import render_letter  # noqa: F401
+
+    if "pdf" in formats:
+        import typst  # noqa: F401
+    if "docx" in formats:
+        import docxtpl  # noqa: F401
+
+        from convenant.render import docx_letter
+
+        docx_letter._template_class()
 
 
 def _quiet_worker() -> None:
