@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
-from typing import Any
+from typing import Any, Literal
 
 from markupsafe import Markup
 
@@ -508,17 +508,22 @@ def explain(
     scalars: bool = False,
     only: Iterable[str] | None = None,
     said: Mapping[str, str] | None = None,
+    templates_sha256: str | Literal[False] | None = False,
 ) -> Explanation:
     """The explanation of everything, or of what one member's results rest on; `only`: of what
-    an act's results rest on; `said`: the terms after a future event, as the letter says them."""
+    an act's results rest on; `said`: the terms after a future event, as the letter says them;
+    `templates_sha256`: the sentence templates' `templating.folder_sha256`, when the caller has
+    read it already (the letters of an act, each with its explanation, name the one they read)."""
     builder = _Builder(ev, fmt, lang, said)
+    if templates_sha256 is False:
+        templates_sha256 = templating.folder_sha256(builder.sentences)
     explanation = Explanation(
         ev,
         lang,
         member,
         builder.scope.member_name(member),
         evaluation_date or ev.facts.evaluation_date,
-        templating.folder_sha256(builder.sentences),
+        templates_sha256,
     )
     explanation.sections = [builder.section(n, m) for n, m in selection(ev, member, scalars, only)]
     return explanation

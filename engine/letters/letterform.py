@@ -146,6 +146,7 @@ class _Builder:
             )
         )
         folder = templating.folder_sha256(self.sentences if self.sentences.is_dir() else None)
+        self.sentences_sha256 = folder  # read once for every letter and annex of the act
         if folder:
             out.append((w["repro_sentences"].format(folder=self.sentences.name), folder))
         out.append((w["repro_profile"].format(file=Path(self.profile.path).name), self.profile.sha256))
@@ -552,7 +553,15 @@ class _Builder:
         """What the letter's results rest on for this party, and its Markdown: the digital annex."""
         only = self.act.states if self.act is not None else None
         ex = explain.explain(
-            self.ev, "md", self.lang, code, self.when, scalars=own, only=only, said=self.composer.said
+            self.ev,
+            "md",
+            self.lang,
+            code,
+            self.when,
+            scalars=own,
+            only=only,
+            said=self.composer.said,
+            templates_sha256=self.sentences_sha256,
         )
         return ex, explain.render(ex, "md")
 
