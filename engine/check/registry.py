@@ -19,14 +19,14 @@ from itertools import pairwise
 from pathlib import Path
 from typing import NoReturn
 
-from convenant.check.checking import SCHEMA_LINE, load_rule_file
+from convenant.check.checking import SCHEMA_LINE, check_rule_file, load_rule_file, table_for
 from convenant.core.dates import Period
 from convenant.core.diagnostics import ConvenantError, Location, Problem
 from convenant.core.paths import display_path, rules_dir, shown_context
 from convenant.core.reading import first_line
 from convenant.language.model import Covenant, RuleFile
 from convenant.source import schemas
-from convenant.source.loading import load_document
+from convenant.source.loading import Document, load_document
 
 
 @dataclass(frozen=True)
@@ -50,11 +50,24 @@ def rule_files(directory: Path | None = None) -> list[Path]:
 def covenant_id(path: Path) -> str | None:
     """The covenant a rule file belongs to, read without checking the file (None if unreadable);
     only the files of the covenant asked for are then checked in full."""
+    return _covenant_of(_document(path))
+
+
+def _document(path: Path) -> Document | None:
+    """A rule file read as `load_rule_file` reads it (None if it cannot be read: it is then checked
+    in full, which says why)."""
     try:
-        data = load_document(path).data
-        return data["covenant"]["id"] if isinstance(data["covenant"]["id"], str) else None
-    except (ConvenantError, KeyError, TypeError):
+        return load_document(path, display_path(path))
+    except ConvenantError:
         return None
+
+
+def _covenant_of(doc: Document | None) -> str | None:
+    try:
+        found = doc.data["covenant"]["id"] if doc is not None else None
+    except (KeyError, TypeError):
+        return None
+    return found if isinstance(found, str) else None
 
 
 _KEPT = 16  # rules directories whose checked versions are kept (a server reads one; tests many)
@@ -119,9 +132,10 @@ def versions(covenant: str, directory: Path | None = None) -> list[Version]:
 def _read_versions(covenant: str, directory: Path) -> list[Version]:
     found = []
     for path in rule_files(directory):
-        if covenant_id(path) not in (covenant, None):
+        doc = _document(path)  # read once: for its covenant, then checked in full
+        if _covenant_of(doc) not in (covenant, None):
             continue
-        rules = load_rule_file(path)
+        rules = check_rule_file(doc, table_for(path)) if doc is not None else load_rule_file(path)
         if rules.covenant.id == covenant:
             found.append(Version(path, rules))
     return sorted(found, key=lambda v: (v.rules.covenant.valid_from, v.rules.covenant.version))
