@@ -113,7 +113,10 @@ def _weight(value: Any, limit: int = MAX_TEXT) -> int:
         for item in value.items() if isinstance(value, dict) else value:
             if total > limit:
                 break
-            total += _weight(item, limit - total) if isinstance(item, (str, list, tuple, dict)) else 8
+            if isinstance(item, str):  # most items: counted here, without a call
+                total += len(item)
+            else:
+                total += _weight(item, limit - total) if isinstance(item, (list, tuple, dict)) else 8
         return total
     return 0
 
@@ -127,10 +130,18 @@ def _capped(value: Any) -> Any:
 def _small_numbers(args: Iterable[Any]) -> None:
     """A width, a count or a length given to a filter or a method must fit in the text limit."""
     for arg in args:
-        if isinstance(arg, int) and abs(arg) > MAX_TEXT:
-            raise BudgetExceeded("text", MAX_TEXT)
-        if isinstance(arg, str) and any(int(run) > MAX_TEXT for run in re.findall(r"[0-9]{7,}", arg)):
+        if isinstance(arg, int):
+            if abs(arg) > MAX_TEXT:
+                raise BudgetExceeded("text", MAX_TEXT)
+        elif (
+            isinstance(arg, str)
+            and len(arg) >= 7
+            and any(int(run) > MAX_TEXT for run in _LONG_RUN.findall(arg))
+        ):
             raise BudgetExceeded("text", MAX_TEXT)  # a format such as '%1000000000s'
+
+
+_LONG_RUN = re.compile(r"[0-9]{7,}")  # a number that may be more than MAX_TEXT
 
 
 def _budgeted_filter(function: Callable[..., Any], name: str = "") -> Callable[..., Any]:
