@@ -19,6 +19,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from convenant import words
@@ -205,6 +206,7 @@ def parse_value(kind: Kind, raw: Any) -> Any:
     return raw
 
 
+@lru_cache(maxsize=4096)  # bounded; the letters of an act show the same shares in every annex
 def percent_text(value: Fraction, decimals: int = 4, lang: str = "nl") -> str:
     """A ratio as people read a percentage, marked `≈` when it is not exact at `decimals`.
 
