@@ -136,18 +136,35 @@ _JOB: _Job | None = None  # the job a forked worker reads (nothing is pickled bu
 
 
 def _letters(job: _Job, which: Iterable[int]) -> dict[str, bytes]:
-    """The letters of `job` at the positions `which` (in preamble order), in every format."""
+    """The letters of `job` at the positions `which` (in preamble order), in every format. The PDFs
+    are typeset in a thread of their own while the next letters are composed and rendered: Typst
+    releases the interpreter while it typesets (a third to a half of the work), so the two share
+    the cores; each PDF is made from its own document, so the bytes are the same."""
+    from concurrent.futures import Future, ThreadPoolExecutor
+
     from convenant.render.render_letter import renderers
 
     chosen, profile, formats, lang, layout = job
     render = renderers(layout.path if layout is not None else None)
     composers = letterform.composers(chosen, profile, lang, layout)
     files: dict[str, bytes] = {}
-    for at in which:
-        made = composers[at][1]()
-        files[made.explanation_name] = made.explanation.encode()
-        for fmt in formats:
-            files[f"{made.stem}.{fmt}"] = render[fmt](made.document)
+    typesetting: dict[str, Future[bytes]] = {}
+    typesetter = ThreadPoolExecutor(1, thread_name_prefix="typst") if "pdf" in formats else None
+    try:
+        for at in which:
+            made = composers[at][1]()
+            files[made.explanation_name] = made.explanation.encode()
+            for fmt in formats:
+                name = f"{made.stem}.{fmt}"
+                if fmt == "pdf" and typesetter is not None:
+                    typesetting[name] = typesetter.submit(render[fmt], made.document)
+                else:
+                    files[name] = render[fmt](made.document)
+        for name, pdf in typesetting.items():
+            files[name] = pdf.result()
+    finally:
+        if typesetter is not None:
+            typesetter.shutdown(wait=True, cancel_futures=True)
     return dict(sorted(files.items()))
 
 
