@@ -61,7 +61,7 @@ from convenant.evaluation.evaluate import Evaluation, evaluate
 from convenant.explain import report
 from convenant.language.model import CASE, LAST_YEAR, MUNICIPALITY, YEAR, Rule, RuleFile
 from convenant.language.parties import in_year, predecessors_on
-from convenant.source import spreadsheets
+from convenant.source import csvbytes, spreadsheets
 from convenant.source.spreadsheets import AUTO, AtomicWriter, Column, Layout, Sheet, read_table, starts_with
 
 CHUNK = 25_000
@@ -487,9 +487,11 @@ class Result:
         """The rows of the results, cell by cell (the columns of `columns`, row by row)."""
         return [list(row) for row in zip(*self.columns(lang), strict=True)]
 
-    def columns(self, lang: str = "nl") -> list[list[str]]:
+    def columns(self, lang: str = "nl", packed: bool = False) -> list[Any]:
         """The results column by column, as texts, in the order of `Batch.header`: each column
-        made at once from the arrays of the chunk, not cell by cell."""
+        made at once from the arrays of the chunk, not cell by cell. With `packed`, the row
+        numbers, years and the columns of the compiled plan's numbers, amounts, fractions and
+        yes/no come as packed columns (`csvbytes`: their bytes, for a CSV) instead of texts."""
         n = len(self.scenarios)
         shown = {y: str(y) if y else "" for y in set(self.scenarios.years.tolist())}
         status, message = [OK] * n, [""] * n
@@ -497,16 +499,49 @@ class Result:
         for i, problems in self.failed.items():
             if problems:
                 status[i], message[i], warnings[i], unknown[i] = FAILED, describe(problems, lang), "", ""
+        rows: Any = list(map(str, self.scenarios.rows))
+        years: Any = None
+        if packed:
+            rows = csvbytes.integers(np.asarray(self.scenarios.rows, dtype=np.int64))
+            years = csvbytes.integers(np.asarray(self.scenarios.years, dtype=np.int64))
+            if years is not None:
+                years[np.asarray(self.scenarios.years) == 0] = 0  # no year: an empty cell
         meta = [
-            list(map(str, self.scenarios.rows)),
+            rows,
             list(self.scenarios.names),
-            [shown[y] for y in self.scenarios.years.tolist()],
+            years if years is not None else [shown[y] for y in self.scenarios.years.tolist()],
             status,
             message,
             warnings,
             unknown,
         ]
-        return meta + [c for o in self.batch.outputs for c in self._texts(o)]
+        return meta + [c for o in self.batch.outputs for c in (self._packed(o) if packed else None) or self._texts(o)]
+
+    def _packed(self, output: Output) -> list[np.ndarray] | None:
+        """The columns of an output rule as packed columns (`columns`), when the compiled plan
+        computed them all in int64; None otherwise (then they are made as texts)."""
+        if self.exact or self.context is None or not self.vectorised.any():
+            return None
+        n = len(self.scenarios)
+        rows = np.flatnonzero(self.vectorised)
+        made = packed_columns(output.rule.kind, self.context.values[output.rule.name], rows)
+        if made is None:
+            return None
+        blank = (
+            _blank_mask(self.context, output.rule.name, rows)
+            if output.rule.name in self.context.unknown or output.rule.name in self.context.applies
+            else None
+        )
+        columns = []
+        for j, column in enumerate(made):
+            if blank is not None and blank[:, j].any():
+                column[blank[:, j]] = 0
+            if len(rows) < n:
+                full = np.zeros((n, column.shape[1]), dtype=np.uint8)
+                full[rows] = column
+                column = full
+            columns.append(column)
+        return columns
 
     def _texts(self, output: Output) -> list[list[str]]:
         """Each column of an output rule as text, for every scenario ('' where it failed, is not yet
@@ -719,6 +754,40 @@ def column_texts(kind: Kind, value: Any, rows: np.ndarray) -> list[list[str]]:
     return texts
 
 
+def packed_columns(kind: Kind, value: Any, rows: np.ndarray) -> list[np.ndarray] | None:
+    """The texts of `vector_texts` as packed columns (`csvbytes`), one per member; None for a kind
+    or value they do not cover (beyond int64, −2⁶³, a date): then `column_texts` makes the texts.
+    tests/test_batch_io.py holds both to the same bytes."""
+    made: list[np.ndarray | None]
+    if kind is Kind.MONEY:
+        cents = _int64(vectors.cents(value)[rows])
+        if cents is None:
+            return None
+        made = [csvbytes.money(cents[:, j]) for j in range(cents.shape[1])]
+    elif kind is Kind.COUNT:
+        whole = _int64(vectors.whole(value)[rows])
+        if whole is None:
+            return None
+        made = [csvbytes.integers(whole[:, j]) for j in range(whole.shape[1])]
+    elif kind is Kind.BOOLEAN:
+        array = np.asarray(value)[rows]
+        if array.dtype != np.bool_:
+            return None
+        made = [csvbytes.booleans(array[:, j]).copy() for j in range(array.shape[1])]
+    elif kind in (Kind.RATIO, Kind.PERCENTAGE):
+        rat = value.as_rat() if isinstance(value, Terms) else value
+        reduced = vectors.reduced(rat)
+        num, den = _int64(reduced[0][rows]), _int64(reduced[1][rows])
+        if num is None or den is None:
+            return None
+        made = [csvbytes.fractions(num[:, j], den[:, j]) for j in range(num.shape[1])]
+    else:
+        return None
+    if any(m is None for m in made):
+        return None
+    return [m for m in made if m is not None]
+
+
 def _int64(array: np.ndarray) -> np.ndarray | None:
     """An array of integers as int64 (an object array of Python integers that all fit), or None."""
     if array.dtype == np.int64:
@@ -835,7 +904,7 @@ def run_file(
     with AtomicWriter(out_path, batch.layout(lang), replace, written) as writer:
         for chunk in reader.chunks(chunk_size(len(table.header), len(batch.header))):
             result = batch.evaluate(chunk)
-            writer.write_columns(result.columns(lang))
+            writer.write_columns(result.columns(lang, packed=writer.kind == spreadsheets.CSV))
             summary.total += len(chunk)
             summary.interpreted += len(chunk) - int(result.vectorised.sum()) - len(chunk.problems)
             for y in set(chunk.years.tolist()) - set(summary.warnings):
