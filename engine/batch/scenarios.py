@@ -50,8 +50,10 @@ from convenant.core.units import Kind, ValueProblem, display
 from convenant.language.model import CASE, MUNICIPALITY, FactDecl, RuleFile
 from convenant.language.parties import existing_on, in_year, predecessors_on
 from convenant.source.loading import Document, MappingNode
+from convenant.source import csvbytes
 from convenant.source.spreadsheets import (
     DUTCH,
+    MAX_CELL_CHARS,
     PLAIN,
     AmbiguousCell,
     FormulaCell,
@@ -463,6 +465,13 @@ class Reader:
         return len(self.grouped) if self.grouped is not None else self.table.count
 
     def chunks(self, size: int) -> Iterator[Scenarios]:
+        table = self.table
+        if self.fast and self.grouped is None and table.blocks is not None and table.split is not None:
+            for number, data in table.blocks(size):
+                scenarios = self._parse_lines(number, data)
+                if len(scenarios):
+                    yield scenarios
+            return
         rows: Iterator[Row] = (
             iter(self.grouped)
             if self.grouped is not None
@@ -689,6 +698,79 @@ class Reader:
             )
         scenarios.problems = {i: p for i, p in problems.items() if p}
         return scenarios
+
+    def _parse_lines(self, number: int, data: bytes) -> Scenarios:
+        """A chunk of whole lines of a CSV (the row number of the first, the bytes) → scenarios: read
+        on its bytes (`csvbytes.Cells`) when every line has a cell per column and the years are
+        plain; else split into rows and read by `parse`, as the rows of any other table."""
+        cells = csvbytes.Cells.of(data, len(self.table.header), self.table.delimiter, MAX_CELL_CHARS)
+        scenarios = self._parse_cells(number, cells) if cells is not None else None
+        if scenarios is not None:
+            return scenarios
+        assert self.table.split is not None
+        return self.parse([(n, row, None, []) for n, row in self.table.split(number, data)])
+
+    def _parse_cells(self, number: int, cells: csvbytes.Cells) -> Scenarios | None:
+        """`parse` on the cells of a chunk of lines, a column at once on its bytes: a column of
+        amounts, counts or yes/no in the usual form (`whole_column`) without a Python string per
+        cell; any other column goes as texts through `_column`, cell by cell, with the same
+        messages. None when the years need a closer look (then the chunk goes by `parse`)."""
+        n = cells.rows
+        years = self._years_of(cells)
+        if years is None:
+            return None
+        names = [c.strip() for c in cells.texts(self.index[SCENARIO])] if SCENARIO in self.index else [""] * n
+        problems: dict[int, list[Problem]] = defaultdict(list)
+        scenarios = Scenarios(
+            self.table.path, self.slots, list(range(number, number + n)), names, years, {}, {}, index=self.index
+        )
+        rows: list[Row] = []  # stand-ins for the rows, for the messages of a column read cell by cell
+        for slot in self.slots:
+            at = self.index.get(slot.column)
+            whole = self._whole_cells(slot.decl, cells, at) if at is not None else None
+            if whole is not None:
+                scenarios.values[slot.column], scenarios.written[slot.column] = whole, np.ones(n, dtype=bool)
+                continue
+            rows = rows or [(number + i, [], None, []) for i in range(n)]
+            texts: list[Any] = cells.texts(at) if at is not None else [None] * n
+            scenarios.values[slot.column], scenarios.written[slot.column] = self._column(
+                slot, texts, rows, problems
+            )
+        scenarios.problems = {i: p for i, p in problems.items() if p}
+        return scenarios
+
+    def _whole_cells(self, decl: FactDecl, cells: csvbytes.Cells, at: int) -> np.ndarray | None:
+        """`whole_column` on the bytes of column `at`: the same cells accepted, the same values."""
+        if decl.kind is Kind.BOOLEAN:
+            return cells.booleans(at)
+        if decl.kind not in INTEGERS:
+            return None
+        money_column = decl.kind is Kind.MONEY
+        values = None
+        for point in ([",", "."] if self.table.dialect == DUTCH else ["."]) if money_column else [None]:
+            values = cells.integers(at, point)
+            if values is not None:
+                break
+        if values is None:
+            return None
+        lowest = decl.minimum
+        if lowest is not None and np.any(values < math.ceil(lowest * (100 if money_column else 1))):
+            return None
+        return values
+
+    def _years_of(self, cells: csvbytes.Cells) -> np.ndarray | None:
+        """`_whole_years` on the bytes of the year column."""
+        at = self.index.get(YEAR)
+        if at is None:
+            if self.default_year is None or self._year_problem(self.default_year) is not None:
+                return None
+            return np.full(cells.rows, self.default_year, dtype=np.int64)
+        years = cells.integers(at, None)
+        if years is None or years.min() < 1 or years.max() > 9999:
+            return None
+        if any(self._year_problem(y) is not None for y in set(years.tolist())):
+            return None
+        return years
 
     def _short_row(self, row: Row, found: int) -> Problem:
         return self._problem(row, None, "batch.too_few_cells", found=found, count=len(self.table.header))

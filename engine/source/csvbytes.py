@@ -185,3 +185,133 @@ def unpacked(column: np.ndarray) -> list[str]:
     marked[:, -1] = NEWLINE
     flat = marked.ravel()
     return flat[flat != 0].tobytes().decode("utf-8").split("\n")[:-1]
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+_PAD = 24  # digits before the chunk: an 8-byte word ending anywhere in it lies inside the buffer
+_ZEROS = np.uint64(0x3030303030303030)
+_LOW = np.array([(1 << (8 * g)) - 1 for g in range(9)], dtype=np.uint64)  # the g lowest bytes
+_EIGHT = np.uint64(10**8)
+
+
+def _eight_digits(words: np.ndarray) -> np.ndarray:
+    """Eight ASCII digits per little-endian word (the first digit in the lowest byte) as their
+    number, by three multiplications (as simdjson parses eight digits)."""
+    x = words - _ZEROS
+    x = x * np.uint64(10) + (x >> np.uint64(8))
+    low = (x & np.uint64(0x000000FF000000FF)) * np.uint64(100 + (1_000_000 << 32))
+    high = ((x >> np.uint64(16)) & np.uint64(0x000000FF000000FF)) * np.uint64(1 + (10_000 << 32))
+    return ((low + high) >> np.uint64(32)).astype(np.int64)
+
+
+class Cells:
+    """The cells of a chunk of whole lines of a CSV without quotes, carriage returns or NUL bytes,
+    found on its bytes: row by row and column by column, where each cell starts and ends. `of`
+    gives None when a line has another number of cells, a line may be empty (only delimiters and
+    spaces: no row), or a cell is longer than `longest` bytes: the lines' own reader decides."""
+
+    def __init__(self, buffer: bytes, width: int, delimiter: int) -> None:
+        self.buffer = buffer
+        self.bytes = np.frombuffer(buffer, dtype=np.uint8)
+        self.width, self.delimiter = width, delimiter
+
+    @classmethod
+    def of(cls, data: bytes, width: int, delimiter: str, longest: int) -> Cells | None:
+        if not data.endswith(b"\n"):
+            data += b"\n"
+        cells = cls(b"0" * _PAD + data, width, ord(delimiter))
+        b = cells.bytes
+        others = np.flatnonzero((b - np.uint8(ZERO)) > 9)  # every byte that is no digit
+        found = b[others]
+        ends = np.flatnonzero((found == cells.delimiter) | (found == NEWLINE))  # into `others`
+        rows = len(ends) // width if width else 0
+        if width == 0 or len(ends) != rows * width or rows != int(np.count_nonzero(found == NEWLINE)):
+            return None
+        ends = ends.reshape(rows, width)
+        if not (found[ends[:, -1]] == NEWLINE).all():
+            return None
+        stop = others[ends]  # each cell's delimiter (or line end)
+        start = np.empty_like(stop)
+        start[:, 1:] = stop[:, :-1] + 1
+        start[0, 0] = _PAD
+        start[1:, 0] = stop[:-1, -1] + 1
+        if rows and int((stop - start).max()) > longest:
+            return None
+        before = np.empty_like(ends)  # the terminator before each cell, in `others` (−1: none)
+        before.ravel()[1:] = ends.ravel()[:-1]
+        before.ravel()[0] = -1
+        cells.rows, cells.start, cells.stop = rows, start, stop
+        cells.others, cells.found, cells.ends, cells.before = others, found, ends, before
+        # a line with no digit in it may be empty (delimiters and spaces only): its own reader skips it
+        line_bytes = stop[:, -1] - start[:, 0] + 1
+        line_others = ends[:, -1] - before[:, 0]
+        for r in np.flatnonzero(line_bytes == line_others).tolist():
+            line = bytes(b[start[r, 0] : stop[r, -1]]).decode("utf-8")
+            if not line.replace(delimiter, "").strip():
+                return None
+        return cells
+
+    def texts(self, j: int) -> list[str]:
+        """Column j's cells as Python strings (what splitting each line on the delimiter gives)."""
+        start, stop = self.start[:, j], self.stop[:, j]
+        lengths = stop - start + 1  # with the delimiter after each, made a line break
+        at = np.cumsum(lengths)
+        index = np.arange(int(at[-1]) if len(at) else 0, dtype=np.int64) + np.repeat(start - (at - lengths), lengths)
+        joined = self.bytes[index]
+        joined[at - 1] = NEWLINE
+        return joined.tobytes().decode("utf-8").split("\n")[:-1]
+
+    def integers(self, j: int, point: str | None) -> np.ndarray | None:
+        """Column j as int64 when every cell is `-?(0|[1-9][0-9]{0,14})`, followed by `point` and two
+        digits when a point is given (then in hundredths: cents); None when any cell is not."""
+        start, stop = self.start[:, j], self.stop[:, j]
+        inner = self.ends[:, j] - self.before[:, j] - 1  # the bytes in the cell that are no digit
+        extra = 1 if point else 0
+        minus = inner == extra + 1
+        if not ((inner == extra) | minus).all():
+            return None
+        others, found = self.others, self.found
+        if minus.any():
+            first = self.before[:, j][minus] + 1
+            if not ((others[first] == start[minus]) & (found[first] == MINUS)).all():
+                return None
+        end = stop - 3 if point else stop  # the end of the whole number
+        if point:
+            mark = self.ends[:, j] - 1
+            if not ((others[mark] == end) & (found[mark] == ord(point))).all():
+                return None
+        begin = start + minus
+        count = end - begin
+        if not ((count >= 1) & (count <= 15)).all():
+            return None
+        b = self.bytes
+        if ((b[begin] == ZERO) & (count > 1)).any():  # a leading zero
+            return None
+        words = np.ndarray(shape=(len(b) - 7,), dtype="<u8", buffer=self.buffer, strides=(1,))
+        low = words[end - 8]
+        g = np.maximum(8 - count, 0)
+        low = (low & ~_LOW[g]) | (_ZEROS & _LOW[g])
+        values = _eight_digits(low)
+        if int(count.max()) > 8:
+            high = words[end - 16]
+            g = np.minimum(16 - count, 8)
+            high = (high & ~_LOW[g]) | (_ZEROS & _LOW[g])
+            values += _eight_digits(high) * np.int64(10**8)
+        if point:
+            values = values * 100 + (b[stop - 2].astype(np.int64) - ZERO) * 10 + (b[stop - 1] - ZERO)
+        return np.where(minus, -values, values)
+
+    def booleans(self, j: int) -> np.ndarray | None:
+        """Column j as bools when every cell is `true` or `false`; None when any is not."""
+        start, stop = self.start[:, j], self.stop[:, j]
+        words = np.ndarray(shape=(len(self.bytes) - 3,), dtype="<u4", buffer=self.buffer, strides=(1,))
+        last = words[stop - 4]
+        length = stop - start
+        true = (length == 4) & (last == _TRUE)
+        false = (length == 5) & (last == _ALSE) & (self.bytes[start] == ord("f"))
+        return true if (true | false).all() else None
+
+
+_TRUE = np.frombuffer(b"true", dtype="<u4")[0]
+_ALSE = np.frombuffer(b"alse", dtype="<u4")[0]

@@ -33,7 +33,7 @@ import csv
 import os
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
@@ -138,6 +138,12 @@ class Table:
     rows: Iterator[tuple[int, list[Any]]]
     count: int | None  # about the number of rows after the header (for a progress bar)
     dialect: str = PLAIN
+    # a UTF-8 CSV without quotes, carriage returns or NUL bytes: its rows also as chunks of whole
+    # lines of bytes (the row number of the first, the bytes: `line_blocks`), and how such a chunk
+    # is split into the rows `rows` gives (`split_block`)
+    blocks: Callable[[int], Iterator[tuple[int, bytes]]] | None = None
+    split: Callable[[int, bytes], list[tuple[int, list[Any]]]] | None = None
+    delimiter: str = ","
 
 
 def _problem(code: str, path: Path, **args: Any) -> ConvenantError:
@@ -208,7 +214,55 @@ def _read_csv(path: Path, dialect: str = AUTO, encoding: str = "utf-8") -> Table
             except csv.Error as error:
                 raise _csv_problem(path, error, reader.line_num) from None
 
-    return Table(display_path(path), header, rows(), count, dialect)
+    table = Table(display_path(path), header, rows(), count, dialect, delimiter=delimiter)
+    if simple and encoding == "utf-8-sig":
+        table.blocks = lambda size: line_blocks(path, size)
+        table.split = lambda number, data: split_block(path, number, data, delimiter)
+    return table
+
+
+def line_blocks(path: Path, size: int) -> Iterator[tuple[int, bytes]]:
+    """The lines after the header of a UTF-8 CSV, `size` at a time, as bytes (without the BOM), with
+    the row number of each chunk's first line; blank lines at the end are left out (no rows)."""
+    with path.open("rb") as handle:
+        head = b""
+        while b"\n" not in head:
+            more = handle.read(1 << 16)
+            if not more:
+                return
+            head += more
+        number, parts, count = 2, [head[head.index(b"\n") + 1 :]], 0
+        count = parts[0].count(b"\n")
+        for block in iter(lambda: handle.read(1 << 22), b""):
+            parts.append(block)
+            count += block.count(b"\n")
+            while count >= size:
+                pending = b"".join(parts)
+                cut = _after_line(pending, size)
+                yield number, pending[:cut]
+                number += size
+                parts, count = [pending[cut:]], count - size
+        pending = b"".join(parts)
+        while pending.count(b"\n") >= size:
+            cut = _after_line(pending, size)
+            yield number, pending[:cut]
+            number, pending = number + size, pending[cut:]
+        pending = pending.rstrip(b"\n")
+        if pending:
+            yield number, pending + b"\n"
+
+
+def _after_line(data: bytes, size: int) -> int:
+    """Where the `size`-th line of `data` ends (after its line break)."""
+    return int(np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)[size - 1]) + 1
+
+
+def split_block(path: Path, number: int, data: bytes, delimiter: str) -> list[tuple[int, list[Any]]]:
+    """A chunk of `line_blocks` as `_split_rows` gives its rows (the row number of its first line)."""
+    lines = data.decode("utf-8").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return list(_split_lines(path, lines, number - 1, delimiter))
 
 
 def _split_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, list[Any]]]:
