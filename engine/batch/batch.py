@@ -582,13 +582,30 @@ class Result:
         years = self.scenarios.years.tolist()
         periods = {y: part_of_year(self.batch.rules, y, lang) for y in set(years) if y}
         extra: dict[int, list[str]] = {}  # the scenarios with a warning of their own
+        labels, columns = [], []  # each rule (and member) with a warning, where it has one
         if self.context is not None:
             for (name, _), holds in self.context.warnings.items():
                 rule = self.batch.rules.rules[name]
                 members = self.batch.members[rule.per] if rule.per else [None]
                 hit = holds & self.vectorised.reshape(-1, 1)
-                for i, j in zip(*np.nonzero(hit), strict=True):
-                    extra.setdefault(int(i), []).append(_warning_name(name, members[j]))
+                for j in np.flatnonzero(hit.any(axis=0)).tolist():
+                    labels.append(_warning_name(name, members[j]))
+                    columns.append(hit[:, j])
+        if columns and len(columns) < 63:  # the rows with the same warnings get the same text, made once
+            codes = np.stack(columns, axis=1).astype(np.int64) @ (np.int64(1) << np.arange(len(columns)))
+            rows = np.flatnonzero(codes)
+            kinds, inverse = np.unique(codes[rows], return_inverse=True)
+            names = [[labels[k] for k in range(len(labels)) if code >> k & 1] for code in kinds.tolist()]
+            if not self.exact and not any(periods.values()):
+                found = np.full(len(years), "", dtype=object)
+                found[rows] = np.array(["; ".join(dict.fromkeys(n)) for n in names], dtype=object)[inverse]
+                return list(found.tolist())
+            for i, k in zip(rows.tolist(), inverse.tolist(), strict=True):
+                extra[i] = list(names[k])
+        elif columns:
+            for label, column in zip(labels, columns, strict=True):
+                for i in np.flatnonzero(column).tolist():
+                    extra.setdefault(i, []).append(label)
         for i, ev in self.exact.items():
             if ev.warnings:
                 extra.setdefault(i, []).extend(ev.warnings)

@@ -725,11 +725,14 @@ class Reader:
             self.table.path, self.slots, list(range(number, number + n)), names, years, {}, {}, index=self.index
         )
         rows: list[Row] = []  # stand-ins for the rows, for the messages of a column read cell by cell
+        whole = self._whole_cells(cells)
         for slot in self.slots:
             at = self.index.get(slot.column)
-            whole = self._whole_cells(slot.decl, cells, at) if at is not None else None
-            if whole is not None:
-                scenarios.values[slot.column], scenarios.written[slot.column] = whole, np.ones(n, dtype=bool)
+            if slot.column in whole:
+                scenarios.values[slot.column], scenarios.written[slot.column] = (
+                    whole[slot.column],
+                    np.ones(n, dtype=bool),
+                )
                 continue
             rows = rows or [(number + i, [], None, []) for i in range(n)]
             texts: list[Any] = cells.texts(at) if at is not None else [None] * n
@@ -739,24 +742,45 @@ class Reader:
         scenarios.problems = {i: p for i, p in problems.items() if p}
         return scenarios
 
-    def _whole_cells(self, decl: FactDecl, cells: csvbytes.Cells, at: int) -> np.ndarray | None:
-        """`whole_column` on the bytes of column `at`: the same cells accepted, the same values."""
-        if decl.kind is Kind.BOOLEAN:
-            return cells.booleans(at)
-        if decl.kind not in INTEGERS:
-            return None
-        money_column = decl.kind is Kind.MONEY
-        values = None
-        for point in ([",", "."] if self.table.dialect == DUTCH else ["."]) if money_column else [None]:
-            values = cells.integers(at, point)
-            if values is not None:
-                break
-        if values is None:
-            return None
-        lowest = decl.minimum
-        if lowest is not None and np.any(values < math.ceil(lowest * (100 if money_column else 1))):
-            return None
-        return values
+    def _whole_cells(self, cells: csvbytes.Cells) -> dict[str, np.ndarray]:
+        """`whole_column` on the bytes of every column of amounts, counts or yes/no at once: the
+        columns it accepts, with the same values (a Dutch amount with a comma, or else a point)."""
+        points = self._points()
+        given = [s for s in self.slots if s.column in self.index]
+        money = [s for s in given if s.decl.kind is Kind.MONEY]
+        numbers = [s for s in given if s.decl.kind in INTEGERS]
+        yes_no = [s for s in given if s.decl.kind is Kind.BOOLEAN]
+        found: dict[str, np.ndarray] = {}
+        if numbers:
+            values, usable = cells.integers(points)
+            if self.table.dialect == DUTCH and not all(usable[self.index[s.column]] for s in money):
+                again = [p if p is None else "." for p in points]  # a column with decimal points
+                values_point, usable_point = cells.integers(again)
+                for slot in money:
+                    at = self.index[slot.column]
+                    if not usable[at] and usable_point[at]:
+                        values[:, at], usable[at] = values_point[:, at], True
+            for slot in numbers:
+                at = self.index[slot.column]
+                if not usable[at]:
+                    continue
+                column = np.ascontiguousarray(values[:, at])
+                lowest, scale = slot.decl.minimum, 100 if slot.decl.kind is Kind.MONEY else 1
+                if lowest is None or not np.any(column < math.ceil(lowest * scale)):
+                    found[slot.column] = column
+        for slot in yes_no:
+            column = cells.booleans(self.index[slot.column])
+            if column is not None:
+                found[slot.column] = column
+        return found
+
+    def _points(self) -> list[str | None]:
+        """Per column of the table: the decimal point of its amounts (None: no amounts)."""
+        points: list[str | None] = [None] * len(self.table.header)
+        for slot in self.slots:
+            if slot.decl.kind is Kind.MONEY and slot.column in self.index:
+                points[self.index[slot.column]] = "," if self.table.dialect == DUTCH else "."
+        return points
 
     def _years_of(self, cells: csvbytes.Cells) -> np.ndarray | None:
         """`_whole_years` on the bytes of the year column."""
@@ -765,8 +789,11 @@ class Reader:
             if self.default_year is None or self._year_problem(self.default_year) is not None:
                 return None
             return np.full(cells.rows, self.default_year, dtype=np.int64)
-        years = cells.integers(at, None)
-        if years is None or years.min() < 1 or years.max() > 9999:
+        values, usable = cells.integers(self._points())
+        if not usable[at]:
+            return None
+        years = np.ascontiguousarray(values[:, at])
+        if years.min() < 1 or years.max() > 9999:
             return None
         if any(self._year_problem(y) is not None for y in set(years.tolist())):
             return None

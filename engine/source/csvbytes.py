@@ -24,34 +24,42 @@ from collections.abc import Sequence
 import numpy as np
 
 NEWLINE, QUOTE, MINUS, POINT, ZERO = 10, 34, 45, 46, 48
-_POWERS = np.array([10**k for k in range(1, 19)], dtype=np.int64)  # 10 … 10¹⁸
+_TEN_THOUSAND = np.uint64(10_000)
 _QUADS = np.array([f"{k:04d}".encode() for k in range(10_000)], dtype="S4").view(np.uint32)
 _PAIRS = np.array([f"{k:02d}".encode() for k in range(100)], dtype="S2").view(np.uint16)
 INT64_MIN = -(2**63)
+_DIGITS = np.array([len(str(k)) for k in range(10_000)], dtype=np.int64)  # how many digits below 10⁴
+_CLEAR = np.array([(2**32 - 1) ^ ((1 << (8 * k)) - 1) for k in range(5)], dtype=np.uint32)  # k low bytes 0
 
 # --- writing ----------------------------------------------------------------------------------
 
 
 def _magnitude_digits(magnitude: np.ndarray, minus: np.ndarray | None) -> np.ndarray:
     """Non-negative int64 values as right-aligned ASCII digits (no leading zeros), with a '-' before
-    those where `minus` holds: a (rows, width) matrix, zero bytes before each number."""
+    those where `minus` holds: a (rows, width) matrix, zero bytes before each number. Made four
+    digits at a time (a table of '0000' … '9999'), in groups of four bytes."""
     n = len(magnitude)
-    top = int(magnitude.max()) if n else 0
-    groups = max(1, (len(str(top)) + 3) // 4)
-    parts = np.empty((n, groups), dtype=np.uint32)
+    size = len(str(int(magnitude.max()))) if n else 1  # the most digits of any
+    signed = minus is not None and bool(minus.any())
+    groups = (size + signed + 3) // 4
+    parts = np.empty((n, groups), dtype=np.uint32)  # the most significant four bytes first
     rest = magnitude
-    for g in range(groups - 1, -1, -1):
-        rest, low = np.divmod(rest, 10_000)
-        parts[:, g] = _QUADS[low]
+    for g in range(groups - 1, 0, -1):
+        quotient = rest // 10_000
+        parts[:, g] = _QUADS[rest - quotient * 10_000]
+        rest = quotient
+    parts[:, 0] = _QUADS[rest]
+    digits = parts.view(np.uint8)  # (n, 4 × groups)
     width = 4 * groups
-    digits = parts.view(np.uint8).reshape(n, width)
-    count = np.searchsorted(_POWERS, magnitude, side="right") + 1  # how many digits each has
-    matrix = np.zeros((n, width + 1), dtype=np.uint8)
-    matrix[:, 1:] = np.where(np.arange(width) >= (width - count)[:, None], digits, 0)
-    if minus is not None and minus.any():
+    first = np.argmax(digits != ZERO, axis=1)  # the first digit that is not 0 …
+    first[magnitude == 0] = width - 1  # … and of zero its one digit
+    for g in range(groups):
+        parts[:, g] &= _CLEAR[np.clip(first - 4 * g, 0, 4)]
+    if signed:
+        assert minus is not None
         rows = np.flatnonzero(minus)
-        matrix[rows, width - count[rows]] = MINUS
-    return matrix
+        digits[rows, first[rows] - 1] = MINUS
+    return digits
 
 
 def integers(values: np.ndarray) -> np.ndarray | None:
@@ -215,6 +223,7 @@ class Cells:
         self.buffer = buffer
         self.bytes = np.frombuffer(buffer, dtype=np.uint8)
         self.width, self.delimiter = width, delimiter
+        self.read: dict[tuple[str | None, ...], tuple[np.ndarray, np.ndarray]] = {}  # by `integers`
 
     @classmethod
     def of(cls, data: bytes, width: int, delimiter: str, longest: int) -> Cells | None:
@@ -222,35 +231,42 @@ class Cells:
             data += b"\n"
         cells = cls(b"0" * _PAD + data, width, ord(delimiter))
         b = cells.bytes
-        others = np.flatnonzero((b - np.uint8(ZERO)) > 9)  # every byte that is no digit
+        if len(b) >= 2**31:
+            return None
+        others = np.flatnonzero((b - np.uint8(ZERO)) > 9).astype(np.int32)  # every byte that is no digit
         found = b[others]
-        ends = np.flatnonzero((found == cells.delimiter) | (found == NEWLINE))  # into `others`
+        ends = np.flatnonzero((found == cells.delimiter) | (found == NEWLINE)).astype(np.int32)  # into `others`
         rows = len(ends) // width if width else 0
         if width == 0 or len(ends) != rows * width or rows != int(np.count_nonzero(found == NEWLINE)):
             return None
-        ends = ends.reshape(rows, width)
-        if not (found[ends[:, -1]] == NEWLINE).all():
+        if not (found[ends[width - 1 :: width]] == NEWLINE).all():
             return None
-        stop = others[ends]  # each cell's delimiter (or line end)
-        start = np.empty_like(stop)
-        start[:, 1:] = stop[:, :-1] + 1
-        start[0, 0] = _PAD
-        start[1:, 0] = stop[:-1, -1] + 1
-        if rows and int((stop - start).max()) > longest:
-            return None
+        stops = others[ends]  # each cell's delimiter (or line end), row after row
+        starts = np.empty_like(stops)
+        starts[0] = _PAD
+        starts[1:] = stops[:-1] + 1
         before = np.empty_like(ends)  # the terminator before each cell, in `others` (−1: none)
-        before.ravel()[1:] = ends.ravel()[:-1]
-        before.ravel()[0] = -1
-        cells.rows, cells.start, cells.stop = rows, start, stop
-        cells.others, cells.found, cells.ends, cells.before = others, found, ends, before
+        before[0] = -1
+        before[1:] = ends[:-1]
+        if rows and int((stops - starts).max()) > longest:
+            return None
+        cells.rows = rows
+        cells.start, cells.stop = starts.reshape(rows, width), stops.reshape(rows, width)
+        cells.ends, cells.before = ends.reshape(rows, width), before.reshape(rows, width)
+        cells.others, cells.found = others, found
         # a line with no digit in it may be empty (delimiters and spaces only): its own reader skips it
-        line_bytes = stop[:, -1] - start[:, 0] + 1
-        line_others = ends[:, -1] - before[:, 0]
+        line_bytes = cells.stop[:, -1] - cells.start[:, 0] + 1
+        line_others = cells.ends[:, -1] - cells.before[:, 0]
         for r in np.flatnonzero(line_bytes == line_others).tolist():
-            line = bytes(b[start[r, 0] : stop[r, -1]]).decode("utf-8")
+            line = bytes(b[cells.start[r, 0] : cells.stop[r, -1]]).decode("utf-8")
             if not line.replace(delimiter, "").strip():
                 return None
         return cells
+
+    def _words(self, size: int) -> np.ndarray:
+        """The `size` bytes from each place of the buffer on: an unaligned view, gathered as raw bytes
+        (numpy gathers an unaligned integer view ten times slower)."""
+        return np.ndarray(shape=(len(self.buffer) - size + 1,), dtype=f"V{size}", buffer=self.buffer, strides=(1,))
 
     def texts(self, j: int) -> list[str]:
         """Column j's cells as Python strings (what splitting each line on the delimiter gives)."""
@@ -262,51 +278,64 @@ class Cells:
         joined[at - 1] = NEWLINE
         return joined.tobytes().decode("utf-8").split("\n")[:-1]
 
-    def integers(self, j: int, point: str | None) -> np.ndarray | None:
-        """Column j as int64 when every cell is `-?(0|[1-9][0-9]{0,14})`, followed by `point` and two
-        digits when a point is given (then in hundredths: cents); None when any cell is not."""
-        start, stop = self.start[:, j], self.stop[:, j]
-        inner = self.ends[:, j] - self.before[:, j] - 1  # the bytes in the cell that are no digit
-        extra = 1 if point else 0
+    def integers(self, points: Sequence[str | None]) -> tuple[np.ndarray, np.ndarray]:
+        """Every column as int64, where every cell is `-?(0|[1-9][0-9]{0,14})`, followed by the
+        column's point (`points`, one per column; None: a whole number) and two digits when it has
+        one (then in hundredths: cents): the values (rows, columns) and per column whether it is
+        such a column (where it is not, its values mean nothing). Row after row, a block of rows
+        at a time (so that each step's arrays stay in the processor's cache)."""
+        key = tuple(points)
+        if key in self.read:
+            return self.read[key]
+        point = np.array([ord(p) if p else 0 for p in points], dtype=np.uint8)
+        values = np.empty((self.rows, self.width), dtype=np.int64)
+        usable = np.ones(self.width, dtype=bool)
+        step = max(64, 32_768 // max(self.width, 1))
+        for first in range(0, self.rows, step):
+            rows = slice(first, first + step)
+            values[rows], good = self._integers(rows, point)
+            usable &= good
+        self.read[key] = values, usable
+        return values, usable
+
+    def _integers(self, rows: slice, point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        start, stop, ends, before = self.start[rows], self.stop[rows], self.ends[rows], self.before[rows]
+        extra = (point != 0).astype(np.int32)
+        inner = ends - before - 1  # the bytes in each cell that are no digit
         minus = inner == extra + 1
-        if not ((inner == extra) | minus).all():
-            return None
-        others, found = self.others, self.found
+        good = (inner == extra) | minus
+        others, found, b = self.others, self.found, self.bytes
         if minus.any():
-            first = self.before[:, j][minus] + 1
-            if not ((others[first] == start[minus]) & (found[first] == MINUS)).all():
-                return None
-        end = stop - 3 if point else stop  # the end of the whole number
-        if point:
-            mark = self.ends[:, j] - 1
-            if not ((others[mark] == end) & (found[mark] == ord(point))).all():
-                return None
+            first = np.where(minus, before + 1, 0)
+            good &= ~minus | ((others[first] == start) & (found[first] == MINUS))
+        end = stop - 3 * extra  # the end of the whole number
+        if extra.any():
+            mark = ends - 1
+            good &= (point == 0) | ((others[mark] == end) & (found[mark] == point))
         begin = start + minus
         count = end - begin
-        if not ((count >= 1) & (count <= 15)).all():
-            return None
-        b = self.bytes
-        if ((b[begin] == ZERO) & (count > 1)).any():  # a leading zero
-            return None
-        words = np.ndarray(shape=(len(b) - 7,), dtype="<u8", buffer=self.buffer, strides=(1,))
-        low = words[end - 8]
+        good &= (count >= 1) & (count <= 15)
+        good &= (b[np.clip(begin, 0, len(b) - 1)] != ZERO) | (count == 1)  # no leading zero
+        count = np.clip(count, 0, 15)
+        words = self._words(8)
         g = np.maximum(8 - count, 0)
-        low = (low & ~_LOW[g]) | (_ZEROS & _LOW[g])
-        values = _eight_digits(low)
-        if int(count.max()) > 8:
-            high = words[end - 16]
+        low = words[end - 8].view("<u8")
+        values = _eight_digits((low & ~_LOW[g]) | (_ZEROS & _LOW[g]))
+        if int(count.max(initial=0)) > 8:
             g = np.minimum(16 - count, 8)
-            high = (high & ~_LOW[g]) | (_ZEROS & _LOW[g])
-            values += _eight_digits(high) * np.int64(10**8)
-        if point:
-            values = values * 100 + (b[stop - 2].astype(np.int64) - ZERO) * 10 + (b[stop - 1] - ZERO)
-        return np.where(minus, -values, values)
+            high = words[end - 16].view("<u8")
+            values += _eight_digits((high & ~_LOW[g]) | (_ZEROS & _LOW[g])) * np.int64(10**8)
+        if extra.any():
+            cents = words[stop - 8].view("<u8") >> np.uint64(48)  # the two bytes before the end
+            tens = (cents & np.uint64(0xFF)).astype(np.int64) - ZERO
+            ones = ((cents >> np.uint64(8)) & np.uint64(0xFF)).astype(np.int64) - ZERO
+            values = np.where(extra == 1, values * 100 + tens * 10 + ones, values)
+        return np.where(minus, -values, values), good.all(axis=0)
 
     def booleans(self, j: int) -> np.ndarray | None:
         """Column j as bools when every cell is `true` or `false`; None when any is not."""
         start, stop = self.start[:, j], self.stop[:, j]
-        words = np.ndarray(shape=(len(self.bytes) - 3,), dtype="<u4", buffer=self.buffer, strides=(1,))
-        last = words[stop - 4]
+        last = self._words(4)[stop - 4].view("<u4")
         length = stop - start
         true = (length == 4) & (last == _TRUE)
         false = (length == 5) & (last == _ALSE) & (self.bytes[start] == ord("f"))
