@@ -729,10 +729,7 @@ class Reader:
         for slot in self.slots:
             at = self.index.get(slot.column)
             if slot.column in whole:
-                scenarios.values[slot.column], scenarios.written[slot.column] = (
-                    whole[slot.column],
-                    np.ones(n, dtype=bool),
-                )
+                scenarios.values[slot.column], scenarios.written[slot.column] = whole[slot.column]
                 continue
             rows = rows or [(number + i, [], None, []) for i in range(n)]
             texts: list[Any] = cells.texts(at) if at is not None else [None] * n
@@ -742,15 +739,20 @@ class Reader:
         scenarios.problems = {i: p for i, p in problems.items() if p}
         return scenarios
 
-    def _whole_cells(self, cells: csvbytes.Cells) -> dict[str, np.ndarray]:
+    def _whole_cells(self, cells: csvbytes.Cells) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """`whole_column` on the bytes of every column of amounts, counts or yes/no at once: the
-        columns it accepts, with the same values (a Dutch amount with a comma, or else a point)."""
+        columns it accepts (a Dutch amount with a comma, or else a point), with the same values,
+        and where they are written; an empty cell is not, and holds what `_column` puts there (the
+        fact's default, or a placeholder)."""
         points = self._points()
         given = [s for s in self.slots if s.column in self.index]
         money = [s for s in given if s.decl.kind is Kind.MONEY]
         numbers = [s for s in given if s.decl.kind in INTEGERS]
         yes_no = [s for s in given if s.decl.kind is Kind.BOOLEAN]
-        found: dict[str, np.ndarray] = {}
+        found: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        if not numbers and not yes_no:
+            return found
+        empty = cells.empty()
         if numbers:
             values, usable = cells.integers(points)
             if self.table.dialect == DUTCH and not all(usable[self.index[s.column]] for s in money):
@@ -762,17 +764,37 @@ class Reader:
                         values[:, at], usable[at] = values_point[:, at], True
             for slot in numbers:
                 at = self.index[slot.column]
-                if not usable[at]:
-                    continue
-                column = np.ascontiguousarray(values[:, at])
-                lowest, scale = slot.decl.minimum, 100 if slot.decl.kind is Kind.MONEY else 1
-                if lowest is None or not np.any(column < math.ceil(lowest * scale)):
-                    found[slot.column] = column
+                if usable[at]:
+                    column = self._given(slot.decl, values[:, at], empty[:, at])
+                    if column is not None:
+                        found[slot.column] = column
         for slot in yes_no:
-            column = cells.booleans(self.index[slot.column])
-            if column is not None:
-                found[slot.column] = column
+            at = self.index[slot.column]
+            yes = cells.booleans(at)
+            if yes is not None:
+                column = self._given(slot.decl, yes, empty[:, at])
+                if column is not None:
+                    found[slot.column] = column
         return found
+
+    def _given(self, decl: FactDecl, values: np.ndarray, empty: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """A column read on its bytes as `_column` has it: the values, an empty cell's default (or
+        placeholder) where none is written; None where `_column` must look closer (a value below the
+        fact's minimum, a default that is no int64 or bool)."""
+        written = ~empty
+        scale = 100 if decl.kind is Kind.MONEY else 1
+        if decl.minimum is not None and decl.kind in INTEGERS:
+            if np.any((values < math.ceil(decl.minimum * scale)) & written):
+                return None
+        if not empty.any():
+            return np.ascontiguousarray(values), written
+        fill = _exact(decl, decl.default) if decl.has_default else _PLACEHOLDER.get(decl.kind)
+        if decl.kind is Kind.BOOLEAN:
+            if not isinstance(fill, bool):
+                return None
+        elif not isinstance(fill, int) or isinstance(fill, bool) or abs(fill) > vectors.LIMIT:
+            return None
+        return np.where(empty, fill, values).astype(values.dtype), written
 
     def _points(self) -> list[str | None]:
         """Per column of the table: the decimal point of its amounts (None: no amounts)."""
@@ -793,6 +815,11 @@ class Reader:
         if not usable[at]:
             return None
         years = np.ascontiguousarray(values[:, at])
+        empty = cells.empty()[:, at]
+        if empty.any():  # no year: the year of `--jaar`
+            if self.default_year is None:
+                return None
+            years[empty] = self.default_year
         if years.min() < 1 or years.max() > 9999:
             return None
         if any(self._year_problem(y) is not None for y in set(years.tolist())):

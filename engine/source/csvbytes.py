@@ -281,8 +281,9 @@ class Cells:
     def integers(self, points: Sequence[str | None]) -> tuple[np.ndarray, np.ndarray]:
         """Every column as int64, where every cell is `-?(0|[1-9][0-9]{0,14})`, followed by the
         column's point (`points`, one per column; None: a whole number) and two digits when it has
-        one (then in hundredths: cents): the values (rows, columns) and per column whether it is
-        such a column (where it is not, its values mean nothing). Row after row, a block of rows
+        one (then in hundredths: cents), or empty (`empty`): the values (rows, columns) and per
+        column whether it is such a column (where it is not, or a cell is empty, its values mean
+        nothing). Row after row, a block of rows
         at a time (so that each step's arrays stay in the processor's cache)."""
         key = tuple(points)
         if key in self.read:
@@ -330,16 +331,21 @@ class Cells:
             tens = (cents & np.uint64(0xFF)).astype(np.int64) - ZERO
             ones = ((cents >> np.uint64(8)) & np.uint64(0xFF)).astype(np.int64) - ZERO
             values = np.where(extra == 1, values * 100 + tens * 10 + ones, values)
-        return np.where(minus, -values, values), good.all(axis=0)
+        return np.where(minus, -values, values), (good | (stop == start)).all(axis=0)
 
     def booleans(self, j: int) -> np.ndarray | None:
-        """Column j as bools when every cell is `true` or `false`; None when any is not."""
+        """Column j as bools when every cell is `true`, `false` or empty (`empty`: then False); None
+        when any is not."""
         start, stop = self.start[:, j], self.stop[:, j]
         last = self._words(4)[stop - 4].view("<u4")
         length = stop - start
         true = (length == 4) & (last == _TRUE)
         false = (length == 5) & (last == _ALSE) & (self.bytes[start] == ord("f"))
-        return true if (true | false).all() else None
+        return true if (true | false | (length == 0)).all() else None
+
+    def empty(self) -> np.ndarray:
+        """Where a cell is empty (nothing between its delimiters), (rows, columns)."""
+        return self.stop == self.start
 
 
 _TRUE = np.frombuffer(b"true", dtype="<u4")[0]
