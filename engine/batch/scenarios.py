@@ -30,14 +30,16 @@ from __future__ import annotations
 
 import difflib
 import math
+import queue
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -441,6 +443,46 @@ def _array(kind: Kind, values: list[Any]) -> np.ndarray:
 
 
 Row = tuple[int, list[Any], list[int] | None, list[Problem]]  # row, cells, cell rows, problems
+T = TypeVar("T")
+
+
+def read_ahead(items: Iterator[T]) -> Iterator[T]:
+    """The items of `items`, the next one made by a thread of its own while the caller works on
+    this one (reading a CSV's chunk on its bytes is mostly numpy, which lets the other thread
+    run): on two cores, reading and computing overlap. An error in making an item is raised
+    where that item would be; when the caller stops early (an error, Ctrl-C), so does the thread."""
+    box: queue.Queue[tuple[int, Any]] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def put(item: tuple[int, Any]) -> bool:
+        while not stop.is_set():
+            try:
+                box.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def make() -> None:
+        try:
+            for item in items:
+                if not put((0, item)):
+                    return
+            put((1, None))
+        except BaseException as error:  # handed to the caller, raised there
+            put((2, error))
+
+    threading.Thread(target=make, name="convenant-read-ahead", daemon=True).start()
+    try:
+        while True:
+            done, item = box.get()
+            if done == 2:
+                raise item
+            if done:
+                return
+            yield item
+    finally:
+        stop.set()
 
 
 class Reader:
@@ -467,10 +509,7 @@ class Reader:
     def chunks(self, size: int) -> Iterator[Scenarios]:
         table = self.table
         if self.fast and self.grouped is None and table.blocks is not None and table.split is not None:
-            for number, data in table.blocks(size):
-                scenarios = self._parse_lines(number, data)
-                if len(scenarios):
-                    yield scenarios
+            yield from read_ahead(self._parse_blocks(size))
             return
         rows: Iterator[Row] = (
             iter(self.grouped)
@@ -698,6 +737,13 @@ class Reader:
             )
         scenarios.problems = {i: p for i, p in problems.items() if p}
         return scenarios
+
+    def _parse_blocks(self, size: int) -> Iterator[Scenarios]:
+        assert self.table.blocks is not None
+        for number, data in self.table.blocks(size):
+            scenarios = self._parse_lines(number, data)
+            if len(scenarios):
+                yield scenarios
 
     def _parse_lines(self, number: int, data: bytes) -> Scenarios:
         """A chunk of whole lines of a CSV (the row number of the first, the bytes) → scenarios: read

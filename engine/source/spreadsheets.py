@@ -495,6 +495,8 @@ class AtomicWriter:
         self.path, self.kind, self.replace, self.layout = path, file_kind(path), replace, layout
         self.dutch = dialect == DUTCH
         self.money = [i for i, c in enumerate(layout.columns) if c.kind == MONEY]
+        self.writing: Any = None  # a thread that writes a CSV's chunks (`_write_later`)
+        self.pending: Any = None  # the chunk it is writing
         try:
             self.temporary = temporary_beside(path)
         except OSError as error:
@@ -548,6 +550,7 @@ class AtomicWriter:
     def write(self, rows: list[list[str]]) -> None:
         try:
             if self.kind == CSV:
+                self._written()
                 if self.dutch and self.money:
                     for row in rows:
                         for i in self.money:
@@ -583,10 +586,9 @@ class AtomicWriter:
             if self.kind == CSV:
                 delimiter = ";" if self.dutch else ","
                 packed = [c if isinstance(c, np.ndarray) else csvbytes.texts(c, delimiter) for c in columns]
+                self._written()  # the chunk before this one (its error, if any, is raised here)
                 if all(p is not None for p in packed):
-                    data = csvbytes.join([p for p in packed if p is not None], delimiter)
-                    self.handle.flush()  # the header (and any earlier rows) first
-                    self.handle.buffer.write(data)
+                    self._write_later([p for p in packed if p is not None], delimiter)
                     return
                 self.csv.writerows(zip(*map(_texts_of, columns), strict=True))
                 return
@@ -594,9 +596,47 @@ class AtomicWriter:
             raise cannot_write(self.path.parent, error) from None
         self.write([list(row) for row in zip(*map(_texts_of, columns), strict=True)])
 
+    def _write_later(self, packed: list[np.ndarray], delimiter: str) -> None:
+        """A chunk's packed columns joined and written by a thread of its own, while the caller makes
+        the next chunk (numpy and the write let the other thread run): `_written` waits for it."""
+        if self.writing is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self.writing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="convenant-write")
+
+        def write() -> None:
+            data = csvbytes.join(packed, delimiter)
+            self.handle.flush()  # the header (and any rows the csv module wrote) first
+            self.handle.buffer.write(data)
+
+        self.pending = self.writing.submit(write)
+
+    def _written(self) -> None:
+        """Wait for the chunk a thread is writing; its error (a full disk) is raised here."""
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            pending.result()
+
+    def _stop_writing(self) -> None:
+        """Wait for a thread that writes (whatever it raises: the file is thrown away), then end it."""
+        try:
+            self._written()
+        except BaseException:
+            pass
+        finally:
+            if self.writing is not None:
+                self.writing.shutdown(wait=True)
+                self.writing = None
+
     def commit(self) -> None:
+        if self.kind == CSV:
+            try:
+                self._written()  # the last chunk: its error is one of writing, as any chunk's
+            except OSError as error:
+                raise cannot_write(self.path.parent, error) from None
         try:
             if self.kind == CSV:
+                self._stop_writing()
                 self.handle.close()
             else:
                 self.book.save(self.temporary)
@@ -606,6 +646,7 @@ class AtomicWriter:
             raise cannot_write(self.path, error) from None
 
     def discard(self) -> None:
+        self._stop_writing()
         if self.kind == CSV and hasattr(self, "handle"):
             self.handle.close()
         for sheet, _, _ in getattr(self, "sheets", ()):  # an Excel file's sheets stream their rows:
