@@ -128,7 +128,9 @@ def test_integer_column_takes_exactly_the_usual_form(cells):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.one_of(GOOD_MONEY, ALMOST, ODD_CELLS), min_size=1, max_size=8), st.sampled_from([".", ","]))
+@given(
+    st.lists(st.one_of(GOOD_MONEY, ALMOST, ODD_CELLS), min_size=1, max_size=8), st.sampled_from([".", ","])
+)
 def test_cells_read_on_their_bytes_take_what_integer_column_takes(cells, point):
     cells = [c for c in cells if "\n" not in c and ";" not in c] or ["1.00"]
     cells += ["true", "false"] if cells[0] == "true" else []
@@ -155,7 +157,7 @@ def csv_text(dialect: str, rows: list[list[str]], damage: list[int]) -> str:
     lines = [delimiter.join(HEADER)]
     for i, row in enumerate(rows):
         how = damage[i % len(damage)] if damage else 0
-        cells = row[:-1] if how == 1 else row + ["x"] if how == 2 else row + [""] if how == 3 else row
+        cells = row[:-1] if how == 1 else [*row, "x"] if how == 2 else [*row, ""] if how == 3 else row
         lines.append(delimiter.join(cells))
         if how == 4:
             lines.append(delimiter * 3 + " ")  # a line of empty cells: no row
@@ -182,7 +184,9 @@ def scenarios_of(path: Any, fast: bool, size: int) -> list[tuple[Any, ...]]:
 def test_lines_read_on_their_bytes_give_the_rows_cell_by_cell_gives(tmp_path_factory, drawn, damage, size):
     dialect, rows = drawn
     path = tmp_path_factory.mktemp("lines") / "s.csv"
-    path.write_bytes((b"\xef\xbb\xbf" if dialect == DUTCH else b"") + csv_text(dialect, rows, damage).encode())
+    path.write_bytes(
+        (b"\xef\xbb\xbf" if dialect == DUTCH else b"") + csv_text(dialect, rows, damage).encode()
+    )
     assert spreadsheets.read_table(path).blocks is not None  # the bytes' way is taken
     assert scenarios_of(path, True, size) == scenarios_of(path, False, size)
 
@@ -284,22 +288,27 @@ def test_column_texts_and_written_bytes_are_those_made_cell_by_cell(tmp_path_fac
 
 
 EDGES = st.sampled_from([0, 1, -1, 9, 10, 99, 100, -100, 2**63 - 1, -(2**63) + 1, 10**15, -(10**17)])
-INT64 = st.one_of(EDGES, st.integers(-(2**63) + 1, 2**63 - 1), st.integers(-10**6, 10**6))
-TEXTS = st.text(alphabet=st.sampled_from(list("ab ,;\"\n\r\0é€1.-")), max_size=6)
+INT64 = st.one_of(EDGES, st.integers(-(2**63) + 1, 2**63 - 1), st.integers(-(10**6), 10**6))
+TEXTS = st.text(alphabet=st.sampled_from(list('ab ,;"\n\r\0é€1.-')), max_size=6)
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(INT64, INT64, st.booleans(), TEXTS), min_size=1, max_size=12), st.sampled_from([",", ";"]))
+@given(
+    st.lists(st.tuples(INT64, INT64, st.booleans(), TEXTS), min_size=1, max_size=12),
+    st.sampled_from([",", ";"]),
+)
 def test_packed_columns_are_the_bytes_the_csv_module_writes(rows, delimiter):
     """Amounts, counts, fractions (a/b, a where b is 1), yes/no and texts (quoted where they hold the
     delimiter, a quote or a line break) packed a column at once: the csv module's bytes."""
     a, b, yes, text = (list(column) for column in zip(*rows, strict=True))
     dens = [abs(v) or 1 for v in b]
-    texts = [
-        f"{'-' if c < 0 else ''}{abs(c) // 100}.{abs(c) % 100:02d}" for c in a
-    ], [str(v) for v in a], [f"{x}/{y}" if y != 1 else str(x) for x, y in zip(a, dens, strict=True)], [
-        "true" if v else "false" for v in yes
-    ], text
+    texts = (
+        [f"{'-' if c < 0 else ''}{abs(c) // 100}.{abs(c) % 100:02d}" for c in a],
+        [str(v) for v in a],
+        [f"{x}/{y}" if y != 1 else str(x) for x, y in zip(a, dens, strict=True)],
+        ["true" if v else "false" for v in yes],
+        text,
+    )
     packed = [
         csvbytes.money(np.array(a)),
         csvbytes.integers(np.array(a)),

@@ -515,7 +515,9 @@ class Result:
             warnings,
             unknown,
         ]
-        return meta + [c for o in self.batch.outputs for c in (self._packed(o) if packed else None) or self._texts(o)]
+        return meta + [
+            c for o in self.batch.outputs for c in (self._packed(o) if packed else None) or self._texts(o)
+        ]
 
     def _packed(self, output: Output) -> list[np.ndarray] | None:
         """The columns of an output rule as packed columns (`columns`), when the compiled plan
@@ -595,13 +597,13 @@ class Result:
             codes = np.stack(columns, axis=1).astype(np.int64) @ (np.int64(1) << np.arange(len(columns)))
             rows = np.flatnonzero(codes)
             kinds, inverse = np.unique(codes[rows], return_inverse=True)
-            names = [[labels[k] for k in range(len(labels)) if code >> k & 1] for code in kinds.tolist()]
+            named = [[labels[k] for k in range(len(labels)) if code >> k & 1] for code in kinds.tolist()]
             if not self.exact and not any(periods.values()):
-                found = np.full(len(years), "", dtype=object)
-                found[rows] = np.array(["; ".join(dict.fromkeys(n)) for n in names], dtype=object)[inverse]
-                return list(found.tolist())
+                texts = np.full(len(years), "", dtype=object)
+                texts[rows] = np.array(["; ".join(dict.fromkeys(n)) for n in named], dtype=object)[inverse]
+                return list(texts.tolist())
             for i, k in zip(rows.tolist(), inverse.tolist(), strict=True):
-                extra[i] = list(names[k])
+                extra[i] = list(named[k])
         elif columns:
             for label, column in zip(labels, columns, strict=True):
                 for i in np.flatnonzero(column).tolist():
@@ -726,12 +728,16 @@ def vector_unknown(
         return found
     words = WORDS[lang]["unknown"]
     waiting = waiting_texts(batch.plan, context, names, rows)
+    made: dict[int, str] = {}  # scenarios alike share one answer (one list): its text, made once
     for i, facts in zip(rows.tolist(), waiting, strict=True):
-        found[i] = "; ".join(
-            words.format(rule=name, names=", ".join(wait))
-            for name, wait in zip(names, facts, strict=True)
-            if wait
-        )
+        text = made.get(id(facts))  # `waiting` keeps every answer alive: the ids are stable
+        if text is None:
+            text = made[id(facts)] = "; ".join(
+                words.format(rule=name, names=", ".join(wait))
+                for name, wait in zip(names, facts, strict=True)
+                if wait
+            )
+        found[i] = text
     return found
 
 

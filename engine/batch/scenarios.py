@@ -34,7 +34,7 @@ import queue
 import re
 import threading
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -51,8 +51,8 @@ from convenant.core.diagnostics import ConvenantError, Location, Problem
 from convenant.core.units import Kind, ValueProblem, display
 from convenant.language.model import CASE, MUNICIPALITY, FactDecl, RuleFile
 from convenant.language.parties import existing_on, in_year, predecessors_on
-from convenant.source.loading import Document, MappingNode
 from convenant.source import csvbytes
+from convenant.source.loading import Document, MappingNode
 from convenant.source.spreadsheets import (
     DUTCH,
     MAX_CELL_CHARS,
@@ -449,28 +449,45 @@ T = TypeVar("T")
 def read_ahead(items: Iterator[T]) -> Iterator[T]:
     """The items of `items`, the next one made by a thread of its own while the caller works on
     this one (reading a CSV's chunk on its bytes is mostly numpy, which lets the other thread
-    run): on two cores, reading and computing overlap. An error in making an item is raised
-    where that item would be; when the caller stops early (an error, Ctrl-C), so does the thread."""
+    run): on two cores, reading and computing overlap. One item ahead at most (memory: two chunks,
+    not one). An error in making an item is raised where that item would be; when the caller
+    stops early (an error, Ctrl-C), so does the thread."""
     box: queue.Queue[tuple[int, Any]] = queue.Queue(maxsize=1)
+    asked = threading.Semaphore(1)  # the caller took the item before: make the next
     stop = threading.Event()
 
-    def put(item: tuple[int, Any]) -> bool:
+    def wait(step: Callable[[], bool]) -> bool:
         while not stop.is_set():
+            if step():
+                return True
+        return False
+
+    def put(item: tuple[int, Any]) -> bool:
+        def step() -> bool:
             try:
                 box.put(item, timeout=0.1)
-                return True
             except queue.Full:
-                continue
-        return False
+                return False
+            return True
+
+        return wait(step)
 
     def make() -> None:
         try:
-            for item in items:
+            while wait(lambda: asked.acquire(timeout=0.1)):
+                try:
+                    item = next(items)
+                except StopIteration:
+                    put((1, None))
+                    return
                 if not put((0, item)):
                     return
-            put((1, None))
         except BaseException as error:  # handed to the caller, raised there
             put((2, error))
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()  # a generator's files are closed here, by the thread that reads them
 
     threading.Thread(target=make, name="convenant-read-ahead", daemon=True).start()
     try:
@@ -480,7 +497,9 @@ def read_ahead(items: Iterator[T]) -> Iterator[T]:
                 raise item
             if done:
                 return
+            asked.release()
             yield item
+            del item  # let go before the next is made
     finally:
         stop.set()
 
@@ -768,7 +787,14 @@ class Reader:
         names = [c.strip() for c in cells.texts(self.index[SCENARIO])] if SCENARIO in self.index else [""] * n
         problems: dict[int, list[Problem]] = defaultdict(list)
         scenarios = Scenarios(
-            self.table.path, self.slots, list(range(number, number + n)), names, years, {}, {}, index=self.index
+            self.table.path,
+            self.slots,
+            list(range(number, number + n)),
+            names,
+            years,
+            {},
+            {},
+            index=self.index,
         )
         rows: list[Row] = []  # stand-ins for the rows, for the messages of a column read cell by cell
         whole = self._whole_cells(cells)
@@ -823,7 +849,9 @@ class Reader:
                     found[slot.column] = column
         return found
 
-    def _given(self, decl: FactDecl, values: np.ndarray, empty: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    def _given(
+        self, decl: FactDecl, values: np.ndarray, empty: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray] | None:
         """A column read on its bytes as `_column` has it: the values, an empty cell's default (or
         placeholder) where none is written; None where `_column` must look closer (a value below the
         fact's minimum, a default that is no int64 or bool)."""

@@ -224,6 +224,12 @@ class Cells:
         self.bytes = np.frombuffer(buffer, dtype=np.uint8)
         self.width, self.delimiter = width, delimiter
         self.read: dict[tuple[str | None, ...], tuple[np.ndarray, np.ndarray]] = {}  # by `integers`
+        self.rows = 0
+        # per cell (rows, columns): where it starts and where its delimiter (or line end) is, and
+        # that delimiter's and the one before's place in `others` (every byte that is no digit,
+        # `found` those bytes)
+        self.start = self.stop = self.ends = self.before = np.zeros((0, width), dtype=np.int32)
+        self.others, self.found = np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.uint8)
 
     @classmethod
     def of(cls, data: bytes, width: int, delimiter: str, longest: int) -> Cells | None:
@@ -235,7 +241,9 @@ class Cells:
             return None
         others = np.flatnonzero((b - np.uint8(ZERO)) > 9).astype(np.int32)  # every byte that is no digit
         found = b[others]
-        ends = np.flatnonzero((found == cells.delimiter) | (found == NEWLINE)).astype(np.int32)  # into `others`
+        ends = np.flatnonzero((found == cells.delimiter) | (found == NEWLINE)).astype(
+            np.int32
+        )  # into `others`
         rows = len(ends) // width if width else 0
         if width == 0 or len(ends) != rows * width or rows != int(np.count_nonzero(found == NEWLINE)):
             return None
@@ -266,14 +274,18 @@ class Cells:
     def _words(self, size: int) -> np.ndarray:
         """The `size` bytes from each place of the buffer on: an unaligned view, gathered as raw bytes
         (numpy gathers an unaligned integer view ten times slower)."""
-        return np.ndarray(shape=(len(self.buffer) - size + 1,), dtype=f"V{size}", buffer=self.buffer, strides=(1,))
+        return np.ndarray(
+            shape=(len(self.buffer) - size + 1,), dtype=f"V{size}", buffer=self.buffer, strides=(1,)
+        )
 
     def texts(self, j: int) -> list[str]:
         """Column j's cells as Python strings (what splitting each line on the delimiter gives)."""
         start, stop = self.start[:, j], self.stop[:, j]
         lengths = stop - start + 1  # with the delimiter after each, made a line break
         at = np.cumsum(lengths)
-        index = np.arange(int(at[-1]) if len(at) else 0, dtype=np.int64) + np.repeat(start - (at - lengths), lengths)
+        index = np.arange(int(at[-1]) if len(at) else 0, dtype=np.int64) + np.repeat(
+            start - (at - lengths), lengths
+        )
         joined = self.bytes[index]
         joined[at - 1] = NEWLINE
         return joined.tobytes().decode("utf-8").split("\n")[:-1]
