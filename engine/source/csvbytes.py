@@ -317,37 +317,38 @@ class Cells:
         return values, usable
 
     def _integers(self, rows: slice, point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        start, stop, ends, before = self.start[rows], self.stop[rows], self.ends[rows], self.before[rows]
-        extra = (point != 0).astype(np.int32)
-        inner = ends - before - 1  # the bytes in each cell that are no digit
-        minus = inner == extra + 1
-        good = (inner == extra) | minus
-        others, found, b = self.others, self.found, self.bytes
-        if minus.any():
-            first = np.where(minus, before + 1, 0)
-            good &= ~minus | ((others[first] == start) & (found[first] == MINUS))
-        end = stop - 3 * extra  # the end of the whole number
-        if extra.any():
-            mark = ends - 1
-            good &= (point == 0) | ((others[mark] == end) & (found[mark] == point))
-        begin = start + minus
-        count = end - begin
-        good &= (count >= 1) & (count <= 15)
-        good &= (b[np.clip(begin, 0, len(b) - 1)] != ZERO) | (count == 1)  # no leading zero
+        """`integers` for a block of rows: per cell the count of its bytes that are no digit (from
+        `others`), its first two bytes and the 24 bytes before its end, gathered once; the rest is
+        arithmetic on those words."""
+        start, stop = self.start[rows], self.stop[rows]
+        extra = (point != 0).astype(np.int64)
+        inner = self.ends[rows] - self.before[rows] - 1  # the bytes in each cell that are no digit
+        minus = inner == extra + 1  # one more: a minus sign in front
+        head = self._words(2)[start].view("<u2").astype(np.int64)  # the cell's first two bytes
+        first = head & 0xFF
+        good = ((inner == extra) | minus) & (~minus | (first == MINUS))
+        count = stop - 3 * extra - (start + minus)  # the digits before the point
+        lead = np.where(minus, head >> 8, first)  # the first digit
+        good &= (count >= 1) & (count <= 15) & ((lead != ZERO) | (count == 1))
+        tail = self._words(24)[stop - 24].view("<u8").reshape(*stop.shape, 3)
+        w0, w1, w2 = tail[..., 0], tail[..., 1], tail[..., 2]
+        money = extra == 1
+        if money.any():  # the point three bytes before the end, and the whole number before it
+            good &= ~money | (((w2 >> np.uint64(40)) & np.uint64(0xFF)) == point)
+            low = np.where(money, (w1 >> np.uint64(40)) | (w2 << np.uint64(24)), w2)
+            high = np.where(money, (w0 >> np.uint64(40)) | (w1 << np.uint64(24)), w1)
+        else:
+            low, high = w2, w1
         count = np.clip(count, 0, 15)
-        words = self._words(8)
         g = np.maximum(8 - count, 0)
-        low = words[end - 8].view("<u8")
         values = _eight_digits((low & ~_LOW[g]) | (_ZEROS & _LOW[g]))
         if int(count.max(initial=0)) > 8:
             g = np.minimum(16 - count, 8)
-            high = words[end - 16].view("<u8")
             values += _eight_digits((high & ~_LOW[g]) | (_ZEROS & _LOW[g])) * np.int64(10**8)
-        if extra.any():
-            cents = words[stop - 8].view("<u8") >> np.uint64(48)  # the two bytes before the end
-            tens = (cents & np.uint64(0xFF)).astype(np.int64) - ZERO
-            ones = ((cents >> np.uint64(8)) & np.uint64(0xFF)).astype(np.int64) - ZERO
-            values = np.where(extra == 1, values * 100 + tens * 10 + ones, values)
+        if money.any():
+            tens = ((w2 >> np.uint64(48)) & np.uint64(0xFF)).astype(np.int64) - ZERO
+            ones = (w2 >> np.uint64(56)).astype(np.int64) - ZERO
+            values = np.where(money, values * 100 + tens * 10 + ones, values)
         return np.where(minus, -values, values), (good | (stop == start)).all(axis=0)
 
     def booleans(self, j: int) -> np.ndarray | None:
