@@ -15,6 +15,8 @@ import csv
 import dataclasses
 import io
 import random
+import threading
+import time
 from typing import Any
 
 import numpy as np
@@ -23,11 +25,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from convenant.batch import batch as batch_module
+from convenant.batch import scenarios as scenarios_module
 from convenant.batch.batch import FAILURES_KEPT, Batch, Interpreted, Summary, chunk_size
 from convenant.batch.scenarios import Reader, from_arrays, integer_column
 from convenant.cli.cli import EXIT_PROBLEM
 from convenant.core import messages
-from convenant.core.diagnostics import ConvenantError
+from convenant.core.diagnostics import ConvenantError, Problem
 from convenant.source import csvbytes, spreadsheets
 from convenant.source.spreadsheets import DUTCH, PLAIN, AtomicWriter, Table
 from tests.conftest import ASSEN, ASSEN_CODES, assen_rules
@@ -179,7 +182,7 @@ def scenarios_of(path: Any, fast: bool, size: int) -> list[tuple[Any, ...]]:
     return found
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tables(), st.lists(st.integers(0, 5), max_size=4), st.integers(1, 7))
 def test_lines_read_on_their_bytes_give_the_rows_cell_by_cell_gives(tmp_path_factory, drawn, damage, size):
     dialect, rows = drawn
@@ -285,6 +288,46 @@ def test_column_texts_and_written_bytes_are_those_made_cell_by_cell(tmp_path_fac
                 writer.write_columns(fast if how == "columns" else result.columns(packed=True))
     assert (folder / "columns.csv").read_bytes() == (folder / "rows.csv").read_bytes()
     assert (folder / "packed.csv").read_bytes() == (folder / "rows.csv").read_bytes()
+
+
+def test_reading_ahead_gives_every_chunk_in_order_an_error_where_it_was_and_stops_with_the_caller():
+    def chunks() -> Any:
+        yield from (1, 2)
+        raise ConvenantError([Problem("batch.empty", {"path": "s.csv"})])
+
+    got = []
+    with pytest.raises(ConvenantError):
+        for item in scenarios_module.read_ahead(chunks()):
+            got.append(item)
+    assert got == [1, 2]
+    made: list[int] = []
+
+    def counted() -> Any:
+        for i in range(10**6):
+            made.append(i)
+            yield i
+
+    ahead = scenarios_module.read_ahead(counted())
+    assert next(ahead) == 0
+    ahead.close()  # the caller stops (an error, Ctrl-C): the thread makes at most one more
+    for _ in range(100):
+        if not any(t.name == "convenant-read-ahead" for t in threading.enumerate()):
+            break
+        time.sleep(0.02)
+    assert not any(t.name == "convenant-read-ahead" for t in threading.enumerate())
+    assert len(made) <= 2
+
+
+def test_a_chunk_written_by_the_writing_thread_fails_as_any_write_and_leaves_no_file(tmp_path, monkeypatch):
+    def full(*_: Any) -> bytes:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(csvbytes, "join", full)  # the thread's work: its error comes back in order
+    out = tmp_path / "uit.csv"
+    with pytest.raises(ConvenantError) as caught, AtomicWriter(out, ["a", "b"], False, PLAIN) as writer:
+        writer.write_columns([np.full((2, 1), ord("1"), dtype=np.uint8), ["x", "y"]])
+    assert [p.code for p in caught.value.problems] == ["output.cannot_write"]
+    assert str(tmp_path) in str(caught.value.problems[0].args["path"]) and list(tmp_path.iterdir()) == []
 
 
 EDGES = st.sampled_from([0, 1, -1, 9, 10, 99, 100, -100, 2**63 - 1, -(2**63) + 1, 10**15, -(10**17)])
