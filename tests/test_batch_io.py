@@ -197,12 +197,14 @@ def test_lines_read_on_their_bytes_give_the_rows_cell_by_cell_gives(tmp_path_fac
 def test_a_plain_file_is_read_on_its_bytes_without_splitting_its_lines(tmp_path, monkeypatch):
     rows = [row_of(random_scenario(random.Random(i), f"s{i}")) for i in range(5)]
     rows[2][HEADER.index("zorgkosten_bw")] = ""  # an empty cell: not written, read on the bytes too
+    rows[4][-1] = ""  # the file's last cell, empty: nothing between the delimiter and the end
     path = tmp_path / "s.csv"
     path.write_text(csv_text(PLAIN, rows, []), encoding="utf-8")
     monkeypatch.setattr(spreadsheets, "_split_lines", None)  # any chunk split into rows would fail
     (chunk,) = Reader(spreadsheets.read_table(path), assen_rules()).chunks(10)
     assert chunk.rows == [2, 3, 4, 5, 6] and chunk.names[4] == "s4" and chunk.years.tolist() == [2024] * 5
     assert chunk.written["zorgkosten_bw"].tolist() == [True, True, False, True, True]
+    assert chunk.written[HEADER[-1]].tolist() == [True, True, True, True, False]
     assert chunk.values["inwoners.GM0106"].tolist() == [int(r[HEADER.index("inwoners.GM0106")]) for r in rows]
     assert chunk.values["macrobudget_bw"][0] == int(rows[0][HEADER.index("macrobudget_bw")].replace(".", ""))
 

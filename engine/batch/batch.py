@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -489,9 +490,10 @@ class Result:
 
     def columns(self, lang: str = "nl", packed: bool = False) -> list[Any]:
         """The results column by column, as texts, in the order of `Batch.header`: each column
-        made at once from the arrays of the chunk, not cell by cell. With `packed`, the row
-        numbers, years and the columns of the compiled plan's numbers, amounts, fractions and
-        yes/no come as packed columns (`csvbytes`: their bytes, for a CSV) instead of texts."""
+        made at once from the arrays of the chunk, not cell by cell. With `packed` (for a CSV), the
+        row numbers and years come as packed columns (`csvbytes`: their bytes) and each output rule
+        as `csvbytes.Deferred` columns, made when written (by the writing thread): the compiled
+        plan's numbers, amounts, fractions and yes/no packed, any other as texts."""
         n = len(self.scenarios)
         shown = {y: str(y) if y else "" for y in set(self.scenarios.years.tolist())}
         status, message = [OK] * n, [""] * n
@@ -515,9 +517,20 @@ class Result:
             warnings,
             unknown,
         ]
-        return meta + [
-            c for o in self.batch.outputs for c in (self._packed(o) if packed else None) or self._texts(o)
-        ]
+        if packed:  # made by the thread that writes (`AtomicWriter.write_columns`)
+            return meta + [
+                csvbytes.Deferred(partial(self._packed_texts, o), partial(self._texts, o))
+                for o in self.batch.outputs
+            ]
+        return meta + [c for o in self.batch.outputs for c in self._texts(o)]
+
+    def _packed_texts(self, output: Output, delimiter: str) -> list[np.ndarray] | None:
+        """The columns of an output rule packed (`_packed`), or else its texts packed."""
+        made = self._packed(output)
+        if made is not None:
+            return made
+        texts = [csvbytes.texts(t, delimiter) for t in self._texts(output)]
+        return None if any(t is None for t in texts) else [t for t in texts if t is not None]
 
     def _packed(self, output: Output) -> list[np.ndarray] | None:
         """The columns of an output rule as packed columns (`columns`), when the compiled plan

@@ -803,10 +803,15 @@ class Reader:
             if slot.column in whole:
                 scenarios.values[slot.column], scenarios.written[slot.column] = whole[slot.column]
                 continue
+            if at is None:  # not in the table: every cell empty, as `_column` fills it
+                decl = slot.decl
+                fill = _exact(decl, decl.default) if decl.has_default else _PLACEHOLDER.get(decl.kind)
+                scenarios.values[slot.column] = _filled(decl.kind, fill, n)
+                scenarios.written[slot.column] = np.zeros(n, dtype=bool)
+                continue
             rows = rows or [(number + i, [], None, []) for i in range(n)]
-            texts: list[Any] = cells.texts(at) if at is not None else [None] * n
             scenarios.values[slot.column], scenarios.written[slot.column] = self._column(
-                slot, texts, rows, problems
+                slot, cells.texts(at), rows, problems
             )
         scenarios.problems = {i: p for i, p in problems.items() if p}
         return scenarios

@@ -19,7 +19,8 @@ from one unaligned 64-bit word per cell. What it cannot prove is left to the cel
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -161,6 +162,16 @@ def _special(cell: str, delimiter: str) -> bool:
 
 def _quoted(cell: str) -> str:
     return '"' + cell.replace('"', '""') + '"'
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """Columns made only when they are written (by the thread that writes a CSV's chunks): packed
+    for a delimiter (None: a text only the csv module writes), or as texts (an Excel file, or a
+    chunk that goes through the csv module)."""
+
+    packed: Callable[[str], list[np.ndarray] | None]
+    texts: Callable[[], list[list[str]]]
 
 
 def join(columns: Sequence[np.ndarray], delimiter: str, step: int = 1024) -> bytes:
@@ -324,7 +335,8 @@ class Cells:
         extra = (point != 0).astype(np.int64)
         inner = self.ends[rows] - self.before[rows] - 1  # the bytes in each cell that are no digit
         minus = inner == extra + 1  # one more: a minus sign in front
-        head = self._words(2)[start].view("<u2").astype(np.int64)  # the cell's first two bytes
+        words = self._words(2)  # the cell's first two bytes (an empty last cell: any, unread)
+        head = words[np.minimum(start, len(words) - 1)].view("<u2").astype(np.int64)
         first = head & 0xFF
         good = ((inner == extra) | minus) & (~minus | (first == MINUS))
         count = stop - 3 * extra - (start + minus)  # the digits before the point

@@ -569,43 +569,61 @@ class AtomicWriter:
             raise cannot_write(self.path.parent, error) from None
 
     def write_columns(self, columns: Sequence[Any]) -> None:
-        """Rows given column by column (each a list of the cells' texts, or a packed column of
-        `csvbytes`; all as long): written as `write` writes their rows. A CSV's chunk is made as
-        bytes a column at once (`csvbytes.join`) and written with one write, unless a text needs
+        """Rows given column by column (each a list of the cells' texts, a packed column of
+        `csvbytes`, or `csvbytes.Deferred` columns made when written; all as long): written as
+        `write` writes their rows. A CSV's chunk is made as bytes a column at once
+        (`csvbytes.join`) and written with one write by a thread of its own, unless a text needs
         what only the csv module does (`csvbytes.texts`); a Dutch CSV's amounts get their
         decimal comma a column at once (an amount's text is digits, a sign and one point)."""
         columns = list(columns)
-        money = set(self.money) if self.kind == CSV and self.dutch else set()
-        for i in money:
-            column = columns[i]
-            if isinstance(column, np.ndarray):
-                columns[i] = np.where(column == csvbytes.POINT, ord(","), column).astype(np.uint8)
-            elif column:
-                columns[i] = "\n".join(column).replace(".", ",").split("\n")
+        if self.kind != CSV:
+            self.write([list(row) for row in zip(*_texts_of(columns), strict=True)])
+            return
+        delimiter = ";" if self.dutch else ","
         try:
-            if self.kind == CSV:
-                delimiter = ";" if self.dutch else ","
-                packed = [c if isinstance(c, np.ndarray) else csvbytes.texts(c, delimiter) for c in columns]
-                self._written()  # the chunk before this one (its error, if any, is raised here)
-                if all(p is not None for p in packed):
-                    self._write_later([p for p in packed if p is not None], delimiter)
-                    return
-                self.csv.writerows(zip(*map(_texts_of, columns), strict=True))
-                return
+            self._written()  # the chunk before this one (its error, if any, is raised here)
+            packed = [
+                c if isinstance(c, np.ndarray | csvbytes.Deferred) else csvbytes.texts(c, delimiter)
+                for c in columns
+            ]
+            if all(p is not None for p in packed):
+                self._write_later(packed, columns, delimiter)
+            else:
+                self._write_texts(columns)
         except OSError as error:
             raise cannot_write(self.path.parent, error) from None
-        self.write([list(row) for row in zip(*map(_texts_of, columns), strict=True)])
 
-    def _write_later(self, packed: list[np.ndarray], delimiter: str) -> None:
-        """A chunk's packed columns joined and written by a thread of its own, while the caller makes
-        the next chunk (numpy and the write let the other thread run): `_written` waits for it."""
+    def _write_texts(self, columns: list[Any]) -> None:
+        """A chunk through the csv module (a Dutch CSV's amounts with a decimal comma)."""
+        texts = _texts_of(columns)
+        for i in self.money if self.dutch else ():
+            if texts[i]:
+                texts[i] = "\n".join(texts[i]).replace(".", ",").split("\n")
+        self.csv.writerows(zip(*texts, strict=True))
+
+    def _write_later(self, packed: list[Any], columns: list[Any], delimiter: str) -> None:
+        """A chunk's columns made (`csvbytes.Deferred`), joined and written by a thread of its own,
+        while the caller makes the next chunk (numpy and the write let the other thread run):
+        `_written` waits for it."""
         if self.writing is None:
             from concurrent.futures import ThreadPoolExecutor
 
             self.writing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="convenant-write")
 
         def write() -> None:
-            data = csvbytes.join(packed, delimiter)
+            made: list[np.ndarray] = []
+            for column in packed:
+                if isinstance(column, csvbytes.Deferred):
+                    part = column.packed(delimiter)
+                    if part is None:  # a text only the csv module writes
+                        self._write_texts(columns)
+                        return
+                    made.extend(part)
+                else:
+                    made.append(column)
+            for i in self.money if self.dutch else ():
+                made[i] = np.where(made[i] == csvbytes.POINT, ord(","), made[i]).astype(np.uint8)
+            data = csvbytes.join(made, delimiter)
             self.handle.flush()  # the header (and any rows the csv module wrote) first
             self.handle.buffer.write(data)
 
@@ -670,8 +688,15 @@ class AtomicWriter:
             raise
 
 
-def _texts_of(column: Any) -> list[str]:
-    return csvbytes.unpacked(column) if isinstance(column, np.ndarray) else column
+def _texts_of(columns: list[Any]) -> list[list[str]]:
+    """Columns as the cells' texts: packed ones unpacked, deferred ones made as texts."""
+    texts: list[list[str]] = []
+    for column in columns:
+        if isinstance(column, csvbytes.Deferred):
+            texts.extend(column.texts())
+        else:
+            texts.append(csvbytes.unpacked(column) if isinstance(column, np.ndarray) else column)
+    return texts
 
 
 def _letter(n: int) -> str:
