@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import io
 import random
+import threading
+import time
 from typing import Any
 
 import numpy as np
@@ -22,12 +25,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from convenant.batch import batch as batch_module
+from convenant.batch import scenarios as scenarios_module
 from convenant.batch.batch import FAILURES_KEPT, Batch, Interpreted, Summary, chunk_size
 from convenant.batch.scenarios import Reader, from_arrays, integer_column
 from convenant.cli.cli import EXIT_PROBLEM
 from convenant.core import messages
-from convenant.core.diagnostics import ConvenantError
-from convenant.source import spreadsheets
+from convenant.core.diagnostics import ConvenantError, Problem
+from convenant.source import csvbytes, spreadsheets
 from convenant.source.spreadsheets import DUTCH, PLAIN, AtomicWriter, Table
 from tests.conftest import ASSEN, ASSEN_CODES, assen_rules
 from tests.test_batch import HEADER, SCALARS, random_scenario, row_of
@@ -126,6 +130,85 @@ def test_integer_column_takes_exactly_the_usual_form(cells):
         assert got.tolist() == [int(c.replace(".", "")) for c in cells]
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.one_of(GOOD_MONEY, ALMOST, ODD_CELLS), min_size=1, max_size=8), st.sampled_from([".", ","])
+)
+def test_cells_read_on_their_bytes_take_what_integer_column_takes(cells, point):
+    cells = [c for c in cells if "\n" not in c and ";" not in c] or ["1.00"]
+    cells += ["true", "false"] if cells[0] == "true" else []
+    data = "".join(f"x;{c};1\n" for c in cells).encode("utf-8")
+    found = csvbytes.Cells.of(data, 3, ";", spreadsheets.MAX_CELL_CHARS)
+    assert found is not None  # every line has three cells, and a digit
+    given = [i for i, c in enumerate(cells) if c != ""]  # an empty cell is not written: taken too
+    assert found.empty()[:, 1].tolist() == [c == "" for c in cells]
+    for kind in (point, None):
+        expected = integer_column([cells[i] for i in given], kind) if given else np.zeros(0, dtype=np.int64)
+        values, usable = found.integers([None, kind, None])
+        assert usable[1] == (expected is not None), (cells, kind)
+        if expected is not None:
+            assert values[given, 1].tolist() == expected.tolist()
+    assert found.texts(1) == cells
+    yes_no = found.booleans(1)
+    assert (yes_no is not None) == (set(cells) <= {"true", "false", ""})
+    assert yes_no is None or yes_no.tolist() == [c == "true" for c in cells]
+
+
+def csv_text(dialect: str, rows: list[list[str]], damage: list[int]) -> str:
+    """An Assen scenario file; rows with a cell too few or too many, blank lines, no last line break."""
+    delimiter = ";" if dialect == DUTCH else ","
+    lines = [delimiter.join(HEADER)]
+    for i, row in enumerate(rows):
+        how = damage[i % len(damage)] if damage else 0
+        cells = row[:-1] if how == 1 else [*row, "x"] if how == 2 else [*row, ""] if how == 3 else row
+        lines.append(delimiter.join(cells))
+        if how == 4:
+            lines.append(delimiter * 3 + " ")  # a line of empty cells: no row
+    text = "\n".join(lines) + "\n"
+    return text[:-1] if 5 in damage else text
+
+
+def scenarios_of(path: Any, fast: bool, size: int) -> list[tuple[Any, ...]]:
+    """Every scenario a file gives, in order: its row, name, year, problems and values."""
+    table = spreadsheets.read_table(path)
+    found = []
+    for chunk in Reader(table, assen_rules(), fast=fast).chunks(size):
+        problems = problems_of(chunk)
+        for i in range(len(chunk)):
+            values = tuple(
+                (c, chunk.written[c][i].item(), chunk.values[c][i].item()) for c in sorted(chunk.values)
+            )
+            found.append((chunk.rows[i], chunk.names[i], int(chunk.years[i]), problems.get(i, []), values))
+    return found
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables(), st.lists(st.integers(0, 5), max_size=4), st.integers(1, 7))
+def test_lines_read_on_their_bytes_give_the_rows_cell_by_cell_gives(tmp_path_factory, drawn, damage, size):
+    dialect, rows = drawn
+    path = tmp_path_factory.mktemp("lines") / "s.csv"
+    path.write_bytes(
+        (b"\xef\xbb\xbf" if dialect == DUTCH else b"") + csv_text(dialect, rows, damage).encode()
+    )
+    assert spreadsheets.read_table(path).blocks is not None  # the bytes' way is taken
+    assert scenarios_of(path, True, size) == scenarios_of(path, False, size)
+
+
+def test_a_plain_file_is_read_on_its_bytes_without_splitting_its_lines(tmp_path, monkeypatch):
+    rows = [row_of(random_scenario(random.Random(i), f"s{i}")) for i in range(5)]
+    rows[2][HEADER.index("zorgkosten_bw")] = ""  # an empty cell: not written, read on the bytes too
+    rows[4][-1] = ""  # the file's last cell, empty: nothing between the delimiter and the end
+    path = tmp_path / "s.csv"
+    path.write_text(csv_text(PLAIN, rows, []), encoding="utf-8")
+    monkeypatch.setattr(spreadsheets, "_split_lines", None)  # any chunk split into rows would fail
+    (chunk,) = Reader(spreadsheets.read_table(path), assen_rules()).chunks(10)
+    assert chunk.rows == [2, 3, 4, 5, 6] and chunk.names[4] == "s4" and chunk.years.tolist() == [2024] * 5
+    assert chunk.written["zorgkosten_bw"].tolist() == [True, True, False, True, True]
+    assert chunk.written[HEADER[-1]].tolist() == [True, True, True, True, False]
+    assert chunk.values["inwoners.GM0106"].tolist() == [int(r[HEADER.index("inwoners.GM0106")]) for r in rows]
+    assert chunk.values["macrobudget_bw"][0] == int(rows[0][HEADER.index("macrobudget_bw")].replace(".", ""))
+
+
 # --- CSV rows split by lines against the csv module -------------------------------------------
 
 LINE_CELLS = st.sampled_from(["", " ", "x", "1.5", "é", "  y ", "a;b", "2024"])
@@ -199,10 +282,95 @@ def test_column_texts_and_written_bytes_are_those_made_cell_by_cell(tmp_path_fac
         batch_module.column_texts = original
     assert fast == slow
     folder = tmp_path_factory.mktemp("out")
-    for name, how in (("columns.csv", "columns"), ("rows.csv", "rows")):
+    for name, how in (("columns.csv", "columns"), ("packed.csv", "packed"), ("rows.csv", "rows")):
         with AtomicWriter(folder / name, batch.layout(), False, dialect) as writer:
-            writer.write_columns(fast) if how == "columns" else writer.write(result.rows())
+            if how == "rows":
+                writer.write(result.rows())
+            else:
+                writer.write_columns(fast if how == "columns" else result.columns(packed=True))
     assert (folder / "columns.csv").read_bytes() == (folder / "rows.csv").read_bytes()
+    assert (folder / "packed.csv").read_bytes() == (folder / "rows.csv").read_bytes()
+
+
+def test_reading_ahead_gives_every_chunk_in_order_an_error_where_it_was_and_stops_with_the_caller():
+    def chunks() -> Any:
+        yield from (1, 2)
+        raise ConvenantError([Problem("batch.empty", {"path": "s.csv"})])
+
+    got = []
+    with pytest.raises(ConvenantError):
+        for item in scenarios_module.read_ahead(chunks()):
+            got.append(item)
+    assert got == [1, 2]
+    made: list[int] = []
+
+    def counted() -> Any:
+        for i in range(10**6):
+            made.append(i)
+            yield i
+
+    ahead = scenarios_module.read_ahead(counted())
+    assert next(ahead) == 0
+    ahead.close()  # the caller stops (an error, Ctrl-C): the thread makes at most one more
+    for _ in range(100):
+        if not any(t.name == "convenant-read-ahead" for t in threading.enumerate()):
+            break
+        time.sleep(0.02)
+    assert not any(t.name == "convenant-read-ahead" for t in threading.enumerate())
+    assert len(made) <= 2
+
+
+def test_a_chunk_written_by_the_writing_thread_fails_as_any_write_and_leaves_no_file(tmp_path, monkeypatch):
+    def full(*_: Any) -> bytes:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(csvbytes, "join", full)  # the thread's work: its error comes back in order
+    out = tmp_path / "uit.csv"
+    with pytest.raises(ConvenantError) as caught, AtomicWriter(out, ["a", "b"], False, PLAIN) as writer:
+        writer.write_columns([np.full((2, 1), ord("1"), dtype=np.uint8), ["x", "y"]])
+    assert [p.code for p in caught.value.problems] == ["output.cannot_write"]
+    assert str(tmp_path) in str(caught.value.problems[0].args["path"]) and list(tmp_path.iterdir()) == []
+
+
+EDGES = st.sampled_from([0, 1, -1, 9, 10, 99, 100, -100, 2**63 - 1, -(2**63) + 1, 10**15, -(10**17)])
+INT64 = st.one_of(EDGES, st.integers(-(2**63) + 1, 2**63 - 1), st.integers(-(10**6), 10**6))
+TEXTS = st.text(alphabet=st.sampled_from(list('ab ,;"\n\r\0é€1.-')), max_size=6)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.tuples(INT64, INT64, st.booleans(), TEXTS), min_size=1, max_size=12),
+    st.sampled_from([",", ";"]),
+)
+def test_packed_columns_are_the_bytes_the_csv_module_writes(rows, delimiter):
+    """Amounts, counts, fractions (a/b, a where b is 1), yes/no and texts (quoted where they hold the
+    delimiter, a quote or a line break) packed a column at once: the csv module's bytes."""
+    a, b, yes, text = (list(column) for column in zip(*rows, strict=True))
+    dens = [abs(v) or 1 for v in b]
+    texts = (
+        [f"{'-' if c < 0 else ''}{abs(c) // 100}.{abs(c) % 100:02d}" for c in a],
+        [str(v) for v in a],
+        [f"{x}/{y}" if y != 1 else str(x) for x, y in zip(a, dens, strict=True)],
+        ["true" if v else "false" for v in yes],
+        text,
+    )
+    packed = [
+        csvbytes.money(np.array(a)),
+        csvbytes.integers(np.array(a)),
+        csvbytes.fractions(np.array(a), np.array(dens)),
+        csvbytes.booleans(np.array(yes)),
+        csvbytes.texts(text, delimiter),
+    ]
+    handle = io.StringIO()
+    csv.writer(handle, delimiter=delimiter, lineterminator="\n").writerows(zip(*texts, strict=True))
+    if packed[-1] is None:  # a carriage return or NUL: left to the csv module
+        assert any("\r" in t or "\0" in t for t in text)
+        packed = packed[:-1]
+        handle = io.StringIO()
+        csv.writer(handle, delimiter=delimiter, lineterminator="\n").writerows(zip(*texts[:-1], strict=True))
+    assert csvbytes.join([p for p in packed if p is not None], delimiter) == handle.getvalue().encode("utf-8")
+    assert [csvbytes.unpacked(p) for p in packed[:4] if p is not None] == [list(t) for t in texts[:4]]
+    assert csvbytes.money(np.array([-(2**63)])) is None and csvbytes.integers(np.array([-(2**63)])) is None
 
 
 def test_texts_beyond_int64_and_at_its_edge_are_exact():

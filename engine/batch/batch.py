@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +62,7 @@ from convenant.evaluation.evaluate import Evaluation, evaluate
 from convenant.explain import report
 from convenant.language.model import CASE, LAST_YEAR, MUNICIPALITY, YEAR, Rule, RuleFile
 from convenant.language.parties import in_year, predecessors_on
-from convenant.source import spreadsheets
+from convenant.source import csvbytes, spreadsheets
 from convenant.source.spreadsheets import AUTO, AtomicWriter, Column, Layout, Sheet, read_table, starts_with
 
 CHUNK = 25_000
@@ -487,9 +488,12 @@ class Result:
         """The rows of the results, cell by cell (the columns of `columns`, row by row)."""
         return [list(row) for row in zip(*self.columns(lang), strict=True)]
 
-    def columns(self, lang: str = "nl") -> list[list[str]]:
+    def columns(self, lang: str = "nl", packed: bool = False) -> list[Any]:
         """The results column by column, as texts, in the order of `Batch.header`: each column
-        made at once from the arrays of the chunk, not cell by cell."""
+        made at once from the arrays of the chunk, not cell by cell. With `packed` (for a CSV), the
+        row numbers and years come as packed columns (`csvbytes`: their bytes) and each output rule
+        as `csvbytes.Deferred` columns, made when written (by the writing thread): the compiled
+        plan's numbers, amounts, fractions and yes/no packed, any other as texts."""
         n = len(self.scenarios)
         shown = {y: str(y) if y else "" for y in set(self.scenarios.years.tolist())}
         status, message = [OK] * n, [""] * n
@@ -497,16 +501,62 @@ class Result:
         for i, problems in self.failed.items():
             if problems:
                 status[i], message[i], warnings[i], unknown[i] = FAILED, describe(problems, lang), "", ""
+        rows: Any = list(map(str, self.scenarios.rows))
+        years: Any = None
+        if packed:
+            rows = csvbytes.integers(np.asarray(self.scenarios.rows, dtype=np.int64))
+            years = csvbytes.integers(np.asarray(self.scenarios.years, dtype=np.int64))
+            if years is not None:
+                years[np.asarray(self.scenarios.years) == 0] = 0  # no year: an empty cell
         meta = [
-            list(map(str, self.scenarios.rows)),
+            rows,
             list(self.scenarios.names),
-            [shown[y] for y in self.scenarios.years.tolist()],
+            years if years is not None else [shown[y] for y in self.scenarios.years.tolist()],
             status,
             message,
             warnings,
             unknown,
         ]
+        if packed:  # made by the thread that writes (`AtomicWriter.write_columns`)
+            return meta + [
+                csvbytes.Deferred(partial(self._packed_texts, o), partial(self._texts, o))
+                for o in self.batch.outputs
+            ]
         return meta + [c for o in self.batch.outputs for c in self._texts(o)]
+
+    def _packed_texts(self, output: Output, delimiter: str) -> list[np.ndarray] | None:
+        """The columns of an output rule packed (`_packed`), or else its texts packed."""
+        made = self._packed(output)
+        if made is not None:
+            return made
+        texts = [csvbytes.texts(t, delimiter) for t in self._texts(output)]
+        return None if any(t is None for t in texts) else [t for t in texts if t is not None]
+
+    def _packed(self, output: Output) -> list[np.ndarray] | None:
+        """The columns of an output rule as packed columns (`columns`), when the compiled plan
+        computed them all in int64; None otherwise (then they are made as texts)."""
+        if self.exact or self.context is None or not self.vectorised.any():
+            return None
+        n = len(self.scenarios)
+        rows = np.flatnonzero(self.vectorised)
+        made = packed_columns(output.rule.kind, self.context.values[output.rule.name], rows)
+        if made is None:
+            return None
+        blank = (
+            _blank_mask(self.context, output.rule.name, rows)
+            if output.rule.name in self.context.unknown or output.rule.name in self.context.applies
+            else None
+        )
+        columns = []
+        for j, column in enumerate(made):
+            if blank is not None and blank[:, j].any():
+                column[blank[:, j]] = 0
+            if len(rows) < n:
+                full = np.zeros((n, column.shape[1]), dtype=np.uint8)
+                full[rows] = column
+                column = full
+            columns.append(column)
+        return columns
 
     def _texts(self, output: Output) -> list[list[str]]:
         """Each column of an output rule as text, for every scenario ('' where it failed, is not yet
@@ -547,13 +597,30 @@ class Result:
         years = self.scenarios.years.tolist()
         periods = {y: part_of_year(self.batch.rules, y, lang) for y in set(years) if y}
         extra: dict[int, list[str]] = {}  # the scenarios with a warning of their own
+        labels, columns = [], []  # each rule (and member) with a warning, where it has one
         if self.context is not None:
             for (name, _), holds in self.context.warnings.items():
                 rule = self.batch.rules.rules[name]
                 members = self.batch.members[rule.per] if rule.per else [None]
                 hit = holds & self.vectorised.reshape(-1, 1)
-                for i, j in zip(*np.nonzero(hit), strict=True):
-                    extra.setdefault(int(i), []).append(_warning_name(name, members[j]))
+                for j in np.flatnonzero(hit.any(axis=0)).tolist():
+                    labels.append(_warning_name(name, members[j]))
+                    columns.append(hit[:, j])
+        if columns and len(columns) < 63:  # the rows with the same warnings get the same text, made once
+            codes = np.stack(columns, axis=1).astype(np.int64) @ (np.int64(1) << np.arange(len(columns)))
+            rows = np.flatnonzero(codes)
+            kinds, inverse = np.unique(codes[rows], return_inverse=True)
+            named = [[labels[k] for k in range(len(labels)) if code >> k & 1] for code in kinds.tolist()]
+            if not self.exact and not any(periods.values()):
+                texts = np.full(len(years), "", dtype=object)
+                texts[rows] = np.array(["; ".join(dict.fromkeys(n)) for n in named], dtype=object)[inverse]
+                return list(texts.tolist())
+            for i, k in zip(rows.tolist(), inverse.tolist(), strict=True):
+                extra[i] = list(named[k])
+        elif columns:
+            for label, column in zip(labels, columns, strict=True):
+                for i in np.flatnonzero(column).tolist():
+                    extra.setdefault(i, []).append(label)
         for i, ev in self.exact.items():
             if ev.warnings:
                 extra.setdefault(i, []).extend(ev.warnings)
@@ -674,12 +741,16 @@ def vector_unknown(
         return found
     words = WORDS[lang]["unknown"]
     waiting = waiting_texts(batch.plan, context, names, rows)
+    made: dict[int, str] = {}  # scenarios alike share one answer (one list): its text, made once
     for i, facts in zip(rows.tolist(), waiting, strict=True):
-        found[i] = "; ".join(
-            words.format(rule=name, names=", ".join(wait))
-            for name, wait in zip(names, facts, strict=True)
-            if wait
-        )
+        text = made.get(id(facts))  # `waiting` keeps every answer alive: the ids are stable
+        if text is None:
+            text = made[id(facts)] = "; ".join(
+                words.format(rule=name, names=", ".join(wait))
+                for name, wait in zip(names, facts, strict=True)
+                if wait
+            )
+        found[i] = text
     return found
 
 
@@ -717,6 +788,40 @@ def column_texts(kind: Kind, value: Any, rows: np.ndarray) -> list[list[str]]:
         fraction = np.strings.add(np.strings.add(a, "/"), _strings(den[:, j]))
         texts.append(np.where(den[:, j] != 1, fraction, a).tolist())
     return texts
+
+
+def packed_columns(kind: Kind, value: Any, rows: np.ndarray) -> list[np.ndarray] | None:
+    """The texts of `vector_texts` as packed columns (`csvbytes`), one per member; None for a kind
+    or value they do not cover (beyond int64, −2⁶³, a date): then `column_texts` makes the texts.
+    tests/test_batch_io.py holds both to the same bytes."""
+    made: list[np.ndarray | None]
+    if kind is Kind.MONEY:
+        cents = _int64(vectors.cents(value)[rows])
+        if cents is None:
+            return None
+        made = [csvbytes.money(cents[:, j]) for j in range(cents.shape[1])]
+    elif kind is Kind.COUNT:
+        whole = _int64(vectors.whole(value)[rows])
+        if whole is None:
+            return None
+        made = [csvbytes.integers(whole[:, j]) for j in range(whole.shape[1])]
+    elif kind is Kind.BOOLEAN:
+        array = np.asarray(value)[rows]
+        if array.dtype != np.bool_:
+            return None
+        made = [csvbytes.booleans(array[:, j]).copy() for j in range(array.shape[1])]
+    elif kind in (Kind.RATIO, Kind.PERCENTAGE):
+        rat = value.as_rat() if isinstance(value, Terms) else value
+        reduced = vectors.reduced(rat)
+        num, den = _int64(reduced[0][rows]), _int64(reduced[1][rows])
+        if num is None or den is None:
+            return None
+        made = [csvbytes.fractions(num[:, j], den[:, j]) for j in range(num.shape[1])]
+    else:
+        return None
+    if any(m is None for m in made):
+        return None
+    return [m for m in made if m is not None]
 
 
 def _int64(array: np.ndarray) -> np.ndarray | None:
@@ -835,7 +940,7 @@ def run_file(
     with AtomicWriter(out_path, batch.layout(lang), replace, written) as writer:
         for chunk in reader.chunks(chunk_size(len(table.header), len(batch.header))):
             result = batch.evaluate(chunk)
-            writer.write_columns(result.columns(lang))
+            writer.write_columns(result.columns(lang, packed=writer.kind == spreadsheets.CSV))
             summary.total += len(chunk)
             summary.interpreted += len(chunk) - int(result.vectorised.sum()) - len(chunk.problems)
             for y in set(chunk.years.tolist()) - set(summary.warnings):

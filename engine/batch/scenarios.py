@@ -30,14 +30,16 @@ from __future__ import annotations
 
 import difflib
 import math
+import queue
 import re
+import threading
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -49,9 +51,11 @@ from convenant.core.diagnostics import ConvenantError, Location, Problem
 from convenant.core.units import Kind, ValueProblem, display
 from convenant.language.model import CASE, MUNICIPALITY, FactDecl, RuleFile
 from convenant.language.parties import existing_on, in_year, predecessors_on
+from convenant.source import csvbytes
 from convenant.source.loading import Document, MappingNode
 from convenant.source.spreadsheets import (
     DUTCH,
+    MAX_CELL_CHARS,
     PLAIN,
     AmbiguousCell,
     FormulaCell,
@@ -439,6 +443,65 @@ def _array(kind: Kind, values: list[Any]) -> np.ndarray:
 
 
 Row = tuple[int, list[Any], list[int] | None, list[Problem]]  # row, cells, cell rows, problems
+T = TypeVar("T")
+
+
+def read_ahead(items: Iterator[T]) -> Iterator[T]:
+    """The items of `items`, the next one made by a thread of its own while the caller works on
+    this one (reading a CSV's chunk on its bytes is mostly numpy, which lets the other thread
+    run): on two cores, reading and computing overlap. One item ahead at most (memory: two chunks,
+    not one). An error in making an item is raised where that item would be; when the caller
+    stops early (an error, Ctrl-C), so does the thread."""
+    box: queue.Queue[tuple[int, Any]] = queue.Queue(maxsize=1)
+    asked = threading.Semaphore(1)  # the caller took the item before: make the next
+    stop = threading.Event()
+
+    def wait(step: Callable[[], bool]) -> bool:
+        while not stop.is_set():
+            if step():
+                return True
+        return False
+
+    def put(item: tuple[int, Any]) -> bool:
+        def step() -> bool:
+            try:
+                box.put(item, timeout=0.1)
+            except queue.Full:
+                return False
+            return True
+
+        return wait(step)
+
+    def make() -> None:
+        try:
+            while wait(lambda: asked.acquire(timeout=0.1)):
+                try:
+                    item = next(items)
+                except StopIteration:
+                    put((1, None))
+                    return
+                if not put((0, item)):
+                    return
+        except BaseException as error:  # handed to the caller, raised there
+            put((2, error))
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()  # a generator's files are closed here, by the thread that reads them
+
+    threading.Thread(target=make, name="convenant-read-ahead", daemon=True).start()
+    try:
+        while True:
+            done, item = box.get()
+            if done == 2:
+                raise item
+            if done:
+                return
+            asked.release()
+            yield item
+            del item  # let go before the next is made
+    finally:
+        stop.set()
 
 
 class Reader:
@@ -463,6 +526,10 @@ class Reader:
         return len(self.grouped) if self.grouped is not None else self.table.count
 
     def chunks(self, size: int) -> Iterator[Scenarios]:
+        table = self.table
+        if self.fast and self.grouped is None and table.blocks is not None and table.split is not None:
+            yield from read_ahead(self._parse_blocks(size))
+            return
         rows: Iterator[Row] = (
             iter(self.grouped)
             if self.grouped is not None
@@ -689,6 +756,154 @@ class Reader:
             )
         scenarios.problems = {i: p for i, p in problems.items() if p}
         return scenarios
+
+    def _parse_blocks(self, size: int) -> Iterator[Scenarios]:
+        assert self.table.blocks is not None
+        for number, data in self.table.blocks(size):
+            scenarios = self._parse_lines(number, data)
+            if len(scenarios):
+                yield scenarios
+
+    def _parse_lines(self, number: int, data: bytes) -> Scenarios:
+        """A chunk of whole lines of a CSV (the row number of the first, the bytes) → scenarios: read
+        on its bytes (`csvbytes.Cells`) when every line has a cell per column and the years are
+        plain; else split into rows and read by `parse`, as the rows of any other table."""
+        cells = csvbytes.Cells.of(data, len(self.table.header), self.table.delimiter, MAX_CELL_CHARS)
+        scenarios = self._parse_cells(number, cells) if cells is not None else None
+        if scenarios is not None:
+            return scenarios
+        assert self.table.split is not None
+        return self.parse([(n, row, None, []) for n, row in self.table.split(number, data)])
+
+    def _parse_cells(self, number: int, cells: csvbytes.Cells) -> Scenarios | None:
+        """`parse` on the cells of a chunk of lines, a column at once on its bytes: a column of
+        amounts, counts or yes/no in the usual form (`whole_column`) without a Python string per
+        cell; any other column goes as texts through `_column`, cell by cell, with the same
+        messages. None when the years need a closer look (then the chunk goes by `parse`)."""
+        n = cells.rows
+        years = self._years_of(cells)
+        if years is None:
+            return None
+        names = [c.strip() for c in cells.texts(self.index[SCENARIO])] if SCENARIO in self.index else [""] * n
+        problems: dict[int, list[Problem]] = defaultdict(list)
+        scenarios = Scenarios(
+            self.table.path,
+            self.slots,
+            list(range(number, number + n)),
+            names,
+            years,
+            {},
+            {},
+            index=self.index,
+        )
+        rows: list[Row] = []  # stand-ins for the rows, for the messages of a column read cell by cell
+        whole = self._whole_cells(cells)
+        for slot in self.slots:
+            at = self.index.get(slot.column)
+            if slot.column in whole:
+                scenarios.values[slot.column], scenarios.written[slot.column] = whole[slot.column]
+                continue
+            if at is None:  # not in the table: every cell empty, as `_column` fills it
+                decl = slot.decl
+                fill = _exact(decl, decl.default) if decl.has_default else _PLACEHOLDER.get(decl.kind)
+                scenarios.values[slot.column] = _filled(decl.kind, fill, n)
+                scenarios.written[slot.column] = np.zeros(n, dtype=bool)
+                continue
+            rows = rows or [(number + i, [], None, []) for i in range(n)]
+            scenarios.values[slot.column], scenarios.written[slot.column] = self._column(
+                slot, cells.texts(at), rows, problems
+            )
+        scenarios.problems = {i: p for i, p in problems.items() if p}
+        return scenarios
+
+    def _whole_cells(self, cells: csvbytes.Cells) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """`whole_column` on the bytes of every column of amounts, counts or yes/no at once: the
+        columns it accepts (a Dutch amount with a comma, or else a point), with the same values,
+        and where they are written; an empty cell is not, and holds what `_column` puts there (the
+        fact's default, or a placeholder)."""
+        points = self._points()
+        given = [s for s in self.slots if s.column in self.index]
+        money = [s for s in given if s.decl.kind is Kind.MONEY]
+        numbers = [s for s in given if s.decl.kind in INTEGERS]
+        yes_no = [s for s in given if s.decl.kind is Kind.BOOLEAN]
+        found: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        if not numbers and not yes_no:
+            return found
+        empty = cells.empty()
+        if numbers:
+            values, usable = cells.integers(points)
+            if self.table.dialect == DUTCH and not all(usable[self.index[s.column]] for s in money):
+                again = [p if p is None else "." for p in points]  # a column with decimal points
+                values_point, usable_point = cells.integers(again)
+                for slot in money:
+                    at = self.index[slot.column]
+                    if not usable[at] and usable_point[at]:
+                        values[:, at], usable[at] = values_point[:, at], True
+            for slot in numbers:
+                at = self.index[slot.column]
+                if usable[at]:
+                    column = self._given(slot.decl, values[:, at], empty[:, at])
+                    if column is not None:
+                        found[slot.column] = column
+        for slot in yes_no:
+            at = self.index[slot.column]
+            yes = cells.booleans(at)
+            if yes is not None:
+                column = self._given(slot.decl, yes, empty[:, at])
+                if column is not None:
+                    found[slot.column] = column
+        return found
+
+    def _given(
+        self, decl: FactDecl, values: np.ndarray, empty: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """A column read on its bytes as `_column` has it: the values, an empty cell's default (or
+        placeholder) where none is written; None where `_column` must look closer (a value below the
+        fact's minimum, a default that is no int64 or bool)."""
+        written = ~empty
+        scale = 100 if decl.kind is Kind.MONEY else 1
+        if decl.minimum is not None and decl.kind in INTEGERS:
+            if np.any((values < math.ceil(decl.minimum * scale)) & written):
+                return None
+        if not empty.any():
+            return np.ascontiguousarray(values), written
+        fill = _exact(decl, decl.default) if decl.has_default else _PLACEHOLDER.get(decl.kind)
+        if decl.kind is Kind.BOOLEAN:
+            if not isinstance(fill, bool):
+                return None
+        elif not isinstance(fill, int) or isinstance(fill, bool) or abs(fill) > vectors.LIMIT:
+            return None
+        return np.where(empty, fill, values).astype(values.dtype), written
+
+    def _points(self) -> list[str | None]:
+        """Per column of the table: the decimal point of its amounts (None: no amounts)."""
+        points: list[str | None] = [None] * len(self.table.header)
+        for slot in self.slots:
+            if slot.decl.kind is Kind.MONEY and slot.column in self.index:
+                points[self.index[slot.column]] = "," if self.table.dialect == DUTCH else "."
+        return points
+
+    def _years_of(self, cells: csvbytes.Cells) -> np.ndarray | None:
+        """`_whole_years` on the bytes of the year column."""
+        at = self.index.get(YEAR)
+        if at is None:
+            if self.default_year is None or self._year_problem(self.default_year) is not None:
+                return None
+            return np.full(cells.rows, self.default_year, dtype=np.int64)
+        values, usable = cells.integers(self._points())
+        if not usable[at]:
+            return None
+        years = np.ascontiguousarray(values[:, at])
+        empty = cells.empty()[:, at]
+        if empty.any():  # no year: the year of `--jaar`
+            if self.default_year is None:
+                return None
+            years[empty] = self.default_year
+        if years.min() < 1 or years.max() > 9999:
+            return None
+        if any(self._year_problem(y) is not None for y in set(years.tolist())):
+            return None
+        return years
 
     def _short_row(self, row: Row, found: int) -> Problem:
         return self._problem(row, None, "batch.too_few_cells", found=found, count=len(self.table.header))

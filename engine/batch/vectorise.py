@@ -252,13 +252,11 @@ def waiting_texts(plan: Plan, ctx: Context, names: list[str], rows: np.ndarray) 
     bits += [c[rows] for alternatives in ctx.needs.values() for c, _ in alternatives]
     if not bits:
         return [[[] for _ in names] for _ in rows.tolist()]
-    signature = np.stack(bits, axis=1)
-    patterns, inverse = np.unique(signature, axis=0, return_inverse=True)
+    signature = np.packbits(np.stack(bits, axis=1), axis=1)  # a row's bits as bytes: one key per row
+    keys = np.ascontiguousarray(signature).view(f"V{signature.shape[1]}").ravel()
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
     rules = plan.rules.rules
-    answers = []
-    for p in range(len(patterns)):
-        i = int(rows[np.flatnonzero(inverse.reshape(-1) == p)[0]])
-        answers.append([_waiting(ctx, rules, name, i) for name in names])
+    answers = [[_waiting(ctx, rules, name, int(rows[i])) for name in names] for i in first.tolist()]
     return [answers[p] for p in inverse.reshape(-1).tolist()]
 
 

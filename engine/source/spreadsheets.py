@@ -33,7 +33,7 @@ import csv
 import os
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
@@ -42,10 +42,13 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import ParseError
 
+import numpy as np
+
 from convenant.core.diagnostics import ConvenantError, Location, Problem
 from convenant.core.output import cannot_write, place, temporary_beside, umask_mode
 from convenant.core.paths import display_path
 from convenant.core.reading import checked_file
+from convenant.source import csvbytes
 
 CSV, XLSX = ".csv", ".xlsx"
 SUFFIXES = (CSV, XLSX)
@@ -135,6 +138,12 @@ class Table:
     rows: Iterator[tuple[int, list[Any]]]
     count: int | None  # about the number of rows after the header (for a progress bar)
     dialect: str = PLAIN
+    # a UTF-8 CSV without quotes, carriage returns or NUL bytes: its rows also as chunks of whole
+    # lines of bytes (the row number of the first, the bytes: `line_blocks`), and how such a chunk
+    # is split into the rows `rows` gives (`split_block`)
+    blocks: Callable[[int], Iterator[tuple[int, bytes]]] | None = None
+    split: Callable[[int, bytes], list[tuple[int, list[Any]]]] | None = None
+    delimiter: str = ","
 
 
 def _problem(code: str, path: Path, **args: Any) -> ConvenantError:
@@ -205,7 +214,55 @@ def _read_csv(path: Path, dialect: str = AUTO, encoding: str = "utf-8") -> Table
             except csv.Error as error:
                 raise _csv_problem(path, error, reader.line_num) from None
 
-    return Table(display_path(path), header, rows(), count, dialect)
+    table = Table(display_path(path), header, rows(), count, dialect, delimiter=delimiter)
+    if simple and encoding == "utf-8-sig":
+        table.blocks = lambda size: line_blocks(path, size)
+        table.split = lambda number, data: split_block(path, number, data, delimiter)
+    return table
+
+
+def line_blocks(path: Path, size: int) -> Iterator[tuple[int, bytes]]:
+    """The lines after the header of a UTF-8 CSV, `size` at a time, as bytes (without the BOM), with
+    the row number of each chunk's first line; blank lines at the end are left out (no rows)."""
+    with path.open("rb") as handle:
+        head = b""
+        while b"\n" not in head:
+            more = handle.read(1 << 16)
+            if not more:
+                return
+            head += more
+        number, parts, count = 2, [head[head.index(b"\n") + 1 :]], 0
+        count = parts[0].count(b"\n")
+        for block in iter(lambda: handle.read(1 << 22), b""):
+            parts.append(block)
+            count += block.count(b"\n")
+            while count >= size:
+                pending = b"".join(parts)
+                cut = _after_line(pending, size)
+                yield number, pending[:cut]
+                number += size
+                parts, count = [pending[cut:]], count - size
+        pending = b"".join(parts)
+        while pending.count(b"\n") >= size:
+            cut = _after_line(pending, size)
+            yield number, pending[:cut]
+            number, pending = number + size, pending[cut:]
+        pending = pending.rstrip(b"\n")
+        if pending:
+            yield number, pending + b"\n"
+
+
+def _after_line(data: bytes, size: int) -> int:
+    """Where the `size`-th line of `data` ends (after its line break)."""
+    return int(np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)[size - 1]) + 1
+
+
+def split_block(path: Path, number: int, data: bytes, delimiter: str) -> list[tuple[int, list[Any]]]:
+    """A chunk of `line_blocks` as `_split_rows` gives its rows (the row number of its first line)."""
+    lines = data.decode("utf-8").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return list(_split_lines(path, lines, number - 1, delimiter))
 
 
 def _split_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, list[Any]]]:
@@ -438,6 +495,8 @@ class AtomicWriter:
         self.path, self.kind, self.replace, self.layout = path, file_kind(path), replace, layout
         self.dutch = dialect == DUTCH
         self.money = [i for i, c in enumerate(layout.columns) if c.kind == MONEY]
+        self.writing: Any = None  # a thread that writes a CSV's chunks (`_write_later`)
+        self.pending: Any = None  # the chunk it is writing
         try:
             self.temporary = temporary_beside(path)
         except OSError as error:
@@ -491,6 +550,7 @@ class AtomicWriter:
     def write(self, rows: list[list[str]]) -> None:
         try:
             if self.kind == CSV:
+                self._written()
                 if self.dutch and self.money:
                     for row in rows:
                         for i in self.money:
@@ -508,26 +568,93 @@ class AtomicWriter:
         except OSError as error:
             raise cannot_write(self.path.parent, error) from None
 
-    def write_columns(self, columns: list[list[str]]) -> None:
-        """Rows given column by column (each a list of the cells' texts, all as long): written as
-        `write` writes their rows. A Dutch CSV's amounts get their decimal comma a column at once
-        (an amount's text is digits, a sign and one point: never a line break)."""
-        if self.kind == CSV and self.dutch and self.money:
-            columns = list(columns)
-            for i in self.money:
-                if columns[i]:
-                    columns[i] = "\n".join(columns[i]).replace(".", ",").split("\n")
+    def write_columns(self, columns: Sequence[Any]) -> None:
+        """Rows given column by column (each a list of the cells' texts, a packed column of
+        `csvbytes`, or `csvbytes.Deferred` columns made when written; all as long): written as
+        `write` writes their rows. A CSV's chunk is made as bytes a column at once
+        (`csvbytes.join`) and written with one write by a thread of its own, unless a text needs
+        what only the csv module does (`csvbytes.texts`); a Dutch CSV's amounts get their
+        decimal comma a column at once (an amount's text is digits, a sign and one point)."""
+        columns = list(columns)
+        if self.kind != CSV:
+            self.write([list(row) for row in zip(*_texts_of(columns), strict=True)])
+            return
+        delimiter = ";" if self.dutch else ","
         try:
-            if self.kind == CSV:
-                self.csv.writerows(zip(*columns, strict=True))
-                return
+            self._written()  # the chunk before this one (its error, if any, is raised here)
+            packed = [
+                c if isinstance(c, np.ndarray | csvbytes.Deferred) else csvbytes.texts(c, delimiter)
+                for c in columns
+            ]
+            if all(p is not None for p in packed):
+                self._write_later(packed, columns, delimiter)
+            else:
+                self._write_texts(columns)
         except OSError as error:
             raise cannot_write(self.path.parent, error) from None
-        self.write([list(row) for row in zip(*columns, strict=True)])
+
+    def _write_texts(self, columns: list[Any]) -> None:
+        """A chunk through the csv module (a Dutch CSV's amounts with a decimal comma)."""
+        texts = _texts_of(columns)
+        for i in self.money if self.dutch else ():
+            if texts[i]:
+                texts[i] = "\n".join(texts[i]).replace(".", ",").split("\n")
+        self.csv.writerows(zip(*texts, strict=True))
+
+    def _write_later(self, packed: list[Any], columns: list[Any], delimiter: str) -> None:
+        """A chunk's columns made (`csvbytes.Deferred`), joined and written by a thread of its own,
+        while the caller makes the next chunk (numpy and the write let the other thread run):
+        `_written` waits for it."""
+        if self.writing is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self.writing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="convenant-write")
+
+        def write() -> None:
+            made: list[np.ndarray] = []
+            for column in packed:
+                if isinstance(column, csvbytes.Deferred):
+                    part = column.packed(delimiter)
+                    if part is None:  # a text only the csv module writes
+                        self._write_texts(columns)
+                        return
+                    made.extend(part)
+                else:
+                    made.append(column)
+            for i in self.money if self.dutch else ():
+                made[i] = np.where(made[i] == csvbytes.POINT, ord(","), made[i]).astype(np.uint8)
+            data = csvbytes.join(made, delimiter)
+            self.handle.flush()  # the header (and any rows the csv module wrote) first
+            self.handle.buffer.write(data)
+
+        self.pending = self.writing.submit(write)
+
+    def _written(self) -> None:
+        """Wait for the chunk a thread is writing; its error (a full disk) is raised here."""
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            pending.result()
+
+    def _stop_writing(self) -> None:
+        """Wait for a thread that writes (whatever it raises: the file is thrown away), then end it."""
+        try:
+            self._written()
+        except BaseException:
+            pass
+        finally:
+            if self.writing is not None:
+                self.writing.shutdown(wait=True)
+                self.writing = None
 
     def commit(self) -> None:
+        if self.kind == CSV:
+            try:
+                self._written()  # the last chunk: its error is one of writing, as any chunk's
+            except OSError as error:
+                raise cannot_write(self.path.parent, error) from None
         try:
             if self.kind == CSV:
+                self._stop_writing()
                 self.handle.close()
             else:
                 self.book.save(self.temporary)
@@ -537,6 +664,7 @@ class AtomicWriter:
             raise cannot_write(self.path, error) from None
 
     def discard(self) -> None:
+        self._stop_writing()
         if self.kind == CSV and hasattr(self, "handle"):
             self.handle.close()
         for sheet, _, _ in getattr(self, "sheets", ()):  # an Excel file's sheets stream their rows:
@@ -558,6 +686,17 @@ class AtomicWriter:
         except BaseException:
             self.discard()
             raise
+
+
+def _texts_of(columns: list[Any]) -> list[list[str]]:
+    """Columns as the cells' texts: packed ones unpacked, deferred ones made as texts."""
+    texts: list[list[str]] = []
+    for column in columns:
+        if isinstance(column, csvbytes.Deferred):
+            texts.extend(column.texts())
+        else:
+            texts.append(csvbytes.unpacked(column) if isinstance(column, np.ndarray) else column)
+    return texts
 
 
 def _letter(n: int) -> str:
