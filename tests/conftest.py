@@ -169,11 +169,18 @@ def _register_of_the_test_run(
 ) -> None:
     """A web application made without a register path opens the register's default place
     (`$XDG_DATA_HOME/convenant/register.sqlite`): in the tests that is a folder of the test run,
-    never the user's own data folder; and `convenant validate` keeps its outcomes in a cache folder
-    of the test run (`$XDG_CACHE_HOME/convenant/validate`), never the user's own."""
+    never the user's own data folder; and `convenant validate` and the letters' template check keep
+    what they remember in a cache folder of the test run (`$XDG_CACHE_HOME/convenant/…`), never the
+    user's own. The register is one per test process; the cache folder is one for all of them (with
+    pytest-xdist, the run's shared folder: tests/once_per_run.py), as a user's is for every process:
+    a template set checked in one process is not checked again in the other. Entries are written
+    whole (a marker file, or written aside and renamed), so the processes can share them."""
+    from tests.once_per_run import shared_folder
+
     monkeypatch.delenv("CONVENANT_REGISTER", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.getbasetemp() / "xdg-data"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg-cache"))
+    cache = shared_folder(tmp_path_factory) or tmp_path_factory.getbasetemp()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache / "xdg-cache"))
 
 
 @pytest.fixture(autouse=True)
