@@ -6,7 +6,7 @@ import copy
 import re
 from collections.abc import Callable
 from decimal import Decimal
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -169,11 +169,18 @@ def _register_of_the_test_run(
 ) -> None:
     """A web application made without a register path opens the register's default place
     (`$XDG_DATA_HOME/convenant/register.sqlite`): in the tests that is a folder of the test run,
-    never the user's own data folder; and `convenant validate` keeps its outcomes in a cache folder
-    of the test run (`$XDG_CACHE_HOME/convenant/validate`), never the user's own."""
+    never the user's own data folder; and `convenant validate` and the letters' template check keep
+    what they remember in a cache folder of the test run (`$XDG_CACHE_HOME/convenant/…`), never the
+    user's own. The register is one per test process; the cache folder is one for all of them (with
+    pytest-xdist, the run's shared folder: tests/once_per_run.py), as a user's is for every process:
+    a template set checked in one process is not checked again in the other. Entries are written
+    whole (a marker file, or written aside and renamed), so the processes can share them."""
+    from tests.once_per_run import shared_folder
+
     monkeypatch.delenv("CONVENANT_REGISTER", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.getbasetemp() / "xdg-data"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg-cache"))
+    cache = shared_folder(tmp_path_factory) or tmp_path_factory.getbasetemp()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache / "xdg-cache"))
 
 
 @pytest.fixture(autouse=True)
@@ -196,42 +203,57 @@ def run() -> Callable[..., Any]:
 
 
 @pytest.fixture(scope="session")
-def rendered() -> Callable[[str], Any]:
-    """`rendered(example)`: the example's evaluation and every output, made once per test run and
-    shared (tests/examples_support.py, Rendered): the golden, letter and trace-only tests all read
-    this one copy."""
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Any]:
+    """`rendered(example)`: the example's evaluation and every output (tests/examples_support.py,
+    Rendered), evaluated once per test process and rendered once per test run: the golden, letter
+    and trace-only tests all read this one copy. With pytest-xdist the first process to read an
+    example's outputs renders them into the run's shared folder; the other reads those files
+    (tests/once_per_run.py)."""
     from tests.examples_support import render_example
+    from tests.once_per_run import files_once, shared_folder
 
+    folder = shared_folder(tmp_path_factory)
     made: dict[str, Any] = {}
 
     def get(example: str) -> Any:
         if example not in made:
-            made[example] = render_example(example)
+            share = None if folder is None else partial(files_once, folder, f"outputs-{example}")
+            made[example] = render_example(example, share)
         return made[example]
 
     return get
 
 
-# The tests run in two processes (pytest-xdist, `-n 2` in pyproject.toml). Those that read the
-# shared renders (the `rendered` fixture) run in the same one, which renders each example once; in
-# the other, everything would be rendered and typeset again. pytest-xdist's own grouping
-# (`--dist loadgroup`, by mark) does not work with pytest 9.2, and a scheduler only sees test ids:
-# the group is named by file, and a test elsewhere that uses `rendered` is reported below.
+# The tests run in two processes (pytest-xdist, `-n 2` in pyproject.toml). Rendering an example
+# takes seconds (typesetting every letter), and the PDF text a test reads back is kept per process
+# (tests/explain_support.py): the tests that read an example's shared renders (the `rendered`
+# fixture) are best run in one process, the one that renders it, while the other renders another
+# example. pytest-xdist's own grouping (`--dist loadgroup`, by mark) does not work with pytest 9.2,
+# and a scheduler only sees test ids: the group is named by file and the example in the test's
+# parameters; a test elsewhere that uses `rendered` is reported below. Rendering is shared among
+# the processes in any case (the `rendered` fixture): the grouping only keeps the work apart.
 SHARED_RENDERS = ("test_golden_outputs.py", "test_letters.py", "test_trace_only.py", "test_trace_json.py")
 
 
 @pytest.hookimpl(optionalhook=True, tryfirst=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """Tests handed out one at a time, as with `--dist load`, except the files of SHARED_RENDERS:
-    one unit, handed out first (the scheduler starts with the largest unit)."""
+    """Tests handed out one at a time, as with `--dist load`, except those of SHARED_RENDERS with an
+    example in their parameters: one unit per example (the scheduler starts with the largest units,
+    one to each process)."""
     if config.getvalue("dist") != "load":
         return None  # a --dist chosen on the command line
     from xdist.scheduler import LoadScopeScheduling
 
+    from tests.examples_support import EXAMPLES
+
+    # an example as a whole part of the test's id: `[groningen-2022-mededeling]`, `[assen-2024]`
+    in_id = re.compile(rf"\[(?:.*-)?({'|'.join(map(re.escape, EXAMPLES))})(?:-.*)?\]$")
+
     class SharedRenders(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             module = nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
-            return "shared renders" if module in SHARED_RENDERS else nodeid
+            example = in_id.search(nodeid) if module in SHARED_RENDERS else None
+            return f"renders of {example[1]}" if example else nodeid
 
     return SharedRenders(config, log)
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
+from functools import cache, cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -74,18 +74,30 @@ def outputs(ev: Evaluation, chosen: tuple[acts.Chosen, ...] | None = None) -> di
 @dataclass(frozen=True)
 class Rendered:
     """One example evaluated and rendered once per test run (the `rendered` fixture of conftest.py),
-    shared by the golden, letter and trace-only tests: `outputs` is `outputs(evaluation)`. Read-only."""
+    shared by the golden, letter and trace-only tests: `outputs` is `outputs(evaluation)`, made
+    when first read (a test that reads only the evaluation typesets nothing). Read-only."""
 
     evaluation: Evaluation
-    outputs: Mapping[str, bytes]
     chosen: tuple[acts.Chosen, ...]  # the acts the letters were made for (`every_act`)
+    made: Callable[[], Mapping[str, bytes]] = field(repr=False)  # gives `outputs`
+
+    @cached_property
+    def outputs(self) -> Mapping[str, bytes]:
+        return MappingProxyType(dict(self.made()))
 
 
-def render_example(example: str) -> Rendered:
-    """Evaluate and render one example."""
+def render_example(
+    example: str, share: Callable[[Callable[[], Mapping[str, bytes]]], Mapping[str, bytes]] | None = None
+) -> Rendered:
+    """Evaluate one example; its outputs are rendered when first read, through `share` if given
+    (which does the rendering once among the test processes, tests/once_per_run.py)."""
     ev = evaluated(example)
     chosen = every_act(ev)
-    return Rendered(ev, MappingProxyType(outputs(ev, chosen=chosen)), chosen)
+
+    def made() -> Mapping[str, bytes]:
+        return outputs(ev, chosen=chosen)
+
+    return Rendered(ev, chosen, made if share is None else lambda: share(made))
 
 
 # the two demonstration letters every renderer's tests read: Aa en Hunze receives (Assen),

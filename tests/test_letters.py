@@ -9,6 +9,7 @@ The letters are the ones the golden tests check (the `rendered` fixture, made on
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import subprocess
@@ -79,12 +80,20 @@ def _rule_acts(example: str) -> list[str]:
 CASES = [(e, a) for e in EXAMPLES for a in _rule_acts(e)]
 
 
+# (example, act) → the JSON text of `report.to_json(one.ev)`, made once per test process: the nine
+# tests of a case read the same evaluation, and making its JSON takes up to ¾ s (its traces)
+_EVALUATED: dict[tuple[str, str], str] = {}
+
+
 @pytest.fixture(params=CASES, ids=lambda c: f"{c[0]}-{c[1]}")
 def act(request, rendered):
     example, name = request.param
     shared = rendered(example)
     one = next(c for c in shared.chosen if c.act.name == name)
-    data = report.to_json(one.ev)  # what `evaluate --format json` says of the facts as the act knows them
+    if request.param not in _EVALUATED:
+        _EVALUATED[request.param] = json.dumps(report.to_json(one.ev))
+    # what `evaluate --format json` says of the facts as the act knows them; each test its own copy
+    data = json.loads(_EVALUATED[request.param])
     return example, one, data, letters_of_act(shared, one)
 
 
@@ -484,10 +493,11 @@ def test_the_key_in_the_annex_is_exact_to_twelve_decimals(act):
     """With the printed key the Budgetdeel is recomputed to the cent (the old annex's ≈ 5,8835 %
     was € 38,54 off)."""
     _, one, data, letters = act
+    keys = _closure_keys(one)
     for stem, files in letters.items():
         code = re.search(r"-(GM\d{4})-", stem)[1]
         for rule, result in data["municipalities"][code]["results"].items():
-            if result["type"] != "ratio" or not result["value"] or rule not in _closure_keys(one):
+            if result["type"] != "ratio" or not result["value"] or rule not in keys:
                 continue
             value = Fraction(result["value"])
             scaled = int(abs(value) * 10**12 + Fraction(1, 2))
