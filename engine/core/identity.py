@@ -30,6 +30,17 @@ def cache_dir(kind: str) -> str:
     return os.path.join(base, "convenant", kind)
 
 
+def remember(marker: str) -> None:
+    """Leave the empty file `marker` (a check that passed, named by what it read): a cache folder
+    that cannot be written only means that the next process checks again."""
+    try:
+        os.makedirs(os.path.dirname(marker), exist_ok=True)
+        with open(marker, "a", encoding="utf-8"):
+            pass
+    except OSError:
+        pass
+
+
 def _package_files() -> Iterable[str]:
     package = os.path.dirname(os.path.abspath(convenant.__file__))
     schemas = os.path.join(package, "schemas")  # core/paths.py: _bundled

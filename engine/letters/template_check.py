@@ -106,20 +106,11 @@ def check_templates(rules: RuleFile, disk: bool = False) -> None:
     if marker is None or not os.path.isfile(marker):
         _check(rules)
         if marker is not None:
-            _remember(marker)
+            identity.remember(marker)
     with _passed_lock:
         if len(_passed) >= _REMEMBERED:
             _passed.clear()
         _passed.add(key)
-
-
-def _remember(marker: str) -> None:
-    try:
-        os.makedirs(os.path.dirname(marker), exist_ok=True)
-        with open(marker, "a", encoding="utf-8"):
-            pass
-    except OSError:
-        pass  # a cache folder that cannot be written: the next command checks again
 
 
 def _check(rules: RuleFile) -> None:

@@ -69,7 +69,7 @@ def validate(doc: Document, name: str, article_of: ArticleFinder | None = None) 
     ):
         problems.extend(_translate(doc, error, article_of, name))
     if marker is not None and not problems:
-        _remember(marker)
+        identity.remember(marker)
     return problems
 
 
@@ -116,15 +116,6 @@ def _marker(doc: Document, name: str) -> str | None:
     digest = hashlib.sha256(f"{_engine[0]}\0{name}\0{schema}\0".encode())
     digest.update(repr(doc.data).encode("utf-8", "surrogatepass"))
     return os.path.join(identity.cache_dir("schemas"), digest.hexdigest())
-
-
-def _remember(marker: str) -> None:
-    try:
-        os.makedirs(os.path.dirname(marker), exist_ok=True)
-        with open(marker, "a", encoding="utf-8"):
-            pass
-    except OSError:
-        pass  # a cache folder that cannot be written: the next command checks again
 
 
 def _description(schema: dict[str, Any]) -> str | None:
