@@ -156,17 +156,18 @@ def run(job: Job, upload: Upload, rules_path: Path) -> None:
             job.warnings = [w for _, w in sorted(summary.warnings.items())]
             job.result = out.read_bytes()
             job.total = summary.total if job.total is None else job.total
-            job.state = DONE
+            job.seconds = round(time.monotonic() - job.started, 3)
+            job.state = DONE  # last: a page reads the state first, then what it shows
         except ConvenantError as error:
             job.error = ConvenantError([_as_upload(p, temp, upload.name) for p in error.problems])
             job.problems = [shown_problems.shown(p, job.lang, upload.source_line) for p in job.error.problems]
+            job.seconds = round(time.monotonic() - job.started, 3)
             job.state = REFUSED
         except Exception:  # a bug: said as one, never as the exception's text (it may hold paths)
             job.error = ConvenantError([Problem("web.batch_internal", {})])
             job.problems = [shown_problems.shown(p, job.lang) for p in job.error.problems]
-            job.state = REFUSED
-        finally:
             job.seconds = round(time.monotonic() - job.started, 3)
+            job.state = REFUSED
 
 
 class Jobs:
@@ -266,7 +267,12 @@ def job_page(request: Request) -> Response:
         job = _jobs(request).get(request.path_params["job"])
     except ConvenantError as error:
         return problem_page(request, error, "batch_job.html.j2", job=None)
-    return page(request, "batch_job.html.j2", job=job, status_of_job=job.status(), problems=job.problems)
+    # The state is read first: the job's thread sets what a state shows (problems, failures, the
+    # result) before the state itself, so the page never shows a refused job without its problems.
+    state = job.state
+    return page(
+        request, "batch_job.html.j2", job=job, state=state, status_of_job=job.status(), problems=job.problems
+    )
 
 
 def job_progress(request: Request) -> Response:

@@ -152,3 +152,34 @@ def test_the_openapi_fragment_names_the_batch_endpoints() -> None:
     paths = openapi.document([batch_pages])["paths"]
     assert "202" in paths["/api/v1/batch"]["post"]["responses"]
     assert set(paths) == {"/api/v1/batch", "/api/v1/batch/{job}", "/api/v1/batch/{job}/result"}
+
+
+def test_a_job_refused_while_its_page_is_made_shows_one_state_never_refused_without_its_problems() -> None:
+    """The job's thread sets the problems, then the state; the page reads the state first. Here
+    the job is refused at the worst moment: between the page reading its state and the rest (the
+    page once said "geweigerd" with no problems, and its script had no reason to load it again)."""
+    from convenant.core.diagnostics import Problem
+    from convenant.web import batch_pages
+    from convenant.web import problems as shown_problems
+
+    client, app = _client()
+    with client:
+        job = app.state.batch_jobs.kept.add(
+            lambda key: batch_pages.Job(key, "x.csv", "assen-2024-v1.6", None, "csv", "nl", state="bezig")
+        )
+        status = job.status
+
+        def refused_meanwhile() -> dict[str, Any]:
+            missing = Problem("batch.missing_column", {"column": "macrobudget_bw", "label": "macrobudget"})
+            job.problems = [shown_problems.shown(missing, "nl")]
+            job.state = "geweigerd"
+            return status()
+
+        job.status = refused_meanwhile  # type: ignore[method-assign]
+        first = client.get(f"/batch/{job.id}").text
+        job.status = status  # type: ignore[method-assign]
+        again = client.get(f"/batch/{job.id}").text
+    assert 'data-state="bezig"' in first and 'data-state="geweigerd"' not in first
+    assert 'http-equiv="refresh"' in first  # so the page is loaded again, as the script does
+    assert 'data-state="geweigerd"' in again and 'class="problems"' in again
+    assert "kolom ontbreekt: macrobudget_bw" in again
