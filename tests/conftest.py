@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+import signal
 from collections.abc import Callable
 from decimal import Decimal
 from functools import cache, partial
@@ -267,3 +268,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                     "or it renders the examples again in the other process"
                 )
             )
+
+
+def interruptible() -> None:
+    """`preexec_fn` of a command a test interrupts with SIGINT: Ctrl-C gets its default action
+    back in the child. A test run started with SIGINT ignored (a background job of a shell without
+    job control, `pytest … &`) passes that on to its children, and Python leaves an ignored SIGINT
+    ignored: the command would then never see the Ctrl-C the test sends."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

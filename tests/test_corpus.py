@@ -17,6 +17,7 @@ from unittest import mock
 import pytest
 
 from tests import corpus
+from tests.conftest import interruptible
 from tests.paths import REPO_ROOT
 
 CLASSES = corpus.CLASSES
@@ -112,7 +113,8 @@ def test_ctrl_c_leaves_nothing_behind(tree: corpus.Tree, label: str) -> None:
 def many_scenarios(tmp_path: Path) -> Iterator[Path]:
     rows = corpus._csv(corpus.ASSEN_SCENARIOS)
     path = tmp_path / "veel.csv"
-    path.write_text(corpus._joined([rows[0]] + [rows[1]] * 50_000), encoding="utf-8")
+    # 300,000 rows: the batch must still be running when the signal comes, also on a busy machine
+    path.write_text(corpus._joined([rows[0]]) + corpus._joined([rows[1]]) * 300_000, encoding="utf-8")
     yield path
 
 
@@ -133,6 +135,7 @@ def test_sigint_into_a_real_batch_leaves_no_file(tmp_path: Path, many_scenarios:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=interruptible,
     )
     deadline = time.monotonic() + 60
     while not list(tmp_path.glob(".uit.csv.*")) and process.poll() is None and time.monotonic() < deadline:

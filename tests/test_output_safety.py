@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import errno
 import hashlib
+import io
 import os
 import signal
 import subprocess
@@ -25,7 +26,7 @@ import pytest
 
 from convenant.core.paths import display_path
 from convenant.letters.letters import MANIFEST
-from tests.conftest import ASSEN, ASSEN_FACTS
+from tests.conftest import ASSEN, ASSEN_FACTS, interruptible
 from tests.paths import REPO_ROOT
 
 SCENARIOS = REPO_ROOT / "examples" / "assen-2024-scenarios.csv"
@@ -268,19 +269,30 @@ def test_a_failure_when_the_results_are_put_in_place_leaves_no_temporary_file(ru
 def _many_scenarios(path: Path, count: int) -> Path:
     with SCENARIOS.open(encoding="utf-8", newline="") as handle:
         header, first, *_ = csv.reader(handle)
+    rest = ",".join(first[1:])  # the example's cells need no quotes
+    assert csv_line(first) == f"{first[0]},{rest}\n"
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows([f"s{i}", *first[1:]] for i in range(count))
+        handle.write(csv_line(header))
+        handle.write("".join(f"s{i},{rest}\n" for i in range(count)))
     return path
+
+
+def csv_line(cells: list[str]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(cells)
+    return out.getvalue()
 
 
 @pytest.mark.parametrize("sent", [signal.SIGTERM, signal.SIGINT])
 def test_sigterm_or_ctrl_c_into_a_running_batch_removes_its_temporary_file(tmp_path, sent):
-    scenarios = _many_scenarios(tmp_path / "scenarios.csv", 150_000)
+    # 400,000 scenarios: a batch reads and writes some 100,000 a second now, and the signal must
+    # reach it while it runs, also on a busy machine (the file is made in about 0.2 s)
+    scenarios = _many_scenarios(tmp_path / "scenarios.csv", 400_000)
     out = tmp_path / "uitkomsten.csv"
     command = [sys.executable, "-m", "convenant", "batch", str(ASSEN), str(scenarios), "--out", str(out)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=interruptible
+    )
     deadline = time.monotonic() + 60
     while not any(p.name.endswith(".tmp") for p in tmp_path.iterdir()):
         assert process.poll() is None and time.monotonic() < deadline, "batch ended before it was interrupted"

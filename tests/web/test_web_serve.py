@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import interruptible
 from tests.web.conftest import _free_port
 
 
@@ -20,7 +21,9 @@ def test_convenant_serve_answers_and_stops_cleanly(tmp_path: Path, stop: signal.
     port = _free_port()
     register = tmp_path / "register.sqlite"
     command = [sys.executable, "-m", "convenant", "serve", "--port", str(port), "--register", str(register)]
-    process = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=interruptible
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
