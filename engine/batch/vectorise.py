@@ -31,6 +31,7 @@ from convenant.batch.scenarios import years_covered
 from convenant.core import vectors
 from convenant.core.units import Kind
 from convenant.core.vectors import Rat, Terms
+from convenant.evaluation.evaluate import waiting_for
 from convenant.language import expr
 from convenant.language.model import BUILTINS, MUNICIPALITY, Rule, RuleFile
 from convenant.language.parties import in_year
@@ -264,19 +265,18 @@ def _waiting(ctx: Context, rules: dict[str, Rule], name: str, i: int) -> list[st
     unknown = ctx.unknown
     if name not in unknown or not unknown[name][i]:
         return []
-    found: dict[str, None] = {}
-    todo, seen = [name], set()
-    while todo:
-        current = todo.pop(0)
-        if current in seen:
-            continue
-        seen.add(current)
+
+    def traced(current: str) -> list[str] | None:
+        missing = current in unknown and bool(unknown[current][i])
         if current in rules:
-            if current in unknown and unknown[current][i]:
-                todo += [n for n in needed(ctx, rules[current], i) if n in unknown and unknown[n][i]]
-        elif current in unknown and unknown[current][i]:
-            found.setdefault(current)
-    return list(found)
+            return (
+                [n for n in needed(ctx, rules[current], i) if n in unknown and unknown[n][i]]
+                if missing
+                else []
+            )
+        return None if missing else []
+
+    return waiting_for(name, traced)
 
 
 def _placeholder(rule: Rule, ctx: Context) -> Any:

@@ -15,7 +15,7 @@ then only those must be known, and the result inherits the interpretations of on
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
@@ -100,19 +100,14 @@ class Evaluation:
     def waiting_for(self, name: str) -> list[str]:
         """The facts a result that is not yet known waits for: its missing inputs, traced back through
         results that are themselves unknown."""
-        found: dict[str, None] = {}
-        todo, seen = [name], set()
-        while todo:
-            current = todo.pop(0)
-            if current in seen:
-                continue
-            seen.add(current)
+
+        def traced(current: str) -> list[str] | None:
             node = self.nodes.get(current)
-            if node is not None and isinstance(node.details, Unknown):
-                todo += node.details.missing
-            elif node is None and self.values.get(current) is None:
-                found.setdefault(current)
-        return list(found)
+            if node is not None:
+                return list(node.details.missing) if isinstance(node.details, Unknown) else []
+            return None if self.values.get(current) is None else []
+
+        return waiting_for(name, traced)
 
     def label(self, member: str) -> str:
         """A member's name: the municipality's name, or an extra member's label."""
@@ -408,3 +403,23 @@ class _Run:
             return DutyResult(duty.name, period, NOT_CHECKED, missing)
         met = self.evaluate_in(duty, duty.check)
         return DutyResult(duty.name, period, MET if met else NOT_MET, ())
+
+
+def waiting_for(name: str, traced: Callable[[str], list[str] | None]) -> list[str]:
+    """The facts `name` waits for, in the order found: `traced(n)` gives what an unknown result n
+    waits for (its missing inputs; [] for a known result or a given fact), or None for a missing
+    fact, which is one of the answers. The interpreter's `Evaluation.waiting_for` and the batch's
+    compiled plan trace through the same walk."""
+    found: dict[str, None] = {}
+    todo, seen = [name], set()
+    while todo:
+        current = todo.pop(0)
+        if current in seen:
+            continue
+        seen.add(current)
+        after = traced(current)
+        if after is None:
+            found.setdefault(current)
+        else:
+            todo += after
+    return list(found)
