@@ -1,6 +1,6 @@
 """The benchmark runs with one command and writes its section (here on a few scenarios, quickly),
-keeping the other benchmarks' sections,
-and `convenant evaluate` does not pay for the heavy imports the batch path needs."""
+keeping the other benchmarks' sections. That `convenant evaluate` does not pay for the heavy imports
+the batch path needs: tests/test_cli.py (the console script, from cold) and tests/test_start_up.py."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import re
 import subprocess
 import sys
 
-from tests.conftest import ASSEN_FACTS
 from tests.paths import REPO_ROOT
 
 
@@ -44,20 +43,3 @@ def test_the_benchmark_writes_its_table(tmp_path):
     assert re.search(
         r"\| Groningen evaluate with explanation, warm: < 0\.3 s \| [0-9.]+ s \(median\) \|", text
     )
-
-
-def test_evaluate_imports_no_numpy_sympy_or_spreadsheets():
-    probe = (
-        "import sys\n"
-        "from convenant.cli.cli import main\n"
-        f"sys.argv = ['convenant', 'evaluate', {str(ASSEN_FACTS)!r}]\n"
-        "try:\n"
-        "    main()\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "heavy = ['numpy', 'sympy', 'openpyxl', 'jinja2', 'openfisca_core']\n"
-        "print(','.join(m for m in heavy if m in sys.modules), file=sys.stderr)\n"
-    )
-    done = subprocess.run([sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert done.stderr.strip() == "", f"evaluate imported {done.stderr.strip()}"

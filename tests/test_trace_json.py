@@ -133,6 +133,19 @@ def test_only_new_fields_are_added_to_a_result(rendered):
     assert [list(i) for i in result["inputs"]] == [["name", "source", "citation", "value"]] * 2
 
 
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_without_traces_only_the_trace_is_left_out(example, rendered):
+    """`report.to_json(ev, traces=False)` (the batch tests' reference) is the output with only the
+    trace left out of each result: every value, citation, deadline and unknown as written."""
+    ev = rendered(example).evaluation
+    full, bare = report.to_json(ev), report.to_json(ev, traces=False)
+    for result in every_result(full):
+        del result["roundings"], result["steps"]
+        for used in result["inputs"]:
+            del used["value"]
+    assert bare == full
+
+
 def test_the_worked_example_of_the_analyst_guide(rendered):
     """docs/analysts.md, "Het spoor als gegevens": Assen's share of the result beschermd wonen 2024,
     recomputed from the JSON alone."""

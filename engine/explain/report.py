@@ -240,15 +240,19 @@ def and_(items: list[str], lang: str) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + word + items[-1]
 
 
-def to_json(ev: Evaluation, lang: str = "nl") -> dict[str, Any]:
+def to_json(ev: Evaluation, lang: str = "nl", *, traces: bool = True) -> dict[str, Any]:
+    """The evaluation as `convenant evaluate --format json` writes it. Without `traces`, each result
+    is written without its trace as data (its inputs' values, steps and roundings: `_result`), and
+    everything else as it is: the values, citations, directions, deadlines and unknowns."""
     rules, facts, c = ev.rules, ev.facts, ev.rules.covenant
+    tr = ev if traces else None  # the evaluation, to write each result's trace from
     results, deadlines = {}, {}
     per_municipality = {
         m.code: {
             "name": m.name,
             "role": m.role,
             "predecessors": [{"code": p.code, "name": p.name} for p in m.predecessors],
-            "results": {n.name: _result(n, v, lang, m.code, ev) for n, v in member_results(ev, m.code)},
+            "results": {n.name: _result(n, v, lang, m.code, tr) for n, v in member_results(ev, m.code)},
         }
         for m in ev.parties.members
     }
@@ -256,7 +260,7 @@ def to_json(ev: Evaluation, lang: str = "nl") -> dict[str, Any]:
         extra.id: {
             "label": extra.label,
             "set": declared.name,
-            "results": {n.name: _result(n, v, lang, extra.id, ev) for n, v in member_results(ev, extra.id)},
+            "results": {n.name: _result(n, v, lang, extra.id, tr) for n, v in member_results(ev, extra.id)},
         }
         for declared in rules.sets.values()
         if declared.parties
@@ -268,13 +272,13 @@ def to_json(ev: Evaluation, lang: str = "nl") -> dict[str, Any]:
         rule = node.rule
         if rule.per == CASE:
             for case in ev.members[CASE]:
-                cases[case]["results"][name] = _result(node, node.value and node.value[case], lang, case, ev)
+                cases[case]["results"][name] = _result(node, node.value and node.value[case], lang, case, tr)
         elif rule.per:
             continue
         elif rule.section == "deadlines":
-            deadlines[name] = {**_result(node, node.value, lang, None, ev), "who": rule.who}
+            deadlines[name] = {**_result(node, node.value, lang, None, tr), "who": rule.who}
         else:
-            results[name] = _result(node, node.value, lang, None, ev)
+            results[name] = _result(node, node.value, lang, None, tr)
     warnings = [
         {
             "rule": n.name,

@@ -36,9 +36,73 @@ ArticleFinder = Callable[[Any, tuple[str | int, ...]], Citation | None]
 def _validator(name: str) -> Any:
     import jsonschema
 
-    schema = json.loads((SCHEMAS_DIR / name).read_text(encoding="utf-8"))
+    schema = inline_definitions(json.loads((SCHEMAS_DIR / name).read_text(encoding="utf-8")))
     cls = jsonschema.Draft202012Validator
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def inline_definitions(schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema` with each `{"$ref": "#/$defs/…"}` replaced by the definition itself, the same
+    schema to validate with (JSON Schema 2020-12): a `$ref` beside other keywords becomes an `allOf`
+    of the one definition beside them, which applies both alike; a definition that refers to itself,
+    through others or not, stays a `$ref`, and `$defs` stays for it. jsonschema looks each `$ref`
+    up anew for every value it is applied to, which was half the time of checking a rule file. An
+    error is found with the same keyword, value and subschema (`error.schema`); only its
+    `schema_path` reads `allOf` where it read `$ref`, or nothing.
+
+    >>> inline_definitions({"$defs": {"d": {"type": "string"}},
+    ...     "properties": {"a": {"$ref": "#/$defs/d"}, "b": {"$ref": "#/$defs/d", "description": "B"}}})
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'$defs': {'d': {'type': 'string'}}, 'properties': {'a': {'type': 'string'},
+     'b': {'allOf': [{'type': 'string'}], 'description': 'B'}}}
+    """
+    defs: dict[str, Any] = schema.get("$defs", {})
+    prefix = "#/$defs/"
+
+    def refs(node: Any) -> Iterator[str]:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith(prefix):
+                yield ref.removeprefix(prefix)
+            for value in node.values():
+                yield from refs(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from refs(value)
+
+    def reached(start: str) -> set[str]:
+        seen: set[str] = set()
+        todo = list(refs(defs[start]))
+        while todo:
+            name = todo.pop()
+            if name not in seen and name in defs:
+                seen.add(name)
+                todo.extend(refs(defs[name]))
+        return seen
+
+    recursive = {name for name in defs if name in reached(name)}
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, list):
+            return [inline(value) for value in node]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        name = ref.removeprefix(prefix) if isinstance(ref, str) and ref.startswith(prefix) else None
+        if name is None or name in recursive or name not in defs:
+            return {key: inline(value) for key, value in node.items()}
+        target = inline(defs[name])
+        if len(node) == 1:
+            return target
+        if "allOf" in node:  # not in our schemas: left as it is
+            return {key: inline(value) for key, value in node.items()}
+        # `allOf` where `$ref` stood: the keywords are applied, and their errors found, in order
+        return {
+            "allOf" if key == "$ref" else key: [target] if key == "$ref" else inline(value)
+            for key, value in node.items()
+        }
+
+    return {key: value if key == "$defs" else inline(value) for key, value in schema.items()}
 
 
 def schema_path(name: str) -> Path:
