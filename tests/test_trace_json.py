@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import json
 from fractions import Fraction
+from functools import cache
 from typing import Any
 
 import jsonschema
@@ -24,9 +25,15 @@ REGISTRY = Registry().with_resource(EVALUATE["$id"], Resource.from_contents(EVAL
 CHECKER = jsonschema.Draft202012Validator.FORMAT_CHECKER
 
 
-def validator(schema: dict[str, Any]) -> jsonschema.Draft202012Validator:
-    jsonschema.Draft202012Validator.check_schema(schema)
+@cache
+def _validator(schema_id: str) -> jsonschema.Draft202012Validator:
+    schema = {EVALUATE["$id"]: EVALUATE, EXPLAIN["$id"]: EXPLAIN}[schema_id]
+    jsonschema.Draft202012Validator.check_schema(schema)  # 0.3 s: once per schema and process
     return jsonschema.Draft202012Validator(schema, registry=REGISTRY, format_checker=CHECKER)
+
+
+def validator(schema: dict[str, Any]) -> jsonschema.Draft202012Validator:
+    return _validator(schema["$id"])
 
 
 def errors(schema: dict[str, Any], data: Any) -> list[str]:
