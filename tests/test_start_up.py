@@ -145,6 +145,19 @@ def test_the_catalogue_kept_is_the_catalogue_read(cache):
 _FACTS = (REPO_ROOT / "examples" / "assen-2024.yaml").read_text(encoding="utf-8")
 
 
+def test_the_interpreter_by_each_of_its_names_is_one_engine():
+    """`python`, `python3` and the console script of one environment keep one set of caches: the
+    identity names the interpreter by the file it runs from, not by the name it was started by."""
+    folder = Path(sys.executable).parent
+    names = [str(folder / name) for name in ("python", "python3") if (folder / name).exists()]
+    assert len(names) == 2, names  # a venv has both
+    probe = "from convenant.core import identity; print(identity.engine_identity())"
+    found = {
+        subprocess.run([n, "-c", probe], capture_output=True, text=True, check=True).stdout for n in names
+    }
+    assert len(found) == 1 and identity.engine_identity() + "\n" in found
+
+
 def test_a_schema_pass_is_remembered_and_a_fault_is_found_every_time(cache, monkeypatch):
     good = parse_document(_FACTS, "feiten.yaml")
     bad = parse_document(_FACTS.replace("year: 2024", "year: twintig"), "feiten.yaml")

@@ -54,8 +54,12 @@ def _package_files() -> Iterable[str]:
 
 
 def engine_identity() -> str:
-    """The engine that decides an outcome: version, Python, and (path, size, mtime) of its files."""
-    digest = hashlib.sha256(f"{convenant.__version__}\0{sys.version}\0{sys.executable}".encode())
+    """The engine that decides an outcome: version, Python, and (path, size, mtime) of its files.
+    Python by the file it runs from: `.venv/bin/python`, `.venv/bin/python3` and the console script
+    `convenant` (whose first line names one of them) are one interpreter, and share what is kept;
+    another environment differs in its site-packages below."""
+    python = os.path.realpath(sys.executable)
+    digest = hashlib.sha256(f"{convenant.__version__}\0{sys.version}\0{python}".encode())
     for path in _package_files():
         try:
             info = os.stat(path)
