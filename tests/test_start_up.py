@@ -5,10 +5,12 @@ cannot be used only makes the command slower). And what `convenant evaluate` doe
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -227,3 +229,56 @@ def test_a_cold_evaluate_imports_none_of_what_it_does_not_need(tmp_path, monkeyp
     assert "convenant" in imported and "click" in imported  # the listing is read
     # jsonschema here: the command validated a file not passed above (add it), or did not find the passes
     assert sorted(imported & set(NOT_FOR_EVALUATE)) == []
+
+
+# --- old entries go -----------------------------------------------------------------------------------
+
+DAY = 24 * 3600
+
+
+def _entries(folder: Path, count: int, age_days: float, now: float, suffix: str = "") -> list[Path]:
+    made = []
+    for i in range(count):
+        path = folder / f"{hashlib.sha256(f'{age_days}-{i}'.encode()).hexdigest()}{suffix}"
+        path.write_text("", encoding="utf-8")
+        os.utime(path, (now - age_days * DAY, now - age_days * DAY))
+        made.append(path)
+    return made
+
+
+def test_entries_not_written_for_a_month_go_and_nothing_else(tmp_path):
+    now = 2_000_000_000.0
+    old = _entries(tmp_path, 3, identity.KEEP_DAYS + 1, now) + _entries(tmp_path, 2, 40, now, ".json")
+    young = _entries(tmp_path, 3, identity.KEEP_DAYS - 1, now, ".jinja")
+    foreign = [tmp_path / "notities.txt", tmp_path / f"{'a' * 64}.txt", tmp_path / ("A" * 64)]
+    for path in foreign:
+        path.write_text("van iemand anders", encoding="utf-8")
+        os.utime(path, (now - 400 * DAY, now - 400 * DAY))
+    (tmp_path / ("b" * 64)).mkdir()  # a folder with an entry's name is no entry
+    assert identity.prune(str(tmp_path), now=now) == len(old)
+    assert not any(p.exists() for p in old)
+    assert all(p.exists() for p in young + foreign) and (tmp_path / ("b" * 64)).is_dir()
+
+
+def test_a_folder_is_pruned_at_most_once_a_day(tmp_path):
+    now = 2_000_000_000.0
+    _entries(tmp_path, 1, 60, now)
+    assert identity.prune(str(tmp_path), now=now) == 1
+    later = _entries(tmp_path, 2, 60, now)
+    assert identity.prune(str(tmp_path), now=now + DAY - 60) == 0 and all(p.exists() for p in later)
+    assert identity.prune(str(tmp_path), now=now + DAY + 60) == 2
+
+
+def test_past_the_most_kept_the_older_half_goes(tmp_path):
+    now = 2_000_000_000.0
+    older = _entries(tmp_path, 5, 3, now, ".jinja")
+    newer = _entries(tmp_path, 5, 1, now, ".jinja")
+    assert identity.prune(str(tmp_path), keep=8, now=now) == 5
+    assert not any(p.exists() for p in older) and all(p.exists() for p in newer)
+
+
+def test_remembering_a_pass_prunes_its_folder(tmp_path):
+    [stale] = _entries(tmp_path, 1, identity.KEEP_DAYS + 5, time.time())
+    marker = tmp_path / ("c" * 64)
+    identity.remember(str(marker))
+    assert marker.exists() and not stale.exists()

@@ -201,6 +201,8 @@ def store(name: str, recorded: dict[str, Any], outcome: Outcome) -> None:
             os.unlink(temporary)
         except OSError:
             pass
+    else:
+        identity.prune(folder)
 
 
 def lookup(name: str) -> Outcome | None:

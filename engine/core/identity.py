@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+import time
 from typing import TYPE_CHECKING
 
 import convenant
@@ -39,6 +40,66 @@ def remember(marker: str) -> None:
             pass
     except OSError:
         pass
+    prune(os.path.dirname(marker))
+
+
+# --- old entries ---------------------------------------------------------------------------------
+# Every entry is named by all it was made from, so an engine, rule file or template that changed
+# leaves the old entries behind, never read again. When a process adds an entry to a folder, and the
+# folder was not pruned in the last day, the entries not written for KEEP_DAYS go: one that is still
+# used is made again on its next use (a check, or a compilation, once). Only the names this module's
+# callers write are removed (a sha256 in hex, with `.json` or `.jinja` or nothing): never a file of
+# someone else's in the folder.
+
+KEEP_DAYS = 30
+_PRUNED = ".pruned-"  # beside the folder, `.pruned-KIND`: its time of change, the folder's last pruning
+_DAY = 24 * 3600
+
+
+def _entry_name(name: str) -> bool:
+    stem, dot, suffix = name.partition(".")
+    return (
+        len(stem) == 64
+        and all(c in "0123456789abcdef" for c in stem)
+        and (not dot or suffix in ("json", "jinja"))
+    )
+
+
+def prune(folder: str, keep: int | None = None, now: float | None = None) -> int:
+    """Remove the entries of `folder` not written for KEEP_DAYS days, at most once a day, and past
+    `keep` entries the older half of them; how many went. A folder that cannot be read or written
+    is left as it is."""
+    now = time.time() if now is None else now
+    parent, kind = os.path.split(os.path.normpath(folder))
+    stamp = os.path.join(parent, _PRUNED + kind)
+    try:
+        if now - os.stat(stamp).st_mtime < _DAY:
+            return 0
+    except OSError:
+        pass
+    removed = 0
+    try:
+        with open(stamp, "a", encoding="utf-8"):
+            pass
+        os.utime(stamp, (now, now))
+        with os.scandir(folder) as entries:
+            found = sorted(
+                (entry.stat(follow_symlinks=False).st_mtime, entry.path)
+                for entry in entries
+                if _entry_name(entry.name) and entry.is_file(follow_symlinks=False)
+            )
+    except OSError:
+        return 0
+    old = [path for written, path in found if now - written > KEEP_DAYS * _DAY]
+    if keep is not None and len(found) - len(old) > keep:
+        old = [path for _, path in found[: max(len(old), len(found) // 2)]]
+    for path in old:
+        try:
+            os.remove(path)
+            removed += 1
+        except OSError:
+            pass
+    return removed
 
 
 def _package_files() -> Iterable[str]:

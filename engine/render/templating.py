@@ -356,22 +356,9 @@ def _compiled_templates(fmt: str) -> BytecodeCache | None:
     folder = identity.cache_dir("jinja")
     if not _own_folder(folder):
         return None
-    _prune(folder)
+    identity.prune(folder, keep=_KEEP_COMPILED)  # past it, the older half: compiled again when used
     prefix = f"{identity.engine_identity()}\0{jinja2.__version__}\0{fmt}"
     return _CompiledTemplates(folder, hashlib.sha256(prefix.encode()).hexdigest())
-
-
-def _prune(folder: str) -> None:
-    """Past _KEEP_COMPILED templates, the older half goes (they are compiled again when used)."""
-    try:
-        with os.scandir(folder) as entries:
-            found = [(e.stat().st_mtime_ns, e.path) for e in entries if e.name.endswith(".jinja")]
-        if len(found) > _KEEP_COMPILED:
-            for _, path in sorted(found)[: len(found) // 2]:
-                with contextlib.suppress(OSError):
-                    os.remove(path)
-    except OSError:
-        pass
 
 
 def _location(filename: str | None, line: int | None, word: str | None = None) -> Location:
