@@ -14,7 +14,10 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import platform
 import random
+import subprocess
+import sys
 import threading
 import time
 from typing import Any
@@ -463,6 +466,39 @@ def test_a_chunk_holds_about_a_million_cells_whatever_the_width():
     assert chunk_size(30, 40) == batch_module.CHUNK  # Assen: 25,000 scenarios
     assert chunk_size(150, 400) == 2_500  # Groningen's width: fewer scenarios, as many cells
     assert chunk_size(100_000, 1) == 100
+
+
+HELD = """
+import ctypes, numpy as np
+from convenant.batch.batch import hold_freed_memory
+
+class Info(ctypes.Structure):  # glibc's struct mallinfo2
+    _fields_ = [(n, ctypes.c_size_t) for n in
+                "arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost".split()]
+
+info = ctypes.CDLL(None).mallinfo2
+info.restype = Info
+before = info().hblks
+a = np.ones(2**20)  # 8 MiB: a block mmapped on its own by default (the threshold starts at 128 KiB)
+own = info().hblks - before
+del a  # (glibc now takes 8 MiB as its threshold)
+held = hold_freed_memory()
+before = info().hblks
+b = np.ones(2**21)  # 16 MiB: by default mmapped again, and given back when freed; held: from the heap
+print(own, held, info().hblks - before)
+"""
+
+
+@pytest.mark.skipif(
+    sys.platform != "linux" or platform.libc_ver()[0] != "glibc", reason="the thresholds are glibc's"
+)
+def test_the_command_keeps_freed_memory_for_the_next_chunk():
+    """`hold_freed_memory` (what `convenant batch` does first): an array below `HELD_BELOW` comes
+    from the heap, where a freed one is used again, instead of a mapping of its own that is given
+    back to the system when it is freed (page faults for every chunk)."""
+    done = subprocess.run([sys.executable, "-c", HELD], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["1", "True", "0"]
+    assert batch_module.HELD_BELOW > 2**24  # 16 MiB: a chunk's largest arrays (about 14 MB) included
 
 
 def test_many_failed_rows_are_counted_by_the_command(run, tmp_path):

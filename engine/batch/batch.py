@@ -911,6 +911,35 @@ def chunk_size(read: int, written: int) -> int:
     return min(CHUNK, max(100, CHUNK_CELLS // max(read, written, 1)))
 
 
+# glibc's mallopt parameters (malloc.h)
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+HELD_BELOW = 32 * 1024 * 1024  # bytes: an allocation below this comes from the heap, not its own mmap
+HELD_FREE = 128 * 1024 * 1024  # bytes: freed memory the heap keeps before it gives any back
+
+
+def hold_freed_memory() -> bool:
+    """Let the C library keep the memory numpy frees for the next chunk, instead of giving it back
+    to the system at once (`convenant batch`, a process of its own; issue 15). A chunk's arrays are
+    hundreds of KB to some MB each and made anew for every chunk; glibc returns such blocks to
+    the system when they are freed (its threshold moves only slowly, and not for the threads'
+    heaps), so each chunk touched fresh pages again: about 470,000 page faults and 3 s of CPU per
+    10⁶ Assen scenarios. With the two thresholds fixed (`HELD_BELOW`, `HELD_FREE`) the freed
+    memory is used again (the peak stays as it was: memory is kept, not added). True when glibc
+    took them; elsewhere (another C library, another system) nothing changes and it gives False.
+    Values and bytes are not affected: only where the memory comes from."""
+    import ctypes
+    import platform
+
+    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+        return False
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False
+    mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
+    return bool(mallopt(_M_MMAP_THRESHOLD, HELD_BELOW)) and bool(mallopt(_M_TRIM_THRESHOLD, HELD_FREE))
+
+
 def run_file(
     rules_path: Path,
     scenarios_path: Path,
