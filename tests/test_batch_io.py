@@ -11,6 +11,7 @@ no `Evaluation` and at most FAILURES_KEPT failures, however many rows it has.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import dataclasses
 import io
@@ -21,10 +22,11 @@ import sys
 import threading
 import time
 from typing import Any
+from unittest import mock
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from convenant.batch import batch as batch_module
@@ -213,6 +215,54 @@ def test_a_plain_file_is_read_on_its_bytes_without_splitting_its_lines(tmp_path,
 
 
 # --- CSV rows split by lines against the csv module -------------------------------------------
+
+SCANNED = st.sampled_from(
+    [
+        b"a",
+        b",",
+        b"\n",
+        b"\r",
+        b"\r\n",
+        b'"',
+        b"\0",
+        b"1",
+        "é".encode(),
+        "€".encode(),
+        b"\xff",
+        b"\xe2",
+        b"\x82\xac",
+    ]
+)
+
+
+def scanned_as_text(path: Any) -> tuple[str, int, bool]:
+    """What `spreadsheets._scan` gives, as the text of the file gives it (how it was made before)."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        first, rest = handle.readline(), handle.read()
+    return first, rest.count("\n"), not ('"' in rest or "\r" in rest or "\0" in rest)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.booleans(), st.lists(SCANNED, max_size=30), st.integers(1, 9))
+@example(False, [b"x\n", b"a" * 9000, b"\xe2", b"a", b"\x82\xac"], 1)  # cut off, then a block of ASCII
+@example(True, [b"x\n", b"a" * 9000, "€".encode()], 1)  # (the text reader decodes its first 8 KiB at once)
+def test_a_utf8_csv_is_scanned_on_its_bytes_as_its_text_reads(tmp_path_factory, bom, parts, block):
+    """The header, the line breaks and whether the file is simple, looked at as bytes a few at a
+    time (a character split between two blocks), are those of its text; and where it is no UTF-8
+    (a stray byte, a character cut off), both refuse it."""
+    path = tmp_path_factory.mktemp("scan") / "s.csv"
+    path.write_bytes((codecs.BOM_UTF8 if bom else b"") + b"".join(parts))
+    try:
+        expected: Any = scanned_as_text(path)
+    except UnicodeDecodeError:
+        expected = UnicodeDecodeError
+    with mock.patch.object(spreadsheets, "SCAN_BLOCK", block):
+        try:
+            got: Any = spreadsheets._scan(path, "utf-8-sig")
+        except UnicodeDecodeError:
+            got = UnicodeDecodeError
+    assert got == expected
+
 
 LINE_CELLS = st.sampled_from(["", " ", "x", "1.5", "é", "  y ", "a;b", "2024"])
 

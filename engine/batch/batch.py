@@ -495,23 +495,27 @@ class Result:
         as `csvbytes.Deferred` columns, made when written (by the writing thread): the compiled
         plan's numbers, amounts, fractions and yes/no packed, any other as texts."""
         n = len(self.scenarios)
-        shown = {y: str(y) if y else "" for y in set(self.scenarios.years.tolist())}
         status, message = [OK] * n, [""] * n
         warnings, unknown = self._warnings(lang), self._unknown(lang)
         for i, problems in self.failed.items():
             if problems:
                 status[i], message[i], warnings[i], unknown[i] = FAILED, describe(problems, lang), "", ""
-        rows: Any = list(map(str, self.scenarios.rows))
+        rows: Any = None
         years: Any = None
         if packed:
             rows = csvbytes.integers(np.asarray(self.scenarios.rows, dtype=np.int64))
             years = csvbytes.integers(np.asarray(self.scenarios.years, dtype=np.int64))
             if years is not None:
                 years[np.asarray(self.scenarios.years) == 0] = 0  # no year: an empty cell
+        if rows is None:
+            rows = list(map(str, self.scenarios.rows))
+        if years is None:
+            shown = {y: str(y) if y else "" for y in set(self.scenarios.years.tolist())}
+            years = [shown[y] for y in self.scenarios.years.tolist()]
         meta = [
             rows,
             list(self.scenarios.names),
-            years if years is not None else [shown[y] for y in self.scenarios.years.tolist()],
+            years,
             status,
             message,
             warnings,
