@@ -464,6 +464,9 @@ class Result:
     vectorised: np.ndarray  # the scenarios whose values come from `context`
     exact: dict[int, Interpreted]
     failed: dict[int, list[Problem]]
+    # a ratio output's numerators and denominators in lowest terms, made by `columns` (the main
+    # thread) for `_packed` (the thread that writes): the one step of packing that is arithmetic
+    reduced: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     def cents(self, rule: str) -> np.ndarray:
         """A money rule's whole cents per scenario (and member); 0 for a failed scenario, None (in
@@ -521,7 +524,14 @@ class Result:
             warnings,
             unknown,
         ]
-        if packed:  # made by the thread that writes (`AtomicWriter.write_columns`)
+        if packed:  # made by the thread that writes (`AtomicWriter.write_columns`) …
+            if self._packs():  # … but for the greatest common divisors of a ratio (the writing
+                for o in self.batch.outputs:  # thread has more to do than this one)
+                    if o.rule.kind in (Kind.RATIO, Kind.PERCENTAGE):
+                        value = self.context.values[o.rule.name] if self.context is not None else None
+                        rat = value.as_rat() if isinstance(value, Terms) else value
+                        if isinstance(rat, Rat):
+                            self.reduced[o.rule.name] = vectors.reduced(rat)
             return meta + [
                 csvbytes.Deferred(partial(self._packed_texts, o), partial(self._texts, o))
                 for o in self.batch.outputs
@@ -539,11 +549,13 @@ class Result:
     def _packed(self, output: Output) -> list[np.ndarray] | None:
         """The columns of an output rule as packed columns (`columns`), when the compiled plan
         computed them all in int64; None otherwise (then they are made as texts)."""
-        if self.exact or self.context is None or not self.vectorised.any():
+        if not self._packs():
             return None
+        assert self.context is not None
         n = len(self.scenarios)
         rows = np.flatnonzero(self.vectorised)
-        made = packed_columns(output.rule.kind, self.context.values[output.rule.name], rows)
+        value = self.context.values[output.rule.name]
+        made = packed_columns(output.rule.kind, value, rows, self.reduced.get(output.rule.name))
         if made is None:
             return None
         blank = (
@@ -561,6 +573,11 @@ class Result:
                 column = full
             columns.append(column)
         return columns
+
+    def _packs(self) -> bool:
+        """Whether the output rules may be packed: the compiled plan computed every scenario that
+        did not fail (`_packed`)."""
+        return not self.exact and self.context is not None and bool(self.vectorised.any())
 
     def _texts(self, output: Output) -> list[list[str]]:
         """Each column of an output rule as text, for every scenario ('' where it failed, is not yet
@@ -794,10 +811,13 @@ def column_texts(kind: Kind, value: Any, rows: np.ndarray) -> list[list[str]]:
     return texts
 
 
-def packed_columns(kind: Kind, value: Any, rows: np.ndarray) -> list[np.ndarray] | None:
+def packed_columns(
+    kind: Kind, value: Any, rows: np.ndarray, reduced: tuple[np.ndarray, np.ndarray] | None = None
+) -> list[np.ndarray] | None:
     """The texts of `vector_texts` as packed columns (`csvbytes`), one per member; None for a kind
     or value they do not cover (beyond int64, −2⁶³, a date): then `column_texts` makes the texts.
-    tests/test_batch_io.py holds both to the same bytes."""
+    A ratio's `reduced` numerators and denominators (`vectors.reduced` of the value) are taken as
+    they are when given. tests/test_batch_io.py holds both to the same bytes."""
     made: list[np.ndarray | None]
     if kind is Kind.MONEY:
         cents = _int64(vectors.cents(value)[rows])
@@ -815,8 +835,8 @@ def packed_columns(kind: Kind, value: Any, rows: np.ndarray) -> list[np.ndarray]
             return None
         made = [csvbytes.booleans(array[:, j]).copy() for j in range(array.shape[1])]
     elif kind in (Kind.RATIO, Kind.PERCENTAGE):
-        rat = value.as_rat() if isinstance(value, Terms) else value
-        reduced = vectors.reduced(rat)
+        if reduced is None:
+            reduced = vectors.reduced(value.as_rat() if isinstance(value, Terms) else value)
         num, den = _int64(reduced[0][rows]), _int64(reduced[1][rows])
         if num is None or den is None:
             return None
