@@ -426,6 +426,23 @@ def test_packed_columns_are_the_bytes_the_csv_module_writes(rows, delimiter):
     assert csvbytes.money(np.array([-(2**63)])) is None and csvbytes.integers(np.array([-(2**63)])) is None
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 18), st.integers(0, 10**18), st.booleans()), min_size=1, max_size=40)
+)
+def test_numbers_of_every_width_are_packed_as_str_writes_them(drawn):
+    """One column of numbers of 1 to 19 digits and either sign (each four-digit group made with or
+    without what comes before it, the sign placed before the first digit), as `str` and
+    money.plain write them, cell by cell."""
+    values = [(-1 if negative else 1) * (size % 10 ** (digits + 1)) for digits, size, negative in drawn]
+    values[0] = values[0] or 2**63 - 1
+    column = np.array(values, dtype=np.int64)
+    assert csvbytes.unpacked(csvbytes.integers(column)) == [str(v) for v in values]
+    assert csvbytes.unpacked(csvbytes.money(column)) == [
+        f"{'-' if c < 0 else ''}{abs(c) // 100}.{abs(c) % 100:02d}" for c in values
+    ]
+
+
 def test_texts_beyond_int64_and_at_its_edge_are_exact():
     values = np.array([[-(2**63) + 1], [2**63 - 1], [0], [-1]], dtype=np.int64)
     rat = batch_module.Rat.of(values, 100)

@@ -820,15 +820,15 @@ def packed_columns(
     they are when given. tests/test_batch_io.py holds both to the same bytes."""
     made: list[np.ndarray | None]
     if kind is Kind.MONEY:
-        cents = _int64(vectors.cents(value)[rows])
+        cents = _int64(_by_member(vectors.cents(value), rows))
         if cents is None:
             return None
-        made = [csvbytes.money(cents[:, j]) for j in range(cents.shape[1])]
+        made = [csvbytes.money(column) for column in cents]
     elif kind is Kind.COUNT:
-        whole = _int64(vectors.whole(value)[rows])
+        whole = _int64(_by_member(vectors.whole(value), rows))
         if whole is None:
             return None
-        made = [csvbytes.integers(whole[:, j]) for j in range(whole.shape[1])]
+        made = [csvbytes.integers(column) for column in whole]
     elif kind is Kind.BOOLEAN:
         array = np.asarray(value)[rows]
         if array.dtype != np.bool_:
@@ -837,15 +837,24 @@ def packed_columns(
     elif kind in (Kind.RATIO, Kind.PERCENTAGE):
         if reduced is None:
             reduced = vectors.reduced(value.as_rat() if isinstance(value, Terms) else value)
-        num, den = _int64(reduced[0][rows]), _int64(reduced[1][rows])
+        num, den = _int64(_by_member(reduced[0], rows)), _int64(_by_member(reduced[1], rows))
         if num is None or den is None:
             return None
-        made = [csvbytes.fractions(num[:, j], den[:, j]) for j in range(num.shape[1])]
+        made = [csvbytes.fractions(a, b) for a, b in zip(num, den, strict=True)]
     else:
         return None
     if any(m is None for m in made):
         return None
     return [m for m in made if m is not None]
+
+
+def _by_member(array: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """`array[rows]` member by member, (members, rows): each member's column contiguous, as the
+    packers read it (a column of an (rows, members) array is strided, and slower to read)."""
+    array = np.asarray(array)
+    if len(rows) == array.shape[0]:  # every scenario (`rows` are where a mask holds: all, in order)
+        return np.ascontiguousarray(array.T)
+    return np.ascontiguousarray(array[rows].T)
 
 
 def _int64(array: np.ndarray) -> np.ndarray | None:
