@@ -11,17 +11,22 @@ no `Evaluation` and at most FAILURES_KEPT failures, however many rows it has.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import dataclasses
 import io
+import platform
 import random
+import subprocess
+import sys
 import threading
 import time
 from typing import Any
+from unittest import mock
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from convenant.batch import batch as batch_module
@@ -211,6 +216,54 @@ def test_a_plain_file_is_read_on_its_bytes_without_splitting_its_lines(tmp_path,
 
 # --- CSV rows split by lines against the csv module -------------------------------------------
 
+SCANNED = st.sampled_from(
+    [
+        b"a",
+        b",",
+        b"\n",
+        b"\r",
+        b"\r\n",
+        b'"',
+        b"\0",
+        b"1",
+        "é".encode(),
+        "€".encode(),
+        b"\xff",
+        b"\xe2",
+        b"\x82\xac",
+    ]
+)
+
+
+def scanned_as_text(path: Any) -> tuple[str, int, bool]:
+    """What `spreadsheets._scan` gives, as the text of the file gives it (how it was made before)."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        first, rest = handle.readline(), handle.read()
+    return first, rest.count("\n"), not ('"' in rest or "\r" in rest or "\0" in rest)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.booleans(), st.lists(SCANNED, max_size=30), st.integers(1, 9))
+@example(False, [b"x\n", b"a" * 9000, b"\xe2", b"a", b"\x82\xac"], 1)  # cut off, then a block of ASCII
+@example(True, [b"x\n", b"a" * 9000, "€".encode()], 1)  # (the text reader decodes its first 8 KiB at once)
+def test_a_utf8_csv_is_scanned_on_its_bytes_as_its_text_reads(tmp_path_factory, bom, parts, block):
+    """The header, the line breaks and whether the file is simple, looked at as bytes a few at a
+    time (a character split between two blocks), are those of its text; and where it is no UTF-8
+    (a stray byte, a character cut off), both refuse it."""
+    path = tmp_path_factory.mktemp("scan") / "s.csv"
+    path.write_bytes((codecs.BOM_UTF8 if bom else b"") + b"".join(parts))
+    try:
+        expected: Any = scanned_as_text(path)
+    except UnicodeDecodeError:
+        expected = UnicodeDecodeError
+    with mock.patch.object(spreadsheets, "SCAN_BLOCK", block):
+        try:
+            got: Any = spreadsheets._scan(path, "utf-8-sig")
+        except UnicodeDecodeError:
+            got = UnicodeDecodeError
+    assert got == expected
+
+
 LINE_CELLS = st.sampled_from(["", " ", "x", "1.5", "é", "  y ", "a;b", "2024"])
 
 
@@ -373,6 +426,23 @@ def test_packed_columns_are_the_bytes_the_csv_module_writes(rows, delimiter):
     assert csvbytes.money(np.array([-(2**63)])) is None and csvbytes.integers(np.array([-(2**63)])) is None
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 18), st.integers(0, 10**18), st.booleans()), min_size=1, max_size=40)
+)
+def test_numbers_of_every_width_are_packed_as_str_writes_them(drawn):
+    """One column of numbers of 1 to 19 digits and either sign (each four-digit group made with or
+    without what comes before it, the sign placed before the first digit), as `str` and
+    money.plain write them, cell by cell."""
+    values = [(-1 if negative else 1) * (size % 10 ** (digits + 1)) for digits, size, negative in drawn]
+    values[0] = values[0] or 2**63 - 1
+    column = np.array(values, dtype=np.int64)
+    assert csvbytes.unpacked(csvbytes.integers(column)) == [str(v) for v in values]
+    assert csvbytes.unpacked(csvbytes.money(column)) == [
+        f"{'-' if c < 0 else ''}{abs(c) // 100}.{abs(c) % 100:02d}" for c in values
+    ]
+
+
 def test_texts_beyond_int64_and_at_its_edge_are_exact():
     values = np.array([[-(2**63) + 1], [2**63 - 1], [0], [-1]], dtype=np.int64)
     rat = batch_module.Rat.of(values, 100)
@@ -463,6 +533,39 @@ def test_a_chunk_holds_about_a_million_cells_whatever_the_width():
     assert chunk_size(30, 40) == batch_module.CHUNK  # Assen: 25,000 scenarios
     assert chunk_size(150, 400) == 2_500  # Groningen's width: fewer scenarios, as many cells
     assert chunk_size(100_000, 1) == 100
+
+
+HELD = """
+import ctypes, numpy as np
+from convenant.batch.batch import hold_freed_memory
+
+class Info(ctypes.Structure):  # glibc's struct mallinfo2
+    _fields_ = [(n, ctypes.c_size_t) for n in
+                "arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost".split()]
+
+info = ctypes.CDLL(None).mallinfo2
+info.restype = Info
+before = info().hblks
+a = np.ones(2**20)  # 8 MiB: a block mmapped on its own by default (the threshold starts at 128 KiB)
+own = info().hblks - before
+del a  # (glibc now takes 8 MiB as its threshold)
+held = hold_freed_memory()
+before = info().hblks
+b = np.ones(2**21)  # 16 MiB: by default mmapped again, and given back when freed; held: from the heap
+print(own, held, info().hblks - before)
+"""
+
+
+@pytest.mark.skipif(
+    sys.platform != "linux" or platform.libc_ver()[0] != "glibc", reason="the thresholds are glibc's"
+)
+def test_the_command_keeps_freed_memory_for_the_next_chunk():
+    """`hold_freed_memory` (what `convenant batch` does first): an array below `HELD_BELOW` comes
+    from the heap, where a freed one is used again, instead of a mapping of its own that is given
+    back to the system when it is freed (page faults for every chunk)."""
+    done = subprocess.run([sys.executable, "-c", HELD], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["1", "True", "0"]
+    assert batch_module.HELD_BELOW > 2**24  # 16 MiB: a chunk's largest arrays (about 14 MB) included
 
 
 def test_many_failed_rows_are_counted_by_the_command(run, tmp_path):

@@ -464,6 +464,9 @@ class Result:
     vectorised: np.ndarray  # the scenarios whose values come from `context`
     exact: dict[int, Interpreted]
     failed: dict[int, list[Problem]]
+    # a ratio output's numerators and denominators in lowest terms, made by `columns` (the main
+    # thread) for `_packed` (the thread that writes): the one step of packing that is arithmetic
+    reduced: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     def cents(self, rule: str) -> np.ndarray:
         """A money rule's whole cents per scenario (and member); 0 for a failed scenario, None (in
@@ -495,29 +498,40 @@ class Result:
         as `csvbytes.Deferred` columns, made when written (by the writing thread): the compiled
         plan's numbers, amounts, fractions and yes/no packed, any other as texts."""
         n = len(self.scenarios)
-        shown = {y: str(y) if y else "" for y in set(self.scenarios.years.tolist())}
         status, message = [OK] * n, [""] * n
         warnings, unknown = self._warnings(lang), self._unknown(lang)
         for i, problems in self.failed.items():
             if problems:
                 status[i], message[i], warnings[i], unknown[i] = FAILED, describe(problems, lang), "", ""
-        rows: Any = list(map(str, self.scenarios.rows))
+        rows: Any = None
         years: Any = None
         if packed:
             rows = csvbytes.integers(np.asarray(self.scenarios.rows, dtype=np.int64))
             years = csvbytes.integers(np.asarray(self.scenarios.years, dtype=np.int64))
             if years is not None:
                 years[np.asarray(self.scenarios.years) == 0] = 0  # no year: an empty cell
+        if rows is None:
+            rows = list(map(str, self.scenarios.rows))
+        if years is None:
+            shown = {y: str(y) if y else "" for y in set(self.scenarios.years.tolist())}
+            years = [shown[y] for y in self.scenarios.years.tolist()]
         meta = [
             rows,
             list(self.scenarios.names),
-            years if years is not None else [shown[y] for y in self.scenarios.years.tolist()],
+            years,
             status,
             message,
             warnings,
             unknown,
         ]
-        if packed:  # made by the thread that writes (`AtomicWriter.write_columns`)
+        if packed:  # made by the thread that writes (`AtomicWriter.write_columns`) …
+            if self._packs():  # … but for the greatest common divisors of a ratio (the writing
+                for o in self.batch.outputs:  # thread has more to do than this one)
+                    if o.rule.kind in (Kind.RATIO, Kind.PERCENTAGE):
+                        value = self.context.values[o.rule.name] if self.context is not None else None
+                        rat = value.as_rat() if isinstance(value, Terms) else value
+                        if isinstance(rat, Rat):
+                            self.reduced[o.rule.name] = vectors.reduced(rat)
             return meta + [
                 csvbytes.Deferred(partial(self._packed_texts, o), partial(self._texts, o))
                 for o in self.batch.outputs
@@ -535,11 +549,13 @@ class Result:
     def _packed(self, output: Output) -> list[np.ndarray] | None:
         """The columns of an output rule as packed columns (`columns`), when the compiled plan
         computed them all in int64; None otherwise (then they are made as texts)."""
-        if self.exact or self.context is None or not self.vectorised.any():
+        if not self._packs():
             return None
+        assert self.context is not None
         n = len(self.scenarios)
         rows = np.flatnonzero(self.vectorised)
-        made = packed_columns(output.rule.kind, self.context.values[output.rule.name], rows)
+        value = self.context.values[output.rule.name]
+        made = packed_columns(output.rule.kind, value, rows, self.reduced.get(output.rule.name))
         if made is None:
             return None
         blank = (
@@ -557,6 +573,11 @@ class Result:
                 column = full
             columns.append(column)
         return columns
+
+    def _packs(self) -> bool:
+        """Whether the output rules may be packed: the compiled plan computed every scenario that
+        did not fail (`_packed`)."""
+        return not self.exact and self.context is not None and bool(self.vectorised.any())
 
     def _texts(self, output: Output) -> list[list[str]]:
         """Each column of an output rule as text, for every scenario ('' where it failed, is not yet
@@ -790,38 +811,50 @@ def column_texts(kind: Kind, value: Any, rows: np.ndarray) -> list[list[str]]:
     return texts
 
 
-def packed_columns(kind: Kind, value: Any, rows: np.ndarray) -> list[np.ndarray] | None:
+def packed_columns(
+    kind: Kind, value: Any, rows: np.ndarray, reduced: tuple[np.ndarray, np.ndarray] | None = None
+) -> list[np.ndarray] | None:
     """The texts of `vector_texts` as packed columns (`csvbytes`), one per member; None for a kind
     or value they do not cover (beyond int64, −2⁶³, a date): then `column_texts` makes the texts.
-    tests/test_batch_io.py holds both to the same bytes."""
+    A ratio's `reduced` numerators and denominators (`vectors.reduced` of the value) are taken as
+    they are when given. tests/test_batch_io.py holds both to the same bytes."""
     made: list[np.ndarray | None]
     if kind is Kind.MONEY:
-        cents = _int64(vectors.cents(value)[rows])
+        cents = _int64(_by_member(vectors.cents(value), rows))
         if cents is None:
             return None
-        made = [csvbytes.money(cents[:, j]) for j in range(cents.shape[1])]
+        made = [csvbytes.money(column) for column in cents]
     elif kind is Kind.COUNT:
-        whole = _int64(vectors.whole(value)[rows])
+        whole = _int64(_by_member(vectors.whole(value), rows))
         if whole is None:
             return None
-        made = [csvbytes.integers(whole[:, j]) for j in range(whole.shape[1])]
+        made = [csvbytes.integers(column) for column in whole]
     elif kind is Kind.BOOLEAN:
         array = np.asarray(value)[rows]
         if array.dtype != np.bool_:
             return None
         made = [csvbytes.booleans(array[:, j]).copy() for j in range(array.shape[1])]
     elif kind in (Kind.RATIO, Kind.PERCENTAGE):
-        rat = value.as_rat() if isinstance(value, Terms) else value
-        reduced = vectors.reduced(rat)
-        num, den = _int64(reduced[0][rows]), _int64(reduced[1][rows])
+        if reduced is None:
+            reduced = vectors.reduced(value.as_rat() if isinstance(value, Terms) else value)
+        num, den = _int64(_by_member(reduced[0], rows)), _int64(_by_member(reduced[1], rows))
         if num is None or den is None:
             return None
-        made = [csvbytes.fractions(num[:, j], den[:, j]) for j in range(num.shape[1])]
+        made = [csvbytes.fractions(a, b) for a, b in zip(num, den, strict=True)]
     else:
         return None
     if any(m is None for m in made):
         return None
     return [m for m in made if m is not None]
+
+
+def _by_member(array: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """`array[rows]` member by member, (members, rows): each member's column contiguous, as the
+    packers read it (a column of an (rows, members) array is strided, and slower to read)."""
+    array = np.asarray(array)
+    if len(rows) == array.shape[0]:  # every scenario (`rows` are where a mask holds: all, in order)
+        return np.ascontiguousarray(array.T)
+    return np.ascontiguousarray(array[rows].T)
 
 
 def _int64(array: np.ndarray) -> np.ndarray | None:
@@ -909,6 +942,35 @@ def chunk_size(read: int, written: int) -> int:
     """Scenarios per chunk: CHUNK, fewer for wide tables, so that a chunk's cells (as read, and as
     written) stay about CHUNK_CELLS whatever the rule file: memory does not grow with the rows."""
     return min(CHUNK, max(100, CHUNK_CELLS // max(read, written, 1)))
+
+
+# glibc's mallopt parameters (malloc.h)
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+HELD_BELOW = 32 * 1024 * 1024  # bytes: an allocation below this comes from the heap, not its own mmap
+HELD_FREE = 128 * 1024 * 1024  # bytes: freed memory the heap keeps before it gives any back
+
+
+def hold_freed_memory() -> bool:
+    """Let the C library keep the memory numpy frees for the next chunk, instead of giving it back
+    to the system at once (`convenant batch`, a process of its own; issue 15). A chunk's arrays are
+    hundreds of KB to some MB each and made anew for every chunk; glibc returns such blocks to
+    the system when they are freed (its threshold moves only slowly, and not for the threads'
+    heaps), so each chunk touched fresh pages again: about 470,000 page faults and 3 s of CPU per
+    10⁶ Assen scenarios. With the two thresholds fixed (`HELD_BELOW`, `HELD_FREE`) the freed
+    memory is used again (the peak stays as it was: memory is kept, not added). True when glibc
+    took them; elsewhere (another C library, another system) nothing changes and it gives False.
+    Values and bytes are not affected: only where the memory comes from."""
+    import ctypes
+    import platform
+
+    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+        return False
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False
+    mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
+    return bool(mallopt(_M_MMAP_THRESHOLD, HELD_BELOW)) and bool(mallopt(_M_TRIM_THRESHOLD, HELD_FREE))
 
 
 def run_file(

@@ -790,7 +790,7 @@ def batch(
     dialect: str,
     encoding: str,
 ) -> None:
-    from convenant.batch.batch import PROGRESS_FROM, WORDS, run_file
+    from convenant.batch.batch import PROGRESS_FROM, WORDS, hold_freed_memory, run_file
     from convenant.core.paths import display_path
 
     lang = ctx.obj["lang"]
@@ -805,6 +805,7 @@ def batch(
         for bar in bars:
             bar.update(done)
 
+    hold_freed_memory()  # this process's own: a chunk's freed arrays serve the next chunk
     try:
         summary = run_file(
             rules_file,

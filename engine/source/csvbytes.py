@@ -27,39 +27,47 @@ import numpy as np
 NEWLINE, QUOTE, MINUS, POINT, ZERO = 10, 34, 45, 46, 48
 _TEN_THOUSAND = np.uint64(10_000)
 _QUADS = np.array([f"{k:04d}".encode() for k in range(10_000)], dtype="S4").view(np.uint32)
-_PAIRS = np.array([f"{k:02d}".encode() for k in range(100)], dtype="S2").view(np.uint16)
 INT64_MIN = -(2**63)
-_DIGITS = np.array([len(str(k)) for k in range(10_000)], dtype=np.int64)  # how many digits below 10⁴
-_CLEAR = np.array([(2**32 - 1) ^ ((1 << (8 * k)) - 1) for k in range(5)], dtype=np.uint32)  # k low bytes 0
+_LEADING = np.array([f"{k:>4}".replace(" ", "\0").encode() for k in range(10_000)], dtype="S4")
+_LEADING[0] = b""  # no digit at all: a group before a number's first digit
+_QUADS_ANY = np.concatenate([_QUADS, _LEADING.view(np.uint32)])  # [q]: digits before; [10⁴ + q]: none
+_QUADS_LAST = _QUADS_ANY.copy()
+_QUADS_LAST[10_000] = np.frombuffer(b"\0\0\0" + b"0", dtype=np.uint32)[0]  # the last group of zero: '0'
+_CENTS = np.array([f".{k:02d}".encode() for k in range(100)], dtype="S4").view(np.uint32)  # '.05' and \0
+_POWERS = np.array([10**k for k in range(19)], dtype=np.int64)  # 1, 10, …, 10¹⁸: a number's digits
 
 # --- writing ----------------------------------------------------------------------------------
 
 
-def _magnitude_digits(magnitude: np.ndarray, minus: np.ndarray | None) -> np.ndarray:
+def _magnitude_digits(
+    magnitude: np.ndarray, minus: np.ndarray | None, after: np.ndarray | None = None
+) -> np.ndarray:
     """Non-negative int64 values as right-aligned ASCII digits (no leading zeros), with a '-' before
     those where `minus` holds: a (rows, width) matrix, zero bytes before each number. Made four
-    digits at a time (a table of '0000' … '9999'), in groups of four bytes."""
+    digits at a time, in groups of four bytes, from a table of '0000' … '9999' where more digits
+    come before, and else of the digits with zero bytes for their leading zeros (a group of zero
+    bytes for 0, but a '0' in the last group): no leading zero is made, so none is removed.
+    `after`: four more bytes per row after the digits (an amount's cents, `_CENTS`)."""
     n = len(magnitude)
     size = len(str(int(magnitude.max()))) if n else 1  # the most digits of any
     signed = minus is not None and bool(minus.any())
     groups = (size + signed + 3) // 4
-    parts = np.empty((n, groups), dtype=np.uint32)  # the most significant four bytes first
+    parts = np.empty((n, groups + (after is not None)), dtype=np.uint32)  # most significant first
+    if after is not None:
+        parts[:, groups] = after
     rest = magnitude
     for g in range(groups - 1, 0, -1):
         quotient = rest // 10_000
-        parts[:, g] = _QUADS[rest - quotient * 10_000]
+        table = _QUADS_LAST if g == groups - 1 else _QUADS_ANY
+        parts[:, g] = table[rest - quotient * 10_000 + (quotient == 0) * 10_000]  # none before: [10⁴ + q]
         rest = quotient
-    parts[:, 0] = _QUADS[rest]
+    parts[:, 0] = (_QUADS_LAST if groups == 1 else _QUADS_ANY)[rest + 10_000]  # nothing before the first
     digits = parts.view(np.uint8)  # (n, 4 × groups)
-    width = 4 * groups
-    first = np.argmax(digits != ZERO, axis=1)  # the first digit that is not 0 …
-    first[magnitude == 0] = width - 1  # … and of zero its one digit
-    for g in range(groups):
-        parts[:, g] &= _CLEAR[np.clip(first - 4 * g, 0, 4)]
     if signed:
         assert minus is not None
         rows = np.flatnonzero(minus)
-        digits[rows, first[rows] - 1] = MINUS
+        count = np.maximum(np.searchsorted(_POWERS, magnitude[rows], side="right"), 1)  # its digits
+        digits[rows, 4 * groups - count - 1] = MINUS
     return digits
 
 
@@ -78,12 +86,7 @@ def money(cents: np.ndarray) -> np.ndarray | None:
         return None
     magnitude = np.abs(cents)
     whole, part = np.divmod(magnitude, 100)
-    digits = _magnitude_digits(whole, cents < 0)
-    matrix = np.empty((len(cents), digits.shape[1] + 3), dtype=np.uint8)
-    matrix[:, :-3] = digits
-    matrix[:, -3] = POINT
-    matrix[:, -2:] = _PAIRS[part].view(np.uint8).reshape(-1, 2)
-    return matrix
+    return _magnitude_digits(whole, cents < 0, _CENTS[part])  # the cents made beside the digits
 
 
 def fractions(numerators: np.ndarray, denominators: np.ndarray) -> np.ndarray | None:

@@ -29,6 +29,7 @@ cell holds at most MAX_CELL_CHARS characters (a number or a scenario's name need
 
 from __future__ import annotations
 
+import codecs
 import csv
 import os
 import re
@@ -175,16 +176,43 @@ def _csv_problem(path: Path, error: csv.Error, row: int) -> ConvenantError:
     return ConvenantError([Problem("batch.csv_unreadable", {"row": row}, where)])
 
 
+SCAN_BLOCK = 1 << 22  # bytes of a UTF-8 CSV looked at at a time by `_scan`
+
+
+def _scan(path: Path, encoding: str) -> tuple[str, int, bool]:
+    """A CSV's header line, the count of line breaks after it, and whether it is simple (no quote,
+    carriage return or NUL anywhere: see `_split_rows`); UnicodeDecodeError where it is no text in
+    its encoding. Of UTF-8 the lines after the header are looked at as bytes (the same bytes: in
+    UTF-8 these characters are these bytes and no byte of another character), and decoded only
+    to prove them UTF-8 where a byte is no ASCII: it is read once before any row, so it is time
+    before the first chunk is read."""
+    with path.open(encoding=encoding, newline="") as handle:
+        first = handle.readline()
+        count, simple = 0, True
+        if encoding != "utf-8-sig":
+            for block in iter(lambda: handle.read(1 << 20), ""):
+                count += block.count("\n")
+                simple = simple and not ('"' in block or "\r" in block or "\0" in block)
+            return first, count, simple
+    with path.open("rb") as raw:
+        bom = raw.read(3) == codecs.BOM_UTF8
+        raw.seek(len(first.encode("utf-8")) + (3 if bom else 0))
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        for part in iter(lambda: raw.read(SCAN_BLOCK), b""):
+            data = np.frombuffer(part, dtype=np.uint8)
+            count += int(np.count_nonzero(data == csvbytes.NEWLINE))
+            simple = simple and not (b'"' in part or b"\r" in part or b"\0" in part)
+            if decoder.getstate()[0] or int(data.max()) >= 0x80:  # (a character begun in the part before)
+                decoder.decode(part)
+        decoder.decode(b"", final=True)
+    return first, count, simple
+
+
 def _read_csv(path: Path, dialect: str = AUTO, encoding: str = "utf-8") -> Table:
     csv.field_size_limit(MAX_CELL_CHARS)  # the csv module's one (global) limit: a longer cell is a csv.Error
     encoding = "utf-8-sig" if encoding == "utf-8" else encoding  # a BOM is no part of the header
     try:
-        with path.open(encoding=encoding, newline="") as handle:
-            first = handle.readline()
-            count, simple = 0, True  # simple: no quote, carriage return or NUL anywhere (see _split_rows)
-            for block in iter(lambda: handle.read(1 << 20), ""):
-                count += block.count("\n")
-                simple = simple and not ('"' in block or "\r" in block or "\0" in block)
+        first, count, simple = _scan(path, encoding)
     except UnicodeDecodeError:
         raise _problem("file.not_utf8" if encoding == "utf-8-sig" else "file.not_cp1252", path) from None
     except OSError as error:
