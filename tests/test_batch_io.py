@@ -187,16 +187,33 @@ def scenarios_of(path: Any, fast: bool, size: int) -> list[tuple[Any, ...]]:
     return found
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(tables(), st.lists(st.integers(0, 5), max_size=4), st.integers(1, 7))
-def test_lines_read_on_their_bytes_give_the_rows_cell_by_cell_gives(tmp_path_factory, drawn, damage, size):
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables(), st.lists(st.integers(0, 5), max_size=4), st.integers(1, 7), st.booleans())
+def test_lines_read_on_their_bytes_give_the_rows_cell_by_cell_gives(
+    tmp_path_factory, drawn, damage, size, windows
+):
+    """Also of a file with Windows line breaks (CR LF, as Excel saves a CSV): cell by cell, the csv
+    module reads it."""
     dialect, rows = drawn
     path = tmp_path_factory.mktemp("lines") / "s.csv"
-    path.write_bytes(
-        (b"\xef\xbb\xbf" if dialect == DUTCH else b"") + csv_text(dialect, rows, damage).encode()
-    )
+    text = csv_text(dialect, rows, damage)
+    text = text.replace("\n", "\r\n") if windows else text
+    path.write_bytes((b"\xef\xbb\xbf" if dialect == DUTCH else b"") + text.encode())
     assert spreadsheets.read_table(path).blocks is not None  # the bytes' way is taken
     assert scenarios_of(path, True, size) == scenarios_of(path, False, size)
+
+
+def test_a_file_with_windows_line_breaks_is_read_on_its_bytes_and_a_lone_cr_is_not(tmp_path, monkeypatch):
+    rows = [row_of(random_scenario(random.Random(i), f"s{i}")) for i in range(5)]
+    path = tmp_path / "s.csv"
+    path.write_bytes(csv_text(PLAIN, rows, []).replace("\n", "\r\n").encode())
+    with monkeypatch.context() as patched:
+        patched.setattr(spreadsheets, "_split_lines", None)  # any chunk split into rows would fail
+        (chunk,) = Reader(spreadsheets.read_table(path), assen_rules()).chunks(10)
+    assert chunk.rows == [2, 3, 4, 5, 6] and chunk.names[4] == "s4" and not chunk.problems
+    assert chunk.values[HEADER[-1]].tolist() == [int(r[-1].replace(".", "")) for r in rows]
+    path.write_bytes(path.read_bytes().replace(b"s2,", b"s2\r,"))  # a CR of its own, in a cell
+    assert spreadsheets.read_table(path).blocks is None  # the csv module reads that file
 
 
 def test_a_plain_file_is_read_on_its_bytes_without_splitting_its_lines(tmp_path, monkeypatch):
@@ -235,11 +252,13 @@ SCANNED = st.sampled_from(
 )
 
 
-def scanned_as_text(path: Any) -> tuple[str, int, bool]:
+def scanned_as_text(path: Any) -> tuple[str, int, bool, bool]:
     """What `spreadsheets._scan` gives, as the text of the file gives it (how it was made before)."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
         first, rest = handle.readline(), handle.read()
-    return first, rest.count("\n"), not ('"' in rest or "\r" in rest or "\0" in rest)
+    plain = not ('"' in rest or "\0" in rest)
+    windows = plain and "\r" in rest and rest.count("\r") == rest.count("\r\n")
+    return first, rest.count("\n"), plain and "\r" not in rest, windows
 
 
 @settings(max_examples=80, deadline=None)

@@ -139,9 +139,9 @@ class Table:
     rows: Iterator[tuple[int, list[Any]]]
     count: int | None  # about the number of rows after the header (for a progress bar)
     dialect: str = PLAIN
-    # a UTF-8 CSV without quotes, carriage returns or NUL bytes: its rows also as chunks of whole
-    # lines of bytes (the row number of the first, the bytes: `line_blocks`), and how such a chunk
-    # is split into the rows `rows` gives (`split_block`)
+    # a UTF-8 CSV without quotes, carriage returns (but those of CR LF line breaks) or NUL bytes:
+    # its rows also as chunks of whole lines of bytes (the row number of the first, the bytes:
+    # `line_blocks`), and how such a chunk is split into the rows `rows` gives (`split_block`)
     blocks: Callable[[int], Iterator[tuple[int, bytes]]] | None = None
     split: Callable[[int, bytes], list[tuple[int, list[Any]]]] | None = None
     delimiter: str = ","
@@ -179,9 +179,11 @@ def _csv_problem(path: Path, error: csv.Error, row: int) -> ConvenantError:
 SCAN_BLOCK = 1 << 22  # bytes of a UTF-8 CSV looked at at a time by `_scan`
 
 
-def _scan(path: Path, encoding: str) -> tuple[str, int, bool]:
-    """A CSV's header line, the count of line breaks after it, and whether it is simple (no quote,
-    carriage return or NUL anywhere: see `_split_rows`); UnicodeDecodeError where it is no text in
+def _scan(path: Path, encoding: str) -> tuple[str, int, bool, bool]:
+    """A CSV's header line, the count of line breaks after it, whether it is simple (no quote,
+    carriage return or NUL anywhere: see `_split_rows`), and whether it is simple once each of its
+    Windows line breaks (CR LF, as Excel writes a CSV) is read as a line break: every carriage
+    return is one before a line feed (a Windows file); UnicodeDecodeError where it is no text in
     its encoding. Of UTF-8 the lines after the header are looked at as bytes (the same bytes: in
     UTF-8 these characters are these bytes and no byte of another character), and decoded only
     to prove them UTF-8 where a byte is no ASCII: it is read once before any row, so it is time
@@ -193,7 +195,8 @@ def _scan(path: Path, encoding: str) -> tuple[str, int, bool]:
             for block in iter(lambda: handle.read(1 << 20), ""):
                 count += block.count("\n")
                 simple = simple and not ('"' in block or "\r" in block or "\0" in block)
-            return first, count, simple
+            return first, count, simple, False
+    plain, returns, pairs, last = True, 0, 0, b""  # no quote or NUL; CRs; CR LFs; the byte before
     with path.open("rb") as raw:
         bom = raw.read(3) == codecs.BOM_UTF8
         raw.seek(len(first.encode("utf-8")) + (3 if bom else 0))
@@ -201,18 +204,24 @@ def _scan(path: Path, encoding: str) -> tuple[str, int, bool]:
         for part in iter(lambda: raw.read(SCAN_BLOCK), b""):
             data = np.frombuffer(part, dtype=np.uint8)
             count += int(np.count_nonzero(data == csvbytes.NEWLINE))
-            simple = simple and not (b'"' in part or b"\r" in part or b"\0" in part)
+            plain = plain and not (b'"' in part or b"\0" in part)
+            if plain and b"\r" in part:
+                returns += part.count(b"\r")
+                pairs += part.count(b"\r\n") + (last == b"\r" and part[:1] == b"\n")
+            elif plain and last == b"\r":
+                pairs += part[:1] == b"\n"
+            last = part[-1:]
             if decoder.getstate()[0] or int(data.max()) >= 0x80:  # (a character begun in the part before)
                 decoder.decode(part)
         decoder.decode(b"", final=True)
-    return first, count, simple
+    return first, count, plain and not returns, plain and 0 < returns == pairs
 
 
 def _read_csv(path: Path, dialect: str = AUTO, encoding: str = "utf-8") -> Table:
     csv.field_size_limit(MAX_CELL_CHARS)  # the csv module's one (global) limit: a longer cell is a csv.Error
     encoding = "utf-8-sig" if encoding == "utf-8" else encoding  # a BOM is no part of the header
     try:
-        first, count, simple = _scan(path, encoding)
+        first, count, simple, windows = _scan(path, encoding)
     except UnicodeDecodeError:
         raise _problem("file.not_utf8" if encoding == "utf-8-sig" else "file.not_cp1252", path) from None
     except OSError as error:
@@ -243,15 +252,22 @@ def _read_csv(path: Path, dialect: str = AUTO, encoding: str = "utf-8") -> Table
                 raise _csv_problem(path, error, reader.line_num) from None
 
     table = Table(display_path(path), header, rows(), count, dialect, delimiter=delimiter)
-    if simple and encoding == "utf-8-sig":
-        table.blocks = lambda size: line_blocks(path, size)
+    if (simple or windows) and encoding == "utf-8-sig":
+        table.blocks = lambda size: line_blocks(path, size, windows)
         table.split = lambda number, data: split_block(path, number, data, delimiter)
     return table
 
 
-def line_blocks(path: Path, size: int) -> Iterator[tuple[int, bytes]]:
+def line_blocks(path: Path, size: int, windows: bool = False) -> Iterator[tuple[int, bytes]]:
     """The lines after the header of a UTF-8 CSV, `size` at a time, as bytes (without the BOM), with
-    the row number of each chunk's first line; blank lines at the end are left out (no rows)."""
+    the row number of each chunk's first line; blank lines at the end are left out (no rows). Of a
+    `windows` file (`_scan`: every CR is one of a CR LF) each CR LF is given as LF: the lines the
+    csv module reads, whose line breaks are no part of a cell (a chunk ends after a LF, so never
+    between the two)."""
+    if windows:
+        for number, data in line_blocks(path, size):
+            yield number, data.replace(b"\r\n", b"\n")
+        return
     with path.open("rb") as handle:
         head = b""
         while b"\n" not in head:
