@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import ContentStream
 
 from convenant.core import messages
 from convenant.core.diagnostics import ConvenantError
@@ -21,6 +22,7 @@ from convenant.letters.profile import iban_valid, load_profile
 from convenant.render import document as d
 from convenant.render import typst_letter
 from tests.examples_support import demo_letters
+from tests.explain_support import _fast_content, pdf_pages, pdf_pages_by_pypdf
 from tests.paths import REPO_ROOT as ROOT
 
 EXAMPLES = ROOT / "examples"
@@ -29,8 +31,8 @@ TARGET = {"assen": 4, "groningen": 8}
 
 
 def _text(pdf: bytes) -> list[str]:
-    """Each page's text, with the no-break space read as a space."""
-    return [p.extract_text().replace("\xa0", " ") for p in PdfReader(io.BytesIO(pdf)).pages]
+    """Each page's text, with the no-break space read as a space (read once per process)."""
+    return [p.replace("\xa0", " ") for p in pdf_pages(pdf)]
 
 
 @pytest.fixture(scope="session")
@@ -58,6 +60,19 @@ def test_the_amount_date_and_kenmerk_read_back_from_the_pdf(letters):
     assert "NL00 TEST 0000 0000 00" in text and "Betalingskenmerk" in text
     assert "−€ 443.225,79" in text  # the region's table signs with U+2212, never a hyphen
     assert "€ -" not in text and "-€" not in text
+
+
+def test_the_tests_read_a_pdf_s_text_as_pypdf_alone_reads_it(letters):
+    """The letter tests read a PDF's content streams with their own tokenizer
+    (tests/explain_support.py, `pdf_pages`) and let pypdf extract the text from what it read: the
+    same operations and the same text as pypdf's own parser gives, on every page of these letters."""
+    for _, _, pdf in letters.values():
+        reader = PdfReader(io.BytesIO(pdf))  # pypdf reads its content streams as text extraction does
+        for page, own in zip(reader.pages, PdfReader(io.BytesIO(pdf)).pages, strict=True):
+            fast = _fast_content(own)
+            assert fast is not None  # read by the tokenizer, not left to pypdf's parser
+            assert fast.operations == ContentStream(page["/Contents"], reader, "bytes").operations
+        assert pdf_pages(pdf) == pdf_pages_by_pypdf(pdf)
 
 
 def test_voorbeeld_header_and_footer_on_every_page(letters):

@@ -509,11 +509,16 @@ def explain(
     only: Iterable[str] | None = None,
     said: Mapping[str, str] | None = None,
     templates_sha256: str | Literal[False] | None = False,
+    kept: dict[tuple[str, str | None], Section] | None = None,
 ) -> Explanation:
     """The explanation of everything, or of what one member's results rest on; `only`: of what
     an act's results rest on; `said`: the terms after a future event, as the letter says them;
     `templates_sha256`: the sentence templates' `templating.folder_sha256`, when the caller has
-    read it already (the letters of an act, each with its explanation, name the one they read)."""
+    read it already (the letters of an act, each with its explanation, name the one they read).
+    `kept`: the sections made by earlier calls with the same evaluation, format, language and
+    `said`, by (rule, member), read and added to: a section depends on nothing else (not on the
+    member explained), and the letters of an act share half their annexes' sections (the results
+    for the region, or for all members alike). Sections are read-only once made."""
     builder = _Builder(ev, fmt, lang, said)
     if templates_sha256 is False:
         templates_sha256 = templating.folder_sha256(builder.sentences)
@@ -525,7 +530,14 @@ def explain(
         evaluation_date or ev.facts.evaluation_date,
         templates_sha256,
     )
-    explanation.sections = [builder.section(n, m) for n, m in selection(ev, member, scalars, only)]
+    pairs = selection(ev, member, scalars, only)
+    if kept is None:
+        explanation.sections = [builder.section(n, m) for n, m in pairs]
+    else:
+        for n, m in pairs:
+            if (n, m) not in kept:
+                kept[n, m] = builder.section(n, m)
+        explanation.sections = [kept[pair] for pair in pairs]
     return explanation
 
 

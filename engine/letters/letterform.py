@@ -122,6 +122,7 @@ class _Builder:
         self._closures: dict[str, list[str]] = {}  # per result: the same in every letter of the act
         self._regions: dict[str, tuple[list[str], list[d.Table]]] = {}
         self._distributed: dict[str, list[d.Block]] = {}
+        self._sections: dict[tuple[str, str | None], explain.Section] = {}  # shared by the annexes
         self.act_id = _slug(self.act.name) if self.act is not None else NO_ACT  # no identifier in a letter
         settled = [r.name for r in self.composer.settled]
         if self.act is not None:  # in the order the act states them
@@ -562,6 +563,7 @@ class _Builder:
             only=only,
             said=self.composer.said,
             templates_sha256=self.sentences_sha256,
+            kept=self._sections,
         )
         return ex, explain.render(ex, "md")
 
