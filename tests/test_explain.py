@@ -152,6 +152,35 @@ def test_html_is_autoescaped_and_markdown_is_not(tmp_path):
     assert templating.render("md", tmp_path, "rules/probe.j2", context) == context["value"]
 
 
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_a_section_shared_by_explanations_is_rendered_once_and_reads_the_same(fmt, monkeypatch):
+    """The letters of an act share their sections (`explain(kept=…)`) and their sections' texts
+    (`render(rendered=…)`): each text is made once, and every explanation reads as made alone."""
+    ev = evaluate_file(ASSEN_FACTS)
+    made: list[str] = []
+    real = templating.render
+
+    def counted(fmt_: str, folder: object, name: str, context: object) -> str:
+        made.append(name)
+        return real(fmt_, folder, name, context)  # type: ignore[arg-type]
+
+    kept: dict = {}
+    rendered: explain.RenderedSections = {}
+    shared = {}
+    monkeypatch.setattr(templating, "render", counted)
+    for code in ASSEN_CODES[:3]:
+        ex = explain.explain(ev, fmt, "nl", code, kept=kept)
+        shared[code] = explain.render(ex, fmt, standalone=False, rendered=rendered)
+    sections = made.count("engine/explanation_section.j2")
+    monkeypatch.setattr(templating, "render", real)
+    alone = {
+        code: explain.render(explain.explain(ev, fmt, "nl", code), fmt, standalone=False)
+        for code in ASSEN_CODES[:3]
+    }
+    assert shared == alone
+    assert sections == len(kept) < 3 * len(explain.explain(ev, fmt, "nl", ASSEN_CODES[0]).sections)
+
+
 def test_the_sandbox_refuses_python_internals(tmp_path):
     (tmp_path / "probe.j2").write_text("{{ value.__class__.__mro__ }}", encoding="utf-8")
     with pytest.raises(ConvenantError) as caught:

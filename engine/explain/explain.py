@@ -541,12 +541,41 @@ def explain(
     return explanation
 
 
-def render(explanation: Explanation, fmt: str, standalone: bool = True, page: bool = True) -> str:
+# a section's text, by the section (kept alive beside it, so that its id is its own), format and
+# heading level: what `render` is given to share among the explanations of one act
+RenderedSections = dict[tuple[int, str, int], tuple["Section", str]]
+
+
+def render(
+    explanation: Explanation,
+    fmt: str,
+    standalone: bool = True,
+    page: bool = True,
+    rendered: RenderedSections | None = None,
+) -> str:
     """The explanation as Markdown or HTML; `standalone` False gives the part a letter attaches,
-    `page` False an HTML fragment without <head> (what the PDF is made from)."""
+    `page` False an HTML fragment without <head> (what the PDF is made from). Each section is
+    rendered by itself (`explanation_section.j2`), and with `rendered` once for every explanation
+    that has the very same section (`explain(kept=…)`: the letters of one act share half theirs):
+    its text depends on nothing of the explanation but the section, the language and the format."""
     sentences = templating.sentence_dir(explanation.ev.rules.path)
-    context = {"x": explanation, "t": WORDS[explanation.lang], "standalone": standalone, "page": page}
     folder = sentences if sentences.is_dir() else None
+    t, top = WORDS[explanation.lang], 1 if standalone else 2
+    texts = []
+    for section in explanation.sections:
+        key = (id(section), f"{fmt}\0{explanation.lang}", top)
+        hit = rendered.get(key) if rendered is not None else None
+        if hit is None or hit[0] is not section:
+            context = {"s": section, "t": t, "top": top}
+            hit = (section, templating.render(fmt, folder, "engine/explanation_section.j2", context))
+            if rendered is not None:
+                rendered[key] = hit
+        texts.append(hit[1])
+    if fmt == "html":  # the sections' HTML, escaped where it was made
+        from markupsafe import Markup
+
+        texts = [Markup(text) for text in texts]
+    context = {"x": explanation, "t": t, "standalone": standalone, "page": page, "section_texts": texts}
     return templating.tidy(templating.render(fmt, folder, "engine/explanation.j2", context), fmt)
 
 

@@ -123,6 +123,7 @@ class _Builder:
         self._regions: dict[str, tuple[list[str], list[d.Table]]] = {}
         self._distributed: dict[str, list[d.Block]] = {}
         self._sections: dict[tuple[str, str | None], explain.Section] = {}  # shared by the annexes
+        self._rendered: explain.RenderedSections = {}  # and their texts
         self.act_id = _slug(self.act.name) if self.act is not None else NO_ACT  # no identifier in a letter
         settled = [r.name for r in self.composer.settled]
         if self.act is not None:  # in the order the act states them
@@ -565,7 +566,7 @@ class _Builder:
             templates_sha256=self.sentences_sha256,
             kept=self._sections,
         )
-        return ex, explain.render(ex, "md")
+        return ex, explain.render(ex, "md", rendered=self._rendered)
 
     def letter(self, code: str) -> Made:
         """A regiogemeente's letter."""
