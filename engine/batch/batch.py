@@ -529,7 +529,7 @@ class Result:
                 for o in self.batch.outputs:  # thread has more to do than this one)
                     if o.rule.kind in (Kind.RATIO, Kind.PERCENTAGE):
                         value = self.context.values[o.rule.name] if self.context is not None else None
-                        rat = value.as_rat() if isinstance(value, Terms) else value
+                        rat = _rat(value)
                         if isinstance(rat, Rat):
                             self.reduced[o.rule.name] = vectors.reduced(rat)
             return meta + [
@@ -704,8 +704,7 @@ def vector_texts(kind: Kind, value: Any, rows: np.ndarray) -> list[list[str]]:
         whole = vectors.whole(value)[rows]
         return [[str(c) for c in whole[:, j].tolist()] for j in range(whole.shape[1])]
     if kind in (Kind.RATIO, Kind.PERCENTAGE):
-        rat = value.as_rat() if isinstance(value, Terms) else value
-        num, den = vectors.reduced(rat)
+        num, den = vectors.reduced(_rat(value))
         num, den = num[rows], den[rows]
         return [
             [
@@ -776,7 +775,6 @@ def vector_unknown(
 
 
 _STRINGS = hasattr(np, "dtypes") and hasattr(np.dtypes, "StringDType") and hasattr(np, "strings")
-_INT64_MIN = -(2**63)
 
 
 def column_texts(kind: Kind, value: Any, rows: np.ndarray) -> list[list[str]]:
@@ -787,7 +785,7 @@ def column_texts(kind: Kind, value: Any, rows: np.ndarray) -> list[list[str]]:
         return vector_texts(kind, value, rows)
     if kind is Kind.MONEY:
         cents = _int64(vectors.cents(value)[rows])
-        if cents is None or (cents.size and int(cents.min()) == _INT64_MIN):
+        if cents is None or (cents.size and int(cents.min()) == csvbytes.INT64_MIN):
             return vector_texts(kind, value, rows)
         return [_money_texts(cents[:, j]) for j in range(cents.shape[1])]
     if kind is Kind.COUNT:
@@ -798,8 +796,7 @@ def column_texts(kind: Kind, value: Any, rows: np.ndarray) -> list[list[str]]:
     if kind is Kind.BOOLEAN:
         array = np.asarray(value)[rows]
         return [np.where(array[:, j], "true", "false").tolist() for j in range(array.shape[1])]
-    rat = value.as_rat() if isinstance(value, Terms) else value
-    reduced = vectors.reduced(rat)
+    reduced = vectors.reduced(_rat(value))
     num, den = _int64(reduced[0][rows]), _int64(reduced[1][rows])
     if num is None or den is None:
         return vector_texts(kind, value, rows)
@@ -836,7 +833,7 @@ def packed_columns(
         made = [csvbytes.booleans(array[:, j]).copy() for j in range(array.shape[1])]
     elif kind in (Kind.RATIO, Kind.PERCENTAGE):
         if reduced is None:
-            reduced = vectors.reduced(value.as_rat() if isinstance(value, Terms) else value)
+            reduced = vectors.reduced(_rat(value))
         num, den = _int64(_by_member(reduced[0], rows)), _int64(_by_member(reduced[1], rows))
         if num is None or den is None:
             return None
@@ -846,6 +843,11 @@ def packed_columns(
     if any(m is None for m in made):
         return None
     return [m for m in made if m is not None]
+
+
+def _rat(value: Any) -> Any:
+    """A ratio's value as fractions (`Rat`): a weighted key's `Terms` summed, any other as it is."""
+    return value.as_rat() if isinstance(value, Terms) else value
 
 
 def _by_member(array: np.ndarray, rows: np.ndarray) -> np.ndarray:

@@ -66,7 +66,6 @@ from convenant.source.spreadsheets import (
 
 SCENARIO, YEAR, FACT, MEMBER, COLUMN, VALUE = "scenario", "jaar", "feit", "gemeente", "kolom", "waarde"
 INTEGERS = (Kind.MONEY, Kind.COUNT)  # kept as int64 arrays: money in cents, counts as they are
-INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 # what stands in a column where a scenario has no valid value (that scenario is not evaluated)
 _PLACEHOLDER: dict[Kind, Any] = {
     Kind.MONEY: 0,
@@ -844,12 +843,12 @@ class Reader:
             # empty, whether a written cell is below the fact's minimum (then `_column` looks closer)
             columns = np.ascontiguousarray(values.T)
             blank = np.asarray(empty.any(axis=0))
-            floor = np.full(len(points), INT64_MIN, dtype=np.int64)
+            floor = np.full(len(points), csvbytes.INT64_MIN, dtype=np.int64)
             for slot in numbers:
                 if slot.decl.minimum is not None:
                     scale = 100 if slot.decl.kind is Kind.MONEY else 1
                     least = math.ceil(slot.decl.minimum * scale)
-                    floor[self.index[slot.column]] = max(INT64_MIN, min(least, INT64_MAX))
+                    floor[self.index[slot.column]] = max(csvbytes.INT64_MIN, min(least, csvbytes.INT64_MAX))
             below = np.asarray(((values < floor) & ~empty).any(axis=0))
             for slot in numbers:
                 at = self.index[slot.column]

@@ -189,19 +189,11 @@ def _unchanged(recorded: Mapping[str, Any]) -> bool:
 def store(name: str, recorded: dict[str, Any], outcome: Outcome) -> None:
     """Keep an entry atomically; a folder that cannot be written is no error (only slower)."""
     folder = cache_dir()
-    target = os.path.join(folder, f"{name}.json")
-    temporary = f"{target}.{os.getpid()}.tmp"
     try:
-        os.makedirs(folder, exist_ok=True)
-        with open(temporary, "w", encoding="utf-8") as stream:
-            json.dump({"format": FORMAT, "inputs": recorded, "outcome": outcome}, stream, ensure_ascii=False)
-        os.replace(temporary, target)
-    except (OSError, ValueError):
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-    else:
+        entry = json.dumps({"format": FORMAT, "inputs": recorded, "outcome": outcome}, ensure_ascii=False)
+    except ValueError:
+        return
+    if identity.keep(os.path.join(folder, f"{name}.json"), entry.encode("utf-8")):
         identity.prune(folder)
 
 

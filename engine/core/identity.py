@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+import threading
 import time
 from typing import TYPE_CHECKING
 
@@ -41,6 +42,25 @@ def remember(marker: str) -> None:
     except OSError:
         pass
     prune(os.path.dirname(marker))
+
+
+def keep(path: str, data: bytes) -> bool:
+    """Write `data` as the file `path` whole or not at all (written aside, then renamed in place),
+    its folder made if need be: another process reads the old file or the new one, never half of
+    one. False when it cannot be written, which only means making it again next time."""
+    temporary = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(temporary, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)
+    except OSError:
+        try:
+            os.remove(temporary)
+        except OSError:
+            pass
+        return False
+    return True
 
 
 # --- old entries ---------------------------------------------------------------------------------

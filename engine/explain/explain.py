@@ -541,9 +541,9 @@ def explain(
     return explanation
 
 
-# a section's text, by the section (kept alive beside it, so that its id is its own), format and
-# heading level: what `render` is given to share among the explanations of one act
-RenderedSections = dict[tuple[int, str, int], tuple["Section", str]]
+# a section's text, by the section (kept alive beside it, so that its id is its own), format,
+# language and heading level: what `render` is given to share among the explanations of one act
+RenderedSections = dict[tuple[int, str, str, int], tuple[Section, str]]
 
 
 def render(
@@ -563,7 +563,7 @@ def render(
     t, top = WORDS[explanation.lang], 1 if standalone else 2
     texts = []
     for section in explanation.sections:
-        key = (id(section), f"{fmt}\0{explanation.lang}", top)
+        key = (id(section), fmt, explanation.lang, top)
         hit = rendered.get(key) if rendered is not None else None
         if hit is None or hit[0] is not section:
             context = {"s": section, "t": t, "top": top}
@@ -572,8 +572,6 @@ def render(
                 rendered[key] = hit
         texts.append(hit[1])
     if fmt == "html":  # the sections' HTML, escaped where it was made
-        from markupsafe import Markup
-
         texts = [Markup(text) for text in texts]
     context = {"x": explanation, "t": t, "standalone": standalone, "page": page, "section_texts": texts}
     return templating.tidy(templating.render(fmt, folder, "engine/explanation.j2", context), fmt)

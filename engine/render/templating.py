@@ -21,7 +21,6 @@ another template (`template.include`), so it cannot include itself either.
 
 from __future__ import annotations
 
-import contextlib
 import contextvars
 import difflib
 import functools
@@ -31,7 +30,6 @@ import marshal
 import os
 import re
 import stat
-import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import lru_cache
@@ -329,15 +327,8 @@ class _CompiledTemplates(BytecodeCache):
     def dump_bytecode(self, bucket: Bucket) -> None:
         if bucket.code is None or not _own_folder(self.folder):
             return
-        path = self._path(bucket.key)
-        temporary = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
-        try:
-            with open(temporary, "wb") as file:
-                file.write(self.head + bucket.checksum.encode() + b"\0" + marshal.dumps(bucket.code))
-            os.replace(temporary, path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.remove(temporary)
+        code = marshal.dumps(bucket.code)
+        identity.keep(self._path(bucket.key), self.head + bucket.checksum.encode() + b"\0" + code)
 
 
 def _own_folder(folder: str) -> bool:

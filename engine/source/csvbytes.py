@@ -27,7 +27,7 @@ import numpy as np
 NEWLINE, QUOTE, MINUS, POINT, ZERO = 10, 34, 45, 46, 48
 _TEN_THOUSAND = np.uint64(10_000)
 _QUADS = np.array([f"{k:04d}".encode() for k in range(10_000)], dtype="S4").view(np.uint32)
-INT64_MIN = -(2**63)
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 _LEADING = np.array([f"{k:>4}".replace(" ", "\0").encode() for k in range(10_000)], dtype="S4")
 _LEADING[0] = b""  # no digit at all: a group before a number's first digit
 _QUADS_ANY = np.concatenate([_QUADS, _LEADING.view(np.uint32)])  # [q]: digits before; [10⁴ + q]: none

@@ -205,11 +205,9 @@ def _scan(path: Path, encoding: str) -> tuple[str, int, bool, bool]:
             data = np.frombuffer(part, dtype=np.uint8)
             count += int(np.count_nonzero(data == csvbytes.NEWLINE))
             plain = plain and not (b'"' in part or b"\0" in part)
-            if plain and b"\r" in part:
+            if plain:  # (a CR LF may be cut between two parts)
                 returns += part.count(b"\r")
                 pairs += part.count(b"\r\n") + (last == b"\r" and part[:1] == b"\n")
-            elif plain and last == b"\r":
-                pairs += part[:1] == b"\n"
             last = part[-1:]
             if decoder.getstate()[0] or int(data.max()) >= 0x80:  # (a character begun in the part before)
                 decoder.decode(part)
