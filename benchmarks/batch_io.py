@@ -14,7 +14,7 @@ from a workbook of numbers and written as an Excel workbook. Also: `from_arrays`
 columns of 10⁶ Assen scenarios against the computation itself (`Batch.evaluate` in chunks).
 
     .venv/bin/python benchmarks/batch_io.py                      # the default sizes (about 15 min)
-    .venv/bin/python benchmarks/batch_io.py --groningen 1000 10000 100000 --xlsx-max 100000
+    .venv/bin/python benchmarks/batch_io.py --groningen 1000 10000 100000 1000000 --xlsx-max 10000
 
 It writes benchmarks/batch_io.md and its section of benchmarks/README.md (between the
 `<!-- batch_io.py -->` markers). Not a test: timings depend on the machine and its load.

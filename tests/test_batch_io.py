@@ -548,14 +548,15 @@ def test_a_run_names_its_first_failures_and_counts_them_all():
     assert summary.failures[-1][0] == FAILURES_KEPT - 1
 
 
-def test_a_chunk_holds_about_a_million_cells_whatever_the_width():
-    assert chunk_size(30, 40) == batch_module.CHUNK  # Assen: 25,000 scenarios
-    assert chunk_size(150, 400) == 2_500  # Groningen's width: fewer scenarios, as many cells
+def test_a_chunk_holds_about_as_many_cells_whatever_the_width():
+    assert chunk_size(30, 29) == batch_module.CHUNK  # Assen: 25,000 scenarios
+    assert chunk_size(146, 134) == 5_136  # Groningen's width: fewer scenarios, as many cells
+    assert chunk_size(150, 400) == 1_875
     assert chunk_size(100_000, 1) == 100
 
 
 HELD = """
-import ctypes, numpy as np
+import ctypes, os, tempfile, threading, numpy as np
 from convenant.batch.batch import hold_freed_memory
 
 class Info(ctypes.Structure):  # glibc's struct mallinfo2
@@ -571,7 +572,32 @@ del a  # (glibc now takes 8 MiB as its threshold)
 held = hold_freed_memory()
 before = info().hblks
 b = np.ones(2**21)  # 16 MiB: by default mmapped again, and given back when freed; held: from the heap
-print(own, held, info().hblks - before)
+mapped = info().hblks - before
+del b
+
+libc = ctypes.CDLL(None)
+libc.fopen.restype, libc.fopen.argtypes = ctypes.c_void_p, [ctypes.c_char_p, ctypes.c_char_p]
+libc.malloc_info.argtypes, libc.fclose.argtypes = [ctypes.c_int, ctypes.c_void_p], [ctypes.c_void_p]
+
+
+def heaps():  # glibc's heaps (arenas), as malloc_info lists them
+    path = os.path.join(tempfile.mkdtemp(), "malloc.xml")
+    handle = libc.fopen(path.encode(), b"w")
+    libc.malloc_info(0, handle)
+    libc.fclose(handle)
+    return open(path).read().count("<heap nr=")
+
+
+def in_a_thread():  # by default a thread that allocates gets a heap of its own
+    global shared
+    c = np.ones(2**17)
+    shared = heaps() == 1
+
+
+thread = threading.Thread(target=in_a_thread)
+thread.start()
+thread.join()
+print(own, held, mapped, shared)
 """
 
 
@@ -581,9 +607,10 @@ print(own, held, info().hblks - before)
 def test_the_command_keeps_freed_memory_for_the_next_chunk():
     """`hold_freed_memory` (what `convenant batch` does first): an array below `HELD_BELOW` comes
     from the heap, where a freed one is used again, instead of a mapping of its own that is given
-    back to the system when it is freed (page faults for every chunk)."""
+    back to the system when it is freed (page faults for every chunk); and a thread's array from
+    the same heap as the main thread's (what one frees serves the others)."""
     done = subprocess.run([sys.executable, "-c", HELD], capture_output=True, text=True, check=True)
-    assert done.stdout.split() == ["1", "True", "0"]
+    assert done.stdout.split() == ["1", "True", "0", "True"]
     assert batch_module.HELD_BELOW > 2**24  # 16 MiB: a chunk's largest arrays (about 14 MB) included
 
 
