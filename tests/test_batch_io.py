@@ -581,11 +581,13 @@ libc.malloc_info.argtypes, libc.fclose.argtypes = [ctypes.c_int, ctypes.c_void_p
 
 
 def heaps():  # glibc's heaps (arenas), as malloc_info lists them
-    path = os.path.join(tempfile.mkdtemp(), "malloc.xml")
-    handle = libc.fopen(path.encode(), b"w")
-    libc.malloc_info(0, handle)
-    libc.fclose(handle)
-    return open(path).read().count("<heap nr=")
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "malloc.xml")
+        handle = libc.fopen(path.encode(), b"w")
+        libc.malloc_info(0, handle)
+        libc.fclose(handle)
+        with open(path) as written:
+            return written.read().count("<heap nr=")
 
 
 def in_a_thread():  # by default a thread that allocates gets a heap of its own
